@@ -1,0 +1,225 @@
+//! One record as one Automerge document:
+//! `{ kind, id, meta: { author, created_at, state }, data: { …the kind's fields… } }`.
+//! This module is the only place that knows that layout.
+
+use crate::error::{Error, Result};
+use crate::model::{AnyRecord, Lifecycle, Meta, RecordBody, RecordKind};
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, Automerge, Change, ChangeHash, ObjType, ReadDoc, Value, ROOT};
+use serde::Serialize;
+
+/// Two or more values kept for one field because devices set it concurrently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    /// The field's path, e.g. `data.members`.
+    pub field: String,
+    /// Every value, as text, the winner Automerge shows by default first.
+    pub values: Vec<String>,
+}
+
+pub struct RecordDoc {
+    doc: Automerge,
+}
+
+/// Hex change hashes, sorted: the form heads take in projections, reviews and the wire.
+pub fn heads_to_hex(heads: &[ChangeHash]) -> Vec<String> {
+    let mut v: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
+    v.sort();
+    v
+}
+
+impl RecordDoc {
+    /// Makes a new record document and its first change.
+    pub fn create<T: RecordBody>(
+        actor: &ActorId,
+        id: &str,
+        meta: &Meta,
+        body: &T,
+    ) -> Result<(Self, Change)> {
+        let mut doc = Automerge::new().with_actor(actor.clone());
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "kind", T::KIND.as_str())?;
+        tx.put(ROOT, "id", id)?;
+        autosurgeon::reconcile_prop(&mut tx, ROOT, "meta", meta)?;
+        let data = tx.put_object(ROOT, "data", ObjType::Map)?;
+        body.write_changed(None, &[], &mut tx, &data)?;
+        tx.commit_with(CommitOptions::default().with_time(meta.created_at / 1000));
+        let mut rd = RecordDoc { doc };
+        let change = rd.last_local_change()?;
+        Ok((rd, change))
+    }
+
+    /// Loads a document from its stored chunks (a snapshot and incremental changes). Changes whose
+    /// dependencies have not arrived yet wait inside the document until they do.
+    pub fn load<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, actor: &ActorId) -> Result<Self> {
+        let mut doc = Automerge::new().with_actor(actor.clone());
+        for chunk in chunks {
+            doc.load_incremental(chunk)
+                .map_err(|e| Error::Corrupt(e.to_string()))?;
+        }
+        Ok(RecordDoc { doc })
+    }
+
+    pub fn automerge(&self) -> &Automerge {
+        &self.doc
+    }
+
+    pub fn kind(&self) -> Option<RecordKind> {
+        match self.doc.get(ROOT, "kind").ok()?? {
+            (Value::Scalar(s), _) => s.as_str().and_then(RecordKind::parse),
+            _ => None,
+        }
+    }
+
+    /// Whether the creating change has arrived: a document made only of later changes waiting
+    /// for their dependencies has nothing to show yet.
+    pub fn is_complete(&self) -> bool {
+        self.kind().is_some() && self.doc.get_missing_deps(&[]).is_empty()
+    }
+
+    pub fn meta(&self) -> Result<Meta> {
+        Ok(autosurgeon::hydrate_prop(&self.doc, ROOT, "meta")?)
+    }
+
+    pub fn body<T: RecordBody>(&self) -> Result<T> {
+        Ok(autosurgeon::hydrate_prop(&self.doc, ROOT, "data")?)
+    }
+
+    pub fn record(&self) -> Result<AnyRecord> {
+        let kind = self
+            .kind()
+            .ok_or_else(|| Error::Corrupt("document has no kind".into()))?;
+        Ok(AnyRecord::hydrate_from(kind, &self.doc)?)
+    }
+
+    pub fn heads(&self) -> Vec<String> {
+        heads_to_hex(&self.doc.get_heads())
+    }
+
+    /// Writes an edit as one change: only the fields that differ, plus the `force`d ones (a
+    /// person's choice in a conflict), are written. Returns `None` when nothing changed (no
+    /// empty change is made).
+    pub fn edit<T: RecordBody>(
+        &mut self,
+        old: &T,
+        new: &T,
+        force: &[String],
+        state: Option<Lifecycle>,
+        time_ms: i64,
+    ) -> Result<Option<Change>> {
+        let mut tx = self.doc.transaction();
+        let data = match tx.get(ROOT, "data")? {
+            Some((Value::Object(ObjType::Map), id)) => id,
+            _ => return Err(Error::Corrupt("document has no data map".into())),
+        };
+        new.write_changed(Some(old), force, &mut tx, &data)?;
+        if let Some(state) = state {
+            let meta = match tx.get(ROOT, "meta")? {
+                Some((Value::Object(ObjType::Map), id)) => id,
+                _ => return Err(Error::Corrupt("document has no meta map".into())),
+            };
+            autosurgeon::reconcile_prop(&mut tx, &meta, "state", state)?;
+        }
+        if tx.pending_ops() == 0 {
+            tx.rollback();
+            return Ok(None);
+        }
+        tx.commit_with(CommitOptions::default().with_time(time_ms / 1000));
+        self.last_local_change().map(Some)
+    }
+
+    fn last_local_change(&mut self) -> Result<Change> {
+        self.doc
+            .get_last_local_change()
+            .ok_or_else(|| Error::Corrupt("commit produced no change".into()))
+    }
+
+    /// Applies changes received from elsewhere. Returns how many were new to this document.
+    pub fn apply(&mut self, changes: Vec<Change>) -> Result<usize> {
+        let fresh: Vec<Change> = changes
+            .into_iter()
+            .filter(|c| self.doc.get_change_by_hash(&c.hash()).is_none())
+            .collect();
+        let n = fresh.len();
+        self.doc.apply_changes(fresh)?;
+        Ok(n)
+    }
+
+    /// The whole document in Automerge's standard format, keeping changes still waiting for
+    /// their dependencies so compaction never drops them.
+    pub fn save(&self) -> Vec<u8> {
+        self.doc.save_with_options(automerge::SaveOptions {
+            retain_orphans: true,
+            ..Default::default()
+        })
+    }
+
+    /// Fields holding more than one value after concurrent edits.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let mut out = vec![];
+        for top in ["meta", "data"] {
+            if let Ok(Some((Value::Object(ObjType::Map), obj))) = self.doc.get(ROOT, top) {
+                self.collect_conflicts(&obj, top.to_owned(), &mut out);
+            }
+        }
+        out
+    }
+
+    fn collect_conflicts(&self, obj: &automerge::ObjId, path: String, out: &mut Vec<Conflict>) {
+        for key in self.doc.keys(obj) {
+            let field = format!("{path}.{key}");
+            let values = self.doc.get_all(obj, key.as_str()).unwrap_or_default();
+            if values.len() > 1 {
+                out.push(Conflict {
+                    field,
+                    values: values.iter().map(|(v, o)| self.display(v, o)).collect(),
+                });
+            } else if let Some((Value::Object(ObjType::Map), child)) = values.into_iter().next() {
+                self.collect_conflicts(&child, field, out);
+            }
+        }
+    }
+
+    fn display(&self, v: &Value, obj: &automerge::ObjId) -> String {
+        match v {
+            Value::Scalar(s) => match s.as_str() {
+                Some(t) => t.to_owned(),
+                None => s.to_string(),
+            },
+            Value::Object(_) => self.to_json(obj).to_string(),
+        }
+    }
+
+    /// An object's current value as JSON, to show a conflicting place or list to a reviewer.
+    fn to_json(&self, obj: &automerge::ObjId) -> serde_json::Value {
+        let item = |v: Value, id: automerge::ObjId| match v {
+            Value::Scalar(s) => serde_json::to_value(s.as_ref()).unwrap_or_default(),
+            Value::Object(_) => self.to_json(&id),
+        };
+        match self.doc.object_type(obj) {
+            Ok(ObjType::List) => (0..self.doc.length(obj))
+                .filter_map(|i| self.doc.get(obj, i).ok().flatten())
+                .map(|(v, id)| item(v, id))
+                .collect(),
+            Ok(ObjType::Map) => self
+                .doc
+                .keys(obj)
+                .filter_map(|k| {
+                    let (v, id) = self.doc.get(obj, k.as_str()).ok().flatten()?;
+                    Some((k, item(v, id)))
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+            _ => serde_json::Value::Null,
+        }
+    }
+}
+
+/// Parses change bytes received from elsewhere. A change is self-describing and hashed, so a
+/// damaged one is caught here before it reaches any document.
+pub fn parse_changes(chunks: &[Vec<u8>]) -> Result<Vec<Change>> {
+    chunks
+        .iter()
+        .map(|b| Change::from_bytes(b.clone()).map_err(|e| Error::BadChange(e.to_string())))
+        .collect()
+}

@@ -1,0 +1,21 @@
+//! sachxanh-core: the product's brain, shared by the phones (through uniffi) and the server.
+//!
+//! - [`model`]: the records volunteers and staff make, with the validation both sides apply;
+//! - [`document`]: one record as one Automerge document;
+//! - [`store`]: the offline store on the device (rusqlite + documents + projections + outbox);
+//! - [`reference`] and [`place`]: communes, areas and geometry;
+//! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
+
+pub mod document;
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod place;
+pub mod reference;
+pub mod store;
+mod string_enum;
+pub mod text;
+
+pub use error::{Error, FieldError, Invalid, Result, Rule};
+pub use reference::Reference;
+pub use store::Store;

@@ -1,0 +1,75 @@
+//! A calendar day, stored as "YYYY-MM-DD": readable in any Automerge tool and sortable as text.
+
+use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Day(pub NaiveDate);
+
+impl Day {
+    /// Nothing of this campaign is older than this.
+    pub const EARLIEST: Day = Day(match NaiveDate::from_ymd_opt(2020, 1, 1) {
+        Some(d) => d,
+        None => panic!("valid constant date"),
+    });
+
+    pub fn ymd(y: i32, m: u32, d: u32) -> Option<Day> {
+        NaiveDate::from_ymd_opt(y, m, d).map(Day)
+    }
+
+    pub fn parse(s: &str) -> Option<Day> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Day)
+    }
+
+    pub fn today() -> Day {
+        Day(chrono::Local::now().date_naive())
+    }
+
+    /// Saturday or Sunday: the days of the weekend general cleanup.
+    pub fn is_weekend(&self) -> bool {
+        matches!(self.0.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    /// The Saturday of this day's weekend (the Saturday before a Sunday), naming the weekend.
+    pub fn weekend_saturday(&self) -> Day {
+        let back = (self.0.weekday().num_days_from_monday() + 2) % 7;
+        Day(self.0 - chrono::Duration::days(back as i64))
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Reconcile for Day {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+    fn reconcile<R: Reconciler>(&self, mut r: R) -> Result<(), R::Error> {
+        r.str(self.to_string())
+    }
+}
+
+impl Hydrate for Day {
+    fn hydrate_string(s: &str) -> Result<Self, HydrateError> {
+        Day::parse(s).ok_or_else(|| HydrateError::unexpected("a date YYYY-MM-DD", s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekend_is_named_by_its_saturday() {
+        let sat = Day::ymd(2026, 11, 21).unwrap();
+        let sun = Day::ymd(2026, 11, 22).unwrap();
+        let fri = Day::ymd(2026, 11, 20).unwrap();
+        assert!(sat.is_weekend() && sun.is_weekend() && !fri.is_weekend());
+        assert_eq!(sun.weekend_saturday(), sat);
+        assert_eq!(sat.weekend_saturday(), sat);
+        assert_eq!(fri.weekend_saturday(), Day::ymd(2026, 11, 14).unwrap());
+    }
+}

@@ -1,0 +1,243 @@
+//! The records volunteers and staff make. One kind is one module holding its struct, its
+//! validation and its projection row; adding a kind touches its module plus the lines marked
+//! `registration` below.
+
+pub mod cleanup;
+pub mod covenant;
+pub mod day;
+pub mod household;
+pub mod review;
+pub mod sorting_check;
+
+pub use cleanup::{Cleanup, Participants, PhotoRef, PhotoStage, Work};
+pub use covenant::{Covenant, CovenantStatus};
+pub use day::Day;
+pub use household::Household;
+pub use review::{Decision, Review, ReviewStatus};
+pub use sorting_check::SortingCheck;
+
+use crate::error::{FieldError, Invalid, Rule};
+use crate::reference::Reference;
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+crate::string_enum! {
+    /// The kinds of record. (registration)
+    pub enum RecordKind {
+        Household = "household",
+        SortingCheck = "sorting_check",
+        Cleanup = "cleanup",
+        Covenant = "covenant",
+        Review = "review",
+    }
+}
+
+crate::string_enum! {
+    /// Where the author is with a record. Review outcomes are separate records (see `review`).
+    pub enum Lifecycle {
+        Draft = "draft",
+        Submitted = "submitted",
+    }
+}
+
+/// What every record carries besides its body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Meta {
+    /// The enrolled person who made the record (a person id, never a name).
+    pub author: String,
+    /// Milliseconds since the epoch on the author's device: informative only, phone clocks lie.
+    pub created_at: i64,
+    pub state: Lifecycle,
+}
+
+/// What validation needs to know about the world.
+pub struct Context<'a> {
+    /// Today on this device or server; dates after it are refused (with a day's slack for
+    /// time zones and wrong clocks).
+    pub today: chrono::NaiveDate,
+    pub reference: &'a Reference,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(reference: &'a Reference) -> Self {
+        Context {
+            today: chrono::Local::now().date_naive(),
+            reference,
+        }
+    }
+
+    /// Checks that an area id names a known area.
+    pub fn check_area(&self, errors: &mut Vec<FieldError>, field: &str, area_id: &str) -> bool {
+        if area_id.trim().is_empty() {
+            errors.push(FieldError::new(field, Rule::Required));
+            false
+        } else if self.reference.area(area_id).is_none() {
+            errors.push(FieldError::new(field, Rule::UnknownArea));
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Checks a date that must have happened already, and not before the campaign's records.
+    pub fn check_past_date(&self, errors: &mut Vec<FieldError>, field: &str, day: &Day) {
+        if day.0 > self.today + chrono::Duration::days(1) {
+            errors.push(FieldError::new(field, Rule::DateInFuture));
+        } else if day.0 < Day::EARLIEST.0 {
+            errors.push(FieldError::new(
+                field,
+                Rule::DateTooOld {
+                    earliest: Day::EARLIEST.to_string(),
+                },
+            ));
+        }
+    }
+}
+
+/// Checks a record id (a UUID made on a device).
+pub fn check_id(errors: &mut Vec<FieldError>, field: &str, id: &str) {
+    if id.is_empty() {
+        errors.push(FieldError::new(field, Rule::Required));
+    } else if uuid::Uuid::parse_str(id).is_err() {
+        errors.push(FieldError::new(field, Rule::InvalidId));
+    }
+}
+
+/// Checks a SHA-256 reference to a photo or scan.
+pub fn check_sha256(errors: &mut Vec<FieldError>, field: &str, hash: &str) {
+    if hash.len() != 64
+        || !hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        errors.push(FieldError::new(field, Rule::InvalidHash));
+    }
+}
+
+/// Checks a number against its plausible range.
+pub fn check_range(errors: &mut Vec<FieldError>, field: &str, value: f64, min: f64, max: f64) {
+    if !value.is_finite() || value < min || value > max {
+        errors.push(FieldError::new(field, Rule::OutOfRange { min, max }));
+    }
+}
+
+/// A record's body: the typed struct behind one Automerge document.
+pub trait RecordBody:
+    Hydrate + Reconcile + Clone + PartialEq + std::fmt::Debug + Serialize + Send + Sync + 'static
+{
+    const KIND: RecordKind;
+
+    /// The area that scopes who may see and change the record. Reviews have none: they follow
+    /// the record they review.
+    fn area_id(&self) -> Option<&str>;
+
+    /// Brings free text to NFC and trims it, so equal names compare equal.
+    fn normalize(&mut self);
+
+    /// Every broken rule, empty when the record is valid.
+    fn check(&self, ctx: &Context) -> Vec<FieldError>;
+
+    /// Writes only the fields that differ from `old` (and those named in `force`) into the
+    /// document's `data` map, so that concurrent edits of different fields merge and a conflict
+    /// on a field nobody touched in this edit is left for a person to resolve.
+    fn write_changed<D: autosurgeon::Doc>(
+        &self,
+        old: Option<&Self>,
+        force: &[String],
+        doc: &mut D,
+        obj: &automerge::ObjId,
+    ) -> Result<(), autosurgeon::ReconcileError>;
+
+    fn into_any(self) -> AnyRecord;
+
+    fn validate(&self, ctx: &Context) -> Result<(), Invalid> {
+        let errors = self.check(ctx);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid(errors))
+        }
+    }
+}
+
+/// Implements [`RecordBody::write_changed`] field by field for a struct.
+#[macro_export]
+macro_rules! write_changed_fields {
+    ($($field:ident),+ $(,)?) => {
+        fn write_changed<D: autosurgeon::Doc>(
+            &self,
+            old: Option<&Self>,
+            force: &[String],
+            doc: &mut D,
+            obj: &automerge::ObjId,
+        ) -> Result<(), autosurgeon::ReconcileError> {
+            $(
+                if old.is_none_or(|o| o.$field != self.$field)
+                    || force.iter().any(|f| f == stringify!($field))
+                {
+                    autosurgeon::reconcile_prop(doc, obj, stringify!($field), &self.$field)?;
+                }
+            )+
+            Ok(())
+        }
+    };
+}
+
+/// A record of any kind, for code that handles them all (projections, sync, the server).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum AnyRecord {
+    Household(Household),
+    SortingCheck(SortingCheck),
+    Cleanup(Cleanup),
+    Covenant(Covenant),
+    Review(Review),
+}
+
+/// Runs the same expression on whichever kind a record is. (registration)
+#[macro_export]
+macro_rules! with_record {
+    ($any:expr, $r:ident => $body:expr) => {
+        match $any {
+            $crate::model::AnyRecord::Household($r) => $body,
+            $crate::model::AnyRecord::SortingCheck($r) => $body,
+            $crate::model::AnyRecord::Cleanup($r) => $body,
+            $crate::model::AnyRecord::Covenant($r) => $body,
+            $crate::model::AnyRecord::Review($r) => $body,
+        }
+    };
+}
+
+impl AnyRecord {
+    pub fn kind(&self) -> RecordKind {
+        crate::with_record!(self, r => kind_of(r))
+    }
+
+    pub fn area_id(&self) -> Option<&str> {
+        crate::with_record!(self, r => r.area_id())
+    }
+
+    pub fn check(&self, ctx: &Context) -> Vec<FieldError> {
+        crate::with_record!(self, r => r.check(ctx))
+    }
+
+    /// Reads the body of a document of the given kind. (registration)
+    pub fn hydrate_from(
+        kind: RecordKind,
+        doc: &automerge::Automerge,
+    ) -> Result<AnyRecord, autosurgeon::HydrateError> {
+        use autosurgeon::hydrate_prop;
+        let root = automerge::ROOT;
+        Ok(match kind {
+            RecordKind::Household => AnyRecord::Household(hydrate_prop(doc, root, "data")?),
+            RecordKind::SortingCheck => AnyRecord::SortingCheck(hydrate_prop(doc, root, "data")?),
+            RecordKind::Cleanup => AnyRecord::Cleanup(hydrate_prop(doc, root, "data")?),
+            RecordKind::Covenant => AnyRecord::Covenant(hydrate_prop(doc, root, "data")?),
+            RecordKind::Review => AnyRecord::Review(hydrate_prop(doc, root, "data")?),
+        })
+    }
+}
+
+fn kind_of<T: RecordBody>(_: &T) -> RecordKind {
+    T::KIND
+}

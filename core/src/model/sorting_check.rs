@@ -1,0 +1,122 @@
+//! Kiểm tra phân loại rác tại hộ: a visit checking the three groups of the Law on Environmental
+//! Protection 2020, art. 75 (reusable/recyclable, food waste, other), plus hazardous waste kept
+//! apart, collection service, and burning or dumping seen.
+
+use super::{check_id, Context, Day, RecordBody, RecordKind};
+use crate::error::FieldError;
+use crate::text;
+use autosurgeon::{Hydrate, Reconcile};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct SortingCheck {
+    pub household_id: String,
+    /// The household's area when checked: scopes the record without loading the household.
+    pub area_id: String,
+    pub check_date: Day,
+    pub recyclable_sorted: bool,
+    pub food_sorted: bool,
+    pub other_sorted: bool,
+    pub hazardous_separated: bool,
+    pub served_by_collection: bool,
+    pub burning_seen: bool,
+    pub dumping_seen: bool,
+    pub note: String,
+    /// The person who visited (a person id).
+    pub checked_by: String,
+}
+
+impl SortingCheck {
+    /// All three groups sorted: what target (b) counts.
+    pub fn sorts_all_groups(&self) -> bool {
+        self.recyclable_sorted && self.food_sorted && self.other_sorted
+    }
+}
+
+impl RecordBody for SortingCheck {
+    const KIND: RecordKind = RecordKind::SortingCheck;
+
+    fn area_id(&self) -> Option<&str> {
+        Some(&self.area_id)
+    }
+
+    fn normalize(&mut self) {
+        self.household_id = self.household_id.trim().to_owned();
+        self.area_id = self.area_id.trim().to_owned();
+        self.note = text::normalize(&self.note);
+        self.checked_by = text::normalize(&self.checked_by);
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<FieldError> {
+        let mut e = vec![];
+        check_id(&mut e, "household_id", &self.household_id);
+        ctx.check_area(&mut e, "area_id", &self.area_id);
+        ctx.check_past_date(&mut e, "check_date", &self.check_date);
+        text::check(&mut e, "note", &self.note, false, 1000, true);
+        text::check(&mut e, "checked_by", &self.checked_by, true, 120, false);
+        e
+    }
+
+    crate::write_changed_fields!(
+        household_id,
+        area_id,
+        check_date,
+        recyclable_sorted,
+        food_sorted,
+        other_sorted,
+        hazardous_separated,
+        served_by_collection,
+        burning_seen,
+        dumping_seen,
+        note,
+        checked_by,
+    );
+
+    fn into_any(self) -> super::AnyRecord {
+        super::AnyRecord::SortingCheck(self)
+    }
+}
+
+pub(crate) const TABLE: &str = "CREATE TABLE sorting_checks (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    household_id TEXT NOT NULL,
+    area_id TEXT NOT NULL,
+    check_date TEXT NOT NULL,
+    recyclable_sorted INTEGER NOT NULL,
+    food_sorted INTEGER NOT NULL,
+    other_sorted INTEGER NOT NULL,
+    all_sorted INTEGER NOT NULL,
+    hazardous_separated INTEGER NOT NULL,
+    served_by_collection INTEGER NOT NULL,
+    burning_seen INTEGER NOT NULL,
+    dumping_seen INTEGER NOT NULL
+);
+CREATE INDEX sorting_checks_household ON sorting_checks(household_id, check_date);
+CREATE INDEX sorting_checks_area ON sorting_checks(area_id);";
+
+impl SortingCheck {
+    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+        conn.execute(
+            "INSERT OR REPLACE INTO sorting_checks (id, household_id, area_id, check_date,
+                recyclable_sorted, food_sorted, other_sorted, all_sorted, hazardous_separated,
+                served_by_collection, burning_seen, dumping_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                id,
+                self.household_id,
+                self.area_id,
+                self.check_date.to_string(),
+                self.recyclable_sorted,
+                self.food_sorted,
+                self.other_sorted,
+                self.sorts_all_groups(),
+                self.hazardous_separated,
+                self.served_by_collection,
+                self.burning_seen,
+                self.dumping_seen
+            ],
+        )?;
+        Ok(())
+    }
+}

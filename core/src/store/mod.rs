@@ -1,0 +1,420 @@
+//! The offline record store on the device: rusqlite (bundled SQLite, WAL) holding each record as
+//! an Automerge document, relational projections for everything that lists or counts, and the
+//! outbox of changes not yet sent.
+//!
+//! A save is one transaction: document chunk + projection rows + outbox entry, committed with
+//! `synchronous=FULL`, so what the user was told is saved survives a crash or a flat battery.
+
+mod documents;
+pub mod outbox;
+mod projection;
+pub mod queries;
+pub mod schema;
+
+pub use outbox::OutboxEntry;
+pub use queries::*;
+
+use crate::document::{parse_changes, Conflict, RecordDoc};
+use crate::error::{Error, Result};
+use crate::model::{Context, Lifecycle, Meta, RecordBody, ReviewStatus};
+use crate::reference::Reference;
+use automerge::ActorId;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::cell::Cell;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A record as read back: its body, meta, version and standing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stored<T> {
+    pub id: String,
+    pub meta: Meta,
+    pub body: T,
+    /// The document's heads (sorted hex): the version a review pins.
+    pub heads: Vec<String>,
+    pub status: ReviewStatus,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// What applying received changes did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// Changes this store did not have yet.
+    pub new_changes: usize,
+    /// Whether the record can be shown (its creating change and all dependencies are here).
+    pub complete: bool,
+}
+
+pub struct Store {
+    conn: Connection,
+    reference: Arc<Reference>,
+    actor: ActorId,
+    person: Option<String>,
+    docs_loaded: Cell<u64>,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`. Loads no Automerge document unless the
+    /// projections must be rebuilt after an upgrade.
+    pub fn open(path: impl AsRef<Path>, reference: Arc<Reference>) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::setup(conn, reference)
+    }
+
+    /// A store in memory, for tests and simulations.
+    pub fn open_in_memory(reference: Arc<Reference>) -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?, reference)
+    }
+
+    fn setup(mut conn: Connection, reference: Arc<Reference>) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let rebuild = schema::migrate(&mut conn)?;
+        let actor = match conn
+            .query_row("SELECT value FROM device WHERE key = 'actor'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+        {
+            Some(hex) => ActorId::try_from(hex.as_str())
+                .map_err(|_| Error::Corrupt("bad actor id".into()))?,
+            None => {
+                // One actor per device, bound to it at enrolment: made once, kept forever.
+                let actor = ActorId::from(uuid::Uuid::new_v4().as_bytes().to_vec());
+                conn.execute(
+                    "INSERT INTO device (key, value) VALUES ('actor', ?1)",
+                    [actor.to_hex_string()],
+                )?;
+                actor
+            }
+        };
+        let person = conn
+            .query_row("SELECT value FROM device WHERE key = 'person'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let store = Store {
+            conn,
+            reference,
+            actor,
+            person,
+            docs_loaded: Cell::new(0),
+        };
+        if rebuild {
+            store.rebuild_projections()?;
+        }
+        Ok(store)
+    }
+
+    /// This device's Automerge actor id (hex).
+    pub fn actor_id(&self) -> String {
+        self.actor.to_hex_string()
+    }
+
+    pub fn reference(&self) -> &Reference {
+        &self.reference
+    }
+
+    /// The person recording on this device (set at enrolment).
+    pub fn person(&self) -> Option<&str> {
+        self.person.as_deref()
+    }
+
+    pub fn set_person(&mut self, person_id: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO device (key, value) VALUES ('person', ?1)",
+            [person_id],
+        )?;
+        self.person = Some(person_id.to_owned());
+        Ok(())
+    }
+
+    /// How many Automerge documents this store has loaded since it was opened.
+    pub fn documents_loaded(&self) -> u64 {
+        self.docs_loaded.get()
+    }
+
+    fn author(&self) -> Result<String> {
+        self.person
+            .clone()
+            .ok_or_else(|| Error::NotFound("person (device not enrolled)".into()))
+    }
+
+    fn load(&self, id: &str) -> Result<RecordDoc> {
+        self.docs_loaded.set(self.docs_loaded.get() + 1);
+        documents::load(&self.conn, id, &self.actor)
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context::new(&self.reference)
+    }
+
+    /// Validates and saves a new record as a draft. Returns its id.
+    pub fn create<T: RecordBody>(&mut self, mut body: T) -> Result<String> {
+        body.normalize();
+        body.validate(&self.context())?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let meta = Meta {
+            author: self.author()?,
+            created_at: now_ms(),
+            state: Lifecycle::Draft,
+        };
+        let (doc, change) = RecordDoc::create(&self.actor, &id, &meta, &body)?;
+        let tx = self.conn.transaction()?;
+        documents::insert(&tx, &id, Some(T::KIND.as_str()))?;
+        documents::append(&tx, &id, change.raw_bytes(), &doc)?;
+        outbox::push(&tx, &id, &change.hash().to_string(), change.raw_bytes())?;
+        projection::project(&tx, &id, &doc)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Reads a record with its version and standing.
+    pub fn get<T: RecordBody>(&self, id: &str) -> Result<Stored<T>> {
+        let doc = self.load(id)?;
+        self.stored(id, &doc)
+    }
+
+    fn stored<T: RecordBody>(&self, id: &str, doc: &RecordDoc) -> Result<Stored<T>> {
+        let kind = doc.kind().ok_or_else(|| Error::NotFound(id.to_owned()))?;
+        if kind != T::KIND {
+            return Err(Error::WrongKind {
+                id: id.to_owned(),
+                expected: T::KIND.as_str(),
+                actual: kind.as_str().to_owned(),
+            });
+        }
+        let status: String = self
+            .conn
+            .query_row(
+                "SELECT review_status FROM records WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| "draft".into());
+        Ok(Stored {
+            id: id.to_owned(),
+            meta: doc.meta()?,
+            body: doc.body()?,
+            heads: doc.heads(),
+            status: ReviewStatus::parse(&status).unwrap_or(ReviewStatus::Draft),
+            conflicts: doc.conflicts(),
+        })
+    }
+
+    /// Saves an edit made by `edit` to the record's current value, as one change holding only
+    /// the fields that differ. Returns the record as saved.
+    pub fn update<T: RecordBody>(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut T),
+    ) -> Result<Stored<T>> {
+        self.write::<T>(id, Some(edit), false, None)
+    }
+
+    /// Saves a person's resolution of the record's conflicts: like [`Store::update`], but every
+    /// field in conflict is written with the value in the edited body, even the one shown by
+    /// default, so the other values are gone for every device.
+    pub fn resolve_conflicts<T: RecordBody>(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut T),
+    ) -> Result<Stored<T>> {
+        self.write::<T>(id, Some(edit), true, None)
+    }
+
+    /// Marks a record submitted for review (after checking it is still valid).
+    pub fn submit<T: RecordBody>(&mut self, id: &str) -> Result<Stored<T>> {
+        self.write::<T>(id, None::<fn(&mut T)>, false, Some(Lifecycle::Submitted))
+    }
+
+    fn write<T: RecordBody>(
+        &mut self,
+        id: &str,
+        edit: Option<impl FnOnce(&mut T)>,
+        resolve: bool,
+        state: Option<Lifecycle>,
+    ) -> Result<Stored<T>> {
+        let mut doc = self.load(id)?;
+        let current: Stored<T> = self.stored(id, &doc)?;
+        let mut new = current.body.clone();
+        if let Some(edit) = edit {
+            edit(&mut new);
+        }
+        new.normalize();
+        new.validate(&self.context())?;
+        // Re-submitting an already submitted record after a fix is a plain edit.
+        let state = state.filter(|s| *s != current.meta.state);
+        let force: Vec<String> = if resolve {
+            current
+                .conflicts
+                .iter()
+                .filter_map(|c| c.field.strip_prefix("data."))
+                .map(|f| f.split('.').next().unwrap_or(f).to_owned())
+                .collect()
+        } else {
+            vec![]
+        };
+        let Some(change) = doc.edit(&current.body, &new, &force, state, now_ms())? else {
+            return Ok(current);
+        };
+        let tx = self.conn.transaction()?;
+        documents::append(&tx, id, change.raw_bytes(), &doc)?;
+        outbox::push(&tx, id, &change.hash().to_string(), change.raw_bytes())?;
+        projection::project(&tx, id, &doc)?;
+        tx.commit()?;
+        self.stored(id, &doc)
+    }
+
+    /// Applies changes to one record received from elsewhere (the server or, in tests, another
+    /// store), updating its document and projections in one transaction. Unreadable bytes are
+    /// refused before anything is written.
+    pub fn apply_remote(&mut self, doc_id: &str, changes: &[Vec<u8>]) -> Result<Applied> {
+        if uuid::Uuid::parse_str(doc_id).is_err() {
+            return Err(Error::BadChange(format!("invalid record id {doc_id:?}")));
+        }
+        let parsed = parse_changes(changes)?;
+        let tx = self.conn.transaction()?;
+        let exists = documents::exists(&tx, doc_id)?;
+        let mut doc = if exists {
+            self.docs_loaded.set(self.docs_loaded.get() + 1);
+            documents::load(&tx, doc_id, &self.actor)?
+        } else {
+            RecordDoc::load(std::iter::empty(), &self.actor)?
+        };
+        let raw: Vec<Vec<u8>> = parsed.iter().map(|c| c.raw_bytes().to_vec()).collect();
+        let new_changes = doc.apply(parsed)?;
+        if new_changes == 0 {
+            return Ok(Applied {
+                new_changes,
+                complete: doc.is_complete(),
+            });
+        }
+        let complete = doc.is_complete();
+        if complete {
+            // A document that cannot be read as its kind is refused whole.
+            doc.record()
+                .map_err(|e| Error::BadChange(format!("record {doc_id}: {e}")))?;
+        }
+        documents::insert(&tx, doc_id, doc.kind().map(|k| k.as_str()))?;
+        documents::append(&tx, doc_id, &raw.concat(), &doc)?;
+        projection::project(&tx, doc_id, &doc)?;
+        tx.commit()?;
+        Ok(Applied {
+            new_changes,
+            complete,
+        })
+    }
+
+    /// Changes waiting to be sent, oldest first.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
+        outbox::pending(&self.conn, limit)
+    }
+
+    pub fn outbox_len(&self) -> Result<u64> {
+        outbox::count(&self.conn)
+    }
+
+    /// Forgets outbox entries the server confirmed holding.
+    pub fn acknowledge(&mut self, hashes: &[String]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let n = outbox::acknowledge(&tx, hashes)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Every change of a record, each as raw bytes: what another peer needs to have it whole.
+    pub fn changes_of(&self, id: &str) -> Result<Vec<Vec<u8>>> {
+        let doc = self.load(id)?;
+        Ok(doc
+            .automerge()
+            .get_changes(&[])
+            .into_iter()
+            .map(|c| c.raw_bytes().to_vec())
+            .collect())
+    }
+
+    /// The record as a standard Automerge file (`save()`): readable without our code.
+    pub fn export_automerge(&self, id: &str) -> Result<Vec<u8>> {
+        Ok(self.load(id)?.save())
+    }
+
+    /// Derives every projection again from the documents.
+    pub fn rebuild_projections(&self) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        let ids = documents::all_ids(&tx)?;
+        projection::rebuild(&tx, |id| self.load(id), &ids)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Ids of every record document held (complete or not).
+    pub fn document_ids(&self) -> Result<Vec<String>> {
+        documents::all_ids(&self.conn)
+    }
+
+    /// The record's body as any kind, for code that handles all kinds.
+    pub fn record(&self, id: &str) -> Result<crate::model::AnyRecord> {
+        self.load(id)?.record()
+    }
+
+    /// Heads (sorted hex) of a record's document.
+    pub fn heads(&self, id: &str) -> Result<Vec<String>> {
+        Ok(self.load(id)?.heads())
+    }
+
+    /// Runs `PRAGMA integrity_check`; `ok` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Every projection row as text, sorted: lets tests compare two stores or a rebuild.
+    pub fn projection_dump(&self) -> Result<Vec<String>> {
+        let mut out = vec![];
+        for t in schema::PROJECTION_TABLE_NAMES {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM {t}"))?;
+            let n = stmt.column_count();
+            let rows = stmt.query_map([], |r| {
+                let mut cols = vec![t.to_string()];
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    cols.push(format!("{v:?}"));
+                }
+                Ok(cols.join("|"))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Bytes on disk used by the database file and its WAL.
+    pub fn page_bytes(&self) -> Result<u64> {
+        let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok((pages * size) as u64)
+    }
+
+    /// Folds the WAL into the database file (e.g. before measuring or backing up).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}

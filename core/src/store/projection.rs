@@ -1,0 +1,105 @@
+//! Projections: one relational row per record (plus one per kind) derived from its document, so
+//! lists, counts, search and figures never load Automerge. Everything here is a pure function of
+//! the documents; `rebuild` proves it by recomputing from scratch.
+
+use crate::document::RecordDoc;
+use crate::error::Result;
+use crate::model::review::{derive_status, ReviewFact};
+use crate::model::{AnyRecord, Decision, Lifecycle};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Writes the rows of one complete document. Documents still waiting for their first change
+/// have no rows.
+pub fn project(conn: &Connection, id: &str, doc: &RecordDoc) -> Result<()> {
+    if !doc.is_complete() {
+        return Ok(());
+    }
+    let meta = doc.meta()?;
+    let record = doc.record()?;
+    let conflicts = serde_json::to_string(&doc.conflicts()).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO records (id, kind, area_id, author, created_at, state, heads,
+            review_status, conflicts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8)",
+    )?
+    .execute(params![
+        id,
+        record.kind().as_str(),
+        record.area_id(),
+        meta.author,
+        meta.created_at,
+        meta.state.as_str(),
+        doc.heads().join(","),
+        conflicts
+    ])?;
+    crate::with_record!(&record, r => r.project(conn, id))?;
+    let target = match &record {
+        AnyRecord::Review(r) => r.record_id.as_str(),
+        _ => id,
+    };
+    refresh_status(conn, target)
+}
+
+/// Recomputes a record's review status from its heads and the reviews of it.
+pub fn refresh_status(conn: &Connection, record_id: &str) -> Result<()> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT state, heads FROM records WHERE id = ?1")?
+        .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    // The reviewed record may not have arrived yet; its status is computed when it does.
+    let Some((state, heads)) = row else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.id, r.created_at, v.heads, v.decision FROM reviews v JOIN records r ON r.id = v.id
+         WHERE v.record_id = ?1",
+    )?;
+    let reviews: Vec<ReviewFact> = stmt
+        .query_map([record_id], |r| {
+            let heads: String = r.get(2)?;
+            let decision: String = r.get(3)?;
+            Ok(ReviewFact {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+                heads: split_heads(&heads),
+                decision: Decision::parse(&decision).unwrap_or(Decision::Returned),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let submitted = state == Lifecycle::Submitted.as_str();
+    let status = derive_status(submitted, &split_heads(&heads), &reviews);
+    conn.prepare_cached("UPDATE records SET review_status = ?2 WHERE id = ?1")?
+        .execute(params![record_id, status.as_str()])?;
+    Ok(())
+}
+
+pub fn split_heads(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|h| !h.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Empties every projection table and derives it again from the documents.
+pub fn rebuild(
+    conn: &Connection,
+    mut load: impl FnMut(&str) -> Result<RecordDoc>,
+    ids: &[String],
+) -> Result<()> {
+    for t in super::schema::PROJECTION_TABLE_NAMES {
+        conn.execute_batch(&format!("DELETE FROM {t};"))?;
+    }
+    for id in ids {
+        let doc = load(id)?;
+        project(conn, id, &doc)?;
+    }
+    // Statuses again once every review is in place, whatever order documents came in.
+    let mut stmt = conn.prepare("SELECT id FROM records")?;
+    let all: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in all {
+        refresh_status(conn, &id)?;
+    }
+    Ok(())
+}

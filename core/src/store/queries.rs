@@ -1,0 +1,332 @@
+//! What screens ask the store: lists, search and per-area figures, all read from projections.
+
+use super::Store;
+use crate::error::Result;
+use crate::model::{CovenantStatus, Day, ReviewStatus};
+use crate::text;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+/// One page of a list and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass back as `after` for the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HouseholdRow {
+    pub id: String,
+    pub area_id: String,
+    pub head_name: String,
+    pub address: String,
+    pub members: u32,
+    pub status: ReviewStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatestCheck {
+    pub household_id: String,
+    pub head_name: String,
+    pub check_id: String,
+    pub check_date: String,
+    pub all_sorted: bool,
+    pub status: ReviewStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekendCleanups {
+    pub area_id: String,
+    /// The weekend's Saturday.
+    pub weekend: String,
+    pub cleanups: u32,
+    pub participants: u64,
+    pub waste_kg: f64,
+    pub bags: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaCovenant {
+    pub area_id: String,
+    pub area_name: String,
+    pub record_id: Option<String>,
+    /// `None` when nobody has recorded the area's covenant yet.
+    pub status: Option<CovenantStatus>,
+    pub with_environment: bool,
+    pub review_status: Option<ReviewStatus>,
+}
+
+/// Why a record is waiting for its author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedsUser {
+    Draft,
+    Returned,
+    Conflict,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attention {
+    pub id: String,
+    pub kind: String,
+    pub area_id: Option<String>,
+    pub why: NeedsUser,
+}
+
+/// Figures for one area, as the home screen and the example print them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaFigures {
+    pub area_id: String,
+    pub households: u64,
+    pub households_checked: u64,
+    pub households_sorting_all: u64,
+    pub cleanups: u64,
+    pub weekends_with_cleanup: u64,
+    pub participants: u64,
+    pub waste_kg: f64,
+    pub covenant: Option<CovenantStatus>,
+}
+
+fn status(s: String) -> ReviewStatus {
+    ReviewStatus::parse(&s).unwrap_or(ReviewStatus::Draft)
+}
+
+/// A pattern matching `word` at the start of any word of a search key; escapes LIKE wildcards
+/// typed by a person.
+fn like_pattern(word: &str) -> String {
+    let mut p = String::from("% ");
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+impl Store {
+    /// Households of an area whose name or address contains every word of `query`, ignoring
+    /// diacritics and case ("nguyen van a" finds "Nguyễn Văn A"), ordered by name.
+    pub fn households(
+        &self,
+        area_id: &str,
+        query: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<HouseholdRow>> {
+        let words: Vec<String> = text::search_key(query)
+            .split_whitespace()
+            .take(8)
+            .map(like_pattern)
+            .collect();
+        let mut sql = String::from(
+            "SELECT h.id, h.area_id, h.head_name, h.address, h.members, r.review_status
+             FROM households h JOIN records r ON r.id = h.id
+             WHERE h.area_id = ?1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = vec![area_id.to_owned().into()];
+        for w in &words {
+            args.push(w.clone().into());
+            sql.push_str(&format!(" AND h.search LIKE ?{} ESCAPE '\\'", args.len()));
+        }
+        if let Some(after) = after {
+            args.push(after.to_owned().into());
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (h.search, h.id) > (SELECT search, id FROM households WHERE id = ?{n})"
+            ));
+        }
+        args.push(((limit.clamp(1, 500) + 1) as i64).into());
+        sql.push_str(&format!(" ORDER BY h.search, h.id LIMIT ?{}", args.len()));
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut items: Vec<HouseholdRow> = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok(HouseholdRow {
+                    id: r.get(0)?,
+                    area_id: r.get(1)?,
+                    head_name: r.get(2)?,
+                    address: r.get(3)?,
+                    members: r.get(4)?,
+                    status: status(r.get(5)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let next = if items.len() > limit.clamp(1, 500) {
+            items.pop();
+            items.last().map(|h| h.id.clone())
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// Each household of the area with its latest check (by check date, then record time).
+    /// With `approved_only`, only approved checks count: a household's status for the targets.
+    pub fn latest_checks(&self, area_id: &str, approved_only: bool) -> Result<Vec<LatestCheck>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT household_id, head_name, check_id, check_date, all_sorted, review_status FROM (
+                SELECT c.household_id, h.head_name, c.id AS check_id, c.check_date, c.all_sorted,
+                       r.review_status,
+                       ROW_NUMBER() OVER (PARTITION BY c.household_id
+                                          ORDER BY c.check_date DESC, r.created_at DESC, c.id DESC) AS n
+                FROM sorting_checks c
+                JOIN records r ON r.id = c.id
+                JOIN households h ON h.id = c.household_id
+                WHERE h.area_id = ?1 AND (?2 = 0 OR r.review_status = 'approved')
+             ) WHERE n = 1 ORDER BY household_id",
+        )?;
+        let rows = stmt
+            .query_map(params![area_id, approved_only], |r| {
+                Ok(LatestCheck {
+                    household_id: r.get(0)?,
+                    head_name: r.get(1)?,
+                    check_id: r.get(2)?,
+                    check_date: r.get(3)?,
+                    all_sorted: r.get(4)?,
+                    status: status(r.get(5)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Weekend cleanups per area per weekend between two days (inclusive).
+    pub fn cleanups_by_weekend(
+        &self,
+        area_id: Option<&str>,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<WeekendCleanups>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT area_id, weekend, COUNT(*), SUM(participants), TOTAL(waste_kg), TOTAL(bags)
+             FROM cleanups
+             WHERE weekend IS NOT NULL AND cleanup_date BETWEEN ?1 AND ?2
+               AND (?3 IS NULL OR area_id = ?3)
+             GROUP BY area_id, weekend ORDER BY area_id, weekend",
+        )?;
+        let rows = stmt
+            .query_map(params![from.to_string(), to.to_string(), area_id], |r| {
+                Ok(WeekendCleanups {
+                    area_id: r.get(0)?,
+                    weekend: r.get(1)?,
+                    cleanups: r.get(2)?,
+                    participants: r.get::<_, i64>(3)? as u64,
+                    waste_kg: r.get(4)?,
+                    bags: r.get::<_, f64>(5)? as u64,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The covenant status of every area of a commune, including areas with none recorded.
+    /// Where an area has several covenant records, the most recently created one counts.
+    pub fn covenant_status(&self, commune_id: &str) -> Result<Vec<AreaCovenant>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.status, c.with_environment, r.review_status
+             FROM covenants c JOIN records r ON r.id = c.id
+             WHERE c.area_id = ?1 ORDER BY r.created_at DESC, c.id DESC LIMIT 1",
+        )?;
+        let mut out = vec![];
+        for area in self.reference().areas_of(commune_id) {
+            let row = stmt
+                .query_row([&area.id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, bool>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })
+                .optional()?;
+            out.push(match row {
+                Some((id, st, env, rs)) => AreaCovenant {
+                    area_id: area.id.clone(),
+                    area_name: area.name.clone(),
+                    record_id: Some(id),
+                    status: CovenantStatus::parse(&st),
+                    with_environment: env,
+                    review_status: Some(status(rs)),
+                },
+                None => AreaCovenant {
+                    area_id: area.id.clone(),
+                    area_name: area.name.clone(),
+                    record_id: None,
+                    status: None,
+                    with_environment: false,
+                    review_status: None,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records waiting for their author: drafts, returned ones, and ones in conflict.
+    /// With `author`, only that person's records (conflicts are shown to everyone in scope).
+    pub fn needs_attention(&self, author: Option<&str>) -> Result<Vec<Attention>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, kind, area_id, review_status, conflicts != '[]' FROM records
+             WHERE kind != 'review'
+               AND (review_status IN ('draft', 'returned') AND (?1 IS NULL OR author = ?1)
+                    OR conflicts != '[]')
+             ORDER BY created_at, id",
+        )?;
+        let rows = stmt
+            .query_map([author], |r| {
+                let rs: String = r.get(3)?;
+                let conflict: bool = r.get(4)?;
+                Ok(Attention {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    area_id: r.get(2)?,
+                    why: if conflict {
+                        NeedsUser::Conflict
+                    } else if rs == "returned" {
+                        NeedsUser::Returned
+                    } else {
+                        NeedsUser::Draft
+                    },
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// An area's figures over all its records (any review status): what the volunteer has done.
+    pub fn area_figures(&self, area_id: &str) -> Result<AreaFigures> {
+        let conn = self.conn();
+        let households: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM households WHERE area_id = ?1",
+            [area_id],
+            |r| r.get(0),
+        )?;
+        let latest = self.latest_checks(area_id, false)?;
+        let (cleanups, weekends, participants, waste_kg): (i64, i64, i64, f64) = conn.query_row(
+            "SELECT COUNT(*), COUNT(DISTINCT weekend), COALESCE(SUM(participants), 0), TOTAL(waste_kg)
+             FROM cleanups WHERE area_id = ?1",
+            [area_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let covenant = self
+            .reference()
+            .commune_of_area(area_id)
+            .map(|c| self.covenant_status(&c.id))
+            .transpose()?
+            .and_then(|all| all.into_iter().find(|a| a.area_id == area_id))
+            .and_then(|a| a.status);
+        Ok(AreaFigures {
+            area_id: area_id.to_owned(),
+            households: households as u64,
+            households_checked: latest.len() as u64,
+            households_sorting_all: latest.iter().filter(|c| c.all_sorted).count() as u64,
+            cleanups: cleanups as u64,
+            weekends_with_cleanup: weekends as u64,
+            participants: participants as u64,
+            waste_kg,
+            covenant,
+        })
+    }
+}

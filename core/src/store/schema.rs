@@ -1,0 +1,107 @@
+//! The store's tables. Durable tables (documents, chunks, outbox, device) change only through
+//! numbered migrations keyed on `PRAGMA user_version`. Projection tables are a pure function of
+//! the documents: when their shape changes we drop and rebuild them instead of migrating.
+
+use crate::error::{Error, Result};
+use crate::model;
+use rusqlite::{Connection, OptionalExtension};
+
+/// Each entry moves the schema from version `i` to `i + 1`. Never edit a released entry.
+const MIGRATIONS: &[&str] = &[
+    // 1: documents as snapshot + incremental chunks, the outbox, device settings.
+    "CREATE TABLE device (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        kind TEXT,
+        snapshot BLOB,
+        snapshot_bytes INTEGER NOT NULL DEFAULT 0,
+        chunk_bytes INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE TABLE chunks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        bytes BLOB NOT NULL
+     );
+     CREATE INDEX chunks_doc ON chunks(doc_id, seq);
+     CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        hash TEXT NOT NULL UNIQUE,
+        bytes BLOB NOT NULL
+     );",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Bump when a projection table or the way rows are derived changes.
+pub const PROJECTION_VERSION: i64 = 1;
+
+fn projection_tables() -> Vec<&'static str> {
+    vec![
+        "CREATE TABLE records (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            area_id TEXT,
+            author TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            heads TEXT NOT NULL,
+            review_status TEXT NOT NULL,
+            conflicts TEXT NOT NULL
+        );
+        CREATE INDEX records_kind_area ON records(kind, area_id);
+        CREATE INDEX records_status ON records(review_status);",
+        model::household::TABLE,
+        model::sorting_check::TABLE,
+        model::cleanup::TABLE,
+        model::covenant::TABLE,
+        model::review::TABLE,
+    ]
+}
+
+pub const PROJECTION_TABLE_NAMES: &[&str] = &[
+    "households",
+    "sorting_checks",
+    "cleanups",
+    "covenants",
+    "reviews",
+    "records",
+];
+
+/// Brings the durable schema up to date. Returns whether the projections must be rebuilt.
+pub fn migrate(conn: &mut Connection) -> Result<bool> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let tx = conn.transaction()?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    let projected: Option<i64> = tx
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM device WHERE key = 'projection_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let rebuild = projected != Some(PROJECTION_VERSION);
+    if rebuild {
+        for t in PROJECTION_TABLE_NAMES {
+            tx.execute_batch(&format!("DROP TABLE IF EXISTS {t};"))?;
+        }
+        for sql in projection_tables() {
+            tx.execute_batch(sql)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO device (key, value) VALUES ('projection_version', ?1)",
+            [PROJECTION_VERSION.to_string()],
+        )?;
+    }
+    tx.commit()?;
+    Ok(rebuild)
+}
