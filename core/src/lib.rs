@@ -16,6 +16,9 @@ pub mod store;
 mod string_enum;
 pub mod text;
 
+#[cfg(feature = "ffi")]
+uniffi::setup_scaffolding!();
+
 pub use error::{Error, FieldError, Invalid, Result, Rule};
 pub use reference::Reference;
 pub use store::Store;

@@ -422,3 +422,47 @@ fn every_saved_change_waits_in_the_outbox_until_acknowledged() {
     use automerge::ReadDoc;
     assert!(doc.get(automerge::ROOT, "data").unwrap().is_some());
 }
+
+#[test]
+fn many_edits_are_compacted_into_a_snapshot_without_losing_any() {
+    let dir = tempfile::tempdir().unwrap();
+    let id;
+    {
+        let mut s = store_in(dir.path(), "phone.db");
+        id = s.create(household("Ngô Văn Mười")).unwrap();
+        for i in 0..120u32 {
+            s.update::<Household>(&id, |h| h.note = format!("Lần ghé thăm thứ {i}"))
+                .unwrap();
+        }
+        let (snapshot, chunks) = s.document_storage(&id).unwrap();
+        assert!(snapshot > 0, "chunks were folded into a snapshot");
+        assert!(chunks < 60, "{chunks} chunks left after 120 edits");
+    }
+    let s = store_in(dir.path(), "phone.db");
+    let h = s.get::<Household>(&id).unwrap();
+    assert_eq!(h.body.note, "Lần ghé thăm thứ 119");
+    assert_eq!(
+        s.changes_of(&id).unwrap().len(),
+        121,
+        "every change is kept"
+    );
+}
+
+#[test]
+fn a_change_that_arrives_before_its_parent_waits_even_through_compaction() {
+    let mut a = memory_store("p-volunteer-1");
+    let id = a.create(household("Trương Thị Út")).unwrap();
+    a.update::<Household>(&id, |h| h.members = 3).unwrap();
+    let changes = a.changes_of(&id).unwrap();
+    let mut b = memory_store("p-volunteer-2");
+    // The edit arrives first: nothing to show yet, but it is kept.
+    let applied = b.apply_remote(&id, &changes[1..]).unwrap();
+    assert!(!applied.complete);
+    assert!(b.households(AREA, "", None, 10).unwrap().items.is_empty());
+    b.compact(&id).unwrap();
+    // Then the creation arrives, and the record is whole, edit included.
+    let applied = b.apply_remote(&id, &changes[..1]).unwrap();
+    assert!(applied.complete);
+    assert_eq!(b.get::<Household>(&id).unwrap().body.members, 3);
+    assert_eq!(b.households(AREA, "", None, 10).unwrap().items.len(), 1);
+}

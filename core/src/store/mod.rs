@@ -160,6 +160,7 @@ impl Store {
     pub fn create<T: RecordBody>(&mut self, mut body: T) -> Result<String> {
         body.normalize();
         body.validate(&self.context())?;
+        self.check_links(&body.clone().into_any())?;
         let id = uuid::Uuid::now_v7().to_string();
         let meta = Meta {
             author: self.author()?,
@@ -174,6 +175,36 @@ impl Store {
         projection::project(&tx, &id, &doc)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Rules that need the store: a check must be of a household this device knows, in the
+    /// household's area. (Records arriving by sync skip this: order of arrival is not ours.)
+    fn check_links(&self, record: &crate::model::AnyRecord) -> Result<()> {
+        use crate::error::{FieldError, Invalid, Rule};
+        if let crate::model::AnyRecord::SortingCheck(c) = record {
+            let area: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT area_id FROM households WHERE id = ?1",
+                    [&c.household_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match area {
+                None => {
+                    return Err(Invalid(vec![FieldError::new(
+                        "household_id",
+                        Rule::UnknownHousehold,
+                    )])
+                    .into())
+                }
+                Some(a) if a != c.area_id => {
+                    return Err(Invalid(vec![FieldError::new("area_id", Rule::UnknownArea)]).into())
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
     }
 
     /// Reads a record with its version and standing.
@@ -251,6 +282,7 @@ impl Store {
         }
         new.normalize();
         new.validate(&self.context())?;
+        self.check_links(&new.clone().into_any())?;
         // Re-submitting an already submitted record after a fix is a plain edit.
         let state = state.filter(|s| *s != current.meta.state);
         let force: Vec<String> = if resolve {
@@ -409,6 +441,31 @@ impl Store {
         let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         let size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         Ok((pages * size) as u64)
+    }
+
+    /// How a document is kept: snapshot bytes and number of incremental chunks.
+    pub fn document_storage(&self, id: &str) -> Result<(u64, u64)> {
+        Ok(self.conn.query_row(
+            "SELECT d.snapshot_bytes, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id)
+             FROM documents d WHERE d.id = ?1",
+            [id],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )?)
+    }
+
+    /// Folds a document's chunks into one snapshot now (maintenance; saves do it as needed).
+    pub fn compact(&mut self, id: &str) -> Result<()> {
+        let doc = self.load(id)?;
+        let tx = self.conn.transaction()?;
+        documents::compact(&tx, id, &doc)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Gives the space of deleted rows (sent outbox entries, folded chunks) back to the phone.
+    pub fn vacuum(&self) -> Result<()> {
+        self.conn.execute_batch("VACUUM")?;
+        self.checkpoint()
     }
 
     /// Folds the WAL into the database file (e.g. before measuring or backing up).
