@@ -3,10 +3,10 @@
 //! inside the core; the FFI and the server map it to their own small public types.
 
 use crate::i18n::{field_label, Lang, Message};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One broken validation rule, with the field it concerns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldError {
     /// The field's path in the record, e.g. `members` or `participants.youth_union`.
     pub field: String,
@@ -14,7 +14,7 @@ pub struct FieldError {
 }
 
 /// The validation rules shared by phones and server. Each carries what its message needs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     Required,

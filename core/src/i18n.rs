@@ -1,7 +1,7 @@
 //! Every message a person reads exists in Vietnamese and English, carried by the value that
 //! explains it rather than sprinkled as strings. Vietnamese comes first.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The two languages of the product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -11,7 +11,7 @@ pub enum Lang {
 }
 
 /// A text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub vi: String,
     pub en: String,

@@ -3,6 +3,7 @@
 //! - [`model`]: the records volunteers and staff make, with the validation both sides apply;
 //! - [`document`]: one record as one Automerge document;
 //! - [`store`]: the offline store on the device (rusqlite + documents + projections + outbox);
+//! - [`sync`]: the wire protocol (shared with the server) and the device's sync client;
 //! - [`reference`] and [`place`]: communes, areas and geometry;
 //! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
 
@@ -14,6 +15,7 @@ pub mod place;
 pub mod reference;
 pub mod store;
 mod string_enum;
+pub mod sync;
 pub mod text;
 
 #[cfg(feature = "ffi")]

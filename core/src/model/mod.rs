@@ -6,6 +6,7 @@ pub mod cleanup;
 pub mod covenant;
 pub mod day;
 pub mod household;
+pub mod permission;
 pub mod review;
 pub mod sorting_check;
 
@@ -13,6 +14,7 @@ pub use cleanup::{Cleanup, Participants, PhotoRef, PhotoStage, Work};
 pub use covenant::{Covenant, CovenantStatus};
 pub use day::Day;
 pub use household::Household;
+pub use permission::{Denial, Role, Scope};
 pub use review::{Decision, Review, ReviewStatus};
 pub use sorting_check::SortingCheck;
 

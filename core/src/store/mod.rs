@@ -10,9 +10,11 @@ pub mod outbox;
 mod projection;
 pub mod queries;
 pub mod schema;
+mod sync_state;
 
 pub use outbox::OutboxEntry;
 pub use queries::*;
+pub use sync_state::Refused;
 
 use crate::document::{parse_changes, Conflict, RecordDoc};
 use crate::error::{Error, Result};
@@ -310,36 +312,44 @@ impl Store {
     /// store), updating its document and projections in one transaction. Unreadable bytes are
     /// refused before anything is written.
     pub fn apply_remote(&mut self, doc_id: &str, changes: &[Vec<u8>]) -> Result<Applied> {
+        let tx = self.conn.unchecked_transaction()?;
+        let applied = self.apply_in(&tx, doc_id, changes)?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    fn apply_in(
+        &self,
+        tx: &rusqlite::Transaction,
+        doc_id: &str,
+        changes: &[Vec<u8>],
+    ) -> Result<Applied> {
         if uuid::Uuid::parse_str(doc_id).is_err() {
             return Err(Error::BadChange(format!("invalid record id {doc_id:?}")));
         }
         let parsed = parse_changes(changes)?;
-        let tx = self.conn.transaction()?;
-        let exists = documents::exists(&tx, doc_id)?;
-        let mut doc = if exists {
-            self.docs_loaded.set(self.docs_loaded.get() + 1);
-            documents::load(&tx, doc_id, &self.actor)?
+        let mut doc = if documents::exists(tx, doc_id)? {
+            self.load(doc_id)?
         } else {
             RecordDoc::load(std::iter::empty(), &self.actor)?
         };
         let raw: Vec<Vec<u8>> = parsed.iter().map(|c| c.raw_bytes().to_vec()).collect();
         let new_changes = doc.apply(parsed)?;
+        let complete = doc.is_complete();
         if new_changes == 0 {
             return Ok(Applied {
                 new_changes,
-                complete: doc.is_complete(),
+                complete,
             });
         }
-        let complete = doc.is_complete();
         if complete {
             // A document that cannot be read as its kind is refused whole.
             doc.record()
                 .map_err(|e| Error::BadChange(format!("record {doc_id}: {e}")))?;
         }
-        documents::insert(&tx, doc_id, doc.kind().map(|k| k.as_str()))?;
-        documents::append(&tx, doc_id, &raw.concat(), &doc)?;
-        projection::project(&tx, doc_id, &doc)?;
-        tx.commit()?;
+        documents::insert(tx, doc_id, doc.kind().map(|k| k.as_str()))?;
+        documents::append(tx, doc_id, &raw.concat(), &doc)?;
+        projection::project(tx, doc_id, &doc)?;
         Ok(Applied {
             new_changes,
             complete,

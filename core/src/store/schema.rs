@@ -29,6 +29,17 @@ const MIGRATIONS: &[&str] = &[
         hash TEXT NOT NULL UNIQUE,
         bytes BLOB NOT NULL
      );",
+    // 2: sync. Refused versions stay readable for their author until dismissed.
+    "CREATE TABLE refused (
+        doc_id TEXT PRIMARY KEY,
+        kind TEXT,
+        code TEXT NOT NULL,
+        message_vi TEXT NOT NULL,
+        message_en TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        snapshot BLOB NOT NULL,
+        refused_at INTEGER NOT NULL
+     );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,267 @@
+//! The device's side of sync, as store operations: the push batch (kept until answered, so a
+//! retry re-sends the same idempotency key), the pull cursor (advanced in the same transaction as
+//! the page it covers), and refusals (the refused version kept readable, the record rebuilt from
+//! the server's version).
+
+use super::{documents, outbox, projection, Store};
+use crate::document::{parse_changes, RecordDoc};
+use crate::error::{Error, FieldError, Result};
+use crate::i18n::Message;
+use crate::sync::protocol::{PushRequest, RecordChanges, Refusal};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+
+/// A version the server refused, kept for the person who made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refused {
+    pub record_id: String,
+    pub kind: Option<String>,
+    pub code: String,
+    pub message: Message,
+    pub fields: Vec<FieldError>,
+    pub refused_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PendingBatch {
+    batch: String,
+    hashes: Vec<String>,
+}
+
+fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM device WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT OR REPLACE INTO device (key, value) VALUES (?1, ?2)",
+            params![key, v],
+        )?,
+        None => conn.execute("DELETE FROM device WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+impl Store {
+    /// A device setting (enrolment facts, sync state), `None` if unset.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        setting(&self.conn, key)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: Option<&str>) -> Result<()> {
+        set_setting(&self.conn, key, value)
+    }
+
+    /// Where the last pull ended.
+    pub fn pull_cursor(&self) -> Result<u64> {
+        Ok(self
+            .setting("pull_cursor")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// The next batch to push: the unanswered one if a previous push was interrupted (same
+    /// idempotency key, same changes), else a new one from the outbox, at most `max_bytes` of
+    /// changes (but always at least one) and `max_records` records. `None` when nothing waits.
+    pub fn next_push(
+        &mut self,
+        max_records: usize,
+        max_bytes: usize,
+    ) -> Result<Option<PushRequest>> {
+        let pending: Option<PendingBatch> = self
+            .setting("push_batch")?
+            .and_then(|v| serde_json::from_str(&v).ok());
+        let entries = outbox::pending(&self.conn, usize::MAX)?;
+        let (batch, chosen) = match pending {
+            Some(p) => {
+                let chosen: Vec<_> = entries
+                    .into_iter()
+                    .filter(|e| p.hashes.contains(&e.hash))
+                    .collect();
+                (p.batch, chosen)
+            }
+            None => {
+                let mut chosen = vec![];
+                let mut bytes = 0;
+                let mut docs = std::collections::HashSet::new();
+                for e in entries {
+                    if !chosen.is_empty()
+                        && (bytes + e.bytes.len() > max_bytes
+                            || (!docs.contains(&e.doc_id) && docs.len() >= max_records))
+                    {
+                        break;
+                    }
+                    bytes += e.bytes.len();
+                    docs.insert(e.doc_id.clone());
+                    chosen.push(e);
+                }
+                let batch = uuid::Uuid::now_v7().to_string();
+                if !chosen.is_empty() {
+                    let p = PendingBatch {
+                        batch: batch.clone(),
+                        hashes: chosen.iter().map(|e| e.hash.clone()).collect(),
+                    };
+                    let json = serde_json::to_string(&p).unwrap_or_default();
+                    self.set_setting("push_batch", Some(&json))?;
+                }
+                (batch, chosen)
+            }
+        };
+        if chosen.is_empty() {
+            self.set_setting("push_batch", None)?;
+            return Ok(None);
+        }
+        // Group by record, keeping each record's changes in the order they were made.
+        let mut records: Vec<RecordChanges> = vec![];
+        for e in chosen {
+            match records.iter_mut().find(|r| r.id == e.doc_id) {
+                Some(r) => r.changes.push(ByteBuf::from(e.bytes)),
+                None => records.push(RecordChanges {
+                    id: e.doc_id,
+                    changes: vec![ByteBuf::from(e.bytes)],
+                }),
+            }
+        }
+        Ok(Some(PushRequest { batch, records }))
+    }
+
+    /// Takes the server's answer to a push: forgets accepted changes, keeps refused versions
+    /// for their author and drops their outbox entries (later changes of a refused record depend
+    /// on it and cannot be accepted either). Returns the ids of refused records, which the caller
+    /// must rebuild from the server's version with [`Store::replace_with_server`].
+    pub fn finish_push(&mut self, accepted: &[String], refused: &[Refusal]) -> Result<Vec<String>> {
+        let tx = self.conn.transaction()?;
+        outbox::acknowledge(&tx, accepted)?;
+        let mut ids = vec![];
+        for r in refused {
+            if documents::exists(&tx, &r.record_id)? {
+                let doc = documents::load(&tx, &r.record_id, &self.actor)?;
+                keep_refused(&tx, r, &doc)?;
+            }
+            tx.execute("DELETE FROM outbox WHERE doc_id = ?1", [&r.record_id])?;
+            ids.push(r.record_id.clone());
+        }
+        set_setting(&tx, "push_batch", None)?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Replaces a record by the server's version (`changes` empty: the server has none, so the
+    /// record goes). Local changes not in the server's version are dropped here, after
+    /// [`Store::finish_push`] kept them readable.
+    pub fn replace_with_server(&mut self, id: &str, changes: &[ByteBuf]) -> Result<()> {
+        let bytes: Vec<Vec<u8>> = changes.iter().map(|b| b.to_vec()).collect();
+        let parsed = parse_changes(&bytes)?;
+        let tx = self.conn.transaction()?;
+        let reviewed: Option<String> = tx
+            .query_row("SELECT record_id FROM reviews WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        remove_document(&tx, id)?;
+        if let Some(target) = reviewed {
+            projection::refresh_status(&tx, &target)?;
+        }
+        if !parsed.is_empty() {
+            let mut doc = RecordDoc::load(std::iter::empty(), &self.actor)?;
+            doc.apply(parsed)?;
+            documents::insert(&tx, id, doc.kind().map(|k| k.as_str()))?;
+            documents::compact(&tx, id, &doc)?;
+            projection::project(&tx, id, &doc)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies one pulled page and moves the cursor past it, in one transaction: a page is
+    /// either wholly applied with its cursor or not at all.
+    pub fn apply_pulled(&mut self, records: &[RecordChanges], cursor: u64) -> Result<usize> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut new = 0;
+        for r in records {
+            let bytes: Vec<Vec<u8>> = r.changes.iter().map(|b| b.to_vec()).collect();
+            new += self.apply_in(&tx, &r.id, &bytes)?.new_changes;
+        }
+        set_setting(&tx, "pull_cursor", Some(&cursor.to_string()))?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Versions the server refused, newest first.
+    pub fn refused(&self) -> Result<Vec<Refused>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT doc_id, kind, code, message_vi, message_en, fields, refused_at FROM refused
+             ORDER BY refused_at DESC, doc_id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let fields: String = r.get(5)?;
+                Ok(Refused {
+                    record_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    code: r.get(2)?,
+                    message: Message::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+                    fields: serde_json::from_str(&fields).unwrap_or_default(),
+                    refused_at: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The refused version's values, to show or to start a corrected record from.
+    pub fn refused_record(&self, id: &str) -> Result<crate::model::AnyRecord> {
+        let snapshot: Vec<u8> = self
+            .conn
+            .query_row(
+                "SELECT snapshot FROM refused WHERE doc_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+        RecordDoc::load([snapshot.as_slice()], &self.actor)?.record()
+    }
+
+    /// The person has read (or redone) a refused version: forget it.
+    pub fn dismiss_refused(&mut self, id: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM refused WHERE doc_id = ?1", [id])?;
+        Ok(())
+    }
+}
+
+fn keep_refused(tx: &Transaction, r: &Refusal, doc: &RecordDoc) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO refused (doc_id, kind, code, message_vi, message_en, fields,
+            snapshot, refused_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            r.record_id,
+            doc.kind().map(|k| k.as_str()),
+            r.code,
+            r.message.vi,
+            r.message.en,
+            serde_json::to_string(&r.fields).unwrap_or_else(|_| "[]".into()),
+            doc.save(),
+            chrono::Utc::now().timestamp_millis()
+        ],
+    )?;
+    Ok(())
+}
+
+fn remove_document(tx: &Transaction, id: &str) -> Result<()> {
+    for t in super::schema::PROJECTION_TABLE_NAMES {
+        // Review rows point at the record they review, not at themselves: keep those of others.
+        tx.execute(&format!("DELETE FROM {t} WHERE id = ?1"), [id])?;
+    }
+    tx.execute("DELETE FROM outbox WHERE doc_id = ?1", [id])?;
+    tx.execute("DELETE FROM chunks WHERE doc_id = ?1", [id])?;
+    tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+    Ok(())
+}

@@ -1,0 +1,376 @@
+//! The device's sync client: push the outbox, then pull pages until caught up. Blocking (the
+//! shells call it off the main thread), cancellable between requests, reporting progress, and
+//! patient with bad networks: timeouts, 5xx and 429 are retried with backoff, and an interrupted
+//! sync resumes where it stopped (the unanswered batch is re-sent under the same key; the pull
+//! cursor only moves with an applied page).
+
+use super::protocol::{
+    decode, encode, ErrorBody, Limits, PullResponse, PushRequest, PushResponse, RecordChanges,
+    CONTENT_TYPE,
+};
+use crate::i18n::Message;
+use crate::model::{Role, Scope};
+use crate::store::Store;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// How hard to try before telling the person the network is down.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// One request's time limit (2G can be slow, but not forever).
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 6,
+            first_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Pushing,
+    Pulling,
+    Done,
+}
+
+/// Where a sync is, for a progress bar: `total` is 0 when unknown (pulling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub phase: SyncPhase,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Changes the server confirmed holding.
+    pub pushed: u64,
+    /// Records whose changes were refused (kept readable, rebuilt from the server).
+    pub refused: u64,
+    /// New changes applied from the server.
+    pub pulled: u64,
+    pub requests: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("không kết nối được máy chủ / cannot reach the server: {0}")]
+    Network(String),
+    #[error("{message} ({status} {code})")]
+    Server {
+        status: u16,
+        code: String,
+        message: Message,
+    },
+    #[error("thiết bị chưa đăng ký hoặc đã bị thu hồi / device not enrolled or revoked: {0}")]
+    Unauthorized(Message),
+    #[error("đã hủy đồng bộ / sync cancelled")]
+    Cancelled,
+    #[error("máy chủ trả lời không đọc được / unreadable server answer: {0}")]
+    Protocol(String),
+    #[error(transparent)]
+    Store(Box<crate::Error>),
+}
+
+impl From<crate::Error> for SyncError {
+    fn from(e: crate::Error) -> Self {
+        SyncError::Store(Box::new(e))
+    }
+}
+
+/// What the server tells a device at enrolment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub token: String,
+    pub device_id: String,
+    pub person_id: String,
+    pub person_name: String,
+    pub role: Role,
+    pub commune_id: String,
+    pub areas: Vec<String>,
+}
+
+impl Enrolment {
+    pub fn scope(&self) -> Scope {
+        Scope {
+            role: self.role,
+            commune_id: self.commune_id.clone(),
+            areas: self.areas.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EnrolRequest<'a> {
+    code: &'a str,
+    actor_id: &'a str,
+}
+
+pub struct SyncClient {
+    base: String,
+    token: String,
+    http: reqwest::blocking::Client,
+    retry: RetryPolicy,
+    limits: Limits,
+}
+
+type Attempt = std::result::Result<reqwest::blocking::Response, reqwest::Error>;
+
+impl SyncClient {
+    pub fn new(base_url: &str, token: &str) -> Result<Self, SyncError> {
+        Self::with_policy(base_url, token, RetryPolicy::default())
+    }
+
+    pub fn with_policy(base_url: &str, token: &str, retry: RetryPolicy) -> Result<Self, SyncError> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(retry.timeout)
+            .connect_timeout(retry.timeout.min(Duration::from_secs(15)))
+            .build()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(SyncClient {
+            base: base_url.trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
+            http,
+            retry,
+            limits: Limits::default(),
+        })
+    }
+
+    /// Exchanges a one-time enrolment code for a device token, binding this store's actor id
+    /// to the device, and remembers who the person is.
+    pub fn enrol(
+        base_url: &str,
+        code: &str,
+        store: &mut Store,
+        retry: RetryPolicy,
+    ) -> Result<Enrolment, SyncError> {
+        let client = Self::with_policy(base_url, "", retry)?;
+        let actor = store.actor_id();
+        let body = EnrolRequest {
+            code: code.trim(),
+            actor_id: &actor,
+        };
+        let never = AtomicBool::new(false);
+        let resp = client.send(&never, &mut 0, |c| {
+            c.http
+                .post(format!("{}/api/v1/enrol", c.base))
+                .json(&body)
+                .send()
+        })?;
+        let enrolment: Enrolment = resp
+            .json()
+            .map_err(|e| SyncError::Protocol(e.to_string()))?;
+        store.set_person(&enrolment.person_id)?;
+        store.set_setting("role", Some(enrolment.role.as_str()))?;
+        store.set_setting("commune_id", Some(&enrolment.commune_id))?;
+        store.set_setting("areas", Some(&enrolment.areas.join(",")))?;
+        store.set_setting("person_name", Some(&enrolment.person_name))?;
+        Ok(enrolment)
+    }
+
+    /// Pushes the outbox, then pulls until caught up.
+    pub fn sync(
+        &self,
+        store: &mut Store,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<SyncReport, SyncError> {
+        let mut report = SyncReport::default();
+        let total = store.outbox_len()?;
+        progress(Progress {
+            phase: SyncPhase::Pushing,
+            done: 0,
+            total,
+        });
+        while let Some(batch) =
+            store.next_push(self.limits.max_records, self.limits.target_push_bytes)?
+        {
+            let resp = self.push(&batch, cancel, &mut report.requests)?;
+            let refused = store.finish_push(&resp.accepted, &resp.refused)?;
+            for id in &refused {
+                let server = self.server_version(id, cancel, &mut report.requests)?;
+                store.replace_with_server(id, &server.changes)?;
+            }
+            report.pushed += resp.accepted.len() as u64;
+            report.refused += refused.len() as u64;
+            progress(Progress {
+                phase: SyncPhase::Pushing,
+                done: (report.pushed + report.refused).min(total),
+                total,
+            });
+        }
+        loop {
+            let cursor = store.pull_cursor()?;
+            let page = self.pull(cursor, cancel, &mut report.requests)?;
+            report.pulled += store.apply_pulled(&page.records, page.cursor)? as u64;
+            progress(Progress {
+                phase: SyncPhase::Pulling,
+                done: report.pulled,
+                total: 0,
+            });
+            if !page.more {
+                break;
+            }
+        }
+        progress(Progress {
+            phase: SyncPhase::Done,
+            done: total,
+            total,
+        });
+        store.set_setting(
+            "last_sync",
+            Some(&chrono::Utc::now().timestamp_millis().to_string()),
+        )?;
+        Ok(report)
+    }
+
+    fn push(
+        &self,
+        batch: &PushRequest,
+        cancel: &AtomicBool,
+        requests: &mut u64,
+    ) -> Result<PushResponse, SyncError> {
+        let body = encode(batch);
+        let resp = self.send(cancel, requests, |c| {
+            c.http
+                .post(format!("{}/api/v1/sync/push", c.base))
+                .bearer_auth(&c.token)
+                .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+                .body(body.clone())
+                .send()
+        })?;
+        self.read(resp)
+    }
+
+    fn pull(
+        &self,
+        cursor: u64,
+        cancel: &AtomicBool,
+        requests: &mut u64,
+    ) -> Result<PullResponse, SyncError> {
+        let resp = self.send(cancel, requests, |c| {
+            c.http
+                .get(format!("{}/api/v1/sync/pull?cursor={cursor}", c.base))
+                .bearer_auth(&c.token)
+                .send()
+        })?;
+        self.read(resp)
+    }
+
+    fn server_version(
+        &self,
+        id: &str,
+        cancel: &AtomicBool,
+        requests: &mut u64,
+    ) -> Result<RecordChanges, SyncError> {
+        let result = self.send(cancel, requests, |c| {
+            c.http
+                .get(format!("{}/api/v1/sync/records/{id}", c.base))
+                .bearer_auth(&c.token)
+                .send()
+        });
+        match result {
+            Ok(resp) => self.read(resp),
+            // The server never took the record: the refused version was all there was.
+            Err(SyncError::Server { status: 404, .. }) => Ok(RecordChanges {
+                id: id.to_owned(),
+                changes: vec![],
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        resp: reqwest::blocking::Response,
+    ) -> Result<T, SyncError> {
+        let bytes = resp
+            .bytes()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        decode(&bytes, &self.limits).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    /// Sends one request, retrying what a bad network or a busy server explains.
+    fn send(
+        &self,
+        cancel: &AtomicBool,
+        requests: &mut u64,
+        attempt: impl Fn(&Self) -> Attempt,
+    ) -> Result<reqwest::blocking::Response, SyncError> {
+        let mut delay = self.retry.first_delay;
+        let mut last = String::new();
+        for n in 0..self.retry.attempts.max(1) {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(SyncError::Cancelled);
+            }
+            if n > 0 {
+                sleep_unless_cancelled(delay, cancel)?;
+                delay = (delay * 2).min(self.retry.max_delay);
+            }
+            *requests += 1;
+            match attempt(self) {
+                Err(e) => last = e.to_string(),
+                Ok(resp) => {
+                    let status = resp.status();
+                    if status.is_success() {
+                        return Ok(resp);
+                    }
+                    let code = status.as_u16();
+                    if code == 429 || status.is_server_error() {
+                        if let Some(after) = retry_after(&resp) {
+                            delay = after.min(self.retry.max_delay);
+                        }
+                        last = format!("HTTP {code}");
+                        continue;
+                    }
+                    let body: Option<ErrorBody> = resp.json().ok();
+                    let message = body.as_ref().map(|b| b.message.clone()).unwrap_or_else(|| {
+                        Message::new(format!("lỗi HTTP {code}"), format!("HTTP error {code}"))
+                    });
+                    if code == 401 || code == 403 {
+                        return Err(SyncError::Unauthorized(message));
+                    }
+                    return Err(SyncError::Server {
+                        status: code,
+                        code: body.map(|b| b.code).unwrap_or_default(),
+                        message,
+                    });
+                }
+            }
+        }
+        Err(SyncError::Network(last))
+    }
+}
+
+fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
+    resp.headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+fn sleep_unless_cancelled(d: Duration, cancel: &AtomicBool) -> Result<(), SyncError> {
+    let end = Instant::now() + d;
+    while Instant::now() < end {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(SyncError::Cancelled);
+        }
+        std::thread::sleep((end - Instant::now()).min(Duration::from_millis(50)));
+    }
+    Ok(())
+}

@@ -1,0 +1,284 @@
+//! The sync wire format, shared by the device's client and the server so they cannot drift.
+//!
+//! Push and pull bodies are CBOR (binary: Automerge changes travel as bytes, not base64), deflated.
+//! Errors travel as small JSON bodies with a stable code and a message in both languages.
+//! Every limit here is enforced on the server before any work, and respected by the client.
+
+use crate::error::FieldError;
+use crate::i18n::Message;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+use std::io::{Read, Write};
+
+/// Media type of push and pull bodies.
+pub const CONTENT_TYPE: &str = "application/vnd.sachxanh.sync.v1+cbor+deflate";
+
+/// Bounds on what one request may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Compressed body bytes.
+    pub max_body: usize,
+    /// Bytes after inflating: guards against a small body that inflates to gigabytes.
+    pub max_inflated: usize,
+    pub max_records: usize,
+    pub max_changes_per_record: usize,
+    pub max_ops_per_change: usize,
+    /// Bytes of changes a client puts in one push; keeps requests short on 2G.
+    pub target_push_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 4 << 20,
+            max_inflated: 16 << 20,
+            max_records: 500,
+            max_changes_per_record: 2_000,
+            max_ops_per_change: 10_000,
+            target_push_bytes: 256 << 10,
+        }
+    }
+}
+
+/// All changes of one record in a push, or a pulled page, or a record's full server version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordChanges {
+    pub id: String,
+    pub changes: Vec<ByteBuf>,
+}
+
+/// The device sends its outbox. `batch` is the idempotency key: a batch sent again after a lost
+/// response gets the first answer back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub batch: String,
+    pub records: Vec<RecordChanges>,
+}
+
+/// One record's changes the server would not take, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub record_id: String,
+    /// Hashes of the refused changes (the device's changes of this record in the batch).
+    pub hashes: Vec<String>,
+    /// Stable code, e.g. `invalid`, `out_of_scope`, `foreign_actor`.
+    pub code: String,
+    pub message: Message,
+    /// For `invalid`: the broken rules, field by field.
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Hashes the server now holds (accepted now or before): the device may forget them.
+    pub accepted: Vec<String>,
+    pub refused: Vec<Refusal>,
+}
+
+/// One page of the server's log after the device's cursor, within its scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub records: Vec<RecordChanges>,
+    /// Pass back as `cursor` for the next page.
+    pub cursor: u64,
+    /// Whether more entries follow right away.
+    pub more: bool,
+}
+
+/// Errors as the server sends them (JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: Message,
+}
+
+/// What can be wrong with a request body.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WireError {
+    #[error("body larger than {limit} bytes")]
+    BodyTooLarge { limit: usize },
+    #[error("body inflates past {limit} bytes")]
+    InflatedTooLarge { limit: usize },
+    #[error("unreadable body: {0}")]
+    Malformed(String),
+    #[error("more than {max} records in one batch")]
+    TooManyRecords { max: usize },
+    #[error("more than {max} changes for one record")]
+    TooManyChanges { max: usize },
+    #[error("a change has more than {max} operations")]
+    TooManyOps { max: usize },
+    #[error("unreadable change: {0}")]
+    BadChange(String),
+    #[error("invalid record id")]
+    BadRecordId,
+}
+
+impl WireError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            WireError::BodyTooLarge { .. } => "body_too_large",
+            WireError::InflatedTooLarge { .. } => "inflated_too_large",
+            WireError::Malformed(_) => "malformed",
+            WireError::TooManyRecords { .. } => "too_many_records",
+            WireError::TooManyChanges { .. } => "too_many_changes",
+            WireError::TooManyOps { .. } => "too_many_operations",
+            WireError::BadChange(_) => "bad_change",
+            WireError::BadRecordId => "bad_record_id",
+        }
+    }
+
+    pub fn message(&self) -> Message {
+        match self {
+            WireError::BodyTooLarge { limit } => Message::new(
+                format!("gói dữ liệu quá lớn (tối đa {limit} byte)"),
+                format!("request body too large (at most {limit} bytes)"),
+            ),
+            WireError::InflatedTooLarge { limit } => Message::new(
+                format!("dữ liệu giải nén quá lớn (tối đa {limit} byte)"),
+                format!("decompressed body too large (at most {limit} bytes)"),
+            ),
+            WireError::Malformed(_) => Message::new(
+                "gói dữ liệu không đọc được",
+                "the request body could not be read",
+            ),
+            WireError::TooManyRecords { max } => Message::new(
+                format!("quá nhiều hồ sơ trong một lần gửi (tối đa {max})"),
+                format!("too many records in one batch (at most {max})"),
+            ),
+            WireError::TooManyChanges { max } => Message::new(
+                format!("quá nhiều thay đổi cho một hồ sơ (tối đa {max})"),
+                format!("too many changes for one record (at most {max})"),
+            ),
+            WireError::TooManyOps { max } => Message::new(
+                format!("một thay đổi quá lớn (tối đa {max} thao tác)"),
+                format!("a change is too large (at most {max} operations)"),
+            ),
+            WireError::BadChange(_) => Message::new(
+                "một thay đổi bị hỏng hoặc không đọc được",
+                "a change is damaged or unreadable",
+            ),
+            WireError::BadRecordId => Message::new("mã hồ sơ không hợp lệ", "invalid record id"),
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().into(),
+            message: self.message(),
+        }
+    }
+}
+
+/// Serialises and deflates a message.
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut cbor = vec![];
+    // Writing CBOR into a Vec cannot fail for our plain data types.
+    ciborium::into_writer(value, &mut cbor).expect("CBOR into memory");
+    let mut z = flate2::write::DeflateEncoder::new(vec![], flate2::Compression::default());
+    z.write_all(&cbor).expect("deflate into memory");
+    z.finish().expect("deflate into memory")
+}
+
+/// Inflates (never past `limits.max_inflated`) and parses a message.
+pub fn decode<T: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<T, WireError> {
+    if body.len() > limits.max_body {
+        return Err(WireError::BodyTooLarge {
+            limit: limits.max_body,
+        });
+    }
+    let mut inflated = vec![];
+    flate2::read::DeflateDecoder::new(body)
+        .take(limits.max_inflated as u64 + 1)
+        .read_to_end(&mut inflated)
+        .map_err(|e| WireError::Malformed(e.to_string()))?;
+    if inflated.len() > limits.max_inflated {
+        return Err(WireError::InflatedTooLarge {
+            limit: limits.max_inflated,
+        });
+    }
+    ciborium::from_reader(inflated.as_slice()).map_err(|e| WireError::Malformed(e.to_string()))
+}
+
+/// Checks a push against the limits and parses every change, before anything is applied.
+pub fn check_push(
+    req: &PushRequest,
+    limits: &Limits,
+) -> Result<Vec<(String, Vec<automerge::Change>)>, WireError> {
+    if req.records.len() > limits.max_records {
+        return Err(WireError::TooManyRecords {
+            max: limits.max_records,
+        });
+    }
+    if uuid::Uuid::parse_str(&req.batch).is_err() {
+        return Err(WireError::Malformed("batch id is not a UUID".into()));
+    }
+    req.records
+        .iter()
+        .map(|r| {
+            if uuid::Uuid::parse_str(&r.id).is_err() {
+                return Err(WireError::BadRecordId);
+            }
+            if r.changes.len() > limits.max_changes_per_record {
+                return Err(WireError::TooManyChanges {
+                    max: limits.max_changes_per_record,
+                });
+            }
+            let changes = r
+                .changes
+                .iter()
+                .map(|b| {
+                    let c = automerge::Change::from_bytes(b.to_vec())
+                        .map_err(|e| WireError::BadChange(e.to_string()))?;
+                    if c.len() > limits.max_ops_per_change {
+                        return Err(WireError::TooManyOps {
+                            max: limits.max_ops_per_change,
+                        });
+                    }
+                    Ok(c)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((r.id.clone(), changes))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_bombs() {
+        let req = PushRequest {
+            batch: uuid::Uuid::now_v7().to_string(),
+            records: vec![RecordChanges {
+                id: uuid::Uuid::now_v7().to_string(),
+                changes: vec![ByteBuf::from(vec![1u8, 2, 3])],
+            }],
+        };
+        let limits = Limits::default();
+        let bytes = encode(&req);
+        assert_eq!(decode::<PushRequest>(&bytes, &limits).unwrap(), req);
+        // A small body that inflates past the limit is refused without inflating it all.
+        let zeros = vec![0u8; 64 << 20];
+        let mut z = flate2::write::DeflateEncoder::new(vec![], flate2::Compression::best());
+        z.write_all(&zeros).unwrap();
+        let bomb = z.finish().unwrap();
+        assert!(bomb.len() < limits.max_body);
+        assert_eq!(
+            decode::<PushRequest>(&bomb, &limits),
+            Err(WireError::InflatedTooLarge {
+                limit: limits.max_inflated
+            })
+        );
+        assert!(matches!(
+            decode::<PushRequest>(b"\x00\x01garbage", &limits),
+            Err(WireError::Malformed(_))
+        ));
+        // Unreadable change bytes are caught before anything is applied.
+        assert!(matches!(
+            check_push(&req, &limits),
+            Err(WireError::BadChange(_))
+        ));
+    }
+}

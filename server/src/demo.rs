@@ -1,0 +1,407 @@
+//! `--demo`: a demo commune with staff and several simulated phones. Each phone is the real core
+//! (a store on disk) and the real sync client speaking HTTP to this server: it records offline in
+//! its hamlet, then syncs, again and again, so a newcomer sees real data arrive.
+//!
+//! Everyone here is invented: names are drawn from common Vietnamese name parts at random.
+
+use crate::auth::{hash_secret, new_token};
+use crate::enrol::{issue_code, IssuedCode, NewCode};
+use crate::storage::{Person, Storage};
+use rand::seq::IndexedRandom;
+use rand::Rng;
+use sachxanh_core::model::*;
+use sachxanh_core::place::{Coord, Place};
+use sachxanh_core::sync::{RetryPolicy, SyncClient};
+use sachxanh_core::{Reference, Store};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const COMMUNE: &str = "rach-sen";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoStaff {
+    pub person_id: String,
+    pub name: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoDevice {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+    pub area_id: String,
+    pub person_id: String,
+    pub enrolment_code: String,
+}
+
+/// What `--demo` created, written to `<data>/demo-credentials.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoCredentials {
+    pub server_url: String,
+    pub dashboard_url: String,
+    pub commune_id: String,
+    pub staff: DemoStaff,
+    pub devices: Vec<DemoDevice>,
+    /// Unused codes, to enrol a phone or the JVM tests by hand.
+    pub spare_codes: Vec<IssuedCode>,
+}
+
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Đỗ", "Ngô",
+];
+const MIDDLE: &[&str] = &["Văn", "Thị", "Minh", "Hữu", "Ngọc", "Thanh"];
+const GIVEN: &[&str] = &[
+    "An", "Bình", "Cường", "Dung", "Em", "Giàu", "Hạnh", "Khánh", "Lộc", "Mai", "Nhung", "Phúc",
+    "Quý", "Sang", "Tâm", "Út", "Vân", "Xuân", "Yến", "Tư", "Sáu", "Bảy", "Tám", "Mười",
+];
+const STREETS: &[&str] = &[
+    "đường ven kênh Rạch Sen",
+    "hẻm Cây Me",
+    "đường đal liên ấp",
+    "bờ kênh Xáng",
+    "đường Cầu Tre",
+];
+
+pub fn invented_name(rng: &mut impl Rng) -> String {
+    format!(
+        "{} {} {}",
+        FAMILY.choose(rng).copied().unwrap_or("Nguyễn"),
+        MIDDLE.choose(rng).copied().unwrap_or("Văn"),
+        GIVEN.choose(rng).copied().unwrap_or("An")
+    )
+}
+
+/// Creates the demo staff and phones once; later runs reuse `<data>/demo-credentials.json`.
+pub fn setup(
+    storage: &dyn Storage,
+    reference: &Reference,
+    data: &Path,
+    server_url: &str,
+) -> Result<DemoCredentials, Box<dyn std::error::Error + Send + Sync>> {
+    let path = data.join("demo-credentials.json");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Ok(mut creds) = serde_json::from_str::<DemoCredentials>(&text) {
+            if storage.person(&creds.staff.person_id)?.is_some() {
+                creds.server_url = server_url.to_owned();
+                creds.dashboard_url = format!("{server_url}/");
+                std::fs::write(&path, serde_json::to_string_pretty(&creds)?)?;
+                return Ok(creds);
+            }
+        }
+    }
+    let staff = Person {
+        id: "p-staff-demo".into(),
+        name: "Cán bộ môi trường xã (demo)".into(),
+        role: Role::CommuneStaff,
+        commune_id: COMMUNE.into(),
+        areas: vec![],
+    };
+    storage.add_person(&staff)?;
+    let token = new_token();
+    storage.add_device(
+        &uuid::Uuid::now_v7().to_string(),
+        &staff.id,
+        &hash_secret(&token),
+        None,
+    )?;
+    let plan = [
+        ("tnv-my-hoa", Role::Volunteer, "rs-ap-my-hoa"),
+        ("truong-ap-my-hoa", Role::AreaHead, "rs-ap-my-hoa"),
+        ("tnv-cau-tre", Role::Volunteer, "rs-ap-cau-tre"),
+        ("truong-ap-cau-tre", Role::AreaHead, "rs-ap-cau-tre"),
+    ];
+    let mut rng = rand::rng();
+    let mut devices = vec![];
+    for (slug, role, area) in plan {
+        let name = invented_name(&mut rng);
+        let issued = issue_code(
+            storage,
+            reference,
+            COMMUNE,
+            &NewCode {
+                name: name.clone(),
+                role,
+                areas: vec![area.into()],
+            },
+        )
+        .map_err(|e| format!("{:?}", e.message))?;
+        devices.push(DemoDevice {
+            slug: slug.into(),
+            name,
+            role,
+            area_id: area.into(),
+            person_id: issued.person_id,
+            enrolment_code: issued.code,
+        });
+    }
+    let mut spare_codes = vec![];
+    for (role, area) in [
+        (Role::Volunteer, "rs-ap-ben-dinh"),
+        (Role::AreaHead, "rs-ap-vam-xang"),
+    ] {
+        spare_codes.push(
+            issue_code(
+                storage,
+                reference,
+                COMMUNE,
+                &NewCode {
+                    name: invented_name(&mut rng),
+                    role,
+                    areas: vec![area.into()],
+                },
+            )
+            .map_err(|e| format!("{:?}", e.message))?,
+        );
+    }
+    let creds = DemoCredentials {
+        server_url: server_url.to_owned(),
+        dashboard_url: format!("{server_url}/"),
+        commune_id: COMMUNE.into(),
+        staff: DemoStaff {
+            person_id: staff.id,
+            name: staff.name,
+            token,
+        },
+        devices,
+        spare_codes,
+    };
+    std::fs::create_dir_all(data)?;
+    std::fs::write(&path, serde_json::to_string_pretty(&creds)?)?;
+    Ok(creds)
+}
+
+/// Starts one thread per simulated phone. They stop when `stop` is set.
+pub fn spawn_devices(
+    creds: &DemoCredentials,
+    data: &Path,
+    reference: Arc<Reference>,
+    stop: Arc<AtomicBool>,
+) -> Vec<std::thread::JoinHandle<()>> {
+    creds
+        .devices
+        .iter()
+        .cloned()
+        .map(|d| {
+            let dir = data.join("demo-devices");
+            let url = creds.server_url.clone();
+            let reference = reference.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                if let Err(e) = run_device(&d, &dir, &url, reference, &stop) {
+                    tracing::warn!(device = %d.slug, error = %e, "simulated phone stopped");
+                }
+            })
+        })
+        .collect()
+}
+
+/// A point inside the area, for a household or a cleanup.
+fn point_in(reference: &Reference, area: &str, rng: &mut impl Rng) -> Option<Coord> {
+    use geo_bbox::bbox;
+    let a = reference.area(area)?;
+    let (min, max) = bbox(&a.boundary)?;
+    for _ in 0..100 {
+        let c = Coord::new(
+            rng.random_range(min.0..max.0),
+            rng.random_range(min.1..max.1),
+        );
+        if reference
+            .area_at(&a.commune_id, c.lon, c.lat)
+            .is_some_and(|x| x.id == area)
+        {
+            return Some(c);
+        }
+    }
+    None
+}
+
+mod geo_bbox {
+    /// ((min lon, min lat), (max lon, max lat)) of a boundary.
+    pub fn bbox(m: &geo_types::MultiPolygon<f64>) -> Option<((f64, f64), (f64, f64))> {
+        let mut it = m.0.iter().flat_map(|p| p.exterior().0.iter());
+        let first = it.next()?;
+        let mut b = ((first.x, first.y), (first.x, first.y));
+        for c in it {
+            b.0 .0 = b.0 .0.min(c.x);
+            b.0 .1 = b.0 .1.min(c.y);
+            b.1 .0 = b.1 .0.max(c.x);
+            b.1 .1 = b.1 .1.max(c.y);
+        }
+        Some(b)
+    }
+}
+
+fn last_saturday() -> Day {
+    let t = Day::today();
+    let s = t.weekend_saturday();
+    if s > t {
+        Day(s.0 - chrono::Duration::days(7))
+    } else {
+        s
+    }
+}
+
+const HOUSEHOLDS_PER_PHONE: usize = 30;
+
+fn run_device(
+    d: &DemoDevice,
+    dir: &Path,
+    url: &str,
+    reference: Arc<Reference>,
+    stop: &AtomicBool,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    std::fs::create_dir_all(dir)?;
+    let path: PathBuf = dir.join(format!("{}.db", d.slug));
+    let mut store = Store::open(&path, reference.clone())?;
+    let retry = RetryPolicy {
+        attempts: 3,
+        first_delay: Duration::from_millis(300),
+        max_delay: Duration::from_secs(2),
+        timeout: Duration::from_secs(20),
+    };
+    // A real phone keeps its token in the Keystore/Keychain; the simulation keeps it in its store.
+    let token = match store.setting("demo_token")? {
+        Some(t) => t,
+        None => {
+            let e = SyncClient::enrol(url, &d.enrolment_code, &mut store, retry)?;
+            store.set_setting("demo_token", Some(&e.token))?;
+            e.token
+        }
+    };
+    let client = SyncClient::with_policy(url, &token, retry)?;
+    let mut rng = rand::rng();
+    while !stop.load(Ordering::Relaxed) {
+        record_offline(d, &mut store, &reference, &mut rng)?;
+        let never = AtomicBool::new(false);
+        match client.sync(&mut store, &mut |_| {}, &never) {
+            Ok(r) => tracing::info!(
+                device = %d.slug, pushed = r.pushed, pulled = r.pulled, refused = r.refused,
+                "simulated phone synced"
+            ),
+            Err(e) => {
+                tracing::warn!(device = %d.slug, error = %e, "simulated phone could not sync")
+            }
+        }
+        for _ in 0..rng.random_range(20..50) {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    Ok(())
+}
+
+/// One stretch of offline work: a few households visited, their sorting checked, and now and
+/// then the weekend cleanup or the covenant.
+fn record_offline(
+    d: &DemoDevice,
+    store: &mut Store,
+    reference: &Reference,
+    rng: &mut impl Rng,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mine = store.households(&d.area_id, "", None, 500)?.items;
+    let own = mine
+        .iter()
+        .filter(|h| h.status == ReviewStatus::Draft)
+        .count();
+    if mine.len() < HOUSEHOLDS_PER_PHONE && own < HOUSEHOLDS_PER_PHONE / 2 {
+        for _ in 0..rng.random_range(1..=3) {
+            let id = store.create(Household {
+                area_id: d.area_id.clone(),
+                address: format!(
+                    "Số {}, {}",
+                    rng.random_range(1..200),
+                    STREETS.choose(rng).copied().unwrap_or("đường ven kênh")
+                ),
+                head_name: invented_name(rng),
+                members: rng.random_range(1..8),
+                location: point_in(reference, &d.area_id, rng),
+                note: String::new(),
+            })?;
+            let all = rng.random_bool(0.6);
+            let check = store.create(SortingCheck {
+                household_id: id.clone(),
+                area_id: d.area_id.clone(),
+                check_date: Day::today(),
+                recyclable_sorted: rng.random_bool(0.8),
+                food_sorted: all || rng.random_bool(0.5),
+                other_sorted: all,
+                hazardous_separated: rng.random_bool(0.5),
+                served_by_collection: rng.random_bool(0.9),
+                burning_seen: rng.random_bool(0.1),
+                dumping_seen: rng.random_bool(0.05),
+                note: String::new(),
+                checked_by: d.person_id.clone(),
+            })?;
+            store.submit::<Household>(&id)?;
+            store.submit::<SortingCheck>(&check)?;
+        }
+    }
+    let saturday = last_saturday();
+    let have_cleanup = store
+        .cleanups_by_weekend(Some(&d.area_id), saturday, Day::today())?
+        .iter()
+        .any(|w| w.cleanups > 0);
+    if d.role == Role::AreaHead && !have_cleanup {
+        let a = point_in(reference, &d.area_id, rng);
+        let b = point_in(reference, &d.area_id, rng);
+        if let (Some(a), Some(b)) = (a, b) {
+            let id = store.create(Cleanup {
+                area_id: d.area_id.clone(),
+                cleanup_date: saturday,
+                place: Place::line(vec![a, b]),
+                work: Work {
+                    sweeping: true,
+                    waterways: rng.random_bool(0.7),
+                    drains: rng.random_bool(0.4),
+                    trees: rng.random_bool(0.2),
+                },
+                participants: Participants {
+                    fatherland_front: rng.random_range(1..5),
+                    womens_union: rng.random_range(5..20),
+                    youth_union: rng.random_range(5..30),
+                    veterans: rng.random_range(0..6),
+                    residents: rng.random_range(10..60),
+                    ..Default::default()
+                },
+                waste_kg: Some(rng.random_range(80..600) as f64),
+                bags: Some(rng.random_range(10..80)),
+                note: "Ra quân tổng vệ sinh cuối tuần".into(),
+                photos: vec![],
+            })?;
+            store.submit::<Cleanup>(&id)?;
+        }
+        let commune = reference
+            .commune_of_area(&d.area_id)
+            .map(|c| c.id.clone())
+            .unwrap_or_default();
+        let has_covenant = store
+            .covenant_status(&commune)?
+            .iter()
+            .any(|c| c.area_id == d.area_id && c.status.is_some());
+        if !has_covenant {
+            let days = |n: i64| Some(Day(Day::today().0 - chrono::Duration::days(n)));
+            let id = store.create(Covenant {
+                area_id: d.area_id.clone(),
+                status: CovenantStatus::Consultation,
+                clauses: vec![
+                    "Hộ gia đình phân loại rác tại nguồn theo ba nhóm".into(),
+                    "Không đổ rác xuống kênh, rạch".into(),
+                ],
+                drafting_started: days(60),
+                consultation_date: days(10),
+                approved_date: None,
+                in_force_date: None,
+                document_sha256: None,
+                note: String::new(),
+            })?;
+            store.submit::<Covenant>(&id)?;
+        }
+    }
+    Ok(())
+}

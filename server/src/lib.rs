@@ -1,0 +1,101 @@
+//! sachxanh-server: enrolment, the sync change feed, the staff read API and the status page,
+//! over storage behind one trait (embedded SQLite by default).
+
+pub mod auth;
+pub mod check;
+pub mod demo;
+pub mod enrol;
+pub mod error;
+pub mod records;
+pub mod status;
+pub mod storage;
+pub mod sync;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sachxanh_core::sync::protocol::Limits;
+use sachxanh_core::Reference;
+use std::sync::Arc;
+use storage::Storage;
+
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub reference: Arc<Reference>,
+    pub limits: Limits,
+}
+
+/// The OpenAPI description served at `/openapi.json`; a test keeps it equal to [`ROUTES`].
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Every route: (method, path as in OpenAPI).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/"),
+    ("get", "/healthz"),
+    ("get", "/openapi.json"),
+    ("post", "/api/v1/enrol"),
+    ("get", "/api/v1/me"),
+    ("post", "/api/v1/enrolment-codes"),
+    ("post", "/api/v1/devices/{id}/revoke"),
+    ("post", "/api/v1/sync/push"),
+    ("get", "/api/v1/sync/pull"),
+    ("get", "/api/v1/sync/records/{id}"),
+    ("get", "/api/v1/records"),
+    ("get", "/api/v1/records/{id}"),
+    ("get", "/api/v1/records/{id}/automerge"),
+];
+
+async fn healthz(State(st): State<Arc<AppState>>) -> Result<impl IntoResponse, error::ApiError> {
+    let storage = st.storage.clone();
+    let (records, log, devices) = tokio::task::spawn_blocking(move || storage.counts()).await??;
+    Ok(Json(serde_json::json!({
+        "status": "ok", "records": records, "log_entries": log, "devices": devices
+    })))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let json_limit = axum::extract::DefaultBodyLimit::max(64 << 10);
+    Router::new()
+        .route("/", get(status::page))
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .route("/api/v1/enrol", post(enrol::enrol).layer(json_limit))
+        .route("/api/v1/me", get(enrol::me))
+        .route(
+            "/api/v1/enrolment-codes",
+            post(enrol::create_code).layer(json_limit),
+        )
+        .route("/api/v1/devices/{id}/revoke", post(enrol::revoke))
+        // The push body is read with its own limit, so its refusal is our typed JSON error.
+        .route(
+            "/api/v1/sync/push",
+            post(sync::push).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/sync/pull", get(sync::pull))
+        .route("/api/v1/sync/records/{id}", get(sync::record_version))
+        .route("/api/v1/records", get(records::list))
+        .route("/api/v1/records/{id}", get(records::get))
+        .route(
+            "/api/v1/records/{id}/automerge",
+            get(records::automerge_file),
+        )
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

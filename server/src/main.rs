@@ -1,0 +1,173 @@
+//! `sachxanh-server`: run the sync server, or set up its first accounts.
+
+use clap::{Parser, Subcommand};
+use sachxanh_core::model::Role;
+use sachxanh_core::Reference;
+use sachxanh_server::storage::sqlite::SqliteStorage;
+use sachxanh_server::storage::{Person, Storage};
+use sachxanh_server::{demo, enrol, AppState};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "sachxanh-server", version, about = "sạch xanh sync server")]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", global = true)]
+    listen: String,
+    /// Folder for the database and demo files.
+    #[arg(long, default_value = "./data", global = true)]
+    data: PathBuf,
+    /// Communes and areas (GeoJSON); the invented demo commune when absent.
+    #[arg(long, global = true)]
+    reference: Option<PathBuf>,
+    /// Create a demo commune with staff and run simulated phones that record and sync.
+    #[arg(long)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a commune staff account; prints its token and an enrolment code for a phone.
+    AddStaff {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        commune: String,
+    },
+    /// Create a person and a one-time enrolment code for their phone.
+    IssueCode {
+        #[arg(long)]
+        name: String,
+        /// volunteer, area_head or commune_staff
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        commune: String,
+        /// Comma-separated area ids (volunteers and area heads).
+        #[arg(long, default_value = "")]
+        areas: String,
+    },
+}
+
+type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+fn open(data: &Path, reference: Option<&Path>) -> Fallible<(Arc<SqliteStorage>, Arc<Reference>)> {
+    std::fs::create_dir_all(data)?;
+    let storage = Arc::new(SqliteStorage::open(&data.join("server.db"))?);
+    let reference = match reference {
+        Some(p) => Reference::from_geojson(&std::fs::read_to_string(p)?)?,
+        None => Reference::demo(),
+    };
+    Ok((storage, Arc::new(reference)))
+}
+
+fn main() -> Fallible<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let (storage, reference) = open(&cli.data, cli.reference.as_deref())?;
+    match cli.command {
+        Some(Command::AddStaff { name, commune }) => {
+            if reference.commune(&commune).is_none() {
+                return Err(format!("unknown commune {commune}").into());
+            }
+            let person = Person {
+                id: format!("p-{}", uuid::Uuid::now_v7()),
+                name,
+                role: Role::CommuneStaff,
+                commune_id: commune.clone(),
+                areas: vec![],
+            };
+            storage.add_person(&person)?;
+            let token = sachxanh_server::auth::new_token();
+            storage.add_device(
+                &uuid::Uuid::now_v7().to_string(),
+                &person.id,
+                &sachxanh_server::auth::hash_secret(&token),
+                None,
+            )?;
+            let code = sachxanh_server::auth::new_code();
+            storage.add_enrolment_code(
+                &sachxanh_server::auth::hash_secret(&code),
+                &person.id,
+                chrono::Utc::now().timestamp_millis() + enrol::CODE_LIFETIME_MS,
+            )?;
+            println!(
+                "{}",
+                serde_json::json!({"person_id": person.id, "token": token, "enrolment_code": code})
+            );
+            Ok(())
+        }
+        Some(Command::IssueCode {
+            name,
+            role,
+            commune,
+            areas,
+        }) => {
+            let role = Role::parse(&role).ok_or("role: volunteer, area_head or commune_staff")?;
+            let areas = areas
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let issued = enrol::issue_code(
+                storage.as_ref(),
+                &reference,
+                &commune,
+                &enrol::NewCode { name, role, areas },
+            )
+            .map_err(|e| e.message.to_string())?;
+            println!("{}", serde_json::to_string(&issued)?);
+            Ok(())
+        }
+        None => serve(cli.listen, cli.data, cli.demo, storage, reference),
+    }
+}
+
+fn serve(
+    listen: String,
+    data: PathBuf,
+    demo_mode: bool,
+    storage: Arc<SqliteStorage>,
+    reference: Arc<Reference>,
+) -> Fallible<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen).await?;
+        let addr = listener.local_addr()?;
+        let url = format!("http://{addr}");
+        let state = Arc::new(AppState {
+            storage: storage.clone(),
+            reference: reference.clone(),
+            limits: Default::default(),
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut phones = vec![];
+        if demo_mode {
+            let creds = demo::setup(storage.as_ref(), &reference, &data, &url)?;
+            println!(
+                "Demo: {url}/ — credentials in {}",
+                data.join("demo-credentials.json").display()
+            );
+            phones = demo::spawn_devices(&creds, &data, reference.clone(), stop.clone());
+        }
+        println!("sạch xanh server listening on {url}");
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        sachxanh_server::serve(listener, state, shutdown).await?;
+        stop.store(true, Ordering::Relaxed);
+        for p in phones {
+            let _ = tokio::task::spawn_blocking(move || p.join()).await;
+        }
+        Ok(())
+    })
+}

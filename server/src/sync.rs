@@ -1,0 +1,142 @@
+//! Sync endpoints: push (the device's outbox in), pull (the log out, within the device's scope),
+//! and a record's full server version (for rebuilding after a refusal).
+
+use crate::auth::Authed;
+use crate::check::process_push;
+use crate::error::ApiError;
+use crate::storage::PullScope;
+use crate::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sachxanh_core::sync::protocol::{
+    check_push, decode, encode, PullResponse, PushRequest, RecordChanges, WireError, CONTENT_TYPE,
+};
+use serde::Deserialize;
+use serde_bytes::ByteBuf;
+use std::sync::Arc;
+
+/// Most log entries and bytes in one pull page: a page should arrive over 2G in seconds.
+const PULL_MAX_ENTRIES: usize = 1_000;
+const PULL_MAX_BYTES: usize = 512 << 10;
+
+fn cbor(body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response()
+}
+
+pub async fn push(
+    State(st): State<Arc<AppState>>,
+    Authed(device): Authed,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if content_type != CONTENT_TYPE {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "định dạng gói dữ liệu không đúng",
+            "wrong body format",
+        ));
+    }
+    let limits = st.limits;
+    let bytes: Bytes = axum::body::to_bytes(body, limits.max_body)
+        .await
+        .map_err(|_| WireError::BodyTooLarge {
+            limit: limits.max_body,
+        })?;
+    let req: PushRequest = decode(&bytes, &limits)?;
+    let records = check_push(&req, &limits)?;
+    let state = st.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        process_push(
+            state.storage.as_ref(),
+            &state.reference,
+            &device,
+            &req.batch,
+            records,
+        )
+    })
+    .await??;
+    Ok(cbor(answer))
+}
+
+#[derive(Deserialize)]
+pub struct PullQuery {
+    #[serde(default)]
+    cursor: u64,
+}
+
+pub async fn pull(
+    State(st): State<Arc<AppState>>,
+    Authed(device): Authed,
+    Query(q): Query<PullQuery>,
+) -> Result<Response, ApiError> {
+    let scope = PullScope::of(&device.person);
+    let storage = st.storage.clone();
+    let page = tokio::task::spawn_blocking(move || {
+        storage.pull(
+            &scope,
+            &device.id,
+            q.cursor,
+            PULL_MAX_ENTRIES,
+            PULL_MAX_BYTES,
+        )
+    })
+    .await??;
+    // Consecutive entries of one record travel together.
+    let mut records: Vec<RecordChanges> = vec![];
+    for (id, bytes) in page.entries {
+        match records.last_mut() {
+            Some(last) if last.id == id => last.changes.push(ByteBuf::from(bytes)),
+            _ => records.push(RecordChanges {
+                id,
+                changes: vec![ByteBuf::from(bytes)],
+            }),
+        }
+    }
+    Ok(cbor(encode(&PullResponse {
+        records,
+        cursor: page.cursor,
+        more: page.more,
+    })))
+}
+
+pub async fn record_version(
+    State(st): State<Arc<AppState>>,
+    Authed(device): Authed,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(WireError::BadRecordId.into());
+    }
+    let storage = st.storage.clone();
+    let reference = st.reference.clone();
+    let rid = id.clone();
+    let changes = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let Some(row) = storage.record(&rid)? else {
+            return Ok(None);
+        };
+        let scope = device.person.scope();
+        let visible = row
+            .area_id
+            .as_deref()
+            .is_some_and(|a| scope.covers_area(&reference, a));
+        if !visible {
+            return Ok(None);
+        }
+        Ok(Some(storage.changes_of(&rid)?))
+    })
+    .await??;
+    match changes {
+        Some(changes) => Ok(cbor(encode(&RecordChanges {
+            id,
+            changes: changes.into_iter().map(ByteBuf::from).collect(),
+        }))),
+        None => Err(ApiError::not_found()),
+    }
+}
