@@ -77,6 +77,11 @@ impl RecordDoc {
         self.kind().is_some() && self.doc.get_missing_deps(&[]).is_empty()
     }
 
+    /// Whether some changes wait for dependencies that have not arrived.
+    pub fn has_missing_deps(&self) -> bool {
+        !self.doc.get_missing_deps(&[]).is_empty()
+    }
+
     pub fn meta(&self) -> Result<Meta> {
         Ok(autosurgeon::hydrate_prop(&self.doc, ROOT, "meta")?)
     }

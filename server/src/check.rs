@@ -114,11 +114,18 @@ fn check_record(
             Err(e) => return Err(crate::storage::StorageError::Database(e.to_string())),
         },
     };
-    if fork.apply(fresh.clone()).is_err() || !fork.is_complete() {
+    if fork.apply(fresh.clone()).is_err() || fork.has_missing_deps() {
         return Ok(Err(Deny::simple(
             "missing_dependencies",
             "thiếu các thay đổi trước đó của hồ sơ này",
             "earlier changes of this record are missing",
+        )));
+    }
+    if fork.kind().is_none() {
+        return Ok(Err(Deny::simple(
+            "unknown_kind",
+            "loại hồ sơ không được hỗ trợ",
+            "this kind of record is not supported",
         )));
     }
     let (meta, after) = match (fork.meta(), fork.record()) {

@@ -27,10 +27,26 @@ fn valid_actor(a: &str) -> bool {
     a.len() == 32 && a.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// JSON bodies whose refusal is our typed error, not the framework's plain text.
+pub fn json_body<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, ApiError> {
+    body.map(|Json(v)| v).map_err(|e| {
+        tracing::debug!(error = %e, "refused JSON body");
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "nội dung gửi lên không đúng định dạng JSON yêu cầu",
+            "the JSON body is malformed or misses fields",
+        )
+    })
+}
+
 pub async fn enrol(
     State(st): State<Arc<AppState>>,
-    Json(req): Json<EnrolRequest>,
+    body: Result<Json<EnrolRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Enrolment>, ApiError> {
+    let req = json_body(body)?;
     if !valid_actor(&req.actor_id) {
         return Err(ApiError::bad_request(
             "mã thiết bị không hợp lệ",
@@ -39,14 +55,6 @@ pub async fn enrol(
     }
     let storage = st.storage.clone();
     let result = tokio::task::spawn_blocking(move || -> Result<Enrolment, ApiError> {
-        if storage.actor_bound(&req.actor_id)? {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "actor_taken",
-                "thiết bị này đã được đăng ký",
-                "this device is already enrolled",
-            ));
-        }
         let token = new_token();
         let device_id = uuid::Uuid::now_v7().to_string();
         let person = storage
@@ -157,9 +165,10 @@ pub fn issue_code(
 pub async fn create_code(
     State(st): State<Arc<AppState>>,
     authed: Authed,
-    Json(req): Json<NewCode>,
+    body: Result<Json<NewCode>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<IssuedCode>), ApiError> {
     authed.require_staff()?;
+    let req = json_body(body)?;
     let commune = authed.0.person.commune_id.clone();
     let state = st.clone();
     let issued = tokio::task::spawn_blocking(move || {

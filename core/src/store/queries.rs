@@ -330,3 +330,19 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// The reason of the latest return or rejection of a record, for the person fixing it.
+    pub fn review_reason(&self, record_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT v.reason FROM reviews v JOIN records r ON r.id = v.id
+                 WHERE v.record_id = ?1 AND v.decision != 'approved'
+                 ORDER BY r.created_at DESC, v.id DESC LIMIT 1",
+                [record_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

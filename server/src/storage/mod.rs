@@ -171,7 +171,6 @@ pub trait Storage: Send + Sync + 'static {
         actor_id: Option<&str>,
     ) -> StorageResult<()>;
     fn device_by_token(&self, token_hash: &str) -> StorageResult<Option<Device>>;
-    fn actor_bound(&self, actor_id: &str) -> StorageResult<bool>;
     fn revoke_device(&self, device_id: &str) -> StorageResult<bool>;
     fn begin(&self) -> StorageResult<Box<dyn SyncTx + '_>>;
     fn pull(

@@ -419,7 +419,31 @@ impl Storage for SqliteStorage {
             )
             .optional()?;
         let Some(person_id) = person_id else {
-            return Ok(None);
+            // The same phone asking again (its first answer was lost on the way): the code is
+            // spent, but the device it bound gets a fresh token instead of being locked out.
+            let again: Option<String> = match actor_id {
+                Some(actor) => tx
+                    .query_row(
+                        "UPDATE devices SET token_hash = ?3
+                         WHERE actor_id = ?2 AND revoked_at IS NULL AND person_id =
+                            (SELECT person_id FROM enrolment_codes WHERE code_hash = ?1)
+                         RETURNING person_id",
+                        params![code_hash, actor, token_hash],
+                        |r| r.get(0),
+                    )
+                    .optional()?,
+                None => None,
+            };
+            let Some(person_id) = again else {
+                return Ok(None);
+            };
+            let person = tx.query_row(
+                "SELECT id, name, role, commune_id, areas FROM people WHERE id = ?1",
+                [&person_id],
+                |r| person_row(r, 0),
+            )?;
+            tx.commit()?;
+            return Ok(Some(person));
         };
         tx.execute(
             "INSERT INTO devices (id, person_id, token_hash, actor_id, created_at)
@@ -468,18 +492,6 @@ impl Storage for SqliteStorage {
                 },
             )
             .optional()?)
-    }
-
-    fn actor_bound(&self, actor_id: &str) -> StorageResult<bool> {
-        Ok(self
-            .reader()
-            .query_row(
-                "SELECT 1 FROM devices WHERE actor_id = ?1",
-                [actor_id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
     }
 
     fn revoke_device(&self, device_id: &str) -> StorageResult<bool> {

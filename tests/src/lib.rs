@@ -1,0 +1,197 @@
+//! The harness for end-to-end tests: a real server on a free loopback port with its own data
+//! folder, and phones that are the real core (store + sync client) enrolled through HTTP.
+
+pub mod proxy;
+
+use sachxanh_core::model::*;
+use sachxanh_core::place::Coord;
+use sachxanh_core::sync::{Enrolment, RetryPolicy, SyncClient, SyncError, SyncReport};
+use sachxanh_core::{Reference, Store};
+use sachxanh_server::enrol::{issue_code, NewCode};
+use sachxanh_server::storage::sqlite::SqliteStorage;
+use sachxanh_server::storage::{Person, Storage};
+use sachxanh_server::AppState;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const COMMUNE: &str = "rach-sen";
+pub const AREA_A: &str = "rs-ap-my-hoa";
+pub const AREA_B: &str = "rs-ap-cau-tre";
+
+pub struct TestServer {
+    pub rt: tokio::runtime::Runtime,
+    /// `http://127.0.0.1:port`
+    pub url: String,
+    /// `127.0.0.1:port`
+    pub addr: String,
+    pub storage: Arc<SqliteStorage>,
+    pub reference: Arc<Reference>,
+    /// A commune staff console token (no actor: it reads and manages, it does not sync).
+    pub staff_token: String,
+    pub dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Patient enough for injected faults, quick enough for a test.
+pub fn test_retry() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 4,
+        first_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(200),
+        timeout: Duration::from_secs(3),
+    }
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let storage = Arc::new(SqliteStorage::open(&dir.path().join("server.db")).expect("db"));
+        let reference = Arc::new(Reference::demo());
+        let state = Arc::new(AppState {
+            storage: storage.clone(),
+            reference: reference.clone(),
+            limits: Default::default(),
+        });
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        rt.spawn(sachxanh_server::serve(listener, state, async move {
+            let _ = rx.await;
+        }));
+        let staff = Person {
+            id: "p-staff-test".into(),
+            name: "Cán bộ thử nghiệm".into(),
+            role: Role::CommuneStaff,
+            commune_id: COMMUNE.into(),
+            areas: vec![],
+        };
+        storage.add_person(&staff).expect("staff");
+        let staff_token = sachxanh_server::auth::new_token();
+        storage
+            .add_device(
+                "d-staff-console",
+                &staff.id,
+                &sachxanh_server::auth::hash_secret(&staff_token),
+                None,
+            )
+            .expect("staff token");
+        TestServer {
+            rt,
+            url: format!("http://{addr}"),
+            addr,
+            storage,
+            reference,
+            staff_token,
+            dir,
+            stop: Some(tx),
+        }
+    }
+
+    /// A one-time enrolment code for a new person.
+    pub fn code(&self, role: Role, areas: &[&str]) -> String {
+        let name = format!("Người thử {}", uuid::Uuid::now_v7().simple());
+        issue_code(
+            self.storage.as_ref(),
+            &self.reference,
+            COMMUNE,
+            &NewCode {
+                name,
+                role,
+                areas: areas.iter().map(|a| a.to_string()).collect(),
+            },
+        )
+        .expect("code")
+        .code
+    }
+
+    /// A phone enrolled directly with the server, syncing through `via` (the server or a proxy).
+    pub fn phone(&self, role: Role, areas: &[&str], via: &str) -> Phone {
+        let code = self.code(role, areas);
+        let mut store = Store::open_in_memory(self.reference.clone()).expect("store");
+        let enrolment =
+            SyncClient::enrol(&self.url, &code, &mut store, test_retry()).expect("enrol");
+        let client = SyncClient::with_policy(via, &enrolment.token, test_retry()).expect("client");
+        Phone {
+            store,
+            client,
+            enrolment,
+        }
+    }
+
+    /// (records, log entries, devices) on the server.
+    pub fn counts(&self) -> (u64, u64, u64) {
+        self.storage.counts().expect("counts")
+    }
+}
+
+pub struct Phone {
+    pub store: Store,
+    pub client: SyncClient,
+    pub enrolment: Enrolment,
+}
+
+impl Phone {
+    pub fn sync(&mut self) -> Result<SyncReport, SyncError> {
+        let never = AtomicBool::new(false);
+        self.client.sync(&mut self.store, &mut |_| {}, &never)
+    }
+
+    pub fn area(&self) -> &str {
+        &self.enrolment.areas[0]
+    }
+
+    pub fn add_household(&mut self, name: &str) -> String {
+        let area = self.area().to_owned();
+        let (lon, lat) = if area == AREA_A {
+            (105.63, 10.0)
+        } else {
+            (105.67, 10.02)
+        };
+        self.store
+            .create(Household {
+                area_id: area,
+                address: "Số 5, đường ven kênh".into(),
+                head_name: name.into(),
+                members: 3,
+                location: Some(Coord::new(lon, lat)),
+                note: String::new(),
+            })
+            .expect("save household")
+    }
+
+    pub fn add_check(&mut self, household: &str) -> String {
+        let area = self.area().to_owned();
+        self.store
+            .create(SortingCheck {
+                household_id: household.into(),
+                area_id: area,
+                check_date: Day::today(),
+                recyclable_sorted: true,
+                food_sorted: true,
+                other_sorted: false,
+                hazardous_separated: true,
+                served_by_collection: true,
+                burning_seen: false,
+                dumping_seen: false,
+                note: String::new(),
+                checked_by: self.enrolment.person_id.clone(),
+            })
+            .expect("save check")
+    }
+}
