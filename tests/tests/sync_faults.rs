@@ -42,11 +42,7 @@ fn five_phones_converge_through_a_faulty_network() {
             }
             4..=5 => {
                 // Edit a household this phone can see (its own or pulled from a neighbour).
-                let known = p
-                    .store
-                    .households(p.area(), "", None, 200)
-                    .unwrap()
-                    .items;
+                let known = p.store.households(p.area(), "", None, 200).unwrap().items;
                 if !known.is_empty() {
                     let h = &known[rng.random_range(0..known.len())];
                     let n = rng.random_range(1..9);
