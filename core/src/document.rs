@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// Two or more values kept for one field because devices set it concurrently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Conflict {
     /// The field's path, e.g. `data.members`.
     pub field: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One broken validation rule, with the field it concerns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FieldError {
     /// The field's path in the record, e.g. `members` or `participants.youth_union`.
     pub field: String,
@@ -16,10 +17,11 @@ pub struct FieldError {
 /// The validation rules shared by phones and server. Each carries what its message needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum Rule {
     Required,
-    TooLong { max: usize },
-    TooMany { max: usize },
+    TooLong { max: u32 },
+    TooMany { max: u32 },
     ControlCharacters,
     DateInFuture,
     DateTooOld { earliest: String },

@@ -12,6 +12,7 @@ pub enum Lang {
 
 /// A text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Message {
     pub vi: String,
     pub en: String,

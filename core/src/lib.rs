@@ -9,6 +9,8 @@
 
 pub mod document;
 pub mod error;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 pub mod i18n;
 pub mod model;
 pub mod place;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A WGS 84 position.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Coord {
     pub lon: f64,
     pub lat: f64,
@@ -42,6 +43,7 @@ crate::string_enum! {
 
 /// A place as drawn on the phone: GPS fix, a traced line, or a tapped polygon.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Place {
     pub shape: Shape,
     /// For a polygon, the outer ring without repeating the first point.

@@ -7,6 +7,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $s)] $variant,)+
         }

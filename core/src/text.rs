@@ -53,7 +53,7 @@ pub fn check(
         return;
     }
     if value.chars().count() > max {
-        errors.push(FieldError::new(field, Rule::TooLong { max }));
+        errors.push(FieldError::new(field, Rule::TooLong { max: max as u32 }));
     }
     if value
         .chars()

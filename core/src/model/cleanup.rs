@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Kinds of work (each a field, so two volunteers ticking different boxes both count).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Work {
     /// Quét dọn đường phố, ngõ xóm.
     pub sweeping: bool,
@@ -47,6 +48,7 @@ impl Work {
 
 /// Participants by organisation of the Fatherland Front, plus residents.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Participants {
     /// Mặt trận Tổ quốc.
     pub fatherland_front: u32,
@@ -101,12 +103,14 @@ crate::string_enum! {
 
 /// A photo kept outside the document, by content hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PhotoRef {
     pub sha256: String,
     pub stage: PhotoStage,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Cleanup {
     pub area_id: String,
     pub cleanup_date: Day,
@@ -180,7 +184,12 @@ impl RecordBody for Cleanup {
         }
         text::check(&mut e, "note", &self.note, false, 2000, true);
         if self.photos.len() > MAX_PHOTOS {
-            e.push(FieldError::new("photos", Rule::TooMany { max: MAX_PHOTOS }));
+            e.push(FieldError::new(
+                "photos",
+                Rule::TooMany {
+                    max: MAX_PHOTOS as u32,
+                },
+            ));
         }
         for (i, p) in self.photos.iter().enumerate() {
             check_sha256(&mut e, &format!("photos.{i}"), &p.sha256);

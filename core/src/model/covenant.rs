@@ -31,6 +31,7 @@ impl CovenantStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Covenant {
     pub area_id: String,
     pub status: CovenantStatus,
@@ -81,7 +82,9 @@ impl RecordBody for Covenant {
         if self.clauses.len() > MAX_CLAUSES {
             e.push(FieldError::new(
                 "clauses",
-                Rule::TooMany { max: MAX_CLAUSES },
+                Rule::TooMany {
+                    max: MAX_CLAUSES as u32,
+                },
             ));
         }
         for (i, c) in self.clauses.iter().enumerate() {

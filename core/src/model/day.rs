@@ -73,3 +73,12 @@ mod tests {
         assert_eq!(fri.weekend_saturday(), Day::ymd(2026, 11, 14).unwrap());
     }
 }
+
+// Over the FFI a day is its "YYYY-MM-DD" text; a malformed one comes back as a typed error.
+#[cfg(feature = "ffi")]
+uniffi::custom_type!(Day, String, {
+    lower: |d| d.to_string(),
+    try_lift: |s| Day::parse(&s).ok_or_else(|| {
+        uniffi::deps::anyhow::Error::new(crate::ffi::ApiError::invalid_date(&s))
+    }),
+});

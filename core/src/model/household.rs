@@ -9,6 +9,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Household {
     pub area_id: String,
     pub address: String,

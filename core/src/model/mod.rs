@@ -44,6 +44,7 @@ crate::string_enum! {
 
 /// What every record carries besides its body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Meta {
     /// The enrolled person who made the record (a person id, never a name).
     pub author: String,

@@ -18,6 +18,7 @@ crate::string_enum! {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Review {
     pub record_id: String,
     /// The reviewed record's heads (hex change hashes, sorted) at the moment of review.

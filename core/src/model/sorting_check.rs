@@ -10,6 +10,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SortingCheck {
     pub household_id: String,
     /// The household's area when checked: scopes the record without loading the household.

@@ -2,7 +2,7 @@
 
 use super::Store;
 use crate::error::Result;
-use crate::model::{CovenantStatus, Day, ReviewStatus};
+use crate::model::{CovenantStatus, Day, RecordKind, ReviewStatus};
 use crate::text;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -16,6 +16,7 @@ pub struct Page<T> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct HouseholdRow {
     pub id: String,
     pub area_id: String,
@@ -26,6 +27,7 @@ pub struct HouseholdRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct LatestCheck {
     pub household_id: String,
     pub head_name: String,
@@ -36,6 +38,7 @@ pub struct LatestCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct WeekendCleanups {
     pub area_id: String,
     /// The weekend's Saturday.
@@ -47,6 +50,7 @@ pub struct WeekendCleanups {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct AreaCovenant {
     pub area_id: String,
     pub area_name: String,
@@ -60,6 +64,7 @@ pub struct AreaCovenant {
 /// Why a record is waiting for its author.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum NeedsUser {
     Draft,
     Returned,
@@ -67,6 +72,7 @@ pub enum NeedsUser {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Attention {
     pub id: String,
     pub kind: String,
@@ -74,8 +80,24 @@ pub struct Attention {
     pub why: NeedsUser,
 }
 
+/// One line of a list on a phone: what the record is, where, its standing, and why it waits.
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordSummary {
+    pub id: String,
+    pub kind: RecordKind,
+    pub area_id: Option<String>,
+    pub status: ReviewStatus,
+    /// A household's head, a check's date and household, a cleanup's date, a covenant's status.
+    pub title: String,
+    pub in_conflict: bool,
+    /// The reason of the latest return or rejection, if any.
+    pub reason: Option<String>,
+}
+
 /// Figures for one area, as the home screen and the example print them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct AreaFigures {
     pub area_id: String,
     pub households: u64,
@@ -344,5 +366,68 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+}
+
+const SUMMARY_SQL: &str = "SELECT r.id, r.kind, r.area_id, r.review_status, r.conflicts != '[]',
+        COALESCE(h.head_name, c.check_date || ' · ' || hc.head_name, cl.cleanup_date,
+                 cv.status, ''),
+        (SELECT v.reason FROM reviews v JOIN records rv ON rv.id = v.id
+          WHERE v.record_id = r.id AND v.decision != 'approved'
+          ORDER BY rv.created_at DESC, v.id DESC LIMIT 1)
+     FROM records r
+     LEFT JOIN households h ON h.id = r.id
+     LEFT JOIN sorting_checks c ON c.id = r.id
+     LEFT JOIN households hc ON hc.id = c.household_id
+     LEFT JOIN cleanups cl ON cl.id = r.id
+     LEFT JOIN covenants cv ON cv.id = r.id
+     WHERE r.kind != 'review' AND ";
+
+impl Store {
+    fn summaries(&self, condition: &str, arg: Option<&str>) -> Result<Vec<RecordSummary>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{SUMMARY_SQL}{condition} ORDER BY r.created_at, r.id"
+        ))?;
+        let rows = stmt
+            .query_map([arg], |r| {
+                let kind: String = r.get(1)?;
+                Ok(RecordSummary {
+                    id: r.get(0)?,
+                    kind: RecordKind::parse(&kind).unwrap_or(RecordKind::Household),
+                    area_id: r.get(2)?,
+                    status: status(r.get(3)?),
+                    in_conflict: r.get(4)?,
+                    title: r.get(5)?,
+                    reason: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Records waiting for a reviewer: submitted and not yet decided at their current version.
+    pub fn review_queue(&self) -> Result<Vec<RecordSummary>> {
+        self.summaries(
+            "r.review_status IN ('awaiting_review', 'changed_since_approval') AND (?1 IS NULL OR 1)",
+            None,
+        )
+    }
+
+    /// [`Store::needs_attention`] as list lines, with return reasons.
+    pub fn attention_summaries(&self, author: Option<&str>) -> Result<Vec<RecordSummary>> {
+        self.summaries(
+            "(r.review_status IN ('draft', 'returned') AND (?1 IS NULL OR r.author = ?1)
+              OR r.conflicts != '[]')",
+            author,
+        )
+    }
+
+    /// The kind of a record this store holds.
+    pub fn kind_of(&self, id: &str) -> Result<Option<RecordKind>> {
+        let kind: Option<String> = self
+            .conn()
+            .query_row("SELECT kind FROM records WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        Ok(kind.and_then(|k| RecordKind::parse(&k)))
     }
 }

@@ -14,6 +14,7 @@ use serde_bytes::ByteBuf;
 
 /// A version the server refused, kept for the person who made it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Refused {
     pub record_id: String,
     pub kind: Option<String>,

@@ -38,6 +38,7 @@ impl Default for RetryPolicy {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum SyncPhase {
     Pushing,
     Pulling,
@@ -46,6 +47,7 @@ pub enum SyncPhase {
 
 /// Where a sync is, for a progress bar: `total` is 0 when unknown (pulling).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Progress {
     pub phase: SyncPhase,
     pub done: u64,
@@ -53,6 +55,7 @@ pub struct Progress {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SyncReport {
     /// Changes the server confirmed holding.
     pub pushed: u64,

@@ -162,6 +162,15 @@ fn person_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Person> {
     })
 }
 
+fn person_by_id(c: &Connection, id: &str) -> StorageResult<Option<Person>> {
+    Ok(c.query_row(
+        "SELECT id, name, role, commune_id, areas FROM people WHERE id = ?1",
+        [id],
+        |r| person_row(r, 0),
+    )
+    .optional()?)
+}
+
 const RECORD_COLUMNS: &str = "id, kind, area_id, commune_id, author, created_at, state, heads, review_status, data, updated_seq";
 
 fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RecordRow> {
@@ -376,14 +385,7 @@ impl Storage for SqliteStorage {
     }
 
     fn person(&self, id: &str) -> StorageResult<Option<Person>> {
-        Ok(self
-            .reader()
-            .query_row(
-                "SELECT id, name, role, commune_id, areas FROM people WHERE id = ?1",
-                [id],
-                |r| person_row(r, 0),
-            )
-            .optional()?)
+        person_by_id(&self.reader(), id)
     }
 
     fn add_enrolment_code(
@@ -437,13 +439,9 @@ impl Storage for SqliteStorage {
             let Some(person_id) = again else {
                 return Ok(None);
             };
-            let person = tx.query_row(
-                "SELECT id, name, role, commune_id, areas FROM people WHERE id = ?1",
-                [&person_id],
-                |r| person_row(r, 0),
-            )?;
+            let person = person_by_id(&tx, &person_id)?;
             tx.commit()?;
-            return Ok(Some(person));
+            return Ok(person);
         };
         tx.execute(
             "INSERT INTO devices (id, person_id, token_hash, actor_id, created_at)
@@ -451,13 +449,9 @@ impl Storage for SqliteStorage {
             params![device_id, person_id, token_hash, actor_id, now],
         )
         .map_err(|e| StorageError::Conflict(e.to_string()))?;
-        let person = tx.query_row(
-            "SELECT id, name, role, commune_id, areas FROM people WHERE id = ?1",
-            [&person_id],
-            |r| person_row(r, 0),
-        )?;
+        let person = person_by_id(&tx, &person_id)?;
         tx.commit()?;
-        Ok(Some(person))
+        Ok(person)
     }
 
     fn add_device(

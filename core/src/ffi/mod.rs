@@ -1,0 +1,388 @@
+//! The FFI face of the core for the Android and iOS shells (uniffi, `ffi` feature). Thin: it
+//! holds the device's store, maps errors to [`ApiError`], and calls the core's Rust API. The FFI
+//! is synchronous and blocking; shells call it off the main thread. Long work (sync) reports
+//! through [`SyncObserver`] and stops on [`Sachxanh::cancel_sync`].
+
+mod error;
+
+pub use error::{ApiError, FieldProblem};
+
+use crate::model::*;
+use crate::store::{
+    AreaCovenant, AreaFigures, HouseholdRow, LatestCheck, RecordSummary, Refused, Stored,
+};
+use crate::sync::{Progress, RetryPolicy, SyncClient, SyncReport};
+use crate::{Reference, Store};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How the phone was set up.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DeviceSettings {
+    /// The sync server, e.g. `https://sachxanh.cantho.gov.vn`.
+    pub server_url: String,
+    /// Communes and areas as GeoJSON; `None` uses the built-in demo commune.
+    pub reference_geojson: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AreaInfo {
+    pub id: String,
+    pub name: String,
+}
+
+/// The person recording on this phone.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PersonInfo {
+    pub person_id: String,
+    pub name: String,
+    pub role: Role,
+    pub commune_id: String,
+    pub areas: Vec<AreaInfo>,
+}
+
+/// What enrolment returns. The shell keeps `token` in the Keystore / Keychain and hands it back
+/// with [`Sachxanh::set_token`] each time the app starts.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EnrolResult {
+    pub token: String,
+    pub person: PersonInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HouseholdPage {
+    pub items: Vec<HouseholdRow>,
+    /// Pass back as `after` for the next page.
+    pub next: Option<String>,
+}
+
+/// What the home screen shows about sync.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SyncStatus {
+    /// Changes saved on the phone and not yet on the server.
+    pub waiting: u64,
+    pub last_sync_ms: Option<i64>,
+    pub refused: u64,
+}
+
+/// A record as a form shows it: values, standing, version, conflicts.
+macro_rules! view {
+    ($name:ident, $body:ty) => {
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct $name {
+            pub id: String,
+            pub value: $body,
+            pub author: String,
+            pub state: Lifecycle,
+            pub status: ReviewStatus,
+            pub heads: Vec<String>,
+            pub conflicts: Vec<crate::document::Conflict>,
+        }
+
+        impl From<Stored<$body>> for $name {
+            fn from(s: Stored<$body>) -> Self {
+                $name {
+                    id: s.id,
+                    value: s.body,
+                    author: s.meta.author,
+                    state: s.meta.state,
+                    status: s.status,
+                    heads: s.heads,
+                    conflicts: s.conflicts,
+                }
+            }
+        }
+    };
+}
+
+view!(HouseholdView, Household);
+view!(SortingCheckView, SortingCheck);
+view!(CleanupView, Cleanup);
+view!(CovenantView, Covenant);
+
+/// Progress of a sync, for a progress bar.
+#[uniffi::export(callback_interface)]
+pub trait SyncObserver: Send + Sync {
+    fn on_progress(&self, progress: Progress);
+}
+
+/// The one entry object: owns the phone's store (one writer connection, WAL, migrations).
+#[derive(uniffi::Object)]
+pub struct Sachxanh {
+    store: Mutex<Store>,
+    server_url: String,
+    token: Mutex<Option<String>>,
+    cancel: AtomicBool,
+}
+
+impl Sachxanh {
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave SQLite half-written: transactions roll back.
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn token(&self) -> Result<String, ApiError> {
+        self.token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(ApiError::not_enrolled)
+    }
+
+    fn person_of(store: &Store) -> Option<PersonInfo> {
+        let person_id = store.person()?.to_owned();
+        let setting = |k: &str| store.setting(k).ok().flatten().unwrap_or_default();
+        let role = Role::parse(&setting("role"))?;
+        let commune_id = setting("commune_id");
+        let reference = store.reference();
+        let areas = match role {
+            Role::CommuneStaff | Role::ProvinceViewer => reference
+                .areas_of(&commune_id)
+                .map(|a| AreaInfo {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                })
+                .collect(),
+            _ => setting("areas")
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(|a| AreaInfo {
+                    id: a.to_owned(),
+                    name: reference
+                        .area(a)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_else(|| a.to_owned()),
+                })
+                .collect(),
+        };
+        Some(PersonInfo {
+            person_id,
+            name: setting("person_name"),
+            role,
+            commune_id,
+            areas,
+        })
+    }
+
+    fn retry() -> RetryPolicy {
+        RetryPolicy::default()
+    }
+}
+
+#[uniffi::export]
+impl Sachxanh {
+    /// Opens (or creates) the phone's store at `path`.
+    #[uniffi::constructor]
+    pub fn open(path: String, settings: DeviceSettings) -> Result<Arc<Self>, ApiError> {
+        let reference = match &settings.reference_geojson {
+            Some(g) => Reference::from_geojson(g).map_err(|_| {
+                ApiError::invalid(vec![FieldProblem {
+                    field: "reference_geojson".into(),
+                    message_vi: "Dữ liệu bản đồ không hợp lệ".into(),
+                    message_en: "Invalid map data".into(),
+                }])
+            })?,
+            None => Reference::demo(),
+        };
+        let store = Store::open(&path, Arc::new(reference))?;
+        Ok(Arc::new(Sachxanh {
+            store: Mutex::new(store),
+            server_url: settings.server_url.trim_end_matches('/').to_owned(),
+            token: Mutex::new(None),
+            cancel: AtomicBool::new(false),
+        }))
+    }
+
+    /// Exchanges a one-time code (typed or scanned) for this phone's token.
+    pub fn enrol(&self, code: String) -> Result<EnrolResult, ApiError> {
+        let mut store = self.store();
+        let e = SyncClient::enrol(&self.server_url, &code, &mut store, Self::retry())?;
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.token.clone());
+        let person = Self::person_of(&store).ok_or_else(ApiError::not_enrolled)?;
+        Ok(EnrolResult {
+            token: e.token,
+            person,
+        })
+    }
+
+    /// Hands back the token kept in secure storage.
+    pub fn set_token(&self, token: String) {
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(token);
+    }
+
+    /// The enrolled person, role and areas; `None` before enrolment.
+    pub fn me(&self) -> Option<PersonInfo> {
+        Self::person_of(&self.store())
+    }
+
+    pub fn households(
+        &self,
+        area_id: String,
+        query: String,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<HouseholdPage, ApiError> {
+        let page = self
+            .store()
+            .households(&area_id, &query, after.as_deref(), limit as usize)?;
+        Ok(HouseholdPage {
+            items: page.items,
+            next: page.next,
+        })
+    }
+
+    pub fn household(&self, id: String) -> Result<HouseholdView, ApiError> {
+        Ok(self.store().get::<Household>(&id)?.into())
+    }
+
+    pub fn create_household(&self, value: Household) -> Result<String, ApiError> {
+        Ok(self.store().create(value)?)
+    }
+
+    /// Saves the form's values; only the fields that changed are written.
+    pub fn update_household(
+        &self,
+        id: String,
+        value: Household,
+    ) -> Result<HouseholdView, ApiError> {
+        Ok(self
+            .store()
+            .update::<Household>(&id, |h| *h = value)?
+            .into())
+    }
+
+    pub fn sorting_check(&self, id: String) -> Result<SortingCheckView, ApiError> {
+        Ok(self.store().get::<SortingCheck>(&id)?.into())
+    }
+
+    pub fn create_sorting_check(&self, value: SortingCheck) -> Result<String, ApiError> {
+        Ok(self.store().create(value)?)
+    }
+
+    pub fn update_sorting_check(
+        &self,
+        id: String,
+        value: SortingCheck,
+    ) -> Result<SortingCheckView, ApiError> {
+        Ok(self
+            .store()
+            .update::<SortingCheck>(&id, |c| *c = value)?
+            .into())
+    }
+
+    pub fn cleanup(&self, id: String) -> Result<CleanupView, ApiError> {
+        Ok(self.store().get::<Cleanup>(&id)?.into())
+    }
+
+    pub fn create_cleanup(&self, value: Cleanup) -> Result<String, ApiError> {
+        Ok(self.store().create(value)?)
+    }
+
+    pub fn update_cleanup(&self, id: String, value: Cleanup) -> Result<CleanupView, ApiError> {
+        Ok(self.store().update::<Cleanup>(&id, |c| *c = value)?.into())
+    }
+
+    pub fn covenant(&self, id: String) -> Result<CovenantView, ApiError> {
+        Ok(self.store().get::<Covenant>(&id)?.into())
+    }
+
+    pub fn create_covenant(&self, value: Covenant) -> Result<String, ApiError> {
+        Ok(self.store().create(value)?)
+    }
+
+    pub fn update_covenant(&self, id: String, value: Covenant) -> Result<CovenantView, ApiError> {
+        Ok(self.store().update::<Covenant>(&id, |c| *c = value)?.into())
+    }
+
+    /// Sends a record for review (its values are checked again first).
+    pub fn submit(&self, id: String) -> Result<(), ApiError> {
+        let mut store = self.store();
+        match store.kind_of(&id)? {
+            Some(RecordKind::Household) => store.submit::<Household>(&id).map(|_| ()),
+            Some(RecordKind::SortingCheck) => store.submit::<SortingCheck>(&id).map(|_| ()),
+            Some(RecordKind::Cleanup) => store.submit::<Cleanup>(&id).map(|_| ()),
+            Some(RecordKind::Covenant) => store.submit::<Covenant>(&id).map(|_| ()),
+            Some(RecordKind::Review) | None => Err(crate::Error::NotFound(id)),
+        }?;
+        Ok(())
+    }
+
+    /// Commune staff on a phone: approve, return or reject the record at its current version.
+    pub fn review(
+        &self,
+        record_id: String,
+        decision: Decision,
+        reason: String,
+    ) -> Result<String, ApiError> {
+        let mut store = self.store();
+        let me = Self::person_of(&store).ok_or_else(ApiError::not_enrolled)?;
+        if me.role != Role::CommuneStaff {
+            return Err(ApiError::forbidden());
+        }
+        let heads = store.heads(&record_id)?;
+        Ok(store.create(Review {
+            record_id,
+            record_heads: heads,
+            decision,
+            reason,
+            reviewer: me.person_id,
+        })?)
+    }
+
+    /// Submitted records waiting for a reviewer (staff).
+    pub fn review_queue(&self) -> Result<Vec<RecordSummary>, ApiError> {
+        Ok(self.store().review_queue()?)
+    }
+
+    /// My drafts, my returned records (with the reason) and records in conflict.
+    pub fn needs_attention(&self) -> Result<Vec<RecordSummary>, ApiError> {
+        let store = self.store();
+        let me = store.person().map(str::to_owned);
+        Ok(store.attention_summaries(me.as_deref())?)
+    }
+
+    /// Versions the server refused, kept readable with the reason.
+    pub fn refused(&self) -> Result<Vec<Refused>, ApiError> {
+        Ok(self.store().refused()?)
+    }
+
+    pub fn dismiss_refused(&self, id: String) -> Result<(), ApiError> {
+        Ok(self.store().dismiss_refused(&id)?)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {
+        let store = self.store();
+        Ok(SyncStatus {
+            waiting: store.outbox_len()?,
+            last_sync_ms: store.setting("last_sync")?.and_then(|v| v.parse().ok()),
+            refused: store.refused()?.len() as u64,
+        })
+    }
+
+    /// Pushes what waits, then pulls what is new; progress goes to `observer`.
+    pub fn sync(&self, observer: Box<dyn SyncObserver>) -> Result<SyncReport, ApiError> {
+        self.cancel.store(false, Ordering::Relaxed);
+        let client = SyncClient::with_policy(&self.server_url, &self.token()?, Self::retry())?;
+        let mut store = self.store();
+        Ok(client.sync(&mut store, &mut |p| observer.on_progress(p), &self.cancel)?)
+    }
+
+    /// Stops a running sync at the next safe point; what was done stays done.
+    pub fn cancel_sync(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub fn area_figures(&self, area_id: String) -> Result<AreaFigures, ApiError> {
+        Ok(self.store().area_figures(&area_id)?)
+    }
+
+    pub fn latest_checks(&self, area_id: String) -> Result<Vec<LatestCheck>, ApiError> {
+        Ok(self.store().latest_checks(&area_id, false)?)
+    }
+
+    pub fn covenant_status(&self) -> Result<Vec<AreaCovenant>, ApiError> {
+        let store = self.store();
+        let commune = store.setting("commune_id")?.unwrap_or_default();
+        Ok(store.covenant_status(&commune)?)
+    }
+}
