@@ -4,6 +4,7 @@
 //! - [`document`]: one record as one Automerge document;
 //! - [`store`]: the offline store on the device (rusqlite + documents + projections + outbox);
 //! - [`sync`]: the wire protocol (shared with the server) and the device's sync client;
+//! - [`report`]: the plan's targets from approved records, the same on phones and server;
 //! - [`reference`] and [`place`]: communes, areas and geometry;
 //! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
 
@@ -15,6 +16,7 @@ pub mod i18n;
 pub mod model;
 pub mod place;
 pub mod reference;
+pub mod report;
 pub mod store;
 mod string_enum;
 pub mod sync;

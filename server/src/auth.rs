@@ -49,10 +49,34 @@ pub fn normalize_code(code: &str) -> String {
     }
 }
 
-/// The device behind a request's bearer token.
+/// The dashboard's session cookie name.
+pub const SESSION_COOKIE: &str = "sx_session";
+/// Header the dashboard adds to every write.
+pub const CSRF_HEADER: &str = "x-sachxanh";
+
+pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The device behind a request's bearer token (or the dashboard's session cookie).
 pub struct Authed(pub Device);
 
 impl Authed {
+    /// Staff and province viewers read the dashboard.
+    pub fn require_viewer(&self) -> Result<(), ApiError> {
+        match self.0.person.role {
+            Role::CommuneStaff | Role::ProvinceViewer => Ok(()),
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+
     pub fn require_staff(&self) -> Result<(), ApiError> {
         if self.0.person.role == Role::CommuneStaff {
             Ok(())
@@ -69,15 +93,29 @@ impl FromRequestParts<Arc<AppState>> for Authed {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
+        let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() < 200)
-            .ok_or_else(ApiError::unauthorized)?;
-        let hash = hash_secret(token);
+            .map(str::trim);
+        let token = match bearer {
+            Some(t) => t.to_owned(),
+            None => {
+                // The dashboard's session cookie. Writes through it must carry our header: a
+                // page on another site cannot add it, so a forged form post gets nowhere.
+                let cookie = session_cookie(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+                let safe = parts.method == axum::http::Method::GET;
+                if !safe && !parts.headers.contains_key(CSRF_HEADER) {
+                    return Err(ApiError::forbidden());
+                }
+                cookie
+            }
+        };
+        if token.is_empty() || token.len() > 200 {
+            return Err(ApiError::unauthorized());
+        }
+        let hash = hash_secret(&token);
         let storage = state.storage.clone();
         let device = tokio::task::spawn_blocking(move || storage.device_by_token(&hash)).await??;
         device.map(Authed).ok_or_else(ApiError::unauthorized)

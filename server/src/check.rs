@@ -246,12 +246,104 @@ fn check_record(
     };
     tx.append(device, &accepted)?;
     if let (AnyRecord::Review(_), Some(target)) = (&after, &reviewed) {
-        let status = derive_status(
-            target.state == Lifecycle::Submitted.as_str(),
-            &target.heads,
-            &tx.reviews_of(&target.id)?,
-        );
-        tx.set_review_status(&target.id, status.as_str())?;
+        refresh_status(tx, target)?;
     }
     Ok(Ok(()))
+}
+
+/// A reviewed record's standing after a new review, with the core's rule.
+fn refresh_status(tx: &mut dyn SyncTx, target: &RecordRow) -> StorageResult<()> {
+    let status = derive_status(
+        target.state == Lifecycle::Submitted.as_str(),
+        &target.heads,
+        &tx.reviews_of(&target.id)?,
+    );
+    tx.set_review_status(&target.id, status.as_str())
+}
+
+/// Why a review from the dashboard was not recorded.
+#[derive(Debug)]
+pub enum ReviewRefused {
+    NotFound,
+    /// The record changed since the reviewer opened it: they must look again.
+    Changed,
+    Invalid(Vec<FieldError>),
+    Denied(sachxanh_core::model::Denial),
+}
+
+/// A review made in the dashboard: a review record authored by the staff member, pinned to the
+/// heads they looked at, appended to the log like any phone's change so phones pull it.
+pub fn review_from_dashboard(
+    storage: &dyn Storage,
+    reference: &Reference,
+    device: &Device,
+    record_id: &str,
+    seen_heads: &[String],
+    decision: sachxanh_core::model::Decision,
+    reason: &str,
+) -> StorageResult<Result<String, ReviewRefused>> {
+    use sachxanh_core::model::{RecordBody, Review};
+    let mut tx = storage.begin()?;
+    let Some(target) = tx.record(record_id)?.filter(|r| r.kind != "review") else {
+        return Ok(Err(ReviewRefused::NotFound));
+    };
+    let mut review = Review {
+        record_id: record_id.to_owned(),
+        record_heads: target.heads.clone(),
+        decision,
+        reason: reason.to_owned(),
+        reviewer: device.person.id.clone(),
+    };
+    review.normalize();
+    let scope = device.person.scope();
+    if let Err(d) = scope.authorize(
+        reference,
+        None,
+        &AnyRecord::Review(review.clone()),
+        Some(target.area_id.as_deref()),
+    ) {
+        return Ok(Err(ReviewRefused::Denied(d)));
+    }
+    let mut seen = seen_heads.to_vec();
+    seen.sort();
+    if seen != target.heads {
+        return Ok(Err(ReviewRefused::Changed));
+    }
+    let errors = review.check(&Context::new(reference));
+    if !errors.is_empty() {
+        return Ok(Err(ReviewRefused::Invalid(errors)));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let meta = Meta {
+        author: device.person.id.clone(),
+        created_at: chrono::Utc::now().timestamp_millis(),
+        state: Lifecycle::Submitted,
+    };
+    let (doc, change) = RecordDoc::create(&automerge::ActorId::random(), &id, &meta, &review)
+        .map_err(|e| crate::storage::StorageError::Database(e.to_string()))?;
+    let row = RecordRow {
+        id: id.clone(),
+        kind: "review".into(),
+        area_id: target.area_id.clone(),
+        commune_id: target.commune_id.clone(),
+        author: meta.author.clone(),
+        created_at: meta.created_at,
+        state: meta.state.as_str().into(),
+        heads: doc.heads(),
+        review_status: "approved".into(),
+        data: serde_json::to_value(&review).unwrap_or_default(),
+        updated_seq: 0,
+    };
+    tx.append(
+        device,
+        &Accepted {
+            row,
+            changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
+            snapshot: doc.save(),
+            action: "review",
+        },
+    )?;
+    refresh_status(tx.as_mut(), &target)?;
+    tx.commit()?;
+    Ok(Ok(id))
 }

@@ -199,6 +199,73 @@ pub fn spawn_devices(
         .collect()
 }
 
+/// The demo's commune staff: every few seconds they decide on records that have waited more
+/// than a minute — most approved, some returned with a reason, a few rejected — so the
+/// dashboard's figures come alive while a newcomer watches (and fresh records stay in the queue
+/// for them to review by hand).
+pub fn spawn_reviewer(
+    creds: &DemoCredentials,
+    storage: Arc<dyn Storage>,
+    reference: Arc<Reference>,
+    stop: Arc<AtomicBool>,
+    min_wait: Duration,
+) -> std::thread::JoinHandle<()> {
+    let token_hash = hash_secret(&creds.staff.token);
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            if let Err(e) = review_round(storage.as_ref(), &reference, &token_hash, min_wait) {
+                tracing::warn!(error = %e, "demo reviewer");
+            }
+            for _ in 0..50 {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    })
+}
+
+fn review_round(
+    storage: &dyn Storage,
+    reference: &Reference,
+    token_hash: &str,
+    min_wait: Duration,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let Some(staff) = storage.device_by_token(token_hash)? else {
+        return Ok(());
+    };
+    let waited = chrono::Utc::now().timestamp_millis() - min_wait.as_millis() as i64;
+    let rows = storage.records(&crate::storage::RecordFilter {
+        scope: Some(crate::storage::PullScope::of(&staff.person)),
+        limit: 100_000,
+        ..Default::default()
+    })?;
+    for r in rows.iter().filter(|r| {
+        r.kind != "review"
+            && r.created_at <= waited
+            && matches!(
+                r.review_status.as_str(),
+                "awaiting_review" | "changed_since_approval"
+            )
+    }) {
+        // The same record always gets the same decision: a stable, invented staff habit.
+        let dice =
+            r.id.bytes()
+                .fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(b as u32))
+                % 20;
+        let (decision, reason) = match dice {
+            0 => (Decision::Rejected, "Hồ sơ trùng với hồ sơ đã có"),
+            1 | 2 => (Decision::Returned, "Thiếu thông tin, xin bổ sung"),
+            _ => (Decision::Approved, ""),
+        };
+        let _ = crate::check::review_from_dashboard(
+            storage, reference, &staff, &r.id, &r.heads, decision, reason,
+        )?;
+    }
+    Ok(())
+}
+
 /// A point inside the area, for a household or a cleanup.
 fn point_in(reference: &Reference, area: &str, rng: &mut impl Rng) -> Option<Coord> {
     use geo_bbox::bbox;
@@ -386,17 +453,23 @@ fn record_offline(
             .any(|c| c.area_id == d.area_id && c.status.is_some());
         if !has_covenant {
             let days = |n: i64| Some(Day(Day::today().0 - chrono::Duration::days(n)));
+            // One hamlet is further along than the other.
+            let in_force = d.area_id == "rs-ap-my-hoa";
             let id = store.create(Covenant {
                 area_id: d.area_id.clone(),
-                status: CovenantStatus::Consultation,
+                status: if in_force {
+                    CovenantStatus::InForce
+                } else {
+                    CovenantStatus::Consultation
+                },
                 clauses: vec![
                     "Hộ gia đình phân loại rác tại nguồn theo ba nhóm".into(),
                     "Không đổ rác xuống kênh, rạch".into(),
                 ],
-                drafting_started: days(60),
-                consultation_date: days(10),
-                approved_date: None,
-                in_force_date: None,
+                drafting_started: days(120),
+                consultation_date: days(60),
+                approved_date: if in_force { days(40) } else { None },
+                in_force_date: if in_force { days(30) } else { None },
                 document_sha256: None,
                 note: String::new(),
             })?;

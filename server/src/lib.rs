@@ -3,9 +3,11 @@
 
 pub mod auth;
 pub mod check;
+pub mod dashboard;
 pub mod demo;
 pub mod enrol;
 pub mod error;
+pub mod export;
 pub mod records;
 pub mod status;
 pub mod storage;
@@ -33,6 +35,17 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// Every route: (method, path as in OpenAPI).
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/"),
+    ("get", "/status"),
+    ("post", "/api/v1/session"),
+    ("post", "/api/v1/session/end"),
+    ("get", "/api/v1/areas.geojson"),
+    ("get", "/api/v1/review-queue"),
+    ("get", "/api/v1/records/{id}/detail"),
+    ("post", "/api/v1/records/{id}/review"),
+    ("get", "/api/v1/targets"),
+    ("get", "/api/v1/reports/yearly.xlsx"),
+    ("get", "/api/v1/reports/yearly.csv"),
+    ("get", "/api/v1/exports/records.geojson"),
     ("get", "/healthz"),
     ("get", "/openapi.json"),
     ("post", "/api/v1/enrol"),
@@ -62,7 +75,27 @@ async fn openapi() -> impl IntoResponse {
 pub fn router(state: Arc<AppState>) -> Router {
     let json_limit = axum::extract::DefaultBodyLimit::max(64 << 10);
     Router::new()
-        .route("/", get(status::page))
+        .route("/", get(dashboard::page))
+        .route("/status", get(status::page))
+        .route(
+            "/api/v1/session",
+            post(dashboard::sign_in).layer(json_limit),
+        )
+        .route("/api/v1/session/end", post(dashboard::sign_out))
+        .route("/api/v1/areas.geojson", get(dashboard::areas_geojson))
+        .route("/api/v1/review-queue", get(dashboard::queue))
+        .route("/api/v1/records/{id}/detail", get(dashboard::detail))
+        .route(
+            "/api/v1/records/{id}/review",
+            post(dashboard::review).layer(json_limit),
+        )
+        .route("/api/v1/targets", get(dashboard::targets))
+        .route("/api/v1/reports/yearly.xlsx", get(export::yearly_xlsx))
+        .route("/api/v1/reports/yearly.csv", get(export::yearly_csv))
+        .route(
+            "/api/v1/exports/records.geojson",
+            get(export::records_geojson),
+        )
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
         .route("/api/v1/enrol", post(enrol::enrol).layer(json_limit))

@@ -158,6 +158,12 @@ fn serve(
                 data.join("demo-credentials.json").display()
             );
             phones = demo::spawn_devices(&creds, &data, reference.clone(), stop.clone());
+            phones.push(demo::spawn_reviewer(
+                &creds,
+                storage.clone(),
+                reference.clone(),
+                stop.clone(),
+            ));
         }
         println!("sạch xanh server listening on {url}");
         let shutdown = async {

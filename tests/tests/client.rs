@@ -86,11 +86,21 @@ fn demo_phones_record_and_their_records_arrive() {
             .unwrap();
     assert_eq!(written["staff"]["token"], creds.staff.token.as_str());
     let stop = Arc::new(AtomicBool::new(false));
-    let phones =
+    let mut phones =
         sachxanh_server::demo::spawn_devices(&creds, &data, server.reference.clone(), stop.clone());
+    phones.push(sachxanh_server::demo::spawn_reviewer(
+        &creds,
+        server.storage.clone(),
+        server.reference.clone(),
+        stop.clone(),
+        Duration::ZERO,
+    ));
     let start = Instant::now();
     let mut kinds = std::collections::BTreeSet::new();
-    while start.elapsed() < Duration::from_secs(60) && kinds.len() < 4 {
+    let mut decided = std::collections::BTreeSet::new();
+    while start.elapsed() < Duration::from_secs(60)
+        && (kinds.len() < 4 || !decided.contains("approved"))
+    {
         std::thread::sleep(Duration::from_millis(300));
         let resp: serde_json::Value = reqwest::blocking::Client::new()
             .get(format!("{}/api/v1/records?limit=500", server.url))
@@ -101,19 +111,29 @@ fn demo_phones_record_and_their_records_arrive() {
             .unwrap();
         for r in resp["records"].as_array().unwrap() {
             kinds.insert(r["kind"].as_str().unwrap().to_owned());
+            decided.insert(r["review_status"].as_str().unwrap().to_owned());
         }
     }
     stop.store(true, Ordering::Relaxed);
     for p in phones {
         p.join().unwrap();
     }
-    let expected: std::collections::BTreeSet<String> =
-        ["cleanup", "covenant", "household", "sorting_check"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+    let expected: std::collections::BTreeSet<String> = [
+        "cleanup",
+        "covenant",
+        "household",
+        "review",
+        "sorting_check",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     assert_eq!(
         kinds, expected,
-        "households, checks, cleanups and covenants arrived"
+        "households, checks, cleanups, covenants and the staff's reviews arrived"
+    );
+    assert!(
+        decided.contains("approved"),
+        "the demo's staff approved records"
     );
 }

@@ -110,6 +110,17 @@ pub struct LogPage {
     pub more: bool,
 }
 
+/// One line of a record's history: who did what, when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRow {
+    pub at: i64,
+    pub person_id: String,
+    pub person_name: String,
+    pub action: String,
+    /// How many changes the action carried.
+    pub changes: usize,
+}
+
 /// Filter of the staff read API.
 #[derive(Debug, Clone, Default)]
 pub struct RecordFilter {
@@ -186,6 +197,8 @@ pub trait Storage: Send + Sync + 'static {
     fn record(&self, id: &str) -> StorageResult<Option<RecordRow>>;
     fn records(&self, filter: &RecordFilter) -> StorageResult<Vec<RecordRow>>;
     fn snapshot(&self, id: &str) -> StorageResult<Option<Vec<u8>>>;
+    /// A record's history, oldest first.
+    fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>>;
     /// Counts for health and the status page: (records, log entries, devices).
     fn counts(&self) -> StorageResult<(u64, u64, u64)>;
 }

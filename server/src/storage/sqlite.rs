@@ -621,6 +621,28 @@ impl Storage for SqliteStorage {
         get_snapshot(&self.reader(), id)
     }
 
+    fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(
+            "SELECT a.at, a.person_id, COALESCE(p.name, ''), a.action, a.hashes
+             FROM audit a LEFT JOIN people p ON p.id = a.person_id
+             WHERE a.doc_id = ?1 ORDER BY a.id",
+        )?;
+        let rows = stmt
+            .query_map([id], |r| {
+                let hashes: String = r.get(4)?;
+                Ok(AuditRow {
+                    at: r.get(0)?,
+                    person_id: r.get(1)?,
+                    person_name: r.get(2)?,
+                    action: r.get(3)?,
+                    changes: hashes.split(',').filter(|h| !h.is_empty()).count(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     fn counts(&self) -> StorageResult<(u64, u64, u64)> {
         let c = self.reader();
         let n = |sql: &str| -> StorageResult<u64> {

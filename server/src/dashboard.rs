@@ -1,0 +1,506 @@
+//! The commune dashboard's API: sign-in, the review queue, a record's page (values, place,
+//! history, conflicts), review decisions, and the plan's targets. The page itself is
+//! `dashboard.html`, served at `/`.
+
+use crate::auth::{hash_secret, Authed, SESSION_COOKIE};
+use crate::check::{review_from_dashboard, ReviewRefused};
+use crate::enrol::json_body;
+use crate::error::ApiError;
+use crate::storage::{AuditRow, PullScope, RecordFilter, RecordRow, Storage};
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use sachxanh_core::document::{Conflict, RecordDoc};
+use sachxanh_core::model::{Cleanup, Covenant, Day, Decision, Household, Role, SortingCheck};
+use sachxanh_core::report::{self, Fact, Report};
+use sachxanh_core::Reference;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+pub const PAGE: &str = include_str!("dashboard.html");
+
+pub async fn page() -> Html<&'static str> {
+    Html(PAGE)
+}
+
+#[derive(Deserialize)]
+pub struct SignIn {
+    key: String,
+}
+
+/// Staff sign in with their personal access key; the browser keeps it in an HttpOnly,
+/// SameSite=Strict cookie, out of reach of scripts.
+pub async fn sign_in(
+    State(st): State<Arc<AppState>>,
+    body: Result<Json<SignIn>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = json_body(body)?;
+    let key = req.key.trim().to_owned();
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::unauthorized());
+    }
+    let storage = st.storage.clone();
+    let hash = hash_secret(&key);
+    let device = tokio::task::spawn_blocking(move || storage.device_by_token(&hash)).await??;
+    match device {
+        Some(d) if matches!(d.person.role, Role::CommuneStaff | Role::ProvinceViewer) => Ok((
+            StatusCode::OK,
+            [(
+                header::SET_COOKIE,
+                format!("{SESSION_COOKIE}={key}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200"),
+            )],
+            Json(serde_json::json!({"name": d.person.name, "role": d.person.role, "commune_id": d.person.commune_id})),
+        )
+            .into_response()),
+        Some(_) => Err(ApiError::forbidden()),
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_key",
+            "khóa đăng nhập không đúng hoặc đã bị thu hồi",
+            "the sign-in key is wrong or was revoked",
+        )),
+    }
+}
+
+pub async fn sign_out() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        )],
+    )
+        .into_response()
+}
+
+/// Areas of the caller's commune as GeoJSON, for the map.
+pub async fn areas_geojson(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    authed.require_viewer()?;
+    let person = &authed.0.person;
+    let features: Vec<serde_json::Value> = st
+        .reference
+        .communes()
+        .filter(|c| person.role == Role::ProvinceViewer || c.id == person.commune_id)
+        .flat_map(|c| st.reference.areas_of(&c.id))
+        .map(|a| {
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {"id": a.id, "name": a.name, "commune_id": a.commune_id},
+                "geometry": geojson::Geometry::from(&a.boundary),
+            })
+        })
+        .collect();
+    Ok(Json(
+        serde_json::json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+/// A line of the queue or of a drill-down.
+#[derive(Serialize)]
+pub struct Line {
+    id: String,
+    kind: String,
+    area_id: Option<String>,
+    area_name: String,
+    title: String,
+    date: String,
+    status: String,
+    author: String,
+}
+
+/// What a record is called in a list.
+pub fn title(row: &RecordRow) -> String {
+    let s = |k: &str| row.data[k].as_str().unwrap_or_default().to_owned();
+    match row.kind.as_str() {
+        "household" => format!("{} — {}", s("head_name"), s("address")),
+        "sorting_check" => {
+            let all = ["recyclable_sorted", "food_sorted", "other_sorted"]
+                .iter()
+                .all(|k| row.data[*k].as_bool() == Some(true));
+            format!(
+                "Kiểm tra phân loại rác / sorting check {} — {}",
+                s("check_date"),
+                if all {
+                    "đủ 3 nhóm / all 3 groups"
+                } else {
+                    "chưa đủ / not all groups"
+                }
+            )
+        }
+        "cleanup" => format!("Ra quân / cleanup {}", s("cleanup_date")),
+        "covenant" => format!("Hương ước / covenant: {}", s("status")),
+        other => other.to_owned(),
+    }
+}
+
+/// The day a record is about (check, cleanup), else the day it was made.
+pub fn record_date(row: &RecordRow) -> String {
+    for k in ["check_date", "cleanup_date"] {
+        if let Some(d) = row.data[k].as_str() {
+            return d.to_owned();
+        }
+    }
+    chrono::DateTime::from_timestamp_millis(row.created_at)
+        .map(|t| t.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+fn line(reference: &Reference, storage: &dyn Storage, row: &RecordRow) -> Line {
+    let author = storage
+        .person(&row.author)
+        .ok()
+        .flatten()
+        .map(|p| p.name)
+        .unwrap_or_default();
+    Line {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        area_name: row
+            .area_id
+            .as_deref()
+            .and_then(|a| reference.area(a))
+            .map(|a| a.name.clone())
+            .unwrap_or_default(),
+        area_id: row.area_id.clone(),
+        title: title(row),
+        date: record_date(row),
+        status: row.review_status.clone(),
+        author,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    area: Option<String>,
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// `pending` (default: awaiting review or changed since approval), or one status.
+    status: Option<String>,
+}
+
+fn scope_rows(
+    storage: &dyn Storage,
+    person: &crate::storage::Person,
+    kind: Option<String>,
+    area: Option<String>,
+) -> Result<Vec<RecordRow>, ApiError> {
+    Ok(storage.records(&RecordFilter {
+        kind,
+        area_id: area,
+        scope: Some(PullScope::of(person)),
+        after_id: None,
+        limit: 1_000_000,
+    })?)
+}
+
+pub async fn queue(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Query(q): Query<QueueQuery>,
+) -> Result<Json<Vec<Line>>, ApiError> {
+    authed.require_viewer()?;
+    let parse_day = |s: &Option<String>| -> Result<Option<Day>, ApiError> {
+        match s.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => Day::parse(s)
+                .map(Some)
+                .ok_or_else(|| ApiError::bad_request("ngày không hợp lệ", "invalid date")),
+        }
+    };
+    let (from, to) = (parse_day(&q.from)?, parse_day(&q.to)?);
+    let state = st.clone();
+    let lines = tokio::task::spawn_blocking(move || -> Result<Vec<Line>, ApiError> {
+        let kind = q.kind.filter(|k| !k.is_empty());
+        let area = q.area.filter(|a| !a.is_empty());
+        let rows = scope_rows(state.storage.as_ref(), &authed.0.person, kind, area)?;
+        let wanted = q.status.unwrap_or_else(|| "pending".into());
+        let mut out: Vec<Line> = rows
+            .iter()
+            .filter(|r| r.kind != "review")
+            .filter(|r| match wanted.as_str() {
+                "pending" => {
+                    r.review_status == "awaiting_review"
+                        || r.review_status == "changed_since_approval"
+                }
+                "all" | "" => true,
+                s => r.review_status == s,
+            })
+            .map(|r| line(&state.reference, state.storage.as_ref(), r))
+            .filter(|l| {
+                let d = Day::parse(&l.date);
+                from.is_none_or(|f| d.is_some_and(|d| d >= f))
+                    && to.is_none_or(|t| d.is_some_and(|d| d <= t))
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+        Ok(out)
+    })
+    .await??;
+    Ok(Json(lines))
+}
+
+#[derive(Serialize)]
+pub struct Detail {
+    record: RecordRow,
+    title: String,
+    area_name: String,
+    author: String,
+    conflicts: Vec<Conflict>,
+    history: Vec<AuditRow>,
+    /// The record's place (cleanup) or location (household) as GeoJSON, if any.
+    geometry: Option<serde_json::Value>,
+    photos: Vec<serde_json::Value>,
+    reviews: Vec<Line>,
+}
+
+pub async fn detail(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(id): Path<String>,
+) -> Result<Json<Detail>, ApiError> {
+    authed.require_viewer()?;
+    let state = st.clone();
+    let found = tokio::task::spawn_blocking(move || -> Result<Option<Detail>, ApiError> {
+        let storage = state.storage.as_ref();
+        let Some(row) = storage.record(&id)? else {
+            return Ok(None);
+        };
+        let scope = authed.0.person.scope();
+        if !row
+            .area_id
+            .as_deref()
+            .is_some_and(|a| scope.covers_area(&state.reference, a))
+        {
+            return Ok(None);
+        }
+        let conflicts = storage
+            .snapshot(&id)?
+            .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok())
+            .map(|d| d.conflicts())
+            .unwrap_or_default();
+        let geometry = match row.kind.as_str() {
+            "cleanup" => serde_json::from_value::<Cleanup>(row.data.clone())
+                .ok()
+                .map(|c| c.place.to_geojson()),
+            "household" => serde_json::from_value::<Household>(row.data.clone())
+                .ok()
+                .and_then(|h| h.location)
+                .map(|c| sachxanh_core::place::Place::point(c).to_geojson()),
+            _ => None,
+        };
+        let photos = row.data["photos"].as_array().cloned().unwrap_or_default();
+        let reviews = scope_rows(
+            storage,
+            &authed.0.person,
+            Some("review".into()),
+            row.area_id.clone(),
+        )?
+        .into_iter()
+        .filter(|r| r.data["record_id"].as_str() == Some(id.as_str()))
+        .map(|r| {
+            let mut l = line(&state.reference, storage, &r);
+            l.title = format!(
+                "{} {}",
+                r.data["decision"].as_str().unwrap_or_default(),
+                r.data["reason"].as_str().unwrap_or_default()
+            );
+            l
+        })
+        .collect();
+        let l = line(&state.reference, storage, &row);
+        Ok(Some(Detail {
+            title: l.title,
+            area_name: l.area_name,
+            author: l.author,
+            conflicts,
+            history: storage.audit_of(&id)?,
+            geometry,
+            photos,
+            reviews,
+            record: row,
+        }))
+    })
+    .await??;
+    found.map(Json).ok_or_else(ApiError::not_found)
+}
+
+#[derive(Deserialize)]
+pub struct ReviewRequest {
+    decision: Decision,
+    #[serde(default)]
+    reason: String,
+    /// The version the reviewer looked at.
+    heads: Vec<String>,
+}
+
+pub async fn review(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(id): Path<String>,
+    body: Result<Json<ReviewRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    authed.require_staff()?;
+    let req = json_body(body)?;
+    let state = st.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        review_from_dashboard(
+            state.storage.as_ref(),
+            &state.reference,
+            &authed.0,
+            &id,
+            &req.heads,
+            req.decision,
+            &req.reason,
+        )
+    })
+    .await??;
+    match result {
+        Ok(review_id) => Ok((
+            StatusCode::CREATED,
+            Json(serde_json::json!({"review_id": review_id})),
+        )),
+        Err(ReviewRefused::NotFound) => Err(ApiError::not_found()),
+        Err(ReviewRefused::Changed) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "changed",
+            "hồ sơ vừa được sửa, vui lòng xem lại phiên bản mới",
+            "the record changed since you opened it; look at the new version",
+        )),
+        Err(ReviewRefused::Invalid(fields)) => {
+            let m = fields
+                .first()
+                .map(|f| f.message())
+                .unwrap_or_else(|| sachxanh_core::i18n::Message::new("không hợp lệ", "invalid"));
+            Err(ApiError {
+                status: StatusCode::BAD_REQUEST,
+                code: "invalid",
+                message: m,
+            })
+        }
+        Err(ReviewRefused::Denied(d)) => Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: d.message(),
+        }),
+    }
+}
+
+/// Approved records of the scope as facts for the targets.
+pub fn facts(rows: &[RecordRow]) -> Vec<Fact> {
+    rows.iter()
+        .filter(|r| r.review_status == "approved")
+        .filter_map(|r| {
+            let id = r.id.clone();
+            let data = r.data.clone();
+            match r.kind.as_str() {
+                "household" => serde_json::from_value::<Household>(data)
+                    .ok()
+                    .map(|value| Fact::Household { id, value }),
+                "sorting_check" => serde_json::from_value::<SortingCheck>(data)
+                    .ok()
+                    .map(|value| Fact::Check {
+                        id,
+                        value,
+                        created_at: r.created_at,
+                    }),
+                "cleanup" => serde_json::from_value::<Cleanup>(data)
+                    .ok()
+                    .map(|c| Fact::Cleanup {
+                        id,
+                        area_id: c.area_id,
+                        date: c.cleanup_date,
+                    }),
+                "covenant" => {
+                    serde_json::from_value::<Covenant>(data)
+                        .ok()
+                        .map(|value| Fact::Covenant {
+                            id,
+                            value,
+                            created_at: r.created_at,
+                        })
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct TargetsQuery {
+    commune: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The communes a person may report on: their own, or (province) any asked for.
+pub fn communes_for(
+    reference: &Reference,
+    person: &crate::storage::Person,
+    asked: Option<&str>,
+) -> Result<Vec<String>, ApiError> {
+    match (person.role, asked.filter(|c| !c.is_empty())) {
+        (Role::ProvinceViewer, None) => Ok(vec![]),
+        (Role::ProvinceViewer, Some(c)) if reference.commune(c).is_some() => Ok(vec![c.into()]),
+        (_, None) => Ok(vec![person.commune_id.clone()]),
+        (_, Some(c)) if c == person.commune_id => Ok(vec![c.into()]),
+        (_, Some(c)) if reference.commune(c).is_none() => Err(ApiError::not_found()),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// Computes the report for the caller's scope.
+pub fn report_for(
+    state: &AppState,
+    person: &crate::storage::Person,
+    communes: &[String],
+    from: Day,
+    to: Day,
+) -> Result<(Report, Vec<RecordRow>), ApiError> {
+    let rows = scope_rows(state.storage.as_ref(), person, None, None)?;
+    let rows: Vec<RecordRow> = rows
+        .into_iter()
+        .filter(|r| {
+            communes.is_empty() || r.commune_id.as_ref().is_some_and(|c| communes.contains(c))
+        })
+        .collect();
+    let report = report::compute(&state.reference, communes, &facts(&rows), from, to);
+    Ok((report, rows))
+}
+
+pub async fn targets(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Query(q): Query<TargetsQuery>,
+) -> Result<Json<Report>, ApiError> {
+    authed.require_viewer()?;
+    let today = Day::today();
+    let parse = |s: &Option<String>, default: Day| -> Result<Day, ApiError> {
+        match s.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(default),
+            Some(s) => Day::parse(s)
+                .ok_or_else(|| ApiError::bad_request("ngày không hợp lệ", "invalid date")),
+        }
+    };
+    let year_start = Day::ymd(chrono::Datelike::year(&today.0), 1, 1).unwrap_or(today);
+    let (from, to) = (parse(&q.from, year_start)?, parse(&q.to, today)?);
+    if from > to {
+        return Err(ApiError::bad_request(
+            "ngày bắt đầu sau ngày kết thúc",
+            "the period starts after it ends",
+        ));
+    }
+    let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let state = st.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        report_for(&state, &authed.0.person, &communes, from, to).map(|(r, _)| r)
+    })
+    .await??;
+    Ok(Json(report))
+}

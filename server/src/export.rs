@@ -1,0 +1,289 @@
+//! The yearly report for the 30 November deadline (XLSX with Vietnamese headings and CSV) and
+//! the GeoJSON export of every located record.
+
+use crate::auth::Authed;
+use crate::dashboard::{communes_for, record_date, report_for, title};
+use crate::error::ApiError;
+use crate::storage::RecordRow;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use rust_xlsxwriter::{Format, Workbook};
+use sachxanh_core::model::{Cleanup, Day, Household};
+use sachxanh_core::report::{Figure, Report, Targets};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    commune: Option<String>,
+    year: Option<i32>,
+}
+
+fn period(year: Option<i32>) -> Result<(i32, Day, Day), ApiError> {
+    let today = Day::today();
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&today.0));
+    let bad = || ApiError::bad_request("năm không hợp lệ", "invalid year");
+    if !(2020..=2100).contains(&year) {
+        return Err(bad());
+    }
+    let from = Day::ymd(year, 1, 1).ok_or_else(bad)?;
+    let end = Day::ymd(year, 12, 31).ok_or_else(bad)?;
+    // A year not over yet is reported up to today: future weekends cannot have been missed.
+    Ok((year, from, end.min(today.max(from))))
+}
+
+pub const SUMMARY_HEADINGS: [&str; 11] = [
+    "Cấp",
+    "Đơn vị",
+    "Cuối tuần có ra quân",
+    "Số cuối tuần",
+    "Tỷ lệ ra quân cuối tuần (%)",
+    "Hộ phân loại đủ 3 nhóm",
+    "Tổng số hộ",
+    "Tỷ lệ hộ phân loại (%)",
+    "Ấp/khu vực có hương ước về môi trường có hiệu lực",
+    "Tổng số ấp/khu vực",
+    "Tỷ lệ hương ước (%)",
+];
+
+fn pct(f: &Figure) -> f64 {
+    // Rounded to one decimal, as the report is read.
+    f.percent()
+        .map(|p| (p * 10.0).round() / 10.0)
+        .unwrap_or(0.0)
+}
+
+/// The summary rows: level, unit, then numerator, denominator and percent of each target.
+pub fn summary_rows(r: &Report) -> Vec<(String, String, [f64; 9])> {
+    let row = |level: &str, t: &Targets| {
+        let (a, b, c) = (
+            &t.weekend_cleanups,
+            &t.household_sorting,
+            &t.covenant_adoption,
+        );
+        (
+            level.to_owned(),
+            t.unit_name.clone(),
+            [
+                a.numerator as f64,
+                a.denominator as f64,
+                pct(a),
+                b.numerator as f64,
+                b.denominator as f64,
+                pct(b),
+                c.numerator as f64,
+                c.denominator as f64,
+                pct(c),
+            ],
+        )
+    };
+    let mut rows: Vec<_> = r.areas.iter().map(|t| row("Ấp/khu vực", t)).collect();
+    rows.extend(r.communes.iter().map(|t| row("Xã/phường", t)));
+    rows.push(row("Tỉnh/thành phố", &r.province));
+    rows
+}
+
+fn xlsx(
+    report: &Report,
+    rows: &[RecordRow],
+    year: i32,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let s = wb.add_worksheet().set_name("Tổng hợp")?;
+    s.write_string_with_format(
+        0,
+        0,
+        format!(
+            "Kết quả thực hiện năm {year} ({} – {})",
+            report.from, report.to
+        ),
+        &bold,
+    )?;
+    for (c, h) in SUMMARY_HEADINGS.iter().enumerate() {
+        s.write_string_with_format(2, c as u16, *h, &bold)?;
+    }
+    for (i, (level, unit, nums)) in summary_rows(report).iter().enumerate() {
+        let r = 3 + i as u32;
+        s.write_string(r, 0, level)?;
+        s.write_string(r, 1, unit)?;
+        for (j, n) in nums.iter().enumerate() {
+            s.write_number(r, 2 + j as u16, *n)?;
+        }
+    }
+    s.set_column_width(1, 24)?;
+    let by_id = |id: &str| rows.iter().find(|r| r.id == id);
+    let area_name = |t: &Targets| t.unit_name.clone();
+    type Pick = fn(&Targets) -> &Figure;
+    let lists: [(&str, Pick); 3] = [
+        ("Ra quân cuối tuần", |t| &t.weekend_cleanups),
+        ("Phân loại rác", |t| &t.household_sorting),
+        ("Hương ước", |t| &t.covenant_adoption),
+    ];
+    for (name, pick) in lists {
+        let s = wb.add_worksheet().set_name(name)?;
+        for (c, h) in ["Ấp/khu vực", "Mã hồ sơ", "Ngày", "Nội dung"]
+            .iter()
+            .enumerate()
+        {
+            s.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        let mut r = 1;
+        for t in &report.areas {
+            for id in &pick(t).records {
+                s.write_string(r, 0, area_name(t))?;
+                s.write_string(r, 1, id)?;
+                if let Some(row) = by_id(id) {
+                    s.write_string(r, 2, record_date(row))?;
+                    s.write_string(r, 3, title(row))?;
+                }
+                r += 1;
+            }
+        }
+        s.set_column_width(1, 38)?;
+        s.set_column_width(3, 60)?;
+    }
+    wb.save_to_buffer()
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn csv(report: &Report) -> String {
+    let mut out = String::from('\u{feff}'); // so spreadsheet programs read Vietnamese as UTF-8
+    out.push_str(
+        &SUMMARY_HEADINGS
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for (level, unit, nums) in summary_rows(report) {
+        let mut cells = vec![csv_field(&level), csv_field(&unit)];
+        cells.extend(nums.iter().map(|n| n.to_string()));
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+async fn yearly(
+    st: Arc<AppState>,
+    authed: Authed,
+    q: YearQuery,
+) -> Result<(Report, Vec<RecordRow>, i32), ApiError> {
+    authed.require_viewer()?;
+    let (year, from, to) = period(q.year)?;
+    let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let (report, rows) =
+        tokio::task::spawn_blocking(move || report_for(&st, &authed.0.person, &communes, from, to))
+            .await??;
+    Ok((report, rows, year))
+}
+
+pub async fn yearly_xlsx(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, ApiError> {
+    let (report, rows, year) = yearly(st, authed, q).await?;
+    let bytes = xlsx(&report, &rows, year).map_err(ApiError::internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bao-cao-{year}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn yearly_csv(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, ApiError> {
+    let (report, _, year) = yearly(st, authed, q).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bao-cao-{year}.csv\""),
+            ),
+        ],
+        csv(&report),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CommuneQuery {
+    commune: Option<String>,
+}
+
+/// Every located record of the scope (households' locations, cleanups' places) as GeoJSON.
+pub async fn records_geojson(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Query(q): Query<CommuneQuery>,
+) -> Result<Response, ApiError> {
+    authed.require_viewer()?;
+    let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let state = st.clone();
+    let features =
+        tokio::task::spawn_blocking(move || -> Result<Vec<serde_json::Value>, ApiError> {
+            let (_, rows) = report_for(
+                &state,
+                &authed.0.person,
+                &communes,
+                Day::EARLIEST,
+                Day::today(),
+            )?;
+            Ok(rows
+                .iter()
+                .filter_map(|r| {
+                    let geometry = match r.kind.as_str() {
+                        "household" => serde_json::from_value::<Household>(r.data.clone())
+                            .ok()?
+                            .location
+                            .map(|c| sachxanh_core::place::Place::point(c).to_geojson())?,
+                        "cleanup" => serde_json::from_value::<Cleanup>(r.data.clone())
+                            .ok()?
+                            .place
+                            .to_geojson(),
+                        _ => return None,
+                    };
+                    Some(serde_json::json!({
+                        "type": "Feature",
+                        "id": r.id,
+                        "geometry": geometry,
+                        "properties": {
+                            "kind": r.kind, "area_id": r.area_id, "review_status": r.review_status,
+                            "date": record_date(r), "title": title(r),
+                        },
+                    }))
+                })
+                .collect())
+        })
+        .await??;
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+        .into_response())
+}

@@ -1,0 +1,404 @@
+//! The commune dashboard's API as staff use it: the queue, a record's page, decisions pinned to
+//! the version seen, and the targets — checked against figures computed here, independently,
+//! straight from the raw records, and against the XLSX and CSV reports.
+
+use calamine::Reader;
+use sachxanh_core::model::*;
+use sachxanh_core::place::{Coord, Place};
+use sachxanh_tests::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::new()
+}
+
+fn get(server: &TestServer, path: &str) -> Value {
+    let r = http()
+        .get(format!("{}{path}", server.url))
+        .bearer_auth(&server.staff_token)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.json().unwrap()
+}
+
+fn decide(
+    server: &TestServer,
+    id: &str,
+    decision: &str,
+    reason: &str,
+) -> reqwest::blocking::Response {
+    let detail = get(server, &format!("/api/v1/records/{id}/detail"));
+    http()
+        .post(format!("{}/api/v1/records/{id}/review", server.url))
+        .bearer_auth(&server.staff_token)
+        .json(&serde_json::json!({"decision": decision, "reason": reason, "heads": detail["record"]["heads"]}))
+        .send()
+        .unwrap()
+}
+
+fn last_saturday() -> Day {
+    let t = Day::today();
+    let s = t.weekend_saturday();
+    if s > t {
+        Day(s.0 - chrono::Duration::days(7))
+    } else {
+        s
+    }
+}
+
+fn cleanup(area: &str, date: Day) -> Cleanup {
+    let c = if area == AREA_A {
+        Coord::new(105.63, 10.0)
+    } else {
+        Coord::new(105.67, 10.02)
+    };
+    Cleanup {
+        area_id: area.into(),
+        cleanup_date: date,
+        place: Place::point(c),
+        work: Work {
+            sweeping: true,
+            ..Default::default()
+        },
+        participants: Participants {
+            youth_union: 12,
+            ..Default::default()
+        },
+        waste_kg: Some(120.0),
+        bags: None,
+        note: String::new(),
+        photos: vec![],
+    }
+}
+
+/// Target (b) and (a) computed here from the raw JSON records, without the core's report code.
+fn independent(
+    records: &[Value],
+    weekends: &BTreeSet<String>,
+) -> BTreeMap<String, (u64, u64, u64, u64, u64)> {
+    let approved = |r: &&Value| r["review_status"] == "approved";
+    let mut out: BTreeMap<String, (u64, u64, u64, u64, u64)> = BTreeMap::new();
+    for area in [
+        AREA_A,
+        AREA_B,
+        "rs-ap-ben-dinh",
+        "rs-ap-vam-xang",
+        "rs-ap-rach-sung",
+    ] {
+        let households: Vec<&Value> = records
+            .iter()
+            .filter(approved)
+            .filter(|r| r["kind"] == "household" && r["area_id"] == area)
+            .collect();
+        let mut sorting = 0;
+        for h in &households {
+            let latest = records
+                .iter()
+                .filter(approved)
+                .filter(|r| r["kind"] == "sorting_check" && r["data"]["household_id"] == h["id"])
+                .max_by_key(|r| {
+                    (
+                        r["data"]["check_date"].as_str().unwrap().to_owned(),
+                        r["created_at"].as_i64().unwrap(),
+                    )
+                });
+            if let Some(c) = latest {
+                let d = &c["data"];
+                if d["recyclable_sorted"] == true
+                    && d["food_sorted"] == true
+                    && d["other_sorted"] == true
+                {
+                    sorting += 1;
+                }
+            }
+        }
+        let covered: BTreeSet<String> = records
+            .iter()
+            .filter(approved)
+            .filter(|r| r["kind"] == "cleanup" && r["area_id"] == area)
+            .map(|r| Day::parse(r["data"]["cleanup_date"].as_str().unwrap()).unwrap())
+            .filter(|d| d.is_weekend())
+            .map(|d| d.weekend_saturday().to_string())
+            .filter(|w| weekends.contains(w))
+            .collect();
+        let covenant = records.iter().filter(approved).any(|r| {
+            r["kind"] == "covenant"
+                && r["area_id"] == area
+                && r["data"]["status"] == "in_force"
+                && !r["data"]["clauses"].as_array().unwrap().is_empty()
+        });
+        out.insert(
+            area.into(),
+            (
+                covered.len() as u64,
+                weekends.len() as u64,
+                sorting,
+                households.len() as u64,
+                covenant as u64,
+            ),
+        );
+    }
+    out
+}
+
+#[test]
+fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
+    let server = TestServer::start();
+    let mut a = server.phone(Role::AreaHead, &[AREA_A], &server.url);
+    let mut b = server.phone(Role::Volunteer, &[AREA_B], &server.url);
+    let mut ids_a = vec![];
+    for i in 0..4 {
+        let h = a.add_household(&format!("Hộ Mỹ Hòa {i}"));
+        let mut c = a.add_check(&h);
+        if i % 2 == 0 {
+            c = a
+                .store
+                .update::<SortingCheck>(&c, |c| c.other_sorted = true)
+                .unwrap()
+                .id;
+        }
+        a.store.submit::<Household>(&h).unwrap();
+        a.store.submit::<SortingCheck>(&c).unwrap();
+        ids_a.push((h, c));
+    }
+    let cu = a.store.create(cleanup(AREA_A, last_saturday())).unwrap();
+    a.store.submit::<Cleanup>(&cu).unwrap();
+    let cov = a
+        .store
+        .create(Covenant {
+            area_id: AREA_A.into(),
+            status: CovenantStatus::InForce,
+            clauses: vec!["Không đổ rác xuống kênh".into()],
+            drafting_started: Day::ymd(2026, 1, 5),
+            consultation_date: Day::ymd(2026, 2, 5),
+            approved_date: Day::ymd(2026, 3, 5),
+            in_force_date: Day::ymd(2026, 4, 1),
+            document_sha256: None,
+            note: String::new(),
+        })
+        .unwrap();
+    a.store.submit::<Covenant>(&cov).unwrap();
+    let hb = b.add_household("Hộ Cầu Tre");
+    b.store.submit::<Household>(&hb).unwrap();
+    a.sync().unwrap();
+    b.sync().unwrap();
+
+    // The queue: everything submitted, filterable by area and kind.
+    let queue = get(&server, "/api/v1/review-queue");
+    assert_eq!(queue.as_array().unwrap().len(), 4 * 2 + 2 + 1);
+    let only_b = get(&server, &format!("/api/v1/review-queue?area={AREA_B}"));
+    assert_eq!(only_b.as_array().unwrap().len(), 1);
+    assert_eq!(only_b[0]["area_name"], "Ấp Cầu Tre");
+    let cleanups = get(&server, "/api/v1/review-queue?kind=cleanup");
+    assert_eq!(cleanups[0]["id"], cu.as_str());
+    // A record's page: values, place, history.
+    let d = get(&server, &format!("/api/v1/records/{cu}/detail"));
+    assert_eq!(d["record"]["data"]["participants"]["youth_union"], 12);
+    assert_eq!(d["geometry"]["type"], "Point");
+    assert_eq!(d["history"][0]["action"], "create");
+    assert!(d["conflicts"].as_array().unwrap().is_empty());
+
+    // Decisions: approve most, return one household with a reason; a return without a reason
+    // and a decision on a version nobody saw are refused.
+    for (h, c) in &ids_a {
+        assert_eq!(decide(&server, h, "approved", "").status(), 201);
+        assert_eq!(decide(&server, c, "approved", "").status(), 201);
+    }
+    assert_eq!(decide(&server, &cu, "approved", "").status(), 201);
+    assert_eq!(decide(&server, &cov, "approved", "").status(), 201);
+    assert_eq!(decide(&server, &hb, "returned", "").status(), 400);
+    let stale = http()
+        .post(format!("{}/api/v1/records/{hb}/review", server.url))
+        .bearer_auth(&server.staff_token)
+        .json(&serde_json::json!({"decision": "approved", "heads": ["00".repeat(32)]}))
+        .send()
+        .unwrap();
+    assert_eq!(stale.status(), 409);
+    assert_eq!(
+        decide(&server, &hb, "returned", "Thiếu số nhà").status(),
+        201
+    );
+    assert!(get(&server, "/api/v1/review-queue")
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The volunteer's phone gets the return with its reason.
+    b.sync().unwrap();
+    assert_eq!(
+        b.store.get::<Household>(&hb).unwrap().status,
+        ReviewStatus::Returned
+    );
+    assert_eq!(
+        b.store.review_reason(&hb).unwrap().as_deref(),
+        Some("Thiếu số nhà")
+    );
+    // A volunteer cannot use the dashboard API.
+    let r = http()
+        .get(format!("{}/api/v1/review-queue", server.url))
+        .bearer_auth(&b.enrolment.token)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    // The figures, three ways: the API, an independent count from the raw records, the XLSX.
+    let year = chrono::Datelike::year(&Day::today().0);
+    let report = get(&server, &format!("/api/v1/targets?from={year}-01-01"));
+    let weekends: BTreeSet<String> = report["weekends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_owned())
+        .collect();
+    let raw = get(&server, "/api/v1/records?limit=500");
+    let expected = independent(raw["records"].as_array().unwrap(), &weekends);
+    let from_api: BTreeMap<String, (u64, u64, u64, u64, u64)> = report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let n = |f: &str, k: &str| u[f][k].as_u64().unwrap();
+            (
+                u["unit_id"].as_str().unwrap().to_owned(),
+                (
+                    n("weekend_cleanups", "numerator"),
+                    n("weekend_cleanups", "denominator"),
+                    n("household_sorting", "numerator"),
+                    n("household_sorting", "denominator"),
+                    n("covenant_adoption", "numerator"),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(from_api, expected);
+    assert_eq!(
+        expected[AREA_A].2, 2,
+        "two of four households sort all groups"
+    );
+    assert_eq!(expected[AREA_A].3, 4);
+    assert_eq!(expected[AREA_B].3, 0, "a returned household does not count");
+    assert_eq!(expected[AREA_A].4, 1);
+
+    let xlsx = http()
+        .get(format!(
+            "{}/api/v1/reports/yearly.xlsx?year={year}",
+            server.url
+        ))
+        .bearer_auth(&server.staff_token)
+        .send()
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().unwrap().to_vec();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheets = book.sheet_names();
+    assert_eq!(
+        sheets,
+        vec![
+            "Tổng hợp",
+            "Ra quân cuối tuần",
+            "Phân loại rác",
+            "Hương ước"
+        ]
+    );
+    let summary = book.worksheet_range("Tổng hợp").unwrap();
+    let cell = |r: u32, c: u32| {
+        summary
+            .get_value((r, c))
+            .cloned()
+            .unwrap_or(calamine::Data::Empty)
+    };
+    assert_eq!(cell(2, 1), calamine::Data::String("Đơn vị".into()));
+    let mut seen_areas = 0;
+    for r in 3..summary.height() as u32 {
+        if cell(r, 0) != calamine::Data::String("Ấp/khu vực".into()) {
+            continue;
+        }
+        let calamine::Data::String(name) = cell(r, 1) else {
+            panic!("unit name")
+        };
+        let area = server
+            .reference
+            .areas_of(COMMUNE)
+            .find(|a| a.name == name)
+            .unwrap();
+        let e = expected[&area.id];
+        let num = |c: u32| match cell(r, c) {
+            calamine::Data::Float(f) => f as u64,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (num(2), num(3), num(5), num(6), num(8)),
+            (e.0, e.1, e.2, e.3, e.4),
+            "{name}"
+        );
+        seen_areas += 1;
+    }
+    assert_eq!(seen_areas, 5);
+    let sorting = book.worksheet_range("Phân loại rác").unwrap();
+    assert_eq!(
+        sorting.height(),
+        1 + 2,
+        "a heading and the two checks behind the figure"
+    );
+    let csv = http()
+        .get(format!(
+            "{}/api/v1/reports/yearly.csv?year={year}",
+            server.url
+        ))
+        .bearer_auth(&server.staff_token)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("Ấp/khu vực,Ấp Mỹ Hòa,") && l.contains(",2,4,50,")));
+    let geo = get(&server, "/api/v1/exports/records.geojson");
+    assert_eq!(
+        geo["features"].as_array().unwrap().len(),
+        4 + 1 + 1,
+        "households and the cleanup"
+    );
+}
+
+#[test]
+fn the_dashboard_signs_in_with_a_key_and_guards_writes() {
+    let server = TestServer::start();
+    let page = http()
+        .get(format!("{}/", server.url))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("Bảng điều khiển xã"));
+    let bad = http()
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&serde_json::json!({"key": "sai"}))
+        .send()
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    let ok = http()
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&serde_json::json!({"key": server.staff_token}))
+        .send()
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let cookie = ok.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let q = http()
+        .get(format!("{}/api/v1/review-queue", server.url))
+        .header("cookie", &session)
+        .send()
+        .unwrap();
+    assert_eq!(q.status(), 200);
+    // A write through the cookie without the dashboard's header (a forged cross-site form) fails.
+    let forged = http()
+        .post(format!("{}/api/v1/records/x/review", server.url))
+        .header("cookie", &session)
+        .json(&serde_json::json!({"decision": "approved", "heads": []}))
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+}
