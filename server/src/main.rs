@@ -163,6 +163,8 @@ fn serve(
                 storage.clone(),
                 reference.clone(),
                 stop.clone(),
+                // Fresh records stay in the queue a minute for a person to review by hand.
+                std::time::Duration::from_secs(60),
             ));
         }
         println!("sạch xanh server listening on {url}");
