@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use sachxanh_core::model::Role;
 use sachxanh_core::Reference;
+use sachxanh_server::storage::postgresql::PostgresStorage;
 use sachxanh_server::storage::sqlite::SqliteStorage;
 use sachxanh_server::storage::{Person, Storage};
 use sachxanh_server::{demo, enrol, AppState};
@@ -19,6 +20,10 @@ struct Cli {
     /// Folder for the database and demo files.
     #[arg(long, default_value = "./data", global = true)]
     data: PathBuf,
+    /// PostgreSQL for production (`postgres://user:password@host/db`); the embedded SQLite
+    /// file in `--data` when absent. Several instances may share one PostgreSQL database.
+    #[arg(long, global = true)]
+    database: Option<String>,
     /// Communes and areas (GeoJSON); the invented demo commune when absent.
     #[arg(long, global = true)]
     reference: Option<PathBuf>,
@@ -55,9 +60,16 @@ enum Command {
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
-fn open(data: &Path, reference: Option<&Path>) -> Fallible<(Arc<SqliteStorage>, Arc<Reference>)> {
+fn open(
+    data: &Path,
+    database: Option<&str>,
+    reference: Option<&Path>,
+) -> Fallible<(Arc<dyn Storage>, Arc<Reference>)> {
     std::fs::create_dir_all(data)?;
-    let storage = Arc::new(SqliteStorage::open(&data.join("server.db"))?);
+    let storage: Arc<dyn Storage> = match database {
+        Some(url) => Arc::new(PostgresStorage::open(url, 16)?),
+        None => Arc::new(SqliteStorage::open(&data.join("server.db"))?),
+    };
     let reference = match reference {
         Some(p) => Reference::from_geojson(&std::fs::read_to_string(p)?)?,
         None => Reference::demo(),
@@ -73,7 +85,7 @@ fn main() -> Fallible<()> {
         )
         .init();
     let cli = Cli::parse();
-    let (storage, reference) = open(&cli.data, cli.reference.as_deref())?;
+    let (storage, reference) = open(&cli.data, cli.database.as_deref(), cli.reference.as_deref())?;
     match cli.command {
         Some(Command::AddStaff { name, commune }) => {
             if reference.commune(&commune).is_none() {
@@ -136,7 +148,7 @@ fn serve(
     listen: String,
     data: PathBuf,
     demo_mode: bool,
-    storage: Arc<SqliteStorage>,
+    storage: Arc<dyn Storage>,
     reference: Arc<Reference>,
 ) -> Fallible<()> {
     let rt = tokio::runtime::Runtime::new()?;

@@ -8,6 +8,7 @@ use sachxanh_core::place::Coord;
 use sachxanh_core::sync::{Enrolment, RetryPolicy, SyncClient, SyncError, SyncReport};
 use sachxanh_core::{Reference, Store};
 use sachxanh_server::enrol::{issue_code, NewCode};
+use sachxanh_server::storage::postgresql::PostgresStorage;
 use sachxanh_server::storage::sqlite::SqliteStorage;
 use sachxanh_server::storage::{Person, Storage};
 use sachxanh_server::AppState;
@@ -19,13 +20,58 @@ pub const COMMUNE: &str = "rach-sen";
 pub const AREA_A: &str = "rs-ap-my-hoa";
 pub const AREA_B: &str = "rs-ap-cau-tre";
 
+/// Environment variable naming a PostgreSQL server (`postgres://user@host:port/db`): when set,
+/// every test server gets a fresh database there instead of an SQLite file, so the same suites
+/// run against both backends.
+pub const POSTGRES_ENV: &str = "SACHXANH_TEST_POSTGRES";
+
+/// A fresh, empty database on the test PostgreSQL server; its URL.
+pub fn fresh_postgres_database(base: &str) -> String {
+    let name = format!("sx_test_{}", uuid::Uuid::now_v7().simple());
+    let mut admin =
+        postgres::Client::connect(base, postgres::NoTls).expect("connect to PostgreSQL");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create test database");
+    let (head, _) = base.rsplit_once('/').expect("a database in the URL");
+    format!("{head}/{name}")
+}
+
+/// Where a test server's data lives, so a second instance can share it.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    /// SQLite in `dir`, or a fresh PostgreSQL database when [`POSTGRES_ENV`] is set.
+    pub fn fresh(dir: &std::path::Path) -> Database {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(base) if !base.is_empty() => Database::Postgres(fresh_postgres_database(&base)),
+            _ => Database::Sqlite(dir.join("server.db")),
+        }
+    }
+
+    /// Opens it: each call is a separate storage instance, as a separate server process has.
+    pub fn open(&self) -> Arc<dyn Storage> {
+        match self {
+            Database::Sqlite(path) => Arc::new(SqliteStorage::open(path).expect("SQLite storage")),
+            Database::Postgres(url) => {
+                Arc::new(PostgresStorage::open(url, 8).expect("PostgreSQL storage"))
+            }
+        }
+    }
+}
+
 pub struct TestServer {
     pub rt: tokio::runtime::Runtime,
     /// `http://127.0.0.1:port`
     pub url: String,
     /// `127.0.0.1:port`
     pub addr: String,
-    pub storage: Arc<SqliteStorage>,
+    pub storage: Arc<dyn Storage>,
+    pub database: Database,
     pub reference: Arc<Reference>,
     /// A commune staff console token (no actor: it reads and manages, it does not sync).
     pub staff_token: String,
@@ -53,13 +99,47 @@ pub fn test_retry() -> RetryPolicy {
 
 impl TestServer {
     pub fn start() -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = Database::fresh(dir.path());
+        let server = Self::start_on(database, dir);
+        let staff = Person {
+            id: "p-staff-test".into(),
+            name: "Cán bộ thử nghiệm".into(),
+            role: Role::CommuneStaff,
+            commune_id: COMMUNE.into(),
+            areas: vec![],
+        };
+        server.storage.add_person(&staff).expect("staff");
+        server
+            .storage
+            .add_device(
+                "d-staff-console",
+                &staff.id,
+                &sachxanh_server::auth::hash_secret(&server.staff_token),
+                None,
+            )
+            .expect("staff token");
+        server
+    }
+
+    /// A second server instance over the same database, on its own port (as a second process
+    /// behind a load balancer would be).
+    pub fn another_instance(&self) -> TestServer {
+        let mut s = Self::start_on(
+            self.database.clone(),
+            tempfile::tempdir().expect("temp dir"),
+        );
+        s.staff_token = self.staff_token.clone();
+        s
+    }
+
+    fn start_on(database: Database, dir: tempfile::TempDir) -> TestServer {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
-        let dir = tempfile::tempdir().expect("temp dir");
-        let storage = Arc::new(SqliteStorage::open(&dir.path().join("server.db")).expect("db"));
+        let storage = database.open();
         let reference = Arc::new(Reference::demo());
         let state = Arc::new(AppState {
             storage: storage.clone(),
@@ -74,28 +154,13 @@ impl TestServer {
         rt.spawn(sachxanh_server::serve(listener, state, async move {
             let _ = rx.await;
         }));
-        let staff = Person {
-            id: "p-staff-test".into(),
-            name: "Cán bộ thử nghiệm".into(),
-            role: Role::CommuneStaff,
-            commune_id: COMMUNE.into(),
-            areas: vec![],
-        };
-        storage.add_person(&staff).expect("staff");
         let staff_token = sachxanh_server::auth::new_token();
-        storage
-            .add_device(
-                "d-staff-console",
-                &staff.id,
-                &sachxanh_server::auth::hash_secret(&staff_token),
-                None,
-            )
-            .expect("staff token");
         TestServer {
             rt,
             url: format!("http://{addr}"),
             addr,
             storage,
+            database,
             reference,
             staff_token,
             dir,

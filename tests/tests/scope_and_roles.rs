@@ -7,7 +7,6 @@
 use sachxanh_core::model::*;
 use sachxanh_core::sync::{SyncClient, SyncError};
 use sachxanh_core::Store;
-use sachxanh_server::storage::Storage;
 use sachxanh_tests::*;
 
 fn server_state(s: &TestServer) -> (u64, u64) {

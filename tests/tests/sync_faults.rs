@@ -6,7 +6,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sachxanh_core::model::{Household, Role};
-use sachxanh_server::storage::{RecordFilter, Storage};
+use sachxanh_server::storage::RecordFilter;
 use sachxanh_tests::proxy::FaultProxy;
 use sachxanh_tests::*;
 use std::collections::{BTreeMap, BTreeSet};

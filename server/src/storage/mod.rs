@@ -3,6 +3,7 @@
 //! blocking pool. A push runs inside one [`SyncTx`]: reading documents, appending to the log,
 //! writing the audit row and remembering the batch's answer commit together or not at all.
 
+pub mod postgresql;
 pub mod sqlite;
 
 use sachxanh_core::model::review::ReviewFact;
