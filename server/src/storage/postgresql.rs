@@ -114,7 +114,11 @@ impl From<r2d2::Error> for StorageError {
 }
 
 pub struct PostgresStorage {
+    /// Reads and small writes.
     pool: Pool,
+    /// Push transactions only. They queue on the log lock; a pool of their own keeps them from
+    /// holding every connection while pulls wait.
+    pushes: Pool,
 }
 
 fn now_ms() -> i64 {
@@ -183,11 +187,14 @@ impl PostgresStorage {
         let config: postgres::Config = url
             .parse()
             .map_err(|e: postgres::Error| StorageError::Database(e.to_string()))?;
-        let manager = PostgresConnectionManager::new(config, NoTls);
-        let pool = r2d2::Pool::builder()
-            .max_size(pool_size.max(2))
-            .connection_timeout(std::time::Duration::from_secs(10))
-            .build(manager)?;
+        let build = |size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size)
+                .connection_timeout(std::time::Duration::from_secs(30))
+                .build(PostgresConnectionManager::new(config.clone(), NoTls))
+        };
+        let pool = build(pool_size.max(2))?;
+        let pushes = build((pool_size / 4).max(2))?;
         let mut c = pool.get()?;
         let mut tx = c.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&(LOG_LOCK + 1)])?;
@@ -211,7 +218,7 @@ impl PostgresStorage {
             &[&(SCHEMA.len() as i64)],
         )?;
         tx.commit()?;
-        Ok(PostgresStorage { pool })
+        Ok(PostgresStorage { pool, pushes })
     }
 }
 
@@ -501,7 +508,7 @@ impl Storage for PostgresStorage {
     }
 
     fn begin(&self) -> StorageResult<Box<dyn SyncTx + '_>> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.pushes.get()?;
         conn.batch_execute("BEGIN")?;
         let mut tx = PgTx { conn, done: false };
         tx.conn
