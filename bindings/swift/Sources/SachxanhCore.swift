@@ -2106,6 +2106,73 @@ public func FfiConverterTypeFieldProblem_lower(_ value: FieldProblem) -> RustBuf
 }
 
 
+/**
+ * A share: `numerator / denominator`, with the records that make the numerator.
+ */
+public struct Figure: Equatable, Hashable {
+    public var numerator: UInt64
+    public var denominator: UInt64
+    /**
+     * Ids of the approved records behind the numerator.
+     */
+    public var records: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(numerator: UInt64, denominator: UInt64, 
+        /**
+         * Ids of the approved records behind the numerator.
+         */records: [String]) {
+        self.numerator = numerator
+        self.denominator = denominator
+        self.records = records
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Figure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFigure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Figure {
+        return
+            try Figure(
+                numerator: FfiConverterUInt64.read(from: &buf), 
+                denominator: FfiConverterUInt64.read(from: &buf), 
+                records: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Figure, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.numerator, into: &buf)
+        FfiConverterUInt64.write(value.denominator, into: &buf)
+        FfiConverterSequenceString.write(value.records, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFigure_lift(_ buf: RustBuffer) throws -> Figure {
+    return try FfiConverterTypeFigure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFigure_lower(_ value: Figure) -> RustBuffer {
+    return FfiConverterTypeFigure.lower(value)
+}
+
+
 public struct Household: Equatable, Hashable {
     public var areaId: String
     public var address: String
@@ -3513,6 +3580,93 @@ public func FfiConverterTypeSyncStatus_lift(_ buf: RustBuffer) throws -> SyncSta
 #endif
 public func FfiConverterTypeSyncStatus_lower(_ value: SyncStatus) -> RustBuffer {
     return FfiConverterTypeSyncStatus.lower(value)
+}
+
+
+/**
+ * The three targets of plan II.2 for one unit (area, commune or province).
+ */
+public struct Targets: Equatable, Hashable {
+    public var unitId: String
+    public var unitName: String
+    /**
+     * Target (a): area-weekends with an approved cleanup / area-weekends in the period.
+     */
+    public var weekendCleanups: Figure
+    /**
+     * Target (b): households whose latest approved check sorts all three groups / households.
+     */
+    public var householdSorting: Figure
+    /**
+     * Target (c): areas whose covenant with environmental content is in force / areas.
+     */
+    public var covenantAdoption: Figure
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(unitId: String, unitName: String, 
+        /**
+         * Target (a): area-weekends with an approved cleanup / area-weekends in the period.
+         */weekendCleanups: Figure, 
+        /**
+         * Target (b): households whose latest approved check sorts all three groups / households.
+         */householdSorting: Figure, 
+        /**
+         * Target (c): areas whose covenant with environmental content is in force / areas.
+         */covenantAdoption: Figure) {
+        self.unitId = unitId
+        self.unitName = unitName
+        self.weekendCleanups = weekendCleanups
+        self.householdSorting = householdSorting
+        self.covenantAdoption = covenantAdoption
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Targets: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTargets: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Targets {
+        return
+            try Targets(
+                unitId: FfiConverterString.read(from: &buf), 
+                unitName: FfiConverterString.read(from: &buf), 
+                weekendCleanups: FfiConverterTypeFigure.read(from: &buf), 
+                householdSorting: FfiConverterTypeFigure.read(from: &buf), 
+                covenantAdoption: FfiConverterTypeFigure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Targets, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.unitId, into: &buf)
+        FfiConverterString.write(value.unitName, into: &buf)
+        FfiConverterTypeFigure.write(value.weekendCleanups, into: &buf)
+        FfiConverterTypeFigure.write(value.householdSorting, into: &buf)
+        FfiConverterTypeFigure.write(value.covenantAdoption, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTargets_lift(_ buf: RustBuffer) throws -> Targets {
+    return try FfiConverterTypeTargets.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTargets_lower(_ value: Targets) -> RustBuffer {
+    return FfiConverterTypeTargets.lower(value)
 }
 
 

@@ -2979,6 +2979,55 @@ public object FfiConverterTypeFieldProblem: FfiConverterRustBuffer<FieldProblem>
 
 
 
+/**
+ * A share: `numerator / denominator`, with the records that make the numerator.
+ */
+data class Figure (
+    var `numerator`: kotlin.ULong
+    , 
+    var `denominator`: kotlin.ULong
+    , 
+    /**
+     * Ids of the approved records behind the numerator.
+     */
+    var `records`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFigure: FfiConverterRustBuffer<Figure> {
+    override fun read(buf: ByteBuffer): Figure {
+        return Figure(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Figure) = (
+            FfiConverterULong.allocationSize(value.`numerator`) +
+            FfiConverterULong.allocationSize(value.`denominator`) +
+            FfiConverterSequenceString.allocationSize(value.`records`)
+    )
+
+    override fun write(value: Figure, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`numerator`, buf)
+            FfiConverterULong.write(value.`denominator`, buf)
+            FfiConverterSequenceString.write(value.`records`, buf)
+    }
+}
+
+
+
 data class Household (
     var `areaId`: kotlin.String
     , 
@@ -4074,6 +4123,71 @@ public object FfiConverterTypeSyncStatus: FfiConverterRustBuffer<SyncStatus> {
             FfiConverterULong.write(value.`waiting`, buf)
             FfiConverterOptionalLong.write(value.`lastSyncMs`, buf)
             FfiConverterULong.write(value.`refused`, buf)
+    }
+}
+
+
+
+/**
+ * The three targets of plan II.2 for one unit (area, commune or province).
+ */
+data class Targets (
+    var `unitId`: kotlin.String
+    , 
+    var `unitName`: kotlin.String
+    , 
+    /**
+     * Target (a): area-weekends with an approved cleanup / area-weekends in the period.
+     */
+    var `weekendCleanups`: Figure
+    , 
+    /**
+     * Target (b): households whose latest approved check sorts all three groups / households.
+     */
+    var `householdSorting`: Figure
+    , 
+    /**
+     * Target (c): areas whose covenant with environmental content is in force / areas.
+     */
+    var `covenantAdoption`: Figure
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTargets: FfiConverterRustBuffer<Targets> {
+    override fun read(buf: ByteBuffer): Targets {
+        return Targets(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeFigure.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Targets) = (
+            FfiConverterString.allocationSize(value.`unitId`) +
+            FfiConverterString.allocationSize(value.`unitName`) +
+            FfiConverterTypeFigure.allocationSize(value.`weekendCleanups`) +
+            FfiConverterTypeFigure.allocationSize(value.`householdSorting`) +
+            FfiConverterTypeFigure.allocationSize(value.`covenantAdoption`)
+    )
+
+    override fun write(value: Targets, buf: ByteBuffer) {
+            FfiConverterString.write(value.`unitId`, buf)
+            FfiConverterString.write(value.`unitName`, buf)
+            FfiConverterTypeFigure.write(value.`weekendCleanups`, buf)
+            FfiConverterTypeFigure.write(value.`householdSorting`, buf)
+            FfiConverterTypeFigure.write(value.`covenantAdoption`, buf)
     }
 }
 
