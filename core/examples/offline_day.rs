@@ -73,12 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         checked += 1;
     }
 
-    let saturday = today.weekend_saturday();
-    let saturday = if saturday > today {
-        Day(saturday.0 - chrono::Duration::days(7))
-    } else {
-        saturday
-    };
+    let saturday = today.latest_saturday();
     let cleanup = store.create(Cleanup {
         area_id: AREA.into(),
         cleanup_date: saturday,

@@ -302,16 +302,6 @@ mod geo_bbox {
     }
 }
 
-fn last_saturday() -> Day {
-    let t = Day::today();
-    let s = t.weekend_saturday();
-    if s > t {
-        Day(s.0 - chrono::Duration::days(7))
-    } else {
-        s
-    }
-}
-
 const HOUSEHOLDS_PER_PHONE: usize = 30;
 
 fn run_device(
@@ -409,7 +399,7 @@ fn record_offline(
             store.submit::<SortingCheck>(&check)?;
         }
     }
-    let saturday = last_saturday();
+    let saturday = Day::today().latest_saturday();
     let have_cleanup = store
         .cleanups_by_weekend(Some(&d.area_id), saturday, Day::today())?
         .iter()

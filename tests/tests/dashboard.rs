@@ -38,16 +38,6 @@ fn decide(
         .unwrap()
 }
 
-fn last_saturday() -> Day {
-    let t = Day::today();
-    let s = t.weekend_saturday();
-    if s > t {
-        Day(s.0 - chrono::Duration::days(7))
-    } else {
-        s
-    }
-}
-
 fn cleanup(area: &str, date: Day) -> Cleanup {
     let c = if area == AREA_A {
         Coord::new(105.63, 10.0)
@@ -163,7 +153,10 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
         a.store.submit::<SortingCheck>(&c).unwrap();
         ids_a.push((h, c));
     }
-    let cu = a.store.create(cleanup(AREA_A, last_saturday())).unwrap();
+    let cu = a
+        .store
+        .create(cleanup(AREA_A, Day::today().latest_saturday()))
+        .unwrap();
     a.store.submit::<Cleanup>(&cu).unwrap();
     let cov = a
         .store

@@ -606,7 +606,7 @@ fileprivate struct FfiConverterString: FfiConverter {
 
 
 /**
- * The one entry object: owns the phone's store (one writer connection, WAL, migrations).
+ * The one entry object: owns the phone's store (WAL, migrations).
  */
 public protocol SachxanhProtocol: AnyObject, Sendable {
     
@@ -701,7 +701,7 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     
 }
 /**
- * The one entry object: owns the phone's store (one writer connection, WAL, migrations).
+ * The one entry object: owns the phone's store (WAL, migrations).
  */
 open class Sachxanh: SachxanhProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64

@@ -106,10 +106,14 @@ pub trait SyncObserver: Send + Sync {
     fn on_progress(&self, progress: Progress);
 }
 
-/// The one entry object: owns the phone's store (one writer connection, WAL, migrations).
+/// The one entry object: owns the phone's store (WAL, migrations).
 #[derive(uniffi::Object)]
 pub struct Sachxanh {
     store: Mutex<Store>,
+    /// A second connection to the same file for sync, so that lists and forms stay usable
+    /// while a long sync runs over 2G (SQLite's WAL lets them interleave safely: every save
+    /// and every applied page is its own short transaction).
+    sync_store: Mutex<Store>,
     server_url: String,
     token: Mutex<Option<String>>,
     cancel: AtomicBool,
@@ -184,9 +188,12 @@ impl Sachxanh {
             })?,
             None => Reference::demo(),
         };
-        let store = Store::open(&path, Arc::new(reference))?;
+        let reference = Arc::new(reference);
+        let store = Store::open(&path, reference.clone())?;
+        let sync_store = Store::open(&path, reference)?;
         Ok(Arc::new(Sachxanh {
             store: Mutex::new(store),
+            sync_store: Mutex::new(sync_store),
             server_url: settings.server_url.trim_end_matches('/').to_owned(),
             token: Mutex::new(None),
             cancel: AtomicBool::new(false),
@@ -363,7 +370,7 @@ impl Sachxanh {
     pub fn sync(&self, observer: Box<dyn SyncObserver>) -> Result<SyncReport, ApiError> {
         self.cancel.store(false, Ordering::Relaxed);
         let client = SyncClient::with_policy(&self.server_url, &self.token()?, Self::retry())?;
-        let mut store = self.store();
+        let mut store = self.sync_store.lock().unwrap_or_else(|p| p.into_inner());
         Ok(client.sync(&mut store, &mut |p| observer.on_progress(p), &self.cancel)?)
     }
 

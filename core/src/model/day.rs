@@ -27,6 +27,17 @@ impl Day {
         Day(chrono::Local::now().date_naive())
     }
 
+    /// The Saturday of this day's weekend if it has begun, else of the weekend before: the
+    /// most recent weekend cleanup day on or before this day.
+    pub fn latest_saturday(&self) -> Day {
+        let sat = self.weekend_saturday();
+        if sat > *self {
+            Day(sat.0 - chrono::Duration::days(7))
+        } else {
+            sat
+        }
+    }
+
     /// Saturday or Sunday: the days of the weekend general cleanup.
     pub fn is_weekend(&self) -> bool {
         matches!(self.0.weekday(), Weekday::Sat | Weekday::Sun)
@@ -71,6 +82,8 @@ mod tests {
         assert_eq!(sun.weekend_saturday(), sat);
         assert_eq!(sat.weekend_saturday(), sat);
         assert_eq!(fri.weekend_saturday(), Day::ymd(2026, 11, 14).unwrap());
+        assert_eq!(fri.latest_saturday(), Day::ymd(2026, 11, 14).unwrap());
+        assert_eq!(sun.latest_saturday(), sat);
     }
 }
 

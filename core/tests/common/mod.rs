@@ -42,13 +42,7 @@ pub fn days_ago(n: i64) -> Day {
 
 /// The most recent Saturday on or before today.
 pub fn last_saturday() -> Day {
-    let t = Day::today();
-    let sat = t.weekend_saturday();
-    if sat > t {
-        Day(sat.0 - chrono::Duration::days(7))
-    } else {
-        sat
-    }
+    Day::today().latest_saturday()
 }
 
 pub fn check(household_id: &str, all_sorted: bool) -> SortingCheck {

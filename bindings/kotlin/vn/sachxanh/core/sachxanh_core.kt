@@ -1508,7 +1508,7 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 
 
 /**
- * The one entry object: owns the phone's store (one writer connection, WAL, migrations).
+ * The one entry object: owns the phone's store (WAL, migrations).
  */
 public interface SachxanhInterface {
     
@@ -1605,7 +1605,7 @@ public interface SachxanhInterface {
 }
 
 /**
- * The one entry object: owns the phone's store (one writer connection, WAL, migrations).
+ * The one entry object: owns the phone's store (WAL, migrations).
  */
 open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
 {

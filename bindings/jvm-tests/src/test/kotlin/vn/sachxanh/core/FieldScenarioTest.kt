@@ -154,6 +154,28 @@ class FieldScenarioTest {
     }
 
     @Test
+    fun `lists and forms stay usable while a sync runs`() {
+        val other = "rs-ap-rach-sung"
+        val p = phone("busy")
+        p.enrol(server.volunteerCode(other))
+        repeat(3) { p.createHousehold(household("Hộ đang gửi $it", areaId = other)) }
+        val seenDuringSync = mutableListOf<Int>()
+        val report = p.sync(object : SyncObserver {
+            override fun onProgress(progress: Progress) {
+                // The app reads (and saves) while the sync holds its own connection.
+                if (progress.phase == SyncPhase.PUSHING) {
+                    seenDuringSync.add(p.households(other, "", null, 10u).items.size)
+                    p.syncStatus()
+                }
+            }
+        })
+        assertEquals(3uL, report.pushed)
+        assertTrue(seenDuringSync.isNotEmpty())
+        assertTrue(seenDuringSync.all { it == 3 })
+        p.close()
+    }
+
+    @Test
     fun `without enrolment, sync says so in both languages`() {
         val p = phone("stranger")
         val e = assertThrows<ApiException.NotEnrolled> {
