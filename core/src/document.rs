@@ -160,6 +160,37 @@ impl RecordDoc {
         })
     }
 
+    /// The fields one change (by hex hash) set or removed, as paths like `data.members`: what a
+    /// reviewer reads in a record's history.
+    pub fn fields_changed_by(&self, hash: &str) -> Vec<String> {
+        let Ok(h) = hash.parse::<ChangeHash>() else {
+            return vec![];
+        };
+        let Some(change) = self.doc.get_change_by_hash(&h) else {
+            return vec![];
+        };
+        let mut fields = std::collections::BTreeSet::new();
+        for patch in self.doc.diff(change.deps(), &[h]) {
+            let mut path: Vec<String> = patch
+                .path
+                .iter()
+                .map(|(_, prop)| match prop {
+                    automerge::Prop::Map(k) => k.clone(),
+                    automerge::Prop::Seq(i) => i.to_string(),
+                })
+                .collect();
+            match &patch.action {
+                automerge::PatchAction::PutMap { key, .. }
+                | automerge::PatchAction::DeleteMap { key } => path.push(key.clone()),
+                _ => {}
+            }
+            // Lists and nested values are named by their field, not by every element.
+            path.truncate(2);
+            fields.insert(path.join("."));
+        }
+        fields.into_iter().collect()
+    }
+
     /// Fields holding more than one value after concurrent edits.
     pub fn conflicts(&self) -> Vec<Conflict> {
         let mut out = vec![];

@@ -466,3 +466,28 @@ fn a_change_that_arrives_before_its_parent_waits_even_through_compaction() {
     assert_eq!(b.get::<Household>(&id).unwrap().body.members, 3);
     assert_eq!(b.households(AREA, "", None, 10).unwrap().items.len(), 1);
 }
+
+#[test]
+fn history_says_which_fields_each_change_set() {
+    let mut s = memory_store("p-volunteer-1");
+    let id = s.create(household("Lưu Văn Tám")).unwrap();
+    let created = s.heads(&id).unwrap();
+    s.update::<Household>(&id, |h| {
+        h.members = 6;
+        h.note = "Nhà có người già".into();
+    })
+    .unwrap();
+    let edited = s.heads(&id).unwrap();
+    let doc = sachxanh_core::document::RecordDoc::load(
+        [s.export_automerge(&id).unwrap().as_slice()],
+        &automerge::ActorId::random(),
+    )
+    .unwrap();
+    assert_eq!(
+        doc.fields_changed_by(&edited[0]),
+        vec!["data.members", "data.note"]
+    );
+    let first = doc.fields_changed_by(&created[0]);
+    assert!(first.contains(&"data.head_name".to_string()), "{first:?}");
+    assert!(doc.fields_changed_by("not-a-hash").is_empty());
+}

@@ -280,11 +280,23 @@ pub async fn detail(
         {
             return Ok(None);
         }
-        let conflicts = storage
+        let doc = storage
             .snapshot(&id)?
-            .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok())
-            .map(|d| d.conflicts())
-            .unwrap_or_default();
+            .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok());
+        let conflicts = doc.as_ref().map(|d| d.conflicts()).unwrap_or_default();
+        let mut history = storage.audit_of(&id)?;
+        if let Some(d) = &doc {
+            for h in history.iter_mut() {
+                let mut fields: Vec<String> = h
+                    .hashes
+                    .iter()
+                    .flat_map(|c| d.fields_changed_by(c))
+                    .collect();
+                fields.sort();
+                fields.dedup();
+                h.fields = fields;
+            }
+        }
         let geometry = match row.kind.as_str() {
             "cleanup" => serde_json::from_value::<Cleanup>(row.data.clone())
                 .ok()
@@ -320,7 +332,7 @@ pub async fn detail(
             area_name: l.area_name,
             author: l.author,
             conflicts,
-            history: storage.audit_of(&id)?,
+            history,
             geometry,
             photos,
             reviews,

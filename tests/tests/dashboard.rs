@@ -191,6 +191,15 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     assert_eq!(d["record"]["data"]["participants"]["youth_union"], 12);
     assert_eq!(d["geometry"]["type"], "Point");
     assert_eq!(d["history"][0]["action"], "create");
+    // The history says what each change set: the first check was ticked "other" after creation.
+    let c0 = get(&server, &format!("/api/v1/records/{}/detail", ids_a[0].1));
+    let fields: Vec<&str> = c0["history"][0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"data.other_sorted") && fields.contains(&"data.household_id"));
     assert!(d["conflicts"].as_array().unwrap().is_empty());
 
     // Decisions: approve most, return one household with a reason; a return without a reason

@@ -118,8 +118,10 @@ pub struct AuditRow {
     pub person_id: String,
     pub person_name: String,
     pub action: String,
-    /// How many changes the action carried.
-    pub changes: usize,
+    /// The Automerge changes the action carried (hex hashes).
+    pub hashes: Vec<String>,
+    /// The fields those changes set, filled in by the dashboard from the document.
+    pub fields: Vec<String>,
 }
 
 /// Filter of the staff read API.

@@ -666,7 +666,12 @@ impl Storage for PostgresStorage {
                     person_id: r.get(1),
                     person_name: r.get(2),
                     action: r.get(3),
-                    changes: hashes.split(',').filter(|h| !h.is_empty()).count(),
+                    hashes: hashes
+                        .split(',')
+                        .filter(|h| !h.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    fields: vec![],
                 }
             })
             .collect())
