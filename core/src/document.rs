@@ -61,6 +61,13 @@ impl RecordDoc {
         Ok(RecordDoc { doc })
     }
 
+    /// An independent copy to try changes on (the server checks a push on a fork).
+    pub fn fork(&self) -> RecordDoc {
+        RecordDoc {
+            doc: self.doc.fork(),
+        }
+    }
+
     pub fn automerge(&self) -> &Automerge {
         &self.doc
     }

@@ -66,12 +66,12 @@ fn check_record(
     id: &str,
     changes: Vec<Change>,
 ) -> StorageResult<Result<(), Deny>> {
-    let snapshot = tx.snapshot(id)?;
-    let existing = match &snapshot {
-        Some(bytes) => match RecordDoc::load([bytes.as_slice()], &automerge::ActorId::random()) {
-            Ok(doc) => Some(doc),
-            Err(e) => return Err(crate::storage::StorageError::Database(e.to_string())),
-        },
+    // The server's copy, read once; the push is tried on a fork of it.
+    let existing = match tx.snapshot(id)? {
+        Some(bytes) => Some(
+            RecordDoc::load([bytes.as_slice()], &automerge::ActorId::random())
+                .map_err(|e| crate::storage::StorageError::Database(e.to_string()))?,
+        ),
         None => None,
     };
     let fresh: Vec<Change> = changes
@@ -104,15 +104,10 @@ fn check_record(
         },
         None => None,
     };
-    let mut fork = match &snapshot {
-        Some(bytes) => match RecordDoc::load([bytes.as_slice()], &automerge::ActorId::random()) {
-            Ok(d) => d,
-            Err(e) => return Err(crate::storage::StorageError::Database(e.to_string())),
-        },
-        None => match RecordDoc::load(std::iter::empty(), &automerge::ActorId::random()) {
-            Ok(d) => d,
-            Err(e) => return Err(crate::storage::StorageError::Database(e.to_string())),
-        },
+    let mut fork = match &existing {
+        Some(d) => d.fork(),
+        None => RecordDoc::load(std::iter::empty(), &automerge::ActorId::random())
+            .map_err(|e| crate::storage::StorageError::Database(e.to_string()))?,
     };
     if fork.apply(fresh.clone()).is_err() || fork.has_missing_deps() {
         return Ok(Err(Deny::simple(
