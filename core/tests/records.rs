@@ -491,3 +491,31 @@ fn history_says_which_fields_each_change_set() {
     assert!(first.contains(&"data.head_name".to_string()), "{first:?}");
     assert!(doc.fields_changed_by("not-a-hash").is_empty());
 }
+
+#[test]
+fn the_outbox_lists_my_records_and_what_still_waits_to_be_sent() {
+    let mut s = memory_store("p-volunteer-1");
+    let first = s.create(household("Lâm Văn Chín")).unwrap();
+    let second = s.create(household("Tạ Thị Mười")).unwrap();
+    s.submit::<Household>(&second).unwrap();
+    let mine = s.records_of("p-volunteer-1").unwrap();
+    assert_eq!(
+        mine.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [first.as_str(), second.as_str()]
+    );
+    assert!(mine.iter().all(|r| r.unsent));
+    assert_eq!(mine[1].status, ReviewStatus::AwaitingReview);
+    assert!(s.records_of("p-volunteer-2").unwrap().is_empty());
+    // Once the server has every change of the first record, it no longer waits.
+    let hashes: Vec<String> = s
+        .outbox(1000)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.doc_id == first)
+        .map(|c| c.hash)
+        .collect();
+    s.acknowledge(&hashes).unwrap();
+    let mine = s.records_of("p-volunteer-1").unwrap();
+    assert!(!mine[0].unsent);
+    assert!(mine[1].unsent);
+}

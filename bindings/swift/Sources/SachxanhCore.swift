@@ -655,6 +655,12 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     func needsAttention() throws  -> [RecordSummary]
     
     /**
+     * Everything I recorded on this phone with its review standing, whether it still waits to
+     * be sent, and the latest return or rejection reason: the outbox screen.
+     */
+    func outbox() throws  -> [RecordSummary]
+    
+    /**
      * Versions the server refused, kept readable with the reason.
      */
     func refused() throws  -> [Refused]
@@ -933,6 +939,19 @@ open func needsAttention()throws  -> [RecordSummary]  {
     return try  FfiConverterSequenceTypeRecordSummary.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
     uniffi_sachxanh_core_fn_method_sachxanh_needs_attention(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Everything I recorded on this phone with its review standing, whether it still waits to
+     * be sent, and the latest return or rejection reason: the outbox screen.
+     */
+open func outbox()throws  -> [RecordSummary]  {
+    return try  FfiConverterSequenceTypeRecordSummary.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_outbox(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3027,6 +3046,10 @@ public struct RecordSummary: Equatable, Hashable {
      * The reason of the latest return or rejection, if any.
      */
     public var reason: String?
+    /**
+     * Saved on this device and not yet acknowledged by the server.
+     */
+    public var unsent: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3036,7 +3059,10 @@ public struct RecordSummary: Equatable, Hashable {
          */title: String, inConflict: Bool, 
         /**
          * The reason of the latest return or rejection, if any.
-         */reason: String?) {
+         */reason: String?, 
+        /**
+         * Saved on this device and not yet acknowledged by the server.
+         */unsent: Bool) {
         self.id = id
         self.kind = kind
         self.areaId = areaId
@@ -3044,6 +3070,7 @@ public struct RecordSummary: Equatable, Hashable {
         self.title = title
         self.inConflict = inConflict
         self.reason = reason
+        self.unsent = unsent
     }
 
     
@@ -3068,7 +3095,8 @@ public struct FfiConverterTypeRecordSummary: FfiConverterRustBuffer {
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
                 inConflict: FfiConverterBool.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
+                reason: FfiConverterOptionString.read(from: &buf), 
+                unsent: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -3080,6 +3108,7 @@ public struct FfiConverterTypeRecordSummary: FfiConverterRustBuffer {
         FfiConverterString.write(value.title, into: &buf)
         FfiConverterBool.write(value.inConflict, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterBool.write(value.unsent, into: &buf)
     }
 }
 
@@ -5847,6 +5876,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention() != 61022) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_outbox() != 38855) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_refused() != 5101) {

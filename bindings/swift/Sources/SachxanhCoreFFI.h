@@ -354,6 +354,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_me(uint64_t ptr, RustCallStat
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_needs_attention(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_OUTBOX
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_outbox(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_REFUSED
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_REFUSED
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_refused(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -772,6 +777,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_me(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_NEEDS_ATTENTION
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_NEEDS_ATTENTION
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_OUTBOX
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_outbox(void
     
 );
 #endif

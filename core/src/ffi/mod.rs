@@ -348,6 +348,17 @@ impl Sachxanh {
         Ok(store.attention_summaries(me.as_deref())?)
     }
 
+    /// Everything I recorded on this phone with its review standing, whether it still waits to
+    /// be sent, and the latest return or rejection reason: the outbox screen.
+    pub fn outbox(&self) -> Result<Vec<RecordSummary>, ApiError> {
+        let store = self.store();
+        let me = store
+            .person()
+            .ok_or_else(ApiError::not_enrolled)?
+            .to_owned();
+        Ok(store.records_of(&me)?)
+    }
+
     /// Versions the server refused, kept readable with the reason.
     pub fn refused(&self) -> Result<Vec<Refused>, ApiError> {
         Ok(self.store().refused()?)

@@ -93,6 +93,8 @@ pub struct RecordSummary {
     pub in_conflict: bool,
     /// The reason of the latest return or rejection, if any.
     pub reason: Option<String>,
+    /// Saved on this device and not yet acknowledged by the server.
+    pub unsent: bool,
 }
 
 /// Figures for one area, as the home screen and the example print them.
@@ -374,7 +376,8 @@ const SUMMARY_SQL: &str = "SELECT r.id, r.kind, r.area_id, r.review_status, r.co
                  cv.status, ''),
         (SELECT v.reason FROM reviews v JOIN records rv ON rv.id = v.id
           WHERE v.record_id = r.id AND v.decision != 'approved'
-          ORDER BY rv.created_at DESC, v.id DESC LIMIT 1)
+          ORDER BY rv.created_at DESC, v.id DESC LIMIT 1),
+        EXISTS (SELECT 1 FROM outbox o WHERE o.doc_id = r.id)
      FROM records r
      LEFT JOIN households h ON h.id = r.id
      LEFT JOIN sorting_checks c ON c.id = r.id
@@ -399,6 +402,7 @@ impl Store {
                     in_conflict: r.get(4)?,
                     title: r.get(5)?,
                     reason: r.get(6)?,
+                    unsent: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -420,6 +424,12 @@ impl Store {
               OR r.conflicts != '[]')",
             author,
         )
+    }
+
+    /// Everything this person recorded, oldest first, with its standing and whether it still
+    /// waits to be sent: the outbox screen.
+    pub fn records_of(&self, author: &str) -> Result<Vec<RecordSummary>> {
+        self.summaries("r.author = ?1", Some(author))
     }
 
     /// The kind of a record this store holds.

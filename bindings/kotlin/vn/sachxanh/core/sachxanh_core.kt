@@ -729,6 +729,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_outbox(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_refused(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_review(
@@ -815,6 +817,8 @@ internal object UniffiLib {
     external fun uniffi_sachxanh_core_fn_method_sachxanh_me(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_needs_attention(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_outbox(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_refused(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1007,6 +1011,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention() and 0xFFFF) != 61022) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_outbox() and 0xFFFF) != 38855) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_refused() and 0xFFFF) != 5101) {
@@ -1557,6 +1564,12 @@ public interface SachxanhInterface {
     fun `needsAttention`(): List<RecordSummary>
     
     /**
+     * Everything I recorded on this phone with its review standing, whether it still waits to
+     * be sent, and the latest return or rejection reason: the outbox screen.
+     */
+    fun `outbox`(): List<RecordSummary>
+    
+    /**
      * Versions the server refused, kept readable with the reason.
      */
     fun `refused`(): List<Refused>
@@ -1947,6 +1960,24 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     callWithHandle {
     uniffiRustCallWithError(ApiException) { _status ->
     UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_needs_attention(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Everything I recorded on this phone with its review standing, whether it still waits to
+     * be sent, and the latest return or rejection reason: the outbox screen.
+     */
+    @Throws(ApiException::class)override fun `outbox`(): List<RecordSummary> {
+            return FfiConverterSequenceTypeRecordSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_outbox(
         it,
         _status)
 }
@@ -3693,6 +3724,11 @@ data class RecordSummary (
      * The reason of the latest return or rejection, if any.
      */
     var `reason`: kotlin.String?
+    , 
+    /**
+     * Saved on this device and not yet acknowledged by the server.
+     */
+    var `unsent`: kotlin.Boolean
     
 ){
     
@@ -3716,6 +3752,7 @@ public object FfiConverterTypeRecordSummary: FfiConverterRustBuffer<RecordSummar
             FfiConverterString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -3726,7 +3763,8 @@ public object FfiConverterTypeRecordSummary: FfiConverterRustBuffer<RecordSummar
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterString.allocationSize(value.`title`) +
             FfiConverterBoolean.allocationSize(value.`inConflict`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
+            FfiConverterOptionalString.allocationSize(value.`reason`) +
+            FfiConverterBoolean.allocationSize(value.`unsent`)
     )
 
     override fun write(value: RecordSummary, buf: ByteBuffer) {
@@ -3737,6 +3775,7 @@ public object FfiConverterTypeRecordSummary: FfiConverterRustBuffer<RecordSummar
             FfiConverterString.write(value.`title`, buf)
             FfiConverterBoolean.write(value.`inConflict`, buf)
             FfiConverterOptionalString.write(value.`reason`, buf)
+            FfiConverterBoolean.write(value.`unsent`, buf)
     }
 }
 
