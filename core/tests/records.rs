@@ -519,3 +519,69 @@ fn the_outbox_lists_my_records_and_what_still_waits_to_be_sent() {
     assert!(!mine[0].unsent);
     assert!(mine[1].unsent);
 }
+
+#[test]
+fn the_campaign_s_other_records_are_created_edited_and_reopened_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cp, bs, br, sm);
+    {
+        let mut s = store_in(dir.path(), "phone.db");
+        cp = s.create(collection_point(false)).unwrap();
+        s.update::<CollectionPoint>(&cp, |c| c.enclosed = true)
+            .unwrap();
+        bs = s.create(black_spot(SpotStatus::Reported)).unwrap();
+        s.update::<BlackSpot>(&bs, |b| {
+            b.status = SpotStatus::Verified;
+            b.verified_date = Some(days_ago(25));
+        })
+        .unwrap();
+        br = s.create(briefing(40)).unwrap();
+        s.update::<Briefing>(&br, |b| b.attendance = 45).unwrap();
+        sm = s.create(self_managed_model(ModelStatus::Active)).unwrap();
+        s.update::<SelfManagedModel>(&sm, |m| m.members = 20)
+            .unwrap();
+    }
+    let s = store_in(dir.path(), "phone.db");
+    assert!(s
+        .get::<CollectionPoint>(&cp)
+        .unwrap()
+        .body
+        .meets_requirements());
+    let spot = s.get::<BlackSpot>(&bs).unwrap().body;
+    assert_eq!(
+        (spot.status, spot.verified_date),
+        (SpotStatus::Verified, Some(days_ago(25)))
+    );
+    assert_eq!(s.get::<Briefing>(&br).unwrap().body.attendance, 45);
+    assert_eq!(s.get::<SelfManagedModel>(&sm).unwrap().body.members, 20);
+    // The outbox names each of them in words a volunteer recognises.
+    let titles: Vec<(RecordKind, String)> = s
+        .records_of("p-volunteer-1")
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.kind, r.title))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            (
+                RecordKind::CollectionPoint,
+                "Điểm tập kết đầu cầu Mỹ Hòa".to_owned()
+            ),
+            (
+                RecordKind::BlackSpot,
+                format!("{} · verified", days_ago(30))
+            ),
+            (RecordKind::Briefing, format!("{} · residents", days_ago(5))),
+            (
+                RecordKind::SelfManagedModel,
+                "Tổ phụ nữ tự quản bến sông Mỹ Hòa".to_owned()
+            ),
+        ]
+    );
+    // Their projection rows are derived from the documents like every other kind's.
+    let live = s.projection_dump().unwrap();
+    assert!(live.iter().any(|r| r.starts_with("black_spots|")));
+    s.rebuild_projections().unwrap();
+    assert_eq!(s.projection_dump().unwrap(), live);
+}

@@ -388,6 +388,121 @@ fn covenant_rules() {
 }
 
 #[test]
+fn collection_point_rules() {
+    let mut s = memory_store("p-head-1");
+    let mut c = collection_point(true);
+    c.name = "  ".into();
+    refused(
+        &mut s,
+        c,
+        "name",
+        Rule::Required,
+        "Tên: không được để trống",
+        "Name: is required",
+    );
+    let mut c = collection_point(true);
+    c.place = Place::point(Coord::new(106.7, 10.8));
+    refused(
+        &mut s,
+        c,
+        "place",
+        Rule::OutsideCommune,
+        "nằm ngoài địa bàn",
+        "outside the commune",
+    );
+}
+
+#[test]
+fn black_spot_rules() {
+    let mut s = store();
+    let mut b = black_spot(SpotStatus::Verified);
+    b.verified_date = None;
+    refused(
+        &mut s,
+        b,
+        "verified_date",
+        Rule::RequiredForStatus {
+            status: "Đã xác minh".into(),
+        },
+        "Ngày xác minh: bắt buộc khi trạng thái là «Đã xác minh»",
+        "Verified on: is required when the status is",
+    );
+    // Cleaned needs a photo taken after the cleanup, as evidence.
+    let mut b = black_spot(SpotStatus::Cleaned);
+    b.photos.retain(|p| p.stage == PhotoStage::Before);
+    refused(
+        &mut s,
+        b,
+        "photos",
+        Rule::RequiredForStatus {
+            status: "Đã thu dọn".into(),
+        },
+        "Ảnh: bắt buộc khi trạng thái là «Đã thu dọn»",
+        "Photos: is required when the status is",
+    );
+    let mut b = black_spot(SpotStatus::Closed);
+    b.closed_date = Some(days_ago(40));
+    refused(
+        &mut s,
+        b,
+        "closed_date",
+        Rule::DatesOutOfOrder,
+        "không theo thứ tự",
+        "out of order",
+    );
+    let mut b = black_spot(SpotStatus::Reported);
+    b.description = String::new();
+    refused(
+        &mut s,
+        b,
+        "description",
+        Rule::Required,
+        "Mô tả: không được để trống",
+        "Description: is required",
+    );
+}
+
+#[test]
+fn briefing_and_model_rules() {
+    let mut s = store();
+    refused(
+        &mut s,
+        briefing(0),
+        "attendance",
+        Rule::OutOfRange {
+            min: 1.0,
+            max: 5000.0,
+        },
+        "Số người tham dự: phải nằm trong khoảng 1 đến 5000",
+        "Attendance: must be between 1 and 5000",
+    );
+    let mut b = briefing(30);
+    b.briefing_date = days_ago(-10);
+    refused(
+        &mut s,
+        b,
+        "briefing_date",
+        Rule::DateInFuture,
+        "Ngày phổ biến: không được là ngày trong tương lai",
+        "Briefing date: cannot be a date in the future",
+    );
+    let mut s = memory_store("p-head-1");
+    let mut m = self_managed_model(ModelStatus::Active);
+    m.members = 0;
+    refused(
+        &mut s,
+        m,
+        "members",
+        Rule::OutOfRange {
+            min: 1.0,
+            max: 10000.0,
+        },
+        "phải nằm trong khoảng 1 đến 10000",
+        "must be between 1 and 10000",
+    );
+}
+
+#[test]
 fn review_rules() {
     let mut s = store();
     let house = s.create(household("Châu Văn Ba")).unwrap();

@@ -14,7 +14,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use sachxanh_core::document::{Conflict, RecordDoc};
-use sachxanh_core::model::{Cleanup, Covenant, Day, Decision, Household, Role, SortingCheck};
+use sachxanh_core::model::{
+    Cleanup, CollectionPoint, Covenant, Day, Decision, Household, Role, SortingCheck,
+};
+use sachxanh_core::place::Place;
 use sachxanh_core::report::{self, Fact, Report};
 use sachxanh_core::Reference;
 use serde::{Deserialize, Serialize};
@@ -135,13 +138,40 @@ pub fn title(row: &RecordRow) -> String {
         }
         "cleanup" => format!("Ra quân / cleanup {}", s("cleanup_date")),
         "covenant" => format!("Hương ước / covenant: {}", s("status")),
+        "collection_point" => format!(
+            "Điểm tập kết / collection point: {} — {}",
+            s("name"),
+            match serde_json::from_value::<CollectionPoint>(row.data.clone()) {
+                Ok(c) if c.meets_requirements() => "đạt yêu cầu / meets requirements",
+                _ => "chưa đạt / below requirements",
+            }
+        ),
+        "black_spot" => format!(
+            "Điểm đen / black spot {} ({}): {}",
+            s("reported_date"),
+            s("spot_kind"),
+            s("status")
+        ),
+        "briefing" => format!(
+            "Phổ biến / briefing {}: {} người / people",
+            s("briefing_date"),
+            row.data["attendance"].as_u64().unwrap_or_default()
+        ),
+        "self_managed_model" => format!("Mô hình tự quản / self-managed model: {}", s("name")),
         other => other.to_owned(),
     }
 }
 
 /// The day a record is about (check, cleanup), else the day it was made.
 pub fn record_date(row: &RecordRow) -> String {
-    for k in ["check_date", "cleanup_date"] {
+    for k in [
+        "check_date",
+        "cleanup_date",
+        "inspection_date",
+        "reported_date",
+        "briefing_date",
+        "start_date",
+    ] {
         if let Some(d) = row.data[k].as_str() {
             return d.to_owned();
         }
@@ -254,7 +284,7 @@ pub struct Detail {
     author: String,
     conflicts: Vec<Conflict>,
     history: Vec<AuditRow>,
-    /// The record's place (cleanup) or location (household) as GeoJSON, if any.
+    /// The record's place or location as GeoJSON, if it has one.
     geometry: Option<serde_json::Value>,
     photos: Vec<serde_json::Value>,
     reviews: Vec<Line>,
@@ -297,16 +327,7 @@ pub async fn detail(
                 h.fields = fields;
             }
         }
-        let geometry = match row.kind.as_str() {
-            "cleanup" => serde_json::from_value::<Cleanup>(row.data.clone())
-                .ok()
-                .map(|c| c.place.to_geojson()),
-            "household" => serde_json::from_value::<Household>(row.data.clone())
-                .ok()
-                .and_then(|h| h.location)
-                .map(|c| sachxanh_core::place::Place::point(c).to_geojson()),
-            _ => None,
-        };
+        let geometry = place_of(&row).map(|p| p.to_geojson());
         let photos = row.data["photos"].as_array().cloned().unwrap_or_default();
         let reviews = scope_rows(
             storage,
@@ -404,6 +425,18 @@ pub async fn review(
     }
 }
 
+/// Where a record is: a household's location, the place of a cleanup, collection point or
+/// black spot.
+pub fn place_of(row: &RecordRow) -> Option<Place> {
+    if row.kind == "household" {
+        return serde_json::from_value::<Household>(row.data.clone())
+            .ok()
+            .and_then(|h| h.location)
+            .map(Place::point);
+    }
+    serde_json::from_value::<Place>(row.data.get("place")?.clone()).ok()
+}
+
 /// Approved records of the scope as facts for the targets.
 pub fn facts(rows: &[RecordRow]) -> Vec<Fact> {
     rows.iter()
@@ -438,6 +471,18 @@ pub fn facts(rows: &[RecordRow]) -> Vec<Fact> {
                             created_at: r.created_at,
                         })
                 }
+                "collection_point" => serde_json::from_value(data)
+                    .ok()
+                    .map(|value| Fact::CollectionPoint { id, value }),
+                "black_spot" => serde_json::from_value(data)
+                    .ok()
+                    .map(|value| Fact::BlackSpot { id, value }),
+                "briefing" => serde_json::from_value(data)
+                    .ok()
+                    .map(|value| Fact::Briefing { id, value }),
+                "self_managed_model" => serde_json::from_value(data)
+                    .ok()
+                    .map(|value| Fact::SelfManagedModel { id, value }),
                 _ => None,
             }
         })

@@ -463,5 +463,106 @@ fn record_offline(
             store.submit::<Covenant>(&id)?;
         }
     }
+    record_campaign_work(d, store, reference, rng)?;
+    Ok(())
+}
+
+/// The rest of the campaign: the area head's collection point and self-managed model once,
+/// now and then a briefing, and reports of dumps that the area head follows up to closure.
+fn record_campaign_work(
+    d: &DemoDevice,
+    store: &mut Store,
+    reference: &Reference,
+    rng: &mut impl Rng,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let days = |n: i64| Day(Day::today().0 - chrono::Duration::days(n));
+    let mine = store.records_of(&d.person_id)?;
+    let has = |k: RecordKind| mine.iter().any(|r| r.kind == k);
+    if d.role == Role::AreaHead && !has(RecordKind::CollectionPoint) {
+        if let Some(at) = point_in(reference, &d.area_id, rng) {
+            let good = rng.random_bool(0.6);
+            let id = store.create(CollectionPoint {
+                area_id: d.area_id.clone(),
+                name: format!(
+                    "Điểm tập kết {}",
+                    STREETS.choose(rng).copied().unwrap_or("bến đò")
+                ),
+                place: Place::point(at),
+                inspection_date: days(2),
+                sealed_floor: true,
+                roofed: good,
+                enclosed: good || rng.random_bool(0.5),
+                sorted_containers: true,
+                collected_on_schedule: true,
+                note: String::new(),
+                photos: vec![],
+            })?;
+            store.submit::<CollectionPoint>(&id)?;
+        }
+    }
+    if d.role == Role::AreaHead && !has(RecordKind::SelfManagedModel) {
+        let id = store.create(SelfManagedModel {
+            area_id: d.area_id.clone(),
+            name: "Tổ phụ nữ tự quản đường ven kênh xanh – sạch – đẹp".into(),
+            members: rng.random_range(8..30),
+            start_date: days(200),
+            status: ModelStatus::Active,
+            activities: "Quét dọn, vớt rác ven kênh sáng chủ nhật".into(),
+        })?;
+        store.submit::<SelfManagedModel>(&id)?;
+    }
+    if rng.random_bool(0.1) {
+        let id = store.create(Briefing {
+            area_id: d.area_id.clone(),
+            briefing_date: Day::today(),
+            topic: "Phổ biến Nghị quyết 394/NQ-CP, hướng dẫn phân loại rác tại nguồn".into(),
+            audience: if rng.random_bool(0.5) {
+                Audience::Residents
+            } else {
+                Audience::Members
+            },
+            attendance: rng.random_range(15..80),
+            note: String::new(),
+        })?;
+        store.submit::<Briefing>(&id)?;
+    }
+    if d.role == Role::Volunteer && rng.random_bool(0.1) {
+        if let Some(at) = point_in(reference, &d.area_id, rng) {
+            let id = store.create(BlackSpot {
+                area_id: d.area_id.clone(),
+                spot_kind: SpotKind::SpontaneousDump,
+                place: Place::point(at),
+                description: "Rác sinh hoạt đổ ven kênh, khoảng một xe ba gác".into(),
+                status: SpotStatus::Reported,
+                reported_date: Day::today(),
+                verified_date: None,
+                cleaned_date: None,
+                closed_date: None,
+                photos: vec![],
+                note: String::new(),
+            })?;
+            store.submit::<BlackSpot>(&id)?;
+        }
+    }
+    // The area head verifies reported dumps of the hamlet (they arrive by sync).
+    if d.role == Role::AreaHead {
+        for r in store
+            .attention_summaries(None)?
+            .into_iter()
+            .chain(store.review_queue()?)
+        {
+            if r.kind != RecordKind::BlackSpot || r.area_id.as_deref() != Some(&d.area_id) {
+                continue;
+            }
+            let spot = store.get::<BlackSpot>(&r.id)?;
+            if spot.body.status == SpotStatus::Reported {
+                store.update::<BlackSpot>(&r.id, |b| {
+                    b.status = SpotStatus::Verified;
+                    b.verified_date = Some(Day::today());
+                })?;
+                break;
+            }
+        }
+    }
     Ok(())
 }

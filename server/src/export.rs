@@ -2,7 +2,7 @@
 //! the GeoJSON export of every located record.
 
 use crate::auth::Authed;
-use crate::dashboard::{communes_for, record_date, report_for, title};
+use crate::dashboard::{communes_for, place_of, record_date, report_for, title};
 use crate::error::ApiError;
 use crate::storage::RecordRow;
 use crate::AppState;
@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook};
-use sachxanh_core::model::{Cleanup, Day, Household};
+use sachxanh_core::model::Day;
 use sachxanh_core::report::{Figure, Report, Targets};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ fn period(year: Option<i32>) -> Result<(i32, Day, Day), ApiError> {
     Ok((year, from, end.min(today.max(from))))
 }
 
-pub const SUMMARY_HEADINGS: [&str; 11] = [
+pub const SUMMARY_HEADINGS: [&str; 21] = [
     "Cấp",
     "Đơn vị",
     "Cuối tuần có ra quân",
@@ -46,6 +46,16 @@ pub const SUMMARY_HEADINGS: [&str; 11] = [
     "Ấp/khu vực có hương ước về môi trường có hiệu lực",
     "Tổng số ấp/khu vực",
     "Tỷ lệ hương ước (%)",
+    "Điểm tập kết đạt yêu cầu",
+    "Tổng số điểm tập kết",
+    "Tỷ lệ điểm tập kết đạt (%)",
+    "Bãi rác tự phát, điểm đen đã xử lý",
+    "Bãi rác tự phát, điểm đen đã phát hiện",
+    "Tỷ lệ đã xử lý (%)",
+    "Số buổi phổ biến, quán triệt",
+    "Số lượt người được phổ biến",
+    "Mô hình tự quản đang hoạt động",
+    "Thành viên mô hình tự quản",
 ];
 
 fn pct(f: &Figure) -> f64 {
@@ -55,29 +65,24 @@ fn pct(f: &Figure) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The summary rows: level, unit, then numerator, denominator and percent of each target.
-pub fn summary_rows(r: &Report) -> Vec<(String, String, [f64; 9])> {
+/// The summary rows: level, unit, then numerator, denominator and percent of each share, then
+/// the counts (briefings and people reached, active models and members).
+pub fn summary_rows(r: &Report) -> Vec<(String, String, Vec<f64>)> {
     let row = |level: &str, t: &Targets| {
-        let (a, b, c) = (
+        let mut nums = vec![];
+        for f in [
             &t.weekend_cleanups,
             &t.household_sorting,
             &t.covenant_adoption,
-        );
-        (
-            level.to_owned(),
-            t.unit_name.clone(),
-            [
-                a.numerator as f64,
-                a.denominator as f64,
-                pct(a),
-                b.numerator as f64,
-                b.denominator as f64,
-                pct(b),
-                c.numerator as f64,
-                c.denominator as f64,
-                pct(c),
-            ],
-        )
+            &t.collection_points,
+            &t.dumps_closed,
+        ] {
+            nums.extend([f.numerator as f64, f.denominator as f64, pct(f)]);
+        }
+        for c in [&t.briefings, &t.self_managed_models] {
+            nums.extend([c.count as f64, c.people as f64]);
+        }
+        (level.to_owned(), t.unit_name.clone(), nums)
     };
     let mut rows: Vec<_> = r.areas.iter().map(|t| row("Ấp/khu vực", t)).collect();
     rows.extend(r.communes.iter().map(|t| row("Xã/phường", t)));
@@ -116,11 +121,15 @@ fn xlsx(
     s.set_column_width(1, 24)?;
     let by_id = |id: &str| rows.iter().find(|r| r.id == id);
     let area_name = |t: &Targets| t.unit_name.clone();
-    type Pick = fn(&Targets) -> &Figure;
-    let lists: [(&str, Pick); 3] = [
-        ("Ra quân cuối tuần", |t| &t.weekend_cleanups),
-        ("Phân loại rác", |t| &t.household_sorting),
-        ("Hương ước", |t| &t.covenant_adoption),
+    type Pick = fn(&Targets) -> &[String];
+    let lists: [(&str, Pick); 7] = [
+        ("Ra quân cuối tuần", |t| &t.weekend_cleanups.records),
+        ("Phân loại rác", |t| &t.household_sorting.records),
+        ("Hương ước", |t| &t.covenant_adoption.records),
+        ("Điểm tập kết", |t| &t.collection_points.records),
+        ("Điểm đen đã xử lý", |t| &t.dumps_closed.records),
+        ("Phổ biến", |t| &t.briefings.records),
+        ("Mô hình tự quản", |t| &t.self_managed_models.records),
     ];
     for (name, pick) in lists {
         let s = wb.add_worksheet().set_name(name)?;
@@ -132,7 +141,7 @@ fn xlsx(
         }
         let mut r = 1;
         for t in &report.areas {
-            for id in &pick(t).records {
+            for id in pick(t) {
                 s.write_string(r, 0, area_name(t))?;
                 s.write_string(r, 1, id)?;
                 if let Some(row) = by_id(id) {
@@ -236,7 +245,8 @@ pub struct CommuneQuery {
     commune: Option<String>,
 }
 
-/// Every located record of the scope (households' locations, cleanups' places) as GeoJSON.
+/// Every located record of the scope (households, cleanups, collection points, black spots) as
+/// GeoJSON.
 pub async fn records_geojson(
     State(st): State<Arc<AppState>>,
     authed: Authed,
@@ -257,17 +267,7 @@ pub async fn records_geojson(
             Ok(rows
                 .iter()
                 .filter_map(|r| {
-                    let geometry = match r.kind.as_str() {
-                        "household" => serde_json::from_value::<Household>(r.data.clone())
-                            .ok()?
-                            .location
-                            .map(|c| sachxanh_core::place::Place::point(c).to_geojson())?,
-                        "cleanup" => serde_json::from_value::<Cleanup>(r.data.clone())
-                            .ok()?
-                            .place
-                            .to_geojson(),
-                        _ => return None,
-                    };
+                    let geometry = place_of(r)?.to_geojson();
                     Some(serde_json::json!({
                         "type": "Feature",
                         "id": r.id,

@@ -300,7 +300,11 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
             "Tổng hợp",
             "Ra quân cuối tuần",
             "Phân loại rác",
-            "Hương ước"
+            "Hương ước",
+            "Điểm tập kết",
+            "Điểm đen đã xử lý",
+            "Phổ biến",
+            "Mô hình tự quản"
         ]
     );
     let summary = book.worksheet_range("Tổng hợp").unwrap();

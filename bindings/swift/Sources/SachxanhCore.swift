@@ -612,6 +612,10 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     
     func areaFigures(areaId: String) throws  -> AreaFigures
     
+    func blackSpot(id: String) throws  -> BlackSpotView
+    
+    func briefing(id: String) throws  -> BriefingView
+    
     /**
      * Stops a running sync at the next safe point; what was done stays done.
      */
@@ -619,16 +623,50 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     
     func cleanup(id: String) throws  -> CleanupView
     
+    func collectionPoint(id: String) throws  -> CollectionPointView
+    
     func covenant(id: String) throws  -> CovenantView
     
     func covenantStatus() throws  -> [AreaCovenant]
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    func createBlackSpot(value: BlackSpot) throws  -> String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    func createBriefing(value: Briefing) throws  -> String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     func createCleanup(value: Cleanup) throws  -> String
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    func createCollectionPoint(value: CollectionPoint) throws  -> String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     func createCovenant(value: Covenant) throws  -> String
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     func createHousehold(value: Household) throws  -> String
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    func createSelfManagedModel(value: SelfManagedModel) throws  -> String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     func createSortingCheck(value: SortingCheck) throws  -> String
     
     func dismissRefused(id: String) throws 
@@ -675,6 +713,8 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
      */
     func reviewQueue() throws  -> [RecordSummary]
     
+    func selfManagedModel(id: String) throws  -> SelfManagedModelView
+    
     /**
      * Hands back the token kept in secure storage.
      */
@@ -694,8 +734,29 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     
     func syncStatus() throws  -> SyncStatus
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    func updateBlackSpot(id: String, value: BlackSpot) throws  -> BlackSpotView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    func updateBriefing(id: String, value: Briefing) throws  -> BriefingView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     func updateCleanup(id: String, value: Cleanup) throws  -> CleanupView
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    func updateCollectionPoint(id: String, value: CollectionPoint) throws  -> CollectionPointView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     func updateCovenant(id: String, value: Covenant) throws  -> CovenantView
     
     /**
@@ -703,6 +764,14 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
      */
     func updateHousehold(id: String, value: Household) throws  -> HouseholdView
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    func updateSelfManagedModel(id: String, value: SelfManagedModel) throws  -> SelfManagedModelView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     func updateSortingCheck(id: String, value: SortingCheck) throws  -> SortingCheckView
     
 }
@@ -785,6 +854,26 @@ open func areaFigures(areaId: String)throws  -> AreaFigures  {
 })
 }
     
+open func blackSpot(id: String)throws  -> BlackSpotView  {
+    return try  FfiConverterTypeBlackSpotView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_black_spot(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+open func briefing(id: String)throws  -> BriefingView  {
+    return try  FfiConverterTypeBriefingView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_briefing(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
     /**
      * Stops a running sync at the next safe point; what was done stays done.
      */
@@ -800,6 +889,16 @@ open func cleanup(id: String)throws  -> CleanupView  {
     return try  FfiConverterTypeCleanupView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
     uniffi_sachxanh_core_fn_method_sachxanh_cleanup(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+open func collectionPoint(id: String)throws  -> CollectionPointView  {
+    return try  FfiConverterTypeCollectionPointView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_collection_point(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
     )
@@ -825,6 +924,35 @@ open func covenantStatus()throws  -> [AreaCovenant]  {
 })
 }
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+open func createBlackSpot(value: BlackSpot)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_create_black_spot(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBlackSpot_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+open func createBriefing(value: Briefing)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_create_briefing(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBriefing_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
 open func createCleanup(value: Cleanup)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
@@ -835,6 +963,22 @@ open func createCleanup(value: Cleanup)throws  -> String  {
 })
 }
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+open func createCollectionPoint(value: CollectionPoint)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_create_collection_point(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCollectionPoint_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
 open func createCovenant(value: Covenant)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
@@ -845,6 +989,9 @@ open func createCovenant(value: Covenant)throws  -> String  {
 })
 }
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
 open func createHousehold(value: Household)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
@@ -855,6 +1002,22 @@ open func createHousehold(value: Household)throws  -> String  {
 })
 }
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+open func createSelfManagedModel(value: SelfManagedModel)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSelfManagedModel_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
 open func createSortingCheck(value: SortingCheck)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
@@ -996,6 +1159,16 @@ open func reviewQueue()throws  -> [RecordSummary]  {
 })
 }
     
+open func selfManagedModel(id: String)throws  -> SelfManagedModelView  {
+    return try  FfiConverterTypeSelfManagedModelView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_self_managed_model(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
     /**
      * Hands back the token kept in secure storage.
      */
@@ -1052,6 +1225,37 @@ open func syncStatus()throws  -> SyncStatus  {
 })
 }
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+open func updateBlackSpot(id: String, value: BlackSpot)throws  -> BlackSpotView  {
+    return try  FfiConverterTypeBlackSpotView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_update_black_spot(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterTypeBlackSpot_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+open func updateBriefing(id: String, value: Briefing)throws  -> BriefingView  {
+    return try  FfiConverterTypeBriefingView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_update_briefing(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterTypeBriefing_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
 open func updateCleanup(id: String, value: Cleanup)throws  -> CleanupView  {
     return try  FfiConverterTypeCleanupView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
@@ -1063,6 +1267,23 @@ open func updateCleanup(id: String, value: Cleanup)throws  -> CleanupView  {
 })
 }
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+open func updateCollectionPoint(id: String, value: CollectionPoint)throws  -> CollectionPointView  {
+    return try  FfiConverterTypeCollectionPointView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_update_collection_point(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterTypeCollectionPoint_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
 open func updateCovenant(id: String, value: Covenant)throws  -> CovenantView  {
     return try  FfiConverterTypeCovenantView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
@@ -1088,6 +1309,23 @@ open func updateHousehold(id: String, value: Household)throws  -> HouseholdView 
 })
 }
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+open func updateSelfManagedModel(id: String, value: SelfManagedModel)throws  -> SelfManagedModelView  {
+    return try  FfiConverterTypeSelfManagedModelView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_update_self_managed_model(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterTypeSelfManagedModel_lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
 open func updateSortingCheck(id: String, value: SortingCheck)throws  -> SortingCheckView  {
     return try  FfiConverterTypeSortingCheckView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
@@ -1424,6 +1662,332 @@ public func FfiConverterTypeAttention_lower(_ value: Attention) -> RustBuffer {
 }
 
 
+public struct BlackSpot: Equatable, Hashable {
+    public var areaId: String
+    public var spotKind: SpotKind
+    public var place: Place
+    /**
+     * What was seen, in the reporter's words.
+     */
+    public var description: String
+    public var status: SpotStatus
+    public var reportedDate: Day
+    public var verifiedDate: Day?
+    public var cleanedDate: Day?
+    public var closedDate: Day?
+    /**
+     * Before: as reported; after: once cleaned.
+     */
+    public var photos: [PhotoRef]
+    public var note: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(areaId: String, spotKind: SpotKind, place: Place, 
+        /**
+         * What was seen, in the reporter's words.
+         */description: String, status: SpotStatus, reportedDate: Day, verifiedDate: Day?, cleanedDate: Day?, closedDate: Day?, 
+        /**
+         * Before: as reported; after: once cleaned.
+         */photos: [PhotoRef], note: String) {
+        self.areaId = areaId
+        self.spotKind = spotKind
+        self.place = place
+        self.description = description
+        self.status = status
+        self.reportedDate = reportedDate
+        self.verifiedDate = verifiedDate
+        self.cleanedDate = cleanedDate
+        self.closedDate = closedDate
+        self.photos = photos
+        self.note = note
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BlackSpot: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBlackSpot: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BlackSpot {
+        return
+            try BlackSpot(
+                areaId: FfiConverterString.read(from: &buf), 
+                spotKind: FfiConverterTypeSpotKind.read(from: &buf), 
+                place: FfiConverterTypePlace.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeSpotStatus.read(from: &buf), 
+                reportedDate: FfiConverterTypeDay.read(from: &buf), 
+                verifiedDate: FfiConverterOptionTypeDay.read(from: &buf), 
+                cleanedDate: FfiConverterOptionTypeDay.read(from: &buf), 
+                closedDate: FfiConverterOptionTypeDay.read(from: &buf), 
+                photos: FfiConverterSequenceTypePhotoRef.read(from: &buf), 
+                note: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BlackSpot, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.areaId, into: &buf)
+        FfiConverterTypeSpotKind.write(value.spotKind, into: &buf)
+        FfiConverterTypePlace.write(value.place, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterTypeSpotStatus.write(value.status, into: &buf)
+        FfiConverterTypeDay.write(value.reportedDate, into: &buf)
+        FfiConverterOptionTypeDay.write(value.verifiedDate, into: &buf)
+        FfiConverterOptionTypeDay.write(value.cleanedDate, into: &buf)
+        FfiConverterOptionTypeDay.write(value.closedDate, into: &buf)
+        FfiConverterSequenceTypePhotoRef.write(value.photos, into: &buf)
+        FfiConverterString.write(value.note, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlackSpot_lift(_ buf: RustBuffer) throws -> BlackSpot {
+    return try FfiConverterTypeBlackSpot.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlackSpot_lower(_ value: BlackSpot) -> RustBuffer {
+    return FfiConverterTypeBlackSpot.lower(value)
+}
+
+
+public struct BlackSpotView: Equatable, Hashable {
+    public var id: String
+    public var value: BlackSpot
+    public var author: String
+    public var state: Lifecycle
+    public var status: ReviewStatus
+    public var heads: [String]
+    public var conflicts: [Conflict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, value: BlackSpot, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+        self.id = id
+        self.value = value
+        self.author = author
+        self.state = state
+        self.status = status
+        self.heads = heads
+        self.conflicts = conflicts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BlackSpotView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBlackSpotView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BlackSpotView {
+        return
+            try BlackSpotView(
+                id: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeBlackSpot.read(from: &buf), 
+                author: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeLifecycle.read(from: &buf), 
+                status: FfiConverterTypeReviewStatus.read(from: &buf), 
+                heads: FfiConverterSequenceString.read(from: &buf), 
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BlackSpotView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeBlackSpot.write(value.value, into: &buf)
+        FfiConverterString.write(value.author, into: &buf)
+        FfiConverterTypeLifecycle.write(value.state, into: &buf)
+        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
+        FfiConverterSequenceString.write(value.heads, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlackSpotView_lift(_ buf: RustBuffer) throws -> BlackSpotView {
+    return try FfiConverterTypeBlackSpotView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlackSpotView_lower(_ value: BlackSpotView) -> RustBuffer {
+    return FfiConverterTypeBlackSpotView.lower(value)
+}
+
+
+public struct Briefing: Equatable, Hashable {
+    public var areaId: String
+    public var briefingDate: Day
+    public var topic: String
+    public var audience: Audience
+    /**
+     * People who attended.
+     */
+    public var attendance: UInt32
+    public var note: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(areaId: String, briefingDate: Day, topic: String, audience: Audience, 
+        /**
+         * People who attended.
+         */attendance: UInt32, note: String) {
+        self.areaId = areaId
+        self.briefingDate = briefingDate
+        self.topic = topic
+        self.audience = audience
+        self.attendance = attendance
+        self.note = note
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Briefing: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBriefing: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Briefing {
+        return
+            try Briefing(
+                areaId: FfiConverterString.read(from: &buf), 
+                briefingDate: FfiConverterTypeDay.read(from: &buf), 
+                topic: FfiConverterString.read(from: &buf), 
+                audience: FfiConverterTypeAudience.read(from: &buf), 
+                attendance: FfiConverterUInt32.read(from: &buf), 
+                note: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Briefing, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.areaId, into: &buf)
+        FfiConverterTypeDay.write(value.briefingDate, into: &buf)
+        FfiConverterString.write(value.topic, into: &buf)
+        FfiConverterTypeAudience.write(value.audience, into: &buf)
+        FfiConverterUInt32.write(value.attendance, into: &buf)
+        FfiConverterString.write(value.note, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBriefing_lift(_ buf: RustBuffer) throws -> Briefing {
+    return try FfiConverterTypeBriefing.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBriefing_lower(_ value: Briefing) -> RustBuffer {
+    return FfiConverterTypeBriefing.lower(value)
+}
+
+
+public struct BriefingView: Equatable, Hashable {
+    public var id: String
+    public var value: Briefing
+    public var author: String
+    public var state: Lifecycle
+    public var status: ReviewStatus
+    public var heads: [String]
+    public var conflicts: [Conflict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, value: Briefing, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+        self.id = id
+        self.value = value
+        self.author = author
+        self.state = state
+        self.status = status
+        self.heads = heads
+        self.conflicts = conflicts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BriefingView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBriefingView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BriefingView {
+        return
+            try BriefingView(
+                id: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeBriefing.read(from: &buf), 
+                author: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeLifecycle.read(from: &buf), 
+                status: FfiConverterTypeReviewStatus.read(from: &buf), 
+                heads: FfiConverterSequenceString.read(from: &buf), 
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BriefingView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeBriefing.write(value.value, into: &buf)
+        FfiConverterString.write(value.author, into: &buf)
+        FfiConverterTypeLifecycle.write(value.state, into: &buf)
+        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
+        FfiConverterSequenceString.write(value.heads, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBriefingView_lift(_ buf: RustBuffer) throws -> BriefingView {
+    return try FfiConverterTypeBriefingView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBriefingView_lower(_ value: BriefingView) -> RustBuffer {
+    return FfiConverterTypeBriefingView.lower(value)
+}
+
+
 public struct Cleanup: Equatable, Hashable {
     public var areaId: String
     public var cleanupDate: Day
@@ -1577,6 +2141,212 @@ public func FfiConverterTypeCleanupView_lift(_ buf: RustBuffer) throws -> Cleanu
 #endif
 public func FfiConverterTypeCleanupView_lower(_ value: CleanupView) -> RustBuffer {
     return FfiConverterTypeCleanupView.lower(value)
+}
+
+
+public struct CollectionPoint: Equatable, Hashable {
+    public var areaId: String
+    /**
+     * How people call it: "Đầu cầu Rạch Sung", "Chợ ấp".
+     */
+    public var name: String
+    public var place: Place
+    /**
+     * The day the conditions below were seen.
+     */
+    public var inspectionDate: Day
+    /**
+     * Nền chống thấm: a sealed floor so leachate does not soak into the canal bank.
+     */
+    public var sealedFloor: Bool
+    /**
+     * Có mái che: rain does not wash the waste out.
+     */
+    public var roofed: Bool
+    /**
+     * Có tường/rào bao quanh: animals and wind do not scatter it.
+     */
+    public var enclosed: Bool
+    /**
+     * Có thùng chứa theo nhóm đã phân loại.
+     */
+    public var sortedContainers: Bool
+    /**
+     * Được thu gom đúng lịch: waste does not pile up.
+     */
+    public var collectedOnSchedule: Bool
+    public var note: String
+    public var photos: [PhotoRef]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(areaId: String, 
+        /**
+         * How people call it: "Đầu cầu Rạch Sung", "Chợ ấp".
+         */name: String, place: Place, 
+        /**
+         * The day the conditions below were seen.
+         */inspectionDate: Day, 
+        /**
+         * Nền chống thấm: a sealed floor so leachate does not soak into the canal bank.
+         */sealedFloor: Bool, 
+        /**
+         * Có mái che: rain does not wash the waste out.
+         */roofed: Bool, 
+        /**
+         * Có tường/rào bao quanh: animals and wind do not scatter it.
+         */enclosed: Bool, 
+        /**
+         * Có thùng chứa theo nhóm đã phân loại.
+         */sortedContainers: Bool, 
+        /**
+         * Được thu gom đúng lịch: waste does not pile up.
+         */collectedOnSchedule: Bool, note: String, photos: [PhotoRef]) {
+        self.areaId = areaId
+        self.name = name
+        self.place = place
+        self.inspectionDate = inspectionDate
+        self.sealedFloor = sealedFloor
+        self.roofed = roofed
+        self.enclosed = enclosed
+        self.sortedContainers = sortedContainers
+        self.collectedOnSchedule = collectedOnSchedule
+        self.note = note
+        self.photos = photos
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CollectionPoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCollectionPoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CollectionPoint {
+        return
+            try CollectionPoint(
+                areaId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                place: FfiConverterTypePlace.read(from: &buf), 
+                inspectionDate: FfiConverterTypeDay.read(from: &buf), 
+                sealedFloor: FfiConverterBool.read(from: &buf), 
+                roofed: FfiConverterBool.read(from: &buf), 
+                enclosed: FfiConverterBool.read(from: &buf), 
+                sortedContainers: FfiConverterBool.read(from: &buf), 
+                collectedOnSchedule: FfiConverterBool.read(from: &buf), 
+                note: FfiConverterString.read(from: &buf), 
+                photos: FfiConverterSequenceTypePhotoRef.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CollectionPoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.areaId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypePlace.write(value.place, into: &buf)
+        FfiConverterTypeDay.write(value.inspectionDate, into: &buf)
+        FfiConverterBool.write(value.sealedFloor, into: &buf)
+        FfiConverterBool.write(value.roofed, into: &buf)
+        FfiConverterBool.write(value.enclosed, into: &buf)
+        FfiConverterBool.write(value.sortedContainers, into: &buf)
+        FfiConverterBool.write(value.collectedOnSchedule, into: &buf)
+        FfiConverterString.write(value.note, into: &buf)
+        FfiConverterSequenceTypePhotoRef.write(value.photos, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCollectionPoint_lift(_ buf: RustBuffer) throws -> CollectionPoint {
+    return try FfiConverterTypeCollectionPoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCollectionPoint_lower(_ value: CollectionPoint) -> RustBuffer {
+    return FfiConverterTypeCollectionPoint.lower(value)
+}
+
+
+public struct CollectionPointView: Equatable, Hashable {
+    public var id: String
+    public var value: CollectionPoint
+    public var author: String
+    public var state: Lifecycle
+    public var status: ReviewStatus
+    public var heads: [String]
+    public var conflicts: [Conflict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, value: CollectionPoint, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+        self.id = id
+        self.value = value
+        self.author = author
+        self.state = state
+        self.status = status
+        self.heads = heads
+        self.conflicts = conflicts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CollectionPointView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCollectionPointView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CollectionPointView {
+        return
+            try CollectionPointView(
+                id: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeCollectionPoint.read(from: &buf), 
+                author: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeLifecycle.read(from: &buf), 
+                status: FfiConverterTypeReviewStatus.read(from: &buf), 
+                heads: FfiConverterSequenceString.read(from: &buf), 
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CollectionPointView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeCollectionPoint.write(value.value, into: &buf)
+        FfiConverterString.write(value.author, into: &buf)
+        FfiConverterTypeLifecycle.write(value.state, into: &buf)
+        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
+        FfiConverterSequenceString.write(value.heads, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCollectionPointView_lift(_ buf: RustBuffer) throws -> CollectionPointView {
+    return try FfiConverterTypeCollectionPointView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCollectionPointView_lower(_ value: CollectionPointView) -> RustBuffer {
+    return FfiConverterTypeCollectionPointView.lower(value)
 }
 
 
@@ -3038,7 +3808,9 @@ public struct RecordSummary: Equatable, Hashable {
     public var areaId: String?
     public var status: ReviewStatus
     /**
-     * A household's head, a check's date and household, a cleanup's date, a covenant's status.
+     * A household's head, a check's date and household, a cleanup's date, a covenant's status,
+     * a collection point's or model's name, a black spot's date and status, a briefing's date
+     * and audience.
      */
     public var title: String
     public var inConflict: Bool
@@ -3055,7 +3827,9 @@ public struct RecordSummary: Equatable, Hashable {
     // declare one manually.
     public init(id: String, kind: RecordKind, areaId: String?, status: ReviewStatus, 
         /**
-         * A household's head, a check's date and household, a cleanup's date, a covenant's status.
+         * A household's head, a check's date and household, a cleanup's date, a covenant's status,
+         * a collection point's or model's name, a black spot's date and status, a briefing's date
+         * and audience.
          */title: String, inConflict: Bool, 
         /**
          * The reason of the latest return or rejection, if any.
@@ -3282,6 +4056,156 @@ public func FfiConverterTypeReview_lift(_ buf: RustBuffer) throws -> Review {
 #endif
 public func FfiConverterTypeReview_lower(_ value: Review) -> RustBuffer {
     return FfiConverterTypeReview.lower(value)
+}
+
+
+public struct SelfManagedModel: Equatable, Hashable {
+    public var areaId: String
+    public var name: String
+    public var members: UInt32
+    public var startDate: Day
+    public var status: ModelStatus
+    /**
+     * What the group does: sweeping the lane on Sundays, keeping the landing clean.
+     */
+    public var activities: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(areaId: String, name: String, members: UInt32, startDate: Day, status: ModelStatus, 
+        /**
+         * What the group does: sweeping the lane on Sundays, keeping the landing clean.
+         */activities: String) {
+        self.areaId = areaId
+        self.name = name
+        self.members = members
+        self.startDate = startDate
+        self.status = status
+        self.activities = activities
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SelfManagedModel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSelfManagedModel: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SelfManagedModel {
+        return
+            try SelfManagedModel(
+                areaId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                members: FfiConverterUInt32.read(from: &buf), 
+                startDate: FfiConverterTypeDay.read(from: &buf), 
+                status: FfiConverterTypeModelStatus.read(from: &buf), 
+                activities: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SelfManagedModel, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.areaId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt32.write(value.members, into: &buf)
+        FfiConverterTypeDay.write(value.startDate, into: &buf)
+        FfiConverterTypeModelStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.activities, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSelfManagedModel_lift(_ buf: RustBuffer) throws -> SelfManagedModel {
+    return try FfiConverterTypeSelfManagedModel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSelfManagedModel_lower(_ value: SelfManagedModel) -> RustBuffer {
+    return FfiConverterTypeSelfManagedModel.lower(value)
+}
+
+
+public struct SelfManagedModelView: Equatable, Hashable {
+    public var id: String
+    public var value: SelfManagedModel
+    public var author: String
+    public var state: Lifecycle
+    public var status: ReviewStatus
+    public var heads: [String]
+    public var conflicts: [Conflict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, value: SelfManagedModel, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+        self.id = id
+        self.value = value
+        self.author = author
+        self.state = state
+        self.status = status
+        self.heads = heads
+        self.conflicts = conflicts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SelfManagedModelView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SelfManagedModelView {
+        return
+            try SelfManagedModelView(
+                id: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeSelfManagedModel.read(from: &buf), 
+                author: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeLifecycle.read(from: &buf), 
+                status: FfiConverterTypeReviewStatus.read(from: &buf), 
+                heads: FfiConverterSequenceString.read(from: &buf), 
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SelfManagedModelView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeSelfManagedModel.write(value.value, into: &buf)
+        FfiConverterString.write(value.author, into: &buf)
+        FfiConverterTypeLifecycle.write(value.state, into: &buf)
+        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
+        FfiConverterSequenceString.write(value.heads, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSelfManagedModelView_lift(_ buf: RustBuffer) throws -> SelfManagedModelView {
+    return try FfiConverterTypeSelfManagedModelView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSelfManagedModelView_lower(_ value: SelfManagedModelView) -> RustBuffer {
+    return FfiConverterTypeSelfManagedModelView.lower(value)
 }
 
 
@@ -3613,7 +4537,75 @@ public func FfiConverterTypeSyncStatus_lower(_ value: SyncStatus) -> RustBuffer 
 
 
 /**
- * The three targets of plan II.2 for one unit (area, commune or province).
+ * A count with the people it concerns: briefings held and people reached, active
+ * self-managed models and their members.
+ */
+public struct Tally: Equatable, Hashable {
+    public var count: UInt64
+    public var people: UInt64
+    /**
+     * Ids of the approved records counted.
+     */
+    public var records: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(count: UInt64, people: UInt64, 
+        /**
+         * Ids of the approved records counted.
+         */records: [String]) {
+        self.count = count
+        self.people = people
+        self.records = records
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Tally: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTally: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tally {
+        return
+            try Tally(
+                count: FfiConverterUInt64.read(from: &buf), 
+                people: FfiConverterUInt64.read(from: &buf), 
+                records: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Tally, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterUInt64.write(value.people, into: &buf)
+        FfiConverterSequenceString.write(value.records, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTally_lift(_ buf: RustBuffer) throws -> Tally {
+    return try FfiConverterTypeTally.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTally_lower(_ value: Tally) -> RustBuffer {
+    return FfiConverterTypeTally.lower(value)
+}
+
+
+/**
+ * The targets of plan II.2 for one unit (area, commune or province).
  */
 public struct Targets: Equatable, Hashable {
     public var unitId: String
@@ -3630,6 +4622,24 @@ public struct Targets: Equatable, Hashable {
      * Target (c): areas whose covenant with environmental content is in force / areas.
      */
     public var covenantAdoption: Figure
+    /**
+     * Target (b): collection points meeting the technical requirements / collection points.
+     */
+    public var collectionPoints: Figure
+    /**
+     * Target (đ): spontaneous dumps and pollution black spots closed by the end of the period /
+     * those reported by then. (Burning and other violation reports are tracked, not counted.)
+     */
+    public var dumpsClosed: Figure
+    /**
+     * Target (d): briefing sessions held in the period and the people they reached.
+     */
+    public var briefings: Tally
+    /**
+     * Target (c): self-managed environmental models active at the end of the period, and
+     * their members.
+     */
+    public var selfManagedModels: Tally
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3642,12 +4652,30 @@ public struct Targets: Equatable, Hashable {
          */householdSorting: Figure, 
         /**
          * Target (c): areas whose covenant with environmental content is in force / areas.
-         */covenantAdoption: Figure) {
+         */covenantAdoption: Figure, 
+        /**
+         * Target (b): collection points meeting the technical requirements / collection points.
+         */collectionPoints: Figure, 
+        /**
+         * Target (đ): spontaneous dumps and pollution black spots closed by the end of the period /
+         * those reported by then. (Burning and other violation reports are tracked, not counted.)
+         */dumpsClosed: Figure, 
+        /**
+         * Target (d): briefing sessions held in the period and the people they reached.
+         */briefings: Tally, 
+        /**
+         * Target (c): self-managed environmental models active at the end of the period, and
+         * their members.
+         */selfManagedModels: Tally) {
         self.unitId = unitId
         self.unitName = unitName
         self.weekendCleanups = weekendCleanups
         self.householdSorting = householdSorting
         self.covenantAdoption = covenantAdoption
+        self.collectionPoints = collectionPoints
+        self.dumpsClosed = dumpsClosed
+        self.briefings = briefings
+        self.selfManagedModels = selfManagedModels
     }
 
     
@@ -3670,7 +4698,11 @@ public struct FfiConverterTypeTargets: FfiConverterRustBuffer {
                 unitName: FfiConverterString.read(from: &buf), 
                 weekendCleanups: FfiConverterTypeFigure.read(from: &buf), 
                 householdSorting: FfiConverterTypeFigure.read(from: &buf), 
-                covenantAdoption: FfiConverterTypeFigure.read(from: &buf)
+                covenantAdoption: FfiConverterTypeFigure.read(from: &buf), 
+                collectionPoints: FfiConverterTypeFigure.read(from: &buf), 
+                dumpsClosed: FfiConverterTypeFigure.read(from: &buf), 
+                briefings: FfiConverterTypeTally.read(from: &buf), 
+                selfManagedModels: FfiConverterTypeTally.read(from: &buf)
         )
     }
 
@@ -3680,6 +4712,10 @@ public struct FfiConverterTypeTargets: FfiConverterRustBuffer {
         FfiConverterTypeFigure.write(value.weekendCleanups, into: &buf)
         FfiConverterTypeFigure.write(value.householdSorting, into: &buf)
         FfiConverterTypeFigure.write(value.covenantAdoption, into: &buf)
+        FfiConverterTypeFigure.write(value.collectionPoints, into: &buf)
+        FfiConverterTypeFigure.write(value.dumpsClosed, into: &buf)
+        FfiConverterTypeTally.write(value.briefings, into: &buf)
+        FfiConverterTypeTally.write(value.selfManagedModels, into: &buf)
     }
 }
 
@@ -4032,6 +5068,98 @@ public func FfiConverterTypeApiError_lower(_ value: ApiError) -> RustBuffer {
 }
 
 
+
+public enum Audience: Equatable, Hashable {
+    
+    /**
+     * Cán bộ, công chức.
+     */
+    case officials
+    /**
+     * Đoàn viên, hội viên of the Front's organisations.
+     */
+    case members
+    /**
+     * Người dân.
+     */
+    case residents
+    /**
+     * Học sinh.
+     */
+    case pupils
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Audience: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAudience: FfiConverterRustBuffer {
+    typealias SwiftType = Audience
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Audience {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .officials
+        
+        case 2: return .members
+        
+        case 3: return .residents
+        
+        case 4: return .pupils
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Audience, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .officials:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .members:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .residents:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .pupils:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAudience_lift(_ buf: RustBuffer) throws -> Audience {
+    return try FfiConverterTypeAudience.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAudience_lower(_ value: Audience) -> RustBuffer {
+    return FfiConverterTypeAudience.lower(value)
+}
+
+
+
 /**
  * The ladder from DOMAIN.md, in order.
  */
@@ -4354,6 +5482,88 @@ public func FfiConverterTypeLifecycle_lower(_ value: Lifecycle) -> RustBuffer {
 
 
 
+
+public enum ModelStatus: Equatable, Hashable {
+    
+    /**
+     * Đang hoạt động.
+     */
+    case active
+    /**
+     * Tạm ngưng.
+     */
+    case paused
+    /**
+     * Đã giải thể.
+     */
+    case ended
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ModelStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeModelStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ModelStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ModelStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .paused
+        
+        case 3: return .ended
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ModelStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .paused:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .ended:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeModelStatus_lift(_ buf: RustBuffer) throws -> ModelStatus {
+    return try FfiConverterTypeModelStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeModelStatus_lower(_ value: ModelStatus) -> RustBuffer {
+    return FfiConverterTypeModelStatus.lower(value)
+}
+
+
+
 /**
  * Why a record is waiting for its author.
  */
@@ -4506,6 +5716,10 @@ public enum RecordKind: Equatable, Hashable {
     case sortingCheck
     case cleanup
     case covenant
+    case collectionPoint
+    case blackSpot
+    case briefing
+    case selfManagedModel
     case review
 
 
@@ -4536,7 +5750,15 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case 4: return .covenant
         
-        case 5: return .review
+        case 5: return .collectionPoint
+        
+        case 6: return .blackSpot
+        
+        case 7: return .briefing
+        
+        case 8: return .selfManagedModel
+        
+        case 9: return .review
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4562,8 +5784,24 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(4))
         
         
-        case .review:
+        case .collectionPoint:
             writeInt(&buf, Int32(5))
+        
+        
+        case .blackSpot:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .briefing:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .selfManagedModel:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .review:
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -5045,6 +6283,181 @@ public func FfiConverterTypeShape_lift(_ buf: RustBuffer) throws -> Shape {
 #endif
 public func FfiConverterTypeShape_lower(_ value: Shape) -> RustBuffer {
     return FfiConverterTypeShape.lower(value)
+}
+
+
+
+
+public enum SpotKind: Equatable, Hashable {
+    
+    /**
+     * Bãi rác tự phát.
+     */
+    case spontaneousDump
+    /**
+     * Điểm đen ô nhiễm (a polluted ditch, a stinking corner).
+     */
+    case pollutionSpot
+    /**
+     * Đốt rác không đúng quy định.
+     */
+    case burning
+    /**
+     * Another violation reported by a resident.
+     */
+    case violation
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SpotKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpotKind: FfiConverterRustBuffer {
+    typealias SwiftType = SpotKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpotKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .spontaneousDump
+        
+        case 2: return .pollutionSpot
+        
+        case 3: return .burning
+        
+        case 4: return .violation
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SpotKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .spontaneousDump:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pollutionSpot:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .burning:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .violation:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpotKind_lift(_ buf: RustBuffer) throws -> SpotKind {
+    return try FfiConverterTypeSpotKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpotKind_lower(_ value: SpotKind) -> RustBuffer {
+    return FfiConverterTypeSpotKind.lower(value)
+}
+
+
+
+/**
+ * The ladder from DOMAIN.md, in order.
+ */
+
+public enum SpotStatus: Equatable, Hashable {
+    
+    case reported
+    case verified
+    case cleaned
+    case closed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SpotStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpotStatus: FfiConverterRustBuffer {
+    typealias SwiftType = SpotStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpotStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .reported
+        
+        case 2: return .verified
+        
+        case 3: return .cleaned
+        
+        case 4: return .closed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SpotStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .reported:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .verified:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .cleaned:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .closed:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpotStatus_lift(_ buf: RustBuffer) throws -> SpotStatus {
+    return try FfiConverterTypeSpotStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpotStatus_lower(_ value: SpotStatus) -> RustBuffer {
+    return FfiConverterTypeSpotStatus.lower(value)
 }
 
 
@@ -5833,10 +7246,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() != 11737) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_black_spot() != 42638) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_briefing() != 42532) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync() != 45045) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_cleanup() != 46218) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_collection_point() != 30378) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_covenant() != 48749) {
@@ -5845,16 +7267,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() != 14885) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup() != 56950) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_black_spot() != 59556) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant() != 26000) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_briefing() != 14263) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_household() != 12046) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup() != 28425) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() != 50001) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_collection_point() != 41986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant() != 63236) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_household() != 19124) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_self_managed_model() != 58674) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() != 43078) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused() != 41599) {
@@ -5890,6 +7324,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_review_queue() != 35552) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_self_managed_model() != 63683) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_set_token() != 35299) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5905,16 +7342,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_sync_status() != 34475) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup() != 11786) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_black_spot() != 43935) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant() != 2451) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_briefing() != 48636) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup() != 65287) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_collection_point() != 18455) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant() != 51131) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_update_household() != 30330) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check() != 55721) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_self_managed_model() != 9832) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check() != 20911) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_constructor_sachxanh_open() != 51112) {

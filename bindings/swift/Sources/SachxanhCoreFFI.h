@@ -279,6 +279,16 @@ uint64_t uniffi_sachxanh_core_fn_constructor_sachxanh_open(RustBuffer path, Rust
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_area_figures(uint64_t ptr, RustBuffer area_id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_BLACK_SPOT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_BLACK_SPOT
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_black_spot(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_BRIEFING
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_BRIEFING
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_briefing(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CANCEL_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CANCEL_SYNC
 void uniffi_sachxanh_core_fn_method_sachxanh_cancel_sync(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -287,6 +297,11 @@ void uniffi_sachxanh_core_fn_method_sachxanh_cancel_sync(uint64_t ptr, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CLEANUP
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CLEANUP
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_cleanup(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_COLLECTION_POINT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_COLLECTION_POINT
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_collection_point(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_COVENANT
@@ -299,9 +314,24 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_covenant(uint64_t ptr, RustBu
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_BLACK_SPOT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_BLACK_SPOT
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_black_spot(uint64_t ptr, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_BRIEFING
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_BRIEFING
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_briefing(uint64_t ptr, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_CLEANUP
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_CLEANUP
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_cleanup(uint64_t ptr, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_COLLECTION_POINT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_COLLECTION_POINT
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_collection_point(uint64_t ptr, RustBuffer value, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_COVENANT
@@ -312,6 +342,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_covenant(uint64_t ptr,
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_HOUSEHOLD
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_HOUSEHOLD
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_household(uint64_t ptr, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_SELF_MANAGED_MODEL
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_SELF_MANAGED_MODEL
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(uint64_t ptr, RustBuffer value, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CREATE_SORTING_CHECK
@@ -374,6 +409,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_review(uint64_t ptr, RustBuff
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_review_queue(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SELF_MANAGED_MODEL
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SELF_MANAGED_MODEL
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_self_managed_model(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SET_TOKEN
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SET_TOKEN
 void uniffi_sachxanh_core_fn_method_sachxanh_set_token(uint64_t ptr, RustBuffer token, RustCallStatus *_Nonnull out_status
@@ -399,9 +439,24 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_sync(uint64_t ptr, uint64_t o
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_sync_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_BLACK_SPOT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_BLACK_SPOT
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_update_black_spot(uint64_t ptr, RustBuffer id, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_BRIEFING
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_BRIEFING
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_update_briefing(uint64_t ptr, RustBuffer id, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_CLEANUP
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_CLEANUP
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_update_cleanup(uint64_t ptr, RustBuffer id, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_COLLECTION_POINT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_COLLECTION_POINT
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_update_collection_point(uint64_t ptr, RustBuffer id, RustBuffer value, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_COVENANT
@@ -412,6 +467,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_update_covenant(uint64_t ptr,
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_HOUSEHOLD
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_HOUSEHOLD
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_update_household(uint64_t ptr, RustBuffer id, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_SELF_MANAGED_MODEL
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_SELF_MANAGED_MODEL
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_update_self_managed_model(uint64_t ptr, RustBuffer id, RustBuffer value, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_UPDATE_SORTING_CHECK
@@ -690,6 +750,18 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_area_figures(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_BLACK_SPOT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_BLACK_SPOT
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_black_spot(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_BRIEFING
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_BRIEFING
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_briefing(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CANCEL_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CANCEL_SYNC
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync(void
@@ -699,6 +771,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CLEANUP
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CLEANUP
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_cleanup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_COLLECTION_POINT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_COLLECTION_POINT
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_collection_point(void
     
 );
 #endif
@@ -714,9 +792,27 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_BLACK_SPOT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_BLACK_SPOT
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_black_spot(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_BRIEFING
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_BRIEFING
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_briefing(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_CLEANUP
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_CLEANUP
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_COLLECTION_POINT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_COLLECTION_POINT
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_collection_point(void
     
 );
 #endif
@@ -729,6 +825,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_HOUSEHOLD
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_HOUSEHOLD
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_household(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_SELF_MANAGED_MODEL
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_CREATE_SELF_MANAGED_MODEL
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_self_managed_model(void
     
 );
 #endif
@@ -804,6 +906,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_review_queue(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SELF_MANAGED_MODEL
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SELF_MANAGED_MODEL
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_self_managed_model(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SET_TOKEN
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SET_TOKEN
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_set_token(void
@@ -834,9 +942,27 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_sync_status(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_BLACK_SPOT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_BLACK_SPOT
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_update_black_spot(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_BRIEFING
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_BRIEFING
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_update_briefing(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_CLEANUP
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_CLEANUP
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_COLLECTION_POINT
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_COLLECTION_POINT
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_update_collection_point(void
     
 );
 #endif
@@ -849,6 +975,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_HOUSEHOLD
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_HOUSEHOLD
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_update_household(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_SELF_MANAGED_MODEL
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_UPDATE_SELF_MANAGED_MODEL
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_update_self_managed_model(void
     
 );
 #endif

@@ -65,11 +65,12 @@ pub struct SyncStatus {
     pub refused: u64,
 }
 
-/// A record as a form shows it: values, standing, version, conflicts.
-macro_rules! view {
-    ($name:ident, $body:ty) => {
+/// For one kind of record: the view a form shows (values, standing, version, conflicts) and
+/// the read / create / update calls of the entry object.
+macro_rules! record_kind {
+    ($view:ident, $body:ty, $get:ident, $create:ident, $update:ident) => {
         #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-        pub struct $name {
+        pub struct $view {
             pub id: String,
             pub value: $body,
             pub author: String,
@@ -79,9 +80,9 @@ macro_rules! view {
             pub conflicts: Vec<crate::document::Conflict>,
         }
 
-        impl From<Stored<$body>> for $name {
+        impl From<Stored<$body>> for $view {
             fn from(s: Stored<$body>) -> Self {
-                $name {
+                $view {
                     id: s.id,
                     value: s.body,
                     author: s.meta.author,
@@ -92,13 +93,82 @@ macro_rules! view {
                 }
             }
         }
+
+        #[uniffi::export]
+        impl Sachxanh {
+            pub fn $get(&self, id: String) -> Result<$view, ApiError> {
+                Ok(self.store().get::<$body>(&id)?.into())
+            }
+
+            /// Saves a new record as a draft on this phone; returns its id.
+            pub fn $create(&self, value: $body) -> Result<String, ApiError> {
+                Ok(self.store().create(value)?)
+            }
+
+            /// Saves the form's values; only the fields that changed are written.
+            pub fn $update(&self, id: String, value: $body) -> Result<$view, ApiError> {
+                Ok(self.store().update::<$body>(&id, |r| *r = value)?.into())
+            }
+        }
     };
 }
 
-view!(HouseholdView, Household);
-view!(SortingCheckView, SortingCheck);
-view!(CleanupView, Cleanup);
-view!(CovenantView, Covenant);
+record_kind!(
+    HouseholdView,
+    Household,
+    household,
+    create_household,
+    update_household
+);
+record_kind!(
+    SortingCheckView,
+    SortingCheck,
+    sorting_check,
+    create_sorting_check,
+    update_sorting_check
+);
+record_kind!(
+    CleanupView,
+    Cleanup,
+    cleanup,
+    create_cleanup,
+    update_cleanup
+);
+record_kind!(
+    CovenantView,
+    Covenant,
+    covenant,
+    create_covenant,
+    update_covenant
+);
+record_kind!(
+    CollectionPointView,
+    CollectionPoint,
+    collection_point,
+    create_collection_point,
+    update_collection_point
+);
+record_kind!(
+    BlackSpotView,
+    BlackSpot,
+    black_spot,
+    create_black_spot,
+    update_black_spot
+);
+record_kind!(
+    BriefingView,
+    Briefing,
+    briefing,
+    create_briefing,
+    update_briefing
+);
+record_kind!(
+    SelfManagedModelView,
+    SelfManagedModel,
+    self_managed_model,
+    create_self_managed_model,
+    update_self_managed_model
+);
 
 /// Progress of a sync, for a progress bar.
 #[uniffi::export(callback_interface)]
@@ -238,69 +308,6 @@ impl Sachxanh {
         })
     }
 
-    pub fn household(&self, id: String) -> Result<HouseholdView, ApiError> {
-        Ok(self.store().get::<Household>(&id)?.into())
-    }
-
-    pub fn create_household(&self, value: Household) -> Result<String, ApiError> {
-        Ok(self.store().create(value)?)
-    }
-
-    /// Saves the form's values; only the fields that changed are written.
-    pub fn update_household(
-        &self,
-        id: String,
-        value: Household,
-    ) -> Result<HouseholdView, ApiError> {
-        Ok(self
-            .store()
-            .update::<Household>(&id, |h| *h = value)?
-            .into())
-    }
-
-    pub fn sorting_check(&self, id: String) -> Result<SortingCheckView, ApiError> {
-        Ok(self.store().get::<SortingCheck>(&id)?.into())
-    }
-
-    pub fn create_sorting_check(&self, value: SortingCheck) -> Result<String, ApiError> {
-        Ok(self.store().create(value)?)
-    }
-
-    pub fn update_sorting_check(
-        &self,
-        id: String,
-        value: SortingCheck,
-    ) -> Result<SortingCheckView, ApiError> {
-        Ok(self
-            .store()
-            .update::<SortingCheck>(&id, |c| *c = value)?
-            .into())
-    }
-
-    pub fn cleanup(&self, id: String) -> Result<CleanupView, ApiError> {
-        Ok(self.store().get::<Cleanup>(&id)?.into())
-    }
-
-    pub fn create_cleanup(&self, value: Cleanup) -> Result<String, ApiError> {
-        Ok(self.store().create(value)?)
-    }
-
-    pub fn update_cleanup(&self, id: String, value: Cleanup) -> Result<CleanupView, ApiError> {
-        Ok(self.store().update::<Cleanup>(&id, |c| *c = value)?.into())
-    }
-
-    pub fn covenant(&self, id: String) -> Result<CovenantView, ApiError> {
-        Ok(self.store().get::<Covenant>(&id)?.into())
-    }
-
-    pub fn create_covenant(&self, value: Covenant) -> Result<String, ApiError> {
-        Ok(self.store().create(value)?)
-    }
-
-    pub fn update_covenant(&self, id: String, value: Covenant) -> Result<CovenantView, ApiError> {
-        Ok(self.store().update::<Covenant>(&id, |c| *c = value)?.into())
-    }
-
     /// Sends a record for review (its values are checked again first).
     pub fn submit(&self, id: String) -> Result<(), ApiError> {
         let mut store = self.store();
@@ -309,6 +316,10 @@ impl Sachxanh {
             Some(RecordKind::SortingCheck) => store.submit::<SortingCheck>(&id).map(|_| ()),
             Some(RecordKind::Cleanup) => store.submit::<Cleanup>(&id).map(|_| ()),
             Some(RecordKind::Covenant) => store.submit::<Covenant>(&id).map(|_| ()),
+            Some(RecordKind::CollectionPoint) => store.submit::<CollectionPoint>(&id).map(|_| ()),
+            Some(RecordKind::BlackSpot) => store.submit::<BlackSpot>(&id).map(|_| ()),
+            Some(RecordKind::Briefing) => store.submit::<Briefing>(&id).map(|_| ()),
+            Some(RecordKind::SelfManagedModel) => store.submit::<SelfManagedModel>(&id).map(|_| ()),
             Some(RecordKind::Review) | None => Err(crate::Error::NotFound(id)),
         }?;
         Ok(())

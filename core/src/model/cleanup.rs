@@ -1,7 +1,7 @@
 //! Ngày cuối tuần ra quân tổng vệ sinh: a weekend general cleanup in an area — where, what work,
 //! who took part by organisation, how much waste, and photos before and after.
 
-use super::{check_range, check_sha256, Context, Day, RecordBody, RecordKind};
+use super::{check_range, Context, Day, RecordBody, RecordKind};
 use crate::error::{FieldError, Rule};
 use crate::place::Place;
 use crate::text;
@@ -127,7 +127,7 @@ pub struct Cleanup {
 pub const MAX_PARTICIPANTS_PER_GROUP: u32 = 5_000;
 pub const MAX_WASTE_KG: f64 = 100_000.0;
 pub const MAX_BAGS: u32 = 10_000;
-pub const MAX_PHOTOS: usize = 20;
+pub use super::MAX_PHOTOS;
 
 impl RecordBody for Cleanup {
     const KIND: RecordKind = RecordKind::Cleanup;
@@ -139,23 +139,19 @@ impl RecordBody for Cleanup {
     fn normalize(&mut self) {
         self.area_id = self.area_id.trim().to_owned();
         self.note = text::normalize(&self.note);
-        for p in &mut self.photos {
-            p.sha256 = p.sha256.trim().to_ascii_lowercase();
-        }
+        super::normalize_photos(&mut self.photos);
     }
 
     fn check(&self, ctx: &Context) -> Vec<FieldError> {
         let mut e = vec![];
         let area_known = ctx.check_area(&mut e, "area_id", &self.area_id);
         ctx.check_past_date(&mut e, "cleanup_date", &self.cleanup_date);
-        if self.place.check("place", &mut e)
-            && area_known
-            && !ctx
-                .reference
-                .place_in_commune_of(&self.area_id, &self.place)
-        {
-            e.push(FieldError::new("place", Rule::OutsideCommune));
-        }
+        ctx.check_place(
+            &mut e,
+            "place",
+            &self.place,
+            area_known.then_some(&*self.area_id),
+        );
         if !self.work.any() {
             e.push(FieldError::new("work", Rule::NoWorkSelected));
         }
@@ -183,17 +179,7 @@ impl RecordBody for Cleanup {
             }
         }
         text::check(&mut e, "note", &self.note, false, 2000, true);
-        if self.photos.len() > MAX_PHOTOS {
-            e.push(FieldError::new(
-                "photos",
-                Rule::TooMany {
-                    max: MAX_PHOTOS as u32,
-                },
-            ));
-        }
-        for (i, p) in self.photos.iter().enumerate() {
-            check_sha256(&mut e, &format!("photos.{i}"), &p.sha256);
-        }
+        super::check_photos(&mut e, &self.photos);
         e
     }
 

@@ -90,42 +90,24 @@ impl RecordBody for Covenant {
         for (i, c) in self.clauses.iter().enumerate() {
             text::check(&mut e, &format!("clauses.{i}"), c, true, 500, false);
         }
-        let dates = [
-            ("drafting_started", self.drafting_started),
-            ("consultation_date", self.consultation_date),
-            ("approved_date", self.approved_date),
-            ("in_force_date", self.in_force_date),
-        ];
-        for (field, d) in dates {
-            if let Some(d) = d {
-                ctx.check_past_date(&mut e, field, &d);
-            }
-        }
-        // Each step on the ladder needs its date, and dates climb with the ladder.
-        let needed = match self.status {
+        let reached = match self.status {
             CovenantStatus::NotStarted => 0,
             CovenantStatus::Drafting => 1,
             CovenantStatus::Consultation => 2,
             CovenantStatus::Approved => 3,
             CovenantStatus::InForce => 4,
         };
-        for (field, d) in dates.iter().take(needed) {
-            if d.is_none() {
-                e.push(FieldError::new(
-                    *field,
-                    Rule::RequiredForStatus {
-                        status: self.status.label_vi().to_owned(),
-                    },
-                ));
-            }
-        }
-        let present: Vec<(&str, Day)> = dates
-            .iter()
-            .filter_map(|(f, d)| d.map(|d| (*f, d)))
-            .collect();
-        if let Some((field, _)) = present.windows(2).find(|w| w[1].1 < w[0].1).map(|w| w[1]) {
-            e.push(FieldError::new(field, Rule::DatesOutOfOrder));
-        }
+        ctx.check_ladder(
+            &mut e,
+            &[
+                ("drafting_started", self.drafting_started),
+                ("consultation_date", self.consultation_date),
+                ("approved_date", self.approved_date),
+                ("in_force_date", self.in_force_date),
+            ],
+            reached,
+            self.status.label_vi(),
+        );
         if self.status == CovenantStatus::InForce && self.clauses.is_empty() {
             e.push(FieldError::new(
                 "clauses",

@@ -2,20 +2,28 @@
 //! validation and its projection row; adding a kind touches its module plus the lines marked
 //! `registration` below.
 
+pub mod black_spot;
+pub mod briefing;
 pub mod cleanup;
+pub mod collection_point;
 pub mod covenant;
 pub mod day;
 pub mod household;
 pub mod permission;
 pub mod review;
+pub mod self_managed_model;
 pub mod sorting_check;
 
+pub use black_spot::{BlackSpot, SpotKind, SpotStatus};
+pub use briefing::{Audience, Briefing};
 pub use cleanup::{Cleanup, Participants, PhotoRef, PhotoStage, Work};
+pub use collection_point::CollectionPoint;
 pub use covenant::{Covenant, CovenantStatus};
 pub use day::Day;
 pub use household::Household;
 pub use permission::{Denial, Role, Scope};
 pub use review::{Decision, Review, ReviewStatus};
+pub use self_managed_model::{ModelStatus, SelfManagedModel};
 pub use sorting_check::SortingCheck;
 
 use crate::error::{FieldError, Invalid, Rule};
@@ -30,6 +38,10 @@ crate::string_enum! {
         SortingCheck = "sorting_check",
         Cleanup = "cleanup",
         Covenant = "covenant",
+        CollectionPoint = "collection_point",
+        BlackSpot = "black_spot",
+        Briefing = "briefing",
+        SelfManagedModel = "self_managed_model",
         Review = "review",
     }
 }
@@ -94,6 +106,79 @@ impl<'a> Context<'a> {
                 },
             ));
         }
+    }
+
+    /// Checks a drawn place, and that it lies in the commune of `area_id` (when the area is
+    /// known).
+    pub fn check_place(
+        &self,
+        errors: &mut Vec<FieldError>,
+        field: &str,
+        place: &crate::place::Place,
+        area_id: Option<&str>,
+    ) {
+        if place.check(field, errors)
+            && area_id.is_some_and(|a| !self.reference.place_in_commune_of(a, place))
+        {
+            errors.push(FieldError::new(field, Rule::OutsideCommune));
+        }
+    }
+
+    /// A status ladder (covenant, black spot): every date given is a past date, each step
+    /// reached (`reached` of them) needs its date, and the dates climb with the ladder.
+    pub fn check_ladder(
+        &self,
+        errors: &mut Vec<FieldError>,
+        dates: &[(&str, Option<Day>)],
+        reached: usize,
+        status_label: &str,
+    ) {
+        for (field, d) in dates {
+            if let Some(d) = d {
+                self.check_past_date(errors, field, d);
+            }
+        }
+        for (field, d) in dates.iter().take(reached) {
+            if d.is_none() {
+                errors.push(FieldError::new(
+                    *field,
+                    Rule::RequiredForStatus {
+                        status: status_label.to_owned(),
+                    },
+                ));
+            }
+        }
+        let present: Vec<(&str, Day)> = dates
+            .iter()
+            .filter_map(|(f, d)| d.map(|d| (*f, d)))
+            .collect();
+        if let Some((field, _)) = present.windows(2).find(|w| w[1].1 < w[0].1).map(|w| w[1]) {
+            errors.push(FieldError::new(field, Rule::DatesOutOfOrder));
+        }
+    }
+}
+
+/// Most photos one record may carry.
+pub const MAX_PHOTOS: usize = 20;
+
+pub fn normalize_photos(photos: &mut [PhotoRef]) {
+    for p in photos {
+        p.sha256 = p.sha256.trim().to_ascii_lowercase();
+    }
+}
+
+/// Checks a record's photo list: not too many, each a SHA-256.
+pub fn check_photos(errors: &mut Vec<FieldError>, photos: &[PhotoRef]) {
+    if photos.len() > MAX_PHOTOS {
+        errors.push(FieldError::new(
+            "photos",
+            Rule::TooMany {
+                max: MAX_PHOTOS as u32,
+            },
+        ));
+    }
+    for (i, p) in photos.iter().enumerate() {
+        check_sha256(errors, &format!("photos.{i}"), &p.sha256);
     }
 }
 
@@ -194,6 +279,10 @@ pub enum AnyRecord {
     SortingCheck(SortingCheck),
     Cleanup(Cleanup),
     Covenant(Covenant),
+    CollectionPoint(CollectionPoint),
+    BlackSpot(BlackSpot),
+    Briefing(Briefing),
+    SelfManagedModel(SelfManagedModel),
     Review(Review),
 }
 
@@ -206,6 +295,10 @@ macro_rules! with_record {
             $crate::model::AnyRecord::SortingCheck($r) => $body,
             $crate::model::AnyRecord::Cleanup($r) => $body,
             $crate::model::AnyRecord::Covenant($r) => $body,
+            $crate::model::AnyRecord::CollectionPoint($r) => $body,
+            $crate::model::AnyRecord::BlackSpot($r) => $body,
+            $crate::model::AnyRecord::Briefing($r) => $body,
+            $crate::model::AnyRecord::SelfManagedModel($r) => $body,
             $crate::model::AnyRecord::Review($r) => $body,
         }
     };
@@ -236,6 +329,14 @@ impl AnyRecord {
             RecordKind::SortingCheck => AnyRecord::SortingCheck(hydrate_prop(doc, root, "data")?),
             RecordKind::Cleanup => AnyRecord::Cleanup(hydrate_prop(doc, root, "data")?),
             RecordKind::Covenant => AnyRecord::Covenant(hydrate_prop(doc, root, "data")?),
+            RecordKind::CollectionPoint => {
+                AnyRecord::CollectionPoint(hydrate_prop(doc, root, "data")?)
+            }
+            RecordKind::BlackSpot => AnyRecord::BlackSpot(hydrate_prop(doc, root, "data")?),
+            RecordKind::Briefing => AnyRecord::Briefing(hydrate_prop(doc, root, "data")?),
+            RecordKind::SelfManagedModel => {
+                AnyRecord::SelfManagedModel(hydrate_prop(doc, root, "data")?)
+            }
             RecordKind::Review => AnyRecord::Review(hydrate_prop(doc, root, "data")?),
         })
     }

@@ -92,7 +92,11 @@ impl Scope {
             (Role::ProvinceViewer, _) => false,
             (Role::CommuneStaff, _) => true,
             (_, RecordKind::Review) => false,
-            (Role::Volunteer, RecordKind::Covenant) => false,
+            // Area-level undertakings are the area head's to record.
+            (
+                Role::Volunteer,
+                RecordKind::Covenant | RecordKind::CollectionPoint | RecordKind::SelfManagedModel,
+            ) => false,
             _ => true,
         }
     }

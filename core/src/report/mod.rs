@@ -3,7 +3,10 @@
 //! phone from its projections; each figure keeps its numerator, denominator and the records
 //! behind it for drilling down.
 
-use crate::model::{Covenant, Day, Household, SortingCheck};
+use crate::model::{
+    BlackSpot, Briefing, CollectionPoint, Covenant, Day, Household, ModelStatus, SelfManagedModel,
+    SortingCheck, SpotKind,
+};
 use crate::reference::Reference;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +33,37 @@ pub enum Fact {
         value: Covenant,
         created_at: i64,
     },
+    CollectionPoint {
+        id: String,
+        value: CollectionPoint,
+    },
+    BlackSpot {
+        id: String,
+        value: BlackSpot,
+    },
+    Briefing {
+        id: String,
+        value: Briefing,
+    },
+    SelfManagedModel {
+        id: String,
+        value: SelfManagedModel,
+    },
+}
+
+impl Fact {
+    fn area_id(&self) -> &str {
+        match self {
+            Fact::Household { value, .. } => &value.area_id,
+            Fact::Check { .. } => "",
+            Fact::Cleanup { area_id, .. } => area_id,
+            Fact::Covenant { value, .. } => &value.area_id,
+            Fact::CollectionPoint { value, .. } => &value.area_id,
+            Fact::BlackSpot { value, .. } => &value.area_id,
+            Fact::Briefing { value, .. } => &value.area_id,
+            Fact::SelfManagedModel { value, .. } => &value.area_id,
+        }
+    }
 }
 
 /// A share: `numerator / denominator`, with the records that make the numerator.
@@ -63,7 +97,40 @@ impl Figure {
     }
 }
 
-/// The three targets of plan II.2 for one unit (area, commune or province).
+/// A count with the people it concerns: briefings held and people reached, active
+/// self-managed models and their members.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct Tally {
+    pub count: u64,
+    pub people: u64,
+    /// Ids of the approved records counted.
+    pub records: Vec<String>,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Tally {
+            count: 0,
+            people: 0,
+            records: vec![],
+        }
+    }
+
+    fn push(&mut self, id: &str, people: u32) {
+        self.count += 1;
+        self.people += people as u64;
+        self.records.push(id.to_owned());
+    }
+
+    fn add(&mut self, other: &Tally) {
+        self.count += other.count;
+        self.people += other.people;
+        self.records.extend(other.records.iter().cloned());
+    }
+}
+
+/// The targets of plan II.2 for one unit (area, commune or province).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Targets {
@@ -75,6 +142,78 @@ pub struct Targets {
     pub household_sorting: Figure,
     /// Target (c): areas whose covenant with environmental content is in force / areas.
     pub covenant_adoption: Figure,
+    /// Target (b): collection points meeting the technical requirements / collection points.
+    pub collection_points: Figure,
+    /// Target (đ): spontaneous dumps and pollution black spots closed by the end of the period /
+    /// those reported by then. (Burning and other violation reports are tracked, not counted.)
+    pub dumps_closed: Figure,
+    /// Target (d): briefing sessions held in the period and the people they reached.
+    pub briefings: Tally,
+    /// Target (c): self-managed environmental models active at the end of the period, and
+    /// their members.
+    pub self_managed_models: Tally,
+}
+
+impl Targets {
+    fn empty(unit_id: &str, unit_name: &str) -> Self {
+        Targets {
+            unit_id: unit_id.to_owned(),
+            unit_name: unit_name.to_owned(),
+            weekend_cleanups: Figure::new(),
+            household_sorting: Figure::new(),
+            covenant_adoption: Figure::new(),
+            collection_points: Figure::new(),
+            dumps_closed: Figure::new(),
+            briefings: Tally::new(),
+            self_managed_models: Tally::new(),
+        }
+    }
+
+    fn add(&mut self, o: &Targets) {
+        self.weekend_cleanups.add(&o.weekend_cleanups);
+        self.household_sorting.add(&o.household_sorting);
+        self.covenant_adoption.add(&o.covenant_adoption);
+        self.collection_points.add(&o.collection_points);
+        self.dumps_closed.add(&o.dumps_closed);
+        self.briefings.add(&o.briefings);
+        self.self_managed_models.add(&o.self_managed_models);
+    }
+
+    /// The figures of the kinds counted one record at a time.
+    fn count(&mut self, fact: &Fact, from: Day, to: Day) {
+        let one = |f: &mut Figure, id: &str, yes: bool| {
+            f.denominator += 1;
+            if yes {
+                f.numerator += 1;
+                f.records.push(id.to_owned());
+            }
+        };
+        match fact {
+            Fact::CollectionPoint { id, value } if value.inspection_date <= to => {
+                one(&mut self.collection_points, id, value.meets_requirements())
+            }
+            Fact::BlackSpot { id, value }
+                if matches!(
+                    value.spot_kind,
+                    SpotKind::SpontaneousDump | SpotKind::PollutionSpot
+                ) && value.reported_date <= to =>
+            {
+                let closed = value.is_closed() && value.closed_date.is_some_and(|d| d <= to);
+                one(&mut self.dumps_closed, id, closed)
+            }
+            Fact::Briefing { id, value }
+                if value.briefing_date >= from && value.briefing_date <= to =>
+            {
+                self.briefings.push(id, value.attendance)
+            }
+            Fact::SelfManagedModel { id, value }
+                if value.status == ModelStatus::Active && value.start_date <= to =>
+            {
+                self.self_managed_models.push(id, value.members)
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Figures per area, per commune and for the province, for a period.
@@ -170,32 +309,30 @@ pub fn compute(
     }
     let mut areas = vec![];
     let mut commune_totals = vec![];
-    let mut province = Targets {
-        unit_id: "province".into(),
-        unit_name: in_scope
-            .first()
-            .map(|c| c.province.clone())
-            .unwrap_or_default(),
-        weekend_cleanups: Figure::new(),
-        household_sorting: Figure::new(),
-        covenant_adoption: Figure::new(),
-    };
+    let mut others: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
+    for f in facts {
+        if matches!(
+            f,
+            Fact::CollectionPoint { .. }
+                | Fact::BlackSpot { .. }
+                | Fact::Briefing { .. }
+                | Fact::SelfManagedModel { .. }
+        ) {
+            others.entry(f.area_id()).or_default().push(f);
+        }
+    }
+    let province_name = in_scope
+        .first()
+        .map(|c| c.province.clone())
+        .unwrap_or_default();
+    let mut province = Targets::empty("province", &province_name);
     for commune in in_scope {
-        let mut total = Targets {
-            unit_id: commune.id.clone(),
-            unit_name: commune.name.clone(),
-            weekend_cleanups: Figure::new(),
-            household_sorting: Figure::new(),
-            covenant_adoption: Figure::new(),
-        };
+        let mut total = Targets::empty(&commune.id, &commune.name);
         for area in reference.areas_of(&commune.id) {
-            let mut t = Targets {
-                unit_id: area.id.clone(),
-                unit_name: area.name.clone(),
-                weekend_cleanups: Figure::new(),
-                household_sorting: Figure::new(),
-                covenant_adoption: Figure::new(),
-            };
+            let mut t = Targets::empty(&area.id, &area.name);
+            for f in others.get(area.id.as_str()).into_iter().flatten() {
+                t.count(f, from, to);
+            }
             for w in &weekends {
                 t.weekend_cleanups.denominator += 1;
                 if let Some(ids) = cleanups.get(&(area.id.as_str(), *w)) {
@@ -221,14 +358,10 @@ pub fn compute(
                 t.covenant_adoption.numerator = 1;
                 t.covenant_adoption.records.push(id.to_string());
             }
-            total.weekend_cleanups.add(&t.weekend_cleanups);
-            total.household_sorting.add(&t.household_sorting);
-            total.covenant_adoption.add(&t.covenant_adoption);
+            total.add(&t);
             areas.push(t);
         }
-        province.weekend_cleanups.add(&total.weekend_cleanups);
-        province.household_sorting.add(&total.household_sorting);
-        province.covenant_adoption.add(&total.covenant_adoption);
+        province.add(&total);
         commune_totals.push(total);
     }
     Report {
@@ -263,5 +396,84 @@ mod tests {
                 "2026-11-28"
             ]
         );
+    }
+
+    #[test]
+    fn dumps_briefings_points_and_models_are_counted_within_the_period() {
+        use crate::model::*;
+        use crate::place::{Coord, Place};
+        let reference = Reference::demo();
+        let day = |m, d| Day::ymd(2026, m, d).unwrap();
+        let (from, to) = (day(1, 1), day(11, 30));
+        let area = "rs-ap-my-hoa";
+        let spot = |id: &str, kind, closed: Option<Day>| Fact::BlackSpot {
+            id: id.into(),
+            value: BlackSpot {
+                area_id: area.into(),
+                spot_kind: kind,
+                place: Place::point(Coord::new(105.628, 9.998)),
+                description: "Bãi rác ven kênh".into(),
+                status: if closed.is_some() {
+                    SpotStatus::Closed
+                } else {
+                    SpotStatus::Reported
+                },
+                reported_date: day(3, 1),
+                verified_date: None,
+                cleaned_date: None,
+                closed_date: closed,
+                photos: vec![],
+                note: String::new(),
+            },
+        };
+        let briefing = |id: &str, date, attendance| Fact::Briefing {
+            id: id.into(),
+            value: Briefing {
+                area_id: area.into(),
+                briefing_date: date,
+                topic: "Phân loại rác".into(),
+                audience: Audience::Members,
+                attendance,
+                note: String::new(),
+            },
+        };
+        let model = |id: &str, status| Fact::SelfManagedModel {
+            id: id.into(),
+            value: SelfManagedModel {
+                area_id: area.into(),
+                name: "Tổ tự quản".into(),
+                members: 12,
+                start_date: day(2, 1),
+                status,
+                activities: String::new(),
+            },
+        };
+        let facts = vec![
+            spot("closed", SpotKind::SpontaneousDump, Some(day(6, 1))),
+            spot("open", SpotKind::PollutionSpot, None),
+            // Closed after the period: still open in this year's report.
+            spot("late", SpotKind::SpontaneousDump, Some(day(12, 20))),
+            // A burning report is tracked, not a dump to close.
+            spot("burning", SpotKind::Burning, Some(day(6, 1))),
+            briefing("b1", day(4, 10), 40),
+            briefing("b2", day(9, 2), 25),
+            briefing("last-year", Day::ymd(2025, 12, 20).unwrap(), 99),
+            model("active", ModelStatus::Active),
+            model("paused", ModelStatus::Paused),
+        ];
+        let r = compute(&reference, &[], &facts, from, to);
+        let t = r.areas.iter().find(|t| t.unit_id == area).unwrap();
+        assert_eq!(
+            (t.dumps_closed.numerator, t.dumps_closed.denominator),
+            (1, 3)
+        );
+        assert_eq!(t.dumps_closed.records, vec!["closed"]);
+        assert_eq!((t.briefings.count, t.briefings.people), (2, 65));
+        assert_eq!(
+            (t.self_managed_models.count, t.self_managed_models.people),
+            (1, 12)
+        );
+        assert_eq!(r.communes[0].briefings.people, 65);
+        assert_eq!(r.province.dumps_closed.denominator, 3);
     }
 }

@@ -88,7 +88,9 @@ pub struct RecordSummary {
     pub kind: RecordKind,
     pub area_id: Option<String>,
     pub status: ReviewStatus,
-    /// A household's head, a check's date and household, a cleanup's date, a covenant's status.
+    /// A household's head, a check's date and household, a cleanup's date, a covenant's status,
+    /// a collection point's or model's name, a black spot's date and status, a briefing's date
+    /// and audience.
     pub title: String,
     pub in_conflict: bool,
     /// The reason of the latest return or rejection, if any.
@@ -373,7 +375,8 @@ impl Store {
 
 const SUMMARY_SQL: &str = "SELECT r.id, r.kind, r.area_id, r.review_status, r.conflicts != '[]',
         COALESCE(h.head_name, c.check_date || ' · ' || hc.head_name, cl.cleanup_date,
-                 cv.status, ''),
+                 cv.status, cp.name, bs.reported_date || ' · ' || bs.status,
+                 br.briefing_date || ' · ' || br.audience, sm.name, ''),
         (SELECT v.reason FROM reviews v JOIN records rv ON rv.id = v.id
           WHERE v.record_id = r.id AND v.decision != 'approved'
           ORDER BY rv.created_at DESC, v.id DESC LIMIT 1),
@@ -384,6 +387,10 @@ const SUMMARY_SQL: &str = "SELECT r.id, r.kind, r.area_id, r.review_status, r.co
      LEFT JOIN households hc ON hc.id = c.household_id
      LEFT JOIN cleanups cl ON cl.id = r.id
      LEFT JOIN covenants cv ON cv.id = r.id
+     LEFT JOIN collection_points cp ON cp.id = r.id
+     LEFT JOIN black_spots bs ON bs.id = r.id
+     LEFT JOIN briefings br ON br.id = r.id
+     LEFT JOIN self_managed_models sm ON sm.id = r.id
      WHERE r.kind != 'review' AND ";
 
 impl Store {

@@ -45,7 +45,7 @@ const MIGRATIONS: &[&str] = &[
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Bump when a projection table or the way rows are derived changes.
-pub const PROJECTION_VERSION: i64 = 1;
+pub const PROJECTION_VERSION: i64 = 2;
 
 fn projection_tables() -> Vec<&'static str> {
     vec![
@@ -66,6 +66,10 @@ fn projection_tables() -> Vec<&'static str> {
         model::sorting_check::TABLE,
         model::cleanup::TABLE,
         model::covenant::TABLE,
+        model::collection_point::TABLE,
+        model::black_spot::TABLE,
+        model::briefing::TABLE,
+        model::self_managed_model::TABLE,
         model::review::TABLE,
     ]
 }
@@ -75,6 +79,10 @@ pub const PROJECTION_TABLE_NAMES: &[&str] = &[
     "sorting_checks",
     "cleanups",
     "covenants",
+    "collection_points",
+    "black_spots",
+    "briefings",
+    "self_managed_models",
     "reviews",
     "records",
 ];

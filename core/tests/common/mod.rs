@@ -117,3 +117,77 @@ pub fn covenant(status: CovenantStatus) -> Covenant {
         note: String::new(),
     }
 }
+
+/// A point inside Ấp Mỹ Hòa.
+pub fn spot() -> Place {
+    Place::point(Coord::new(105.628, 9.998))
+}
+
+pub fn photo(stage: PhotoStage, n: char) -> PhotoRef {
+    PhotoRef {
+        sha256: n.to_string().repeat(64),
+        stage,
+    }
+}
+
+pub fn collection_point(meets: bool) -> CollectionPoint {
+    CollectionPoint {
+        area_id: AREA.into(),
+        name: "Điểm tập kết đầu cầu Mỹ Hòa".into(),
+        place: spot(),
+        inspection_date: days_ago(3),
+        sealed_floor: true,
+        roofed: true,
+        enclosed: meets,
+        sorted_containers: true,
+        collected_on_schedule: true,
+        note: String::new(),
+        photos: vec![photo(PhotoStage::Before, 'b')],
+    }
+}
+
+pub fn black_spot(status: SpotStatus) -> BlackSpot {
+    let reached = |s: SpotStatus, n| (status >= s).then(|| days_ago(n));
+    BlackSpot {
+        area_id: AREA.into(),
+        spot_kind: SpotKind::SpontaneousDump,
+        place: spot(),
+        description: "Bãi rác tự phát ven kênh, khoảng 2 xe ba gác".into(),
+        status,
+        reported_date: days_ago(30),
+        verified_date: reached(SpotStatus::Verified, 25),
+        cleaned_date: reached(SpotStatus::Cleaned, 20),
+        closed_date: reached(SpotStatus::Closed, 10),
+        photos: if status >= SpotStatus::Cleaned {
+            vec![
+                photo(PhotoStage::Before, 'c'),
+                photo(PhotoStage::After, 'd'),
+            ]
+        } else {
+            vec![photo(PhotoStage::Before, 'c')]
+        },
+        note: String::new(),
+    }
+}
+
+pub fn briefing(attendance: u32) -> Briefing {
+    Briefing {
+        area_id: AREA.into(),
+        briefing_date: days_ago(5),
+        topic: "Quán triệt Nghị quyết 394/NQ-CP về phân loại rác tại nguồn".into(),
+        audience: Audience::Residents,
+        attendance,
+        note: String::new(),
+    }
+}
+
+pub fn self_managed_model(status: ModelStatus) -> SelfManagedModel {
+    SelfManagedModel {
+        area_id: AREA.into(),
+        name: "Tổ phụ nữ tự quản bến sông Mỹ Hòa".into(),
+        members: 18,
+        start_date: days_ago(120),
+        status,
+        activities: "Quét dọn bến sông sáng chủ nhật".into(),
+    }
+}

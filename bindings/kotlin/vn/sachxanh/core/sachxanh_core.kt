@@ -699,19 +699,33 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_area_figures(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_black_spot(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_briefing(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_cleanup(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_collection_point(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_covenant(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_black_spot(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_briefing(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_collection_point(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_household(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_self_managed_model(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check(
     ): Int
@@ -737,6 +751,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_review_queue(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_self_managed_model(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_set_token(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_sorting_check(
@@ -747,11 +763,19 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_sync_status(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_black_spot(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_briefing(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_collection_point(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_household(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_self_managed_model(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check(
     ): Int
@@ -788,19 +812,33 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_sachxanh_core_fn_method_sachxanh_area_figures(`ptr`: Long,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_black_spot(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_briefing(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_cancel_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_cleanup(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_collection_point(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_covenant(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_black_spot(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_briefing(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_create_cleanup(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_collection_point(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_create_covenant(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_create_household(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_create_sorting_check(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -826,6 +864,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_review_queue(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_self_managed_model(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_set_token(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_sorting_check(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -836,11 +876,19 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_sync_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_black_spot(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_briefing(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_update_cleanup(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_collection_point(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_update_covenant(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_update_household(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_self_managed_model(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_update_sorting_check(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -968,10 +1016,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() and 0xFFFF) != 11737) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_black_spot() and 0xFFFF) != 42638) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_briefing() and 0xFFFF) != 42532) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync() and 0xFFFF) != 45045) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_cleanup() and 0xFFFF) != 46218) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_collection_point() and 0xFFFF) != 30378) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_covenant() and 0xFFFF) != 48749) {
@@ -980,16 +1037,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() and 0xFFFF) != 14885) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup() and 0xFFFF) != 56950) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_black_spot() and 0xFFFF) != 59556) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant() and 0xFFFF) != 26000) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_briefing() and 0xFFFF) != 14263) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_household() and 0xFFFF) != 12046) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup() and 0xFFFF) != 28425) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() and 0xFFFF) != 50001) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_collection_point() and 0xFFFF) != 41986) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant() and 0xFFFF) != 63236) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_household() and 0xFFFF) != 19124) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_self_managed_model() and 0xFFFF) != 58674) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() and 0xFFFF) != 43078) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused() and 0xFFFF) != 41599) {
@@ -1025,6 +1094,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_review_queue() and 0xFFFF) != 35552) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_self_managed_model() and 0xFFFF) != 63683) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_set_token() and 0xFFFF) != 35299) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1040,16 +1112,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_sync_status() and 0xFFFF) != 34475) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup() and 0xFFFF) != 11786) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_black_spot() and 0xFFFF) != 43935) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant() and 0xFFFF) != 2451) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_briefing() and 0xFFFF) != 48636) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup() and 0xFFFF) != 65287) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_collection_point() and 0xFFFF) != 18455) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant() and 0xFFFF) != 51131) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_household() and 0xFFFF) != 30330) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check() and 0xFFFF) != 55721) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_self_managed_model() and 0xFFFF) != 9832) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check() and 0xFFFF) != 20911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_constructor_sachxanh_open() and 0xFFFF) != 51112) {
@@ -1521,6 +1605,10 @@ public interface SachxanhInterface {
     
     fun `areaFigures`(`areaId`: kotlin.String): AreaFigures
     
+    fun `blackSpot`(`id`: kotlin.String): BlackSpotView
+    
+    fun `briefing`(`id`: kotlin.String): BriefingView
+    
     /**
      * Stops a running sync at the next safe point; what was done stays done.
      */
@@ -1528,16 +1616,50 @@ public interface SachxanhInterface {
     
     fun `cleanup`(`id`: kotlin.String): CleanupView
     
+    fun `collectionPoint`(`id`: kotlin.String): CollectionPointView
+    
     fun `covenant`(`id`: kotlin.String): CovenantView
     
     fun `covenantStatus`(): List<AreaCovenant>
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    fun `createBlackSpot`(`value`: BlackSpot): kotlin.String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    fun `createBriefing`(`value`: Briefing): kotlin.String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     fun `createCleanup`(`value`: Cleanup): kotlin.String
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    fun `createCollectionPoint`(`value`: CollectionPoint): kotlin.String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     fun `createCovenant`(`value`: Covenant): kotlin.String
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     fun `createHousehold`(`value`: Household): kotlin.String
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    fun `createSelfManagedModel`(`value`: SelfManagedModel): kotlin.String
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     fun `createSortingCheck`(`value`: SortingCheck): kotlin.String
     
     fun `dismissRefused`(`id`: kotlin.String)
@@ -1584,6 +1706,8 @@ public interface SachxanhInterface {
      */
     fun `reviewQueue`(): List<RecordSummary>
     
+    fun `selfManagedModel`(`id`: kotlin.String): SelfManagedModelView
+    
     /**
      * Hands back the token kept in secure storage.
      */
@@ -1603,8 +1727,29 @@ public interface SachxanhInterface {
     
     fun `syncStatus`(): SyncStatus
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    fun `updateBlackSpot`(`id`: kotlin.String, `value`: BlackSpot): BlackSpotView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    fun `updateBriefing`(`id`: kotlin.String, `value`: Briefing): BriefingView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     fun `updateCleanup`(`id`: kotlin.String, `value`: Cleanup): CleanupView
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    fun `updateCollectionPoint`(`id`: kotlin.String, `value`: CollectionPoint): CollectionPointView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     fun `updateCovenant`(`id`: kotlin.String, `value`: Covenant): CovenantView
     
     /**
@@ -1612,6 +1757,14 @@ public interface SachxanhInterface {
      */
     fun `updateHousehold`(`id`: kotlin.String, `value`: Household): HouseholdView
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    fun `updateSelfManagedModel`(`id`: kotlin.String, `value`: SelfManagedModel): SelfManagedModelView
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     fun `updateSortingCheck`(`id`: kotlin.String, `value`: SortingCheck): SortingCheckView
     
     companion object
@@ -1737,6 +1890,36 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    @Throws(ApiException::class)override fun `blackSpot`(`id`: kotlin.String): BlackSpotView {
+            return FfiConverterTypeBlackSpotView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_black_spot(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    @Throws(ApiException::class)override fun `briefing`(`id`: kotlin.String): BriefingView {
+            return FfiConverterTypeBriefingView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_briefing(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
     /**
      * Stops a running sync at the next safe point; what was done stays done.
      */override fun `cancelSync`()
@@ -1757,6 +1940,21 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     callWithHandle {
     uniffiRustCallWithError(ApiException) { _status ->
     UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_cleanup(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    @Throws(ApiException::class)override fun `collectionPoint`(`id`: kotlin.String): CollectionPointView {
+            return FfiConverterTypeCollectionPointView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_collection_point(
         it,
         
         FfiConverterString.lower(`id`),_status)
@@ -1796,6 +1994,45 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    @Throws(ApiException::class)override fun `createBlackSpot`(`value`: BlackSpot): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_black_spot(
+        it,
+        
+        FfiConverterTypeBlackSpot.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    @Throws(ApiException::class)override fun `createBriefing`(`value`: Briefing): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_briefing(
+        it,
+        
+        FfiConverterTypeBriefing.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     @Throws(ApiException::class)override fun `createCleanup`(`value`: Cleanup): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
@@ -1811,6 +2048,27 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    @Throws(ApiException::class)override fun `createCollectionPoint`(`value`: CollectionPoint): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_collection_point(
+        it,
+        
+        FfiConverterTypeCollectionPoint.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     @Throws(ApiException::class)override fun `createCovenant`(`value`: Covenant): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
@@ -1826,6 +2084,9 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     @Throws(ApiException::class)override fun `createHousehold`(`value`: Household): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
@@ -1841,6 +2102,27 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
+    @Throws(ApiException::class)override fun `createSelfManagedModel`(`value`: SelfManagedModel): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(
+        it,
+        
+        FfiConverterTypeSelfManagedModel.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves a new record as a draft on this phone; returns its id.
+     */
     @Throws(ApiException::class)override fun `createSortingCheck`(`value`: SortingCheck): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
@@ -2041,6 +2323,21 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    @Throws(ApiException::class)override fun `selfManagedModel`(`id`: kotlin.String): SelfManagedModelView {
+            return FfiConverterTypeSelfManagedModelView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_self_managed_model(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
     /**
      * Hands back the token kept in secure storage.
      */override fun `setToken`(`token`: kotlin.String)
@@ -2121,6 +2418,47 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    @Throws(ApiException::class)override fun `updateBlackSpot`(`id`: kotlin.String, `value`: BlackSpot): BlackSpotView {
+            return FfiConverterTypeBlackSpotView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_black_spot(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterTypeBlackSpot.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    @Throws(ApiException::class)override fun `updateBriefing`(`id`: kotlin.String, `value`: Briefing): BriefingView {
+            return FfiConverterTypeBriefingView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_briefing(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterTypeBriefing.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     @Throws(ApiException::class)override fun `updateCleanup`(`id`: kotlin.String, `value`: Cleanup): CleanupView {
             return FfiConverterTypeCleanupView.lift(
     callWithHandle {
@@ -2137,6 +2475,28 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    @Throws(ApiException::class)override fun `updateCollectionPoint`(`id`: kotlin.String, `value`: CollectionPoint): CollectionPointView {
+            return FfiConverterTypeCollectionPointView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_collection_point(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterTypeCollectionPoint.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     @Throws(ApiException::class)override fun `updateCovenant`(`id`: kotlin.String, `value`: Covenant): CovenantView {
             return FfiConverterTypeCovenantView.lift(
     callWithHandle {
@@ -2172,6 +2532,28 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
+    @Throws(ApiException::class)override fun `updateSelfManagedModel`(`id`: kotlin.String, `value`: SelfManagedModel): SelfManagedModelView {
+            return FfiConverterTypeSelfManagedModelView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_self_managed_model(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterTypeSelfManagedModel.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves the form's values; only the fields that changed are written.
+     */
     @Throws(ApiException::class)override fun `updateSortingCheck`(`id`: kotlin.String, `value`: SortingCheck): SortingCheckView {
             return FfiConverterTypeSortingCheckView.lift(
     callWithHandle {
@@ -2465,6 +2847,282 @@ public object FfiConverterTypeAttention: FfiConverterRustBuffer<Attention> {
 
 
 
+data class BlackSpot (
+    var `areaId`: kotlin.String
+    , 
+    var `spotKind`: SpotKind
+    , 
+    var `place`: Place
+    , 
+    /**
+     * What was seen, in the reporter's words.
+     */
+    var `description`: kotlin.String
+    , 
+    var `status`: SpotStatus
+    , 
+    var `reportedDate`: Day
+    , 
+    var `verifiedDate`: Day?
+    , 
+    var `cleanedDate`: Day?
+    , 
+    var `closedDate`: Day?
+    , 
+    /**
+     * Before: as reported; after: once cleaned.
+     */
+    var `photos`: List<PhotoRef>
+    , 
+    var `note`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBlackSpot: FfiConverterRustBuffer<BlackSpot> {
+    override fun read(buf: ByteBuffer): BlackSpot {
+        return BlackSpot(
+            FfiConverterString.read(buf),
+            FfiConverterTypeSpotKind.read(buf),
+            FfiConverterTypePlace.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSpotStatus.read(buf),
+            FfiConverterTypeDay.read(buf),
+            FfiConverterOptionalTypeDay.read(buf),
+            FfiConverterOptionalTypeDay.read(buf),
+            FfiConverterOptionalTypeDay.read(buf),
+            FfiConverterSequenceTypePhotoRef.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BlackSpot) = (
+            FfiConverterString.allocationSize(value.`areaId`) +
+            FfiConverterTypeSpotKind.allocationSize(value.`spotKind`) +
+            FfiConverterTypePlace.allocationSize(value.`place`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterTypeSpotStatus.allocationSize(value.`status`) +
+            FfiConverterTypeDay.allocationSize(value.`reportedDate`) +
+            FfiConverterOptionalTypeDay.allocationSize(value.`verifiedDate`) +
+            FfiConverterOptionalTypeDay.allocationSize(value.`cleanedDate`) +
+            FfiConverterOptionalTypeDay.allocationSize(value.`closedDate`) +
+            FfiConverterSequenceTypePhotoRef.allocationSize(value.`photos`) +
+            FfiConverterString.allocationSize(value.`note`)
+    )
+
+    override fun write(value: BlackSpot, buf: ByteBuffer) {
+            FfiConverterString.write(value.`areaId`, buf)
+            FfiConverterTypeSpotKind.write(value.`spotKind`, buf)
+            FfiConverterTypePlace.write(value.`place`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterTypeSpotStatus.write(value.`status`, buf)
+            FfiConverterTypeDay.write(value.`reportedDate`, buf)
+            FfiConverterOptionalTypeDay.write(value.`verifiedDate`, buf)
+            FfiConverterOptionalTypeDay.write(value.`cleanedDate`, buf)
+            FfiConverterOptionalTypeDay.write(value.`closedDate`, buf)
+            FfiConverterSequenceTypePhotoRef.write(value.`photos`, buf)
+            FfiConverterString.write(value.`note`, buf)
+    }
+}
+
+
+
+data class BlackSpotView (
+    var `id`: kotlin.String
+    , 
+    var `value`: BlackSpot
+    , 
+    var `author`: kotlin.String
+    , 
+    var `state`: Lifecycle
+    , 
+    var `status`: ReviewStatus
+    , 
+    var `heads`: List<kotlin.String>
+    , 
+    var `conflicts`: List<Conflict>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBlackSpotView: FfiConverterRustBuffer<BlackSpotView> {
+    override fun read(buf: ByteBuffer): BlackSpotView {
+        return BlackSpotView(
+            FfiConverterString.read(buf),
+            FfiConverterTypeBlackSpot.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeLifecycle.read(buf),
+            FfiConverterTypeReviewStatus.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeConflict.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BlackSpotView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeBlackSpot.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`author`) +
+            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
+            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
+            FfiConverterSequenceString.allocationSize(value.`heads`) +
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+    )
+
+    override fun write(value: BlackSpotView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeBlackSpot.write(value.`value`, buf)
+            FfiConverterString.write(value.`author`, buf)
+            FfiConverterTypeLifecycle.write(value.`state`, buf)
+            FfiConverterTypeReviewStatus.write(value.`status`, buf)
+            FfiConverterSequenceString.write(value.`heads`, buf)
+            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+    }
+}
+
+
+
+data class Briefing (
+    var `areaId`: kotlin.String
+    , 
+    var `briefingDate`: Day
+    , 
+    var `topic`: kotlin.String
+    , 
+    var `audience`: Audience
+    , 
+    /**
+     * People who attended.
+     */
+    var `attendance`: kotlin.UInt
+    , 
+    var `note`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBriefing: FfiConverterRustBuffer<Briefing> {
+    override fun read(buf: ByteBuffer): Briefing {
+        return Briefing(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDay.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAudience.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Briefing) = (
+            FfiConverterString.allocationSize(value.`areaId`) +
+            FfiConverterTypeDay.allocationSize(value.`briefingDate`) +
+            FfiConverterString.allocationSize(value.`topic`) +
+            FfiConverterTypeAudience.allocationSize(value.`audience`) +
+            FfiConverterUInt.allocationSize(value.`attendance`) +
+            FfiConverterString.allocationSize(value.`note`)
+    )
+
+    override fun write(value: Briefing, buf: ByteBuffer) {
+            FfiConverterString.write(value.`areaId`, buf)
+            FfiConverterTypeDay.write(value.`briefingDate`, buf)
+            FfiConverterString.write(value.`topic`, buf)
+            FfiConverterTypeAudience.write(value.`audience`, buf)
+            FfiConverterUInt.write(value.`attendance`, buf)
+            FfiConverterString.write(value.`note`, buf)
+    }
+}
+
+
+
+data class BriefingView (
+    var `id`: kotlin.String
+    , 
+    var `value`: Briefing
+    , 
+    var `author`: kotlin.String
+    , 
+    var `state`: Lifecycle
+    , 
+    var `status`: ReviewStatus
+    , 
+    var `heads`: List<kotlin.String>
+    , 
+    var `conflicts`: List<Conflict>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBriefingView: FfiConverterRustBuffer<BriefingView> {
+    override fun read(buf: ByteBuffer): BriefingView {
+        return BriefingView(
+            FfiConverterString.read(buf),
+            FfiConverterTypeBriefing.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeLifecycle.read(buf),
+            FfiConverterTypeReviewStatus.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeConflict.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BriefingView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeBriefing.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`author`) +
+            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
+            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
+            FfiConverterSequenceString.allocationSize(value.`heads`) +
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+    )
+
+    override fun write(value: BriefingView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeBriefing.write(value.`value`, buf)
+            FfiConverterString.write(value.`author`, buf)
+            FfiConverterTypeLifecycle.write(value.`state`, buf)
+            FfiConverterTypeReviewStatus.write(value.`status`, buf)
+            FfiConverterSequenceString.write(value.`heads`, buf)
+            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+    }
+}
+
+
+
 data class Cleanup (
     var `areaId`: kotlin.String
     , 
@@ -2591,6 +3249,173 @@ public object FfiConverterTypeCleanupView: FfiConverterRustBuffer<CleanupView> {
     override fun write(value: CleanupView, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTypeCleanup.write(value.`value`, buf)
+            FfiConverterString.write(value.`author`, buf)
+            FfiConverterTypeLifecycle.write(value.`state`, buf)
+            FfiConverterTypeReviewStatus.write(value.`status`, buf)
+            FfiConverterSequenceString.write(value.`heads`, buf)
+            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+    }
+}
+
+
+
+data class CollectionPoint (
+    var `areaId`: kotlin.String
+    , 
+    /**
+     * How people call it: "Đầu cầu Rạch Sung", "Chợ ấp".
+     */
+    var `name`: kotlin.String
+    , 
+    var `place`: Place
+    , 
+    /**
+     * The day the conditions below were seen.
+     */
+    var `inspectionDate`: Day
+    , 
+    /**
+     * Nền chống thấm: a sealed floor so leachate does not soak into the canal bank.
+     */
+    var `sealedFloor`: kotlin.Boolean
+    , 
+    /**
+     * Có mái che: rain does not wash the waste out.
+     */
+    var `roofed`: kotlin.Boolean
+    , 
+    /**
+     * Có tường/rào bao quanh: animals and wind do not scatter it.
+     */
+    var `enclosed`: kotlin.Boolean
+    , 
+    /**
+     * Có thùng chứa theo nhóm đã phân loại.
+     */
+    var `sortedContainers`: kotlin.Boolean
+    , 
+    /**
+     * Được thu gom đúng lịch: waste does not pile up.
+     */
+    var `collectedOnSchedule`: kotlin.Boolean
+    , 
+    var `note`: kotlin.String
+    , 
+    var `photos`: List<PhotoRef>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCollectionPoint: FfiConverterRustBuffer<CollectionPoint> {
+    override fun read(buf: ByteBuffer): CollectionPoint {
+        return CollectionPoint(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypePlace.read(buf),
+            FfiConverterTypeDay.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypePhotoRef.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CollectionPoint) = (
+            FfiConverterString.allocationSize(value.`areaId`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypePlace.allocationSize(value.`place`) +
+            FfiConverterTypeDay.allocationSize(value.`inspectionDate`) +
+            FfiConverterBoolean.allocationSize(value.`sealedFloor`) +
+            FfiConverterBoolean.allocationSize(value.`roofed`) +
+            FfiConverterBoolean.allocationSize(value.`enclosed`) +
+            FfiConverterBoolean.allocationSize(value.`sortedContainers`) +
+            FfiConverterBoolean.allocationSize(value.`collectedOnSchedule`) +
+            FfiConverterString.allocationSize(value.`note`) +
+            FfiConverterSequenceTypePhotoRef.allocationSize(value.`photos`)
+    )
+
+    override fun write(value: CollectionPoint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`areaId`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypePlace.write(value.`place`, buf)
+            FfiConverterTypeDay.write(value.`inspectionDate`, buf)
+            FfiConverterBoolean.write(value.`sealedFloor`, buf)
+            FfiConverterBoolean.write(value.`roofed`, buf)
+            FfiConverterBoolean.write(value.`enclosed`, buf)
+            FfiConverterBoolean.write(value.`sortedContainers`, buf)
+            FfiConverterBoolean.write(value.`collectedOnSchedule`, buf)
+            FfiConverterString.write(value.`note`, buf)
+            FfiConverterSequenceTypePhotoRef.write(value.`photos`, buf)
+    }
+}
+
+
+
+data class CollectionPointView (
+    var `id`: kotlin.String
+    , 
+    var `value`: CollectionPoint
+    , 
+    var `author`: kotlin.String
+    , 
+    var `state`: Lifecycle
+    , 
+    var `status`: ReviewStatus
+    , 
+    var `heads`: List<kotlin.String>
+    , 
+    var `conflicts`: List<Conflict>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCollectionPointView: FfiConverterRustBuffer<CollectionPointView> {
+    override fun read(buf: ByteBuffer): CollectionPointView {
+        return CollectionPointView(
+            FfiConverterString.read(buf),
+            FfiConverterTypeCollectionPoint.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeLifecycle.read(buf),
+            FfiConverterTypeReviewStatus.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeConflict.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CollectionPointView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeCollectionPoint.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`author`) +
+            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
+            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
+            FfiConverterSequenceString.allocationSize(value.`heads`) +
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+    )
+
+    override fun write(value: CollectionPointView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeCollectionPoint.write(value.`value`, buf)
             FfiConverterString.write(value.`author`, buf)
             FfiConverterTypeLifecycle.write(value.`state`, buf)
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
@@ -3714,7 +4539,9 @@ data class RecordSummary (
     var `status`: ReviewStatus
     , 
     /**
-     * A household's head, a check's date and household, a cleanup's date, a covenant's status.
+     * A household's head, a check's date and household, a cleanup's date, a covenant's status,
+     * a collection point's or model's name, a black spot's date and status, a briefing's date
+     * and audience.
      */
     var `title`: kotlin.String
     , 
@@ -3899,6 +4726,130 @@ public object FfiConverterTypeReview: FfiConverterRustBuffer<Review> {
             FfiConverterTypeDecision.write(value.`decision`, buf)
             FfiConverterString.write(value.`reason`, buf)
             FfiConverterString.write(value.`reviewer`, buf)
+    }
+}
+
+
+
+data class SelfManagedModel (
+    var `areaId`: kotlin.String
+    , 
+    var `name`: kotlin.String
+    , 
+    var `members`: kotlin.UInt
+    , 
+    var `startDate`: Day
+    , 
+    var `status`: ModelStatus
+    , 
+    /**
+     * What the group does: sweeping the lane on Sundays, keeping the landing clean.
+     */
+    var `activities`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSelfManagedModel: FfiConverterRustBuffer<SelfManagedModel> {
+    override fun read(buf: ByteBuffer): SelfManagedModel {
+        return SelfManagedModel(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterTypeDay.read(buf),
+            FfiConverterTypeModelStatus.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SelfManagedModel) = (
+            FfiConverterString.allocationSize(value.`areaId`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterUInt.allocationSize(value.`members`) +
+            FfiConverterTypeDay.allocationSize(value.`startDate`) +
+            FfiConverterTypeModelStatus.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`activities`)
+    )
+
+    override fun write(value: SelfManagedModel, buf: ByteBuffer) {
+            FfiConverterString.write(value.`areaId`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterUInt.write(value.`members`, buf)
+            FfiConverterTypeDay.write(value.`startDate`, buf)
+            FfiConverterTypeModelStatus.write(value.`status`, buf)
+            FfiConverterString.write(value.`activities`, buf)
+    }
+}
+
+
+
+data class SelfManagedModelView (
+    var `id`: kotlin.String
+    , 
+    var `value`: SelfManagedModel
+    , 
+    var `author`: kotlin.String
+    , 
+    var `state`: Lifecycle
+    , 
+    var `status`: ReviewStatus
+    , 
+    var `heads`: List<kotlin.String>
+    , 
+    var `conflicts`: List<Conflict>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer<SelfManagedModelView> {
+    override fun read(buf: ByteBuffer): SelfManagedModelView {
+        return SelfManagedModelView(
+            FfiConverterString.read(buf),
+            FfiConverterTypeSelfManagedModel.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeLifecycle.read(buf),
+            FfiConverterTypeReviewStatus.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeConflict.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SelfManagedModelView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeSelfManagedModel.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`author`) +
+            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
+            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
+            FfiConverterSequenceString.allocationSize(value.`heads`) +
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+    )
+
+    override fun write(value: SelfManagedModelView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeSelfManagedModel.write(value.`value`, buf)
+            FfiConverterString.write(value.`author`, buf)
+            FfiConverterTypeLifecycle.write(value.`state`, buf)
+            FfiConverterTypeReviewStatus.write(value.`status`, buf)
+            FfiConverterSequenceString.write(value.`heads`, buf)
+            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
     }
 }
 
@@ -4168,7 +5119,57 @@ public object FfiConverterTypeSyncStatus: FfiConverterRustBuffer<SyncStatus> {
 
 
 /**
- * The three targets of plan II.2 for one unit (area, commune or province).
+ * A count with the people it concerns: briefings held and people reached, active
+ * self-managed models and their members.
+ */
+data class Tally (
+    var `count`: kotlin.ULong
+    , 
+    var `people`: kotlin.ULong
+    , 
+    /**
+     * Ids of the approved records counted.
+     */
+    var `records`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTally: FfiConverterRustBuffer<Tally> {
+    override fun read(buf: ByteBuffer): Tally {
+        return Tally(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Tally) = (
+            FfiConverterULong.allocationSize(value.`count`) +
+            FfiConverterULong.allocationSize(value.`people`) +
+            FfiConverterSequenceString.allocationSize(value.`records`)
+    )
+
+    override fun write(value: Tally, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`count`, buf)
+            FfiConverterULong.write(value.`people`, buf)
+            FfiConverterSequenceString.write(value.`records`, buf)
+    }
+}
+
+
+
+/**
+ * The targets of plan II.2 for one unit (area, commune or province).
  */
 data class Targets (
     var `unitId`: kotlin.String
@@ -4189,6 +5190,28 @@ data class Targets (
      * Target (c): areas whose covenant with environmental content is in force / areas.
      */
     var `covenantAdoption`: Figure
+    , 
+    /**
+     * Target (b): collection points meeting the technical requirements / collection points.
+     */
+    var `collectionPoints`: Figure
+    , 
+    /**
+     * Target (đ): spontaneous dumps and pollution black spots closed by the end of the period /
+     * those reported by then. (Burning and other violation reports are tracked, not counted.)
+     */
+    var `dumpsClosed`: Figure
+    , 
+    /**
+     * Target (d): briefing sessions held in the period and the people they reached.
+     */
+    var `briefings`: Tally
+    , 
+    /**
+     * Target (c): self-managed environmental models active at the end of the period, and
+     * their members.
+     */
+    var `selfManagedModels`: Tally
     
 ){
     
@@ -4210,6 +5233,10 @@ public object FfiConverterTypeTargets: FfiConverterRustBuffer<Targets> {
             FfiConverterTypeFigure.read(buf),
             FfiConverterTypeFigure.read(buf),
             FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeTally.read(buf),
+            FfiConverterTypeTally.read(buf),
         )
     }
 
@@ -4218,7 +5245,11 @@ public object FfiConverterTypeTargets: FfiConverterRustBuffer<Targets> {
             FfiConverterString.allocationSize(value.`unitName`) +
             FfiConverterTypeFigure.allocationSize(value.`weekendCleanups`) +
             FfiConverterTypeFigure.allocationSize(value.`householdSorting`) +
-            FfiConverterTypeFigure.allocationSize(value.`covenantAdoption`)
+            FfiConverterTypeFigure.allocationSize(value.`covenantAdoption`) +
+            FfiConverterTypeFigure.allocationSize(value.`collectionPoints`) +
+            FfiConverterTypeFigure.allocationSize(value.`dumpsClosed`) +
+            FfiConverterTypeTally.allocationSize(value.`briefings`) +
+            FfiConverterTypeTally.allocationSize(value.`selfManagedModels`)
     )
 
     override fun write(value: Targets, buf: ByteBuffer) {
@@ -4227,6 +5258,10 @@ public object FfiConverterTypeTargets: FfiConverterRustBuffer<Targets> {
             FfiConverterTypeFigure.write(value.`weekendCleanups`, buf)
             FfiConverterTypeFigure.write(value.`householdSorting`, buf)
             FfiConverterTypeFigure.write(value.`covenantAdoption`, buf)
+            FfiConverterTypeFigure.write(value.`collectionPoints`, buf)
+            FfiConverterTypeFigure.write(value.`dumpsClosed`, buf)
+            FfiConverterTypeTally.write(value.`briefings`, buf)
+            FfiConverterTypeTally.write(value.`selfManagedModels`, buf)
     }
 }
 
@@ -4604,6 +5639,54 @@ public object FfiConverterTypeApiError : FfiConverterRustBuffer<ApiException> {
 
 
 
+
+enum class Audience {
+    
+    /**
+     * Cán bộ, công chức.
+     */
+    OFFICIALS,
+    /**
+     * Đoàn viên, hội viên of the Front's organisations.
+     */
+    MEMBERS,
+    /**
+     * Người dân.
+     */
+    RESIDENTS,
+    /**
+     * Học sinh.
+     */
+    PUPILS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAudience: FfiConverterRustBuffer<Audience> {
+    override fun read(buf: ByteBuffer) = try {
+        Audience.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Audience) = 4UL
+
+    override fun write(value: Audience, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 /**
  * The ladder from DOMAIN.md, in order.
  */
@@ -4756,6 +5839,50 @@ public object FfiConverterTypeLifecycle: FfiConverterRustBuffer<Lifecycle> {
 
 
 
+
+enum class ModelStatus {
+    
+    /**
+     * Đang hoạt động.
+     */
+    ACTIVE,
+    /**
+     * Tạm ngưng.
+     */
+    PAUSED,
+    /**
+     * Đã giải thể.
+     */
+    ENDED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeModelStatus: FfiConverterRustBuffer<ModelStatus> {
+    override fun read(buf: ByteBuffer) = try {
+        ModelStatus.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ModelStatus) = 4UL
+
+    override fun write(value: ModelStatus, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 /**
  * Why a record is waiting for its author.
  */
@@ -4838,6 +5965,10 @@ enum class RecordKind {
     SORTING_CHECK,
     CLEANUP,
     COVENANT,
+    COLLECTION_POINT,
+    BLACK_SPOT,
+    BRIEFING,
+    SELF_MANAGED_MODEL,
     REVIEW;
 
     
@@ -5339,6 +6470,93 @@ public object FfiConverterTypeShape: FfiConverterRustBuffer<Shape> {
     override fun allocationSize(value: Shape) = 4UL
 
     override fun write(value: Shape, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+enum class SpotKind {
+    
+    /**
+     * Bãi rác tự phát.
+     */
+    SPONTANEOUS_DUMP,
+    /**
+     * Điểm đen ô nhiễm (a polluted ditch, a stinking corner).
+     */
+    POLLUTION_SPOT,
+    /**
+     * Đốt rác không đúng quy định.
+     */
+    BURNING,
+    /**
+     * Another violation reported by a resident.
+     */
+    VIOLATION;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSpotKind: FfiConverterRustBuffer<SpotKind> {
+    override fun read(buf: ByteBuffer) = try {
+        SpotKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SpotKind) = 4UL
+
+    override fun write(value: SpotKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The ladder from DOMAIN.md, in order.
+ */
+
+enum class SpotStatus {
+    
+    REPORTED,
+    VERIFIED,
+    CLEANED,
+    CLOSED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSpotStatus: FfiConverterRustBuffer<SpotStatus> {
+    override fun read(buf: ByteBuffer) = try {
+        SpotStatus.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SpotStatus) = 4UL
+
+    override fun write(value: SpotStatus, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
