@@ -1,0 +1,142 @@
+package vn.sachxanh.state
+
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import vn.sachxanh.core.Decision
+import vn.sachxanh.core.RecordKind
+import vn.sachxanh.core.ReviewStatus
+import vn.sachxanh.core.Role
+import vn.sachxanh.core.SachxanhInterface
+
+/** A record waiting for a reviewer. */
+data class ReviewItem(
+    val id: String,
+    val kind: RecordKind,
+    val title: String,
+    val areaName: String?,
+    /** Awaiting review, or approved once and changed since. */
+    val status: ReviewStatus,
+    val inConflict: Boolean,
+)
+
+enum class ReviewField { REASON }
+
+/** A return or rejection being written: the author will read [reason] on their phone. */
+data class Deciding(
+    val item: ReviewItem,
+    val decision: Decision,
+    val reason: String = "",
+    val errors: FieldErrors<ReviewField> = FieldErrors(),
+    val saving: Boolean = false,
+)
+
+/** The last decision, for a short confirmation ("sent at the next sync"). */
+data class Decided(val item: ReviewItem, val decision: Decision)
+
+sealed interface ReviewQueueUiState {
+    data object Loading : ReviewQueueUiState
+
+    /** Only commune staff review; the entry is hidden for others, this is the guard. */
+    data object NotAllowed : ReviewQueueUiState
+
+    data class Error(val message: UserText) : ReviewQueueUiState
+
+    /** Nothing waits for review on this phone (sync to fetch new submissions). */
+    data class Empty(val lastDecided: Decided?) : ReviewQueueUiState
+
+    data class Content(
+        val items: List<ReviewItem>,
+        val deciding: Deciding? = null,
+        val lastDecided: Decided? = null,
+        /** A decision that failed for another reason than the form (storage, role). */
+        val problem: UserText? = null,
+    ) : ReviewQueueUiState
+}
+
+/** Commune staff on a phone: approve, return with a reason, or reject with a reason. */
+class ReviewQueueViewModel(
+    private val core: SachxanhInterface,
+    private val scope: CoroutineScope,
+    private val io: CoroutineDispatcher,
+) {
+    private val _state = MutableStateFlow<ReviewQueueUiState>(ReviewQueueUiState.Loading)
+    val state: StateFlow<ReviewQueueUiState> = _state.asStateFlow()
+
+    init {
+        refresh()
+    }
+
+    fun refresh(lastDecided: Decided? = null) {
+        scope.launch { load(lastDecided) }
+    }
+
+    private suspend fun load(lastDecided: Decided?) {
+        val result = io.core {
+            val me = core.me()
+            if (me == null || me.role != Role.COMMUNE_STAFF) return@core null
+            val names = me.areas.associate { it.id to it.name }
+            core.reviewQueue().map {
+                ReviewItem(it.id, it.kind, it.title, it.areaId?.let { a -> names[a] ?: a }, it.status, it.inConflict)
+            }
+        }
+        _state.value = when (result) {
+            is Outcome.Failed -> ReviewQueueUiState.Error(result.error.message)
+            is Outcome.Ok -> when (val items = result.value) {
+                null -> ReviewQueueUiState.NotAllowed
+                else -> if (items.isEmpty()) ReviewQueueUiState.Empty(lastDecided) else ReviewQueueUiState.Content(items, lastDecided = lastDecided)
+            }
+        }
+    }
+
+    fun approve(id: String) = decide(id, Decision.APPROVED)
+
+    /** Opens the reason box; the decision is made by [confirm]. */
+    fun startReturn(id: String) = startDeciding(id, Decision.RETURNED)
+    fun startReject(id: String) = startDeciding(id, Decision.REJECTED)
+
+    private fun startDeciding(id: String, decision: Decision) = _state.update { s ->
+        val c = s as? ReviewQueueUiState.Content ?: return@update s
+        val item = c.items.firstOrNull { it.id == id } ?: return@update s
+        c.copy(deciding = Deciding(item, decision), problem = null)
+    }
+
+    fun onReasonChanged(text: String) = _state.update { s ->
+        val c = s as? ReviewQueueUiState.Content
+        val d = c?.deciding
+        if (d == null || d.saving) s else c.copy(deciding = d.copy(reason = text))
+    }
+
+    fun dismiss() = _state.update { s -> if (s is ReviewQueueUiState.Content) s.copy(deciding = null) else s }
+
+    fun confirm() {
+        val d = (_state.value as? ReviewQueueUiState.Content)?.deciding ?: return
+        decide(d.item.id, d.decision, d.reason)
+    }
+
+    private fun decide(id: String, decision: Decision, reason: String = "") {
+        val c = _state.value as? ReviewQueueUiState.Content ?: return
+        val item = c.items.firstOrNull { it.id == id } ?: return
+        if (c.deciding?.saving == true) return
+        val deciding = c.deciding?.takeIf { it.item.id == id }
+        _state.value = c.copy(deciding = deciding?.copy(saving = true), problem = null)
+        scope.launch {
+            // The review is pinned to the version on this phone: what the reviewer looked at.
+            when (val r = io.core { core.review(id, decision, reason) }) {
+                is Outcome.Ok -> load(Decided(item, decision))
+                is Outcome.Failed -> _state.update { s ->
+                    if (s !is ReviewQueueUiState.Content) return@update s
+                    when (val e = r.error) {
+                        is CoreError.Invalid ->
+                            s.copy(deciding = (deciding ?: Deciding(item, decision, reason)).copy(saving = false, errors = FieldErrors.of(e.problems) { p -> if (p.head() == "reason") ReviewField.REASON else null }))
+                        else -> s.copy(deciding = deciding?.copy(saving = false), problem = e.message)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package vn.sachxanh.state
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeoutOrNull
+import org.junit.jupiter.api.Assertions.fail
+import vn.sachxanh.core.Coord
+import vn.sachxanh.core.DeviceSettings
+import vn.sachxanh.core.Household
+import vn.sachxanh.core.PersonInfo
+import vn.sachxanh.core.Sachxanh
+import java.nio.file.Files
+import java.time.Clock
+import java.time.ZoneId
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
+
+/** Hamlets of the invented demo commune Xã Rạch Sen (core/data/demo-commune.geojson). */
+object Areas {
+    const val MY_HOA = "rs-ap-my-hoa"
+    const val BEN_DINH = "rs-ap-ben-dinh"
+    const val VAM_XANG = "rs-ap-vam-xang"
+    const val RACH_SUNG = "rs-ap-rach-sung"
+    const val CAU_TRE = "rs-ap-cau-tre"
+
+    /** A spot inside Ấp Mỹ Hòa, and one outside the commune. */
+    val inMyHoa = Coord(105.631, 9.998)
+    val outsideCommune = Coord(105.90, 10.20)
+}
+
+/** The token store the shell would back with the Keystore; in memory for tests. */
+class MemoryTokenStore : TokenStore {
+    @Volatile
+    var token: String? = null
+    override fun read(): String? = token
+    override fun write(token: String) {
+        this.token = token
+    }
+
+    override fun clear() {
+        token = null
+    }
+}
+
+/**
+ * Phones (each its own store file) and the scope their state holders live in, as the app's
+ * ViewModels would. Closed after each test.
+ */
+class Harness(private val server: TestServer) : AutoCloseable {
+    private val dir = Files.createTempDirectory("sachxanh-phones")
+    private val opened = mutableListOf<Sachxanh>()
+    val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+    val io = Dispatchers.IO
+    val clock: Clock = Clock.system(ZoneId.of("Asia/Ho_Chi_Minh"))
+
+    fun phone(name: String, url: String = server.url): Sachxanh =
+        Sachxanh.open(dir.resolve("$name.db").toString(), DeviceSettings(url, null)).also { opened += it }
+
+    /** A phone already enrolled with [code] (the enrolment screen has its own tests). */
+    fun enrolled(name: String, code: String): Pair<Sachxanh, PersonInfo> {
+        val p = phone(name)
+        return p to p.enrol(code).person
+    }
+
+    fun sync(phone: Sachxanh) = SyncController(phone, clock, scope, io)
+
+    fun close(phone: Sachxanh) {
+        opened -= phone
+        phone.close()
+    }
+
+    override fun close() {
+        scope.cancel()
+        opened.forEach { it.close() }
+    }
+}
+
+/** Waits until the screen shows what [predicate] looks for; fails with what it showed instead. */
+fun <S> StateFlow<S>.await(timeout: Duration = 30.seconds, what: String = "the expected state", predicate: (S) -> Boolean): S =
+    runBlocking {
+        withTimeoutOrNull(timeout) { first(predicate) } ?: fail("timed out waiting for $what; the screen shows $value")
+    }
+
+/** Waits for a state of type [T] matching [predicate]. */
+inline fun <reified T> StateFlow<*>.awaitIs(timeout: Duration = 30.seconds, crossinline predicate: (T) -> Boolean = { true }): T =
+    await(timeout, T::class.simpleName ?: "state") { it is T && predicate(it) } as T
+
+fun household(name: String, area: String = Areas.MY_HOA, members: UInt = 4u) = Household(
+    areaId = area,
+    address = "Số 5, đường ven kênh Rạch Sen",
+    headName = name,
+    members = members,
+    location = null,
+    note = "",
+)

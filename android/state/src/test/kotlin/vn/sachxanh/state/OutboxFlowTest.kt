@@ -1,0 +1,73 @@
+package vn.sachxanh.state
+
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import vn.sachxanh.core.RecordKind
+import vn.sachxanh.core.ReviewStatus
+
+/** OutboxScreen: each of my records, its state, and whether it still waits to be sent. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OutboxFlowTest {
+    private val server = TestServer()
+    private lateinit var h: Harness
+
+    @BeforeEach
+    fun open() {
+        h = Harness(server)
+    }
+
+    @AfterEach
+    fun closePhones() = h.close()
+
+    @AfterAll
+    fun stop() = server.close()
+
+    @Test
+    fun `the outbox lists my records with their state, and the unsent flag clears after sync`() {
+        val (phone, _) = h.enrolled("outbox", server.volunteerCode(Areas.VAM_XANG))
+        val sync = h.sync(phone)
+        val outbox = OutboxViewModel(phone, sync, h.scope, h.io)
+        outbox.state.awaitIs<OutboxUiState.Empty>()
+
+        val sent = phone.createHousehold(household("Mai Văn Gửi", Areas.VAM_XANG))
+        phone.submit(sent)
+        val draft = phone.createHousehold(household("Mai Thị Nháp", Areas.VAM_XANG))
+        val check = phone.createSortingCheck(
+            vn.sachxanh.core.SortingCheck(
+                householdId = sent, areaId = Areas.VAM_XANG, checkDate = java.time.LocalDate.now(h.clock).toString(),
+                recyclableSorted = true, foodSorted = false, otherSorted = true, hazardousSeparated = false,
+                servedByCollection = true, burningSeen = false, dumpingSeen = false, note = "", checkedBy = phone.me()!!.personId,
+            ),
+        )
+        phone.submit(check)
+        outbox.refresh()
+        val before = outbox.state.awaitIs<OutboxUiState.Content> { it.items.size == 3 }
+        assertEquals(listOf(check, draft, sent), before.items.map { it.id }, "newest first")
+        assertEquals(3, before.unsentCount)
+        assertEquals(RecordKind.SORTING_CHECK, before.items[0].kind)
+        assertTrue(before.items[0].title.contains("Mai Văn Gửi"), before.items[0].title)
+        assertEquals(ReviewStatus.AWAITING_REVIEW, before.items[0].status)
+        assertEquals(ReviewStatus.DRAFT, before.items[1].status)
+        assertEquals("Ấp Vàm Xáng", before.items[2].areaName)
+
+        outbox.syncNow()
+        val after = outbox.state.awaitIs<OutboxUiState.Content> { it.sync is SyncUiState.Done && it.unsentCount == 0 }
+        assertTrue(after.items.none { it.unsent })
+        assertEquals(listOf(ReviewStatus.AWAITING_REVIEW, ReviewStatus.DRAFT, ReviewStatus.AWAITING_REVIEW), after.items.map { it.status })
+        assertTrue(after.refused.isEmpty())
+
+        // An edit after sending waits again.
+        phone.updateHousehold(draft, phone.household(draft).value.copy(members = 6u))
+        outbox.refresh()
+        val edited = outbox.state.awaitIs<OutboxUiState.Content> { it.unsentCount == 1 }
+        assertEquals(draft, edited.items.single { it.unsent }.id)
+        runBlocking { sync.sync() }
+        outbox.state.awaitIs<OutboxUiState.Content> { it.unsentCount == 0 }
+    }
+}

@@ -1,0 +1,149 @@
+package vn.sachxanh.state
+
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import java.nio.file.Files
+import java.util.Collections
+
+/** The sync line of HomeScreen and OutboxScreen: progress, cancel, and no signal at all. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SyncFlowTest {
+    private val server = TestServer()
+    private lateinit var h: Harness
+
+    @BeforeEach
+    fun open() {
+        h = Harness(server)
+    }
+
+    @AfterEach
+    fun closePhones() = h.close()
+
+    @AfterAll
+    fun stop() = server.close()
+
+    /** Every state the progress bar is given, in order (collected without conflation). */
+    private fun SyncController.recorded(): MutableList<SyncUiState> {
+        val seen = Collections.synchronizedList(mutableListOf<SyncUiState>())
+        h.scope.launch(Dispatchers.Unconfined) { state.collect { seen += it } }
+        return seen
+    }
+
+    @Test
+    fun `sync progress goes through sending and receiving and ends done`() {
+        val (phone, _) = h.enrolled("progress", server.volunteerCode(Areas.MY_HOA))
+        repeat(4) { phone.createHousehold(household("Hộ Tiến Độ $it")) }
+        val sync = h.sync(phone)
+        val seen = sync.recorded()
+        sync.syncNow()
+        val done = sync.state.awaitIs<SyncUiState.Done>()
+        assertEquals(4L, done.pushed)
+        assertEquals(0L, done.refused)
+
+        val steps = seen.toList()
+        assertEquals(SyncUiState.Idle, steps.first())
+        assertEquals(done, steps.last())
+        val running = steps.filterIsInstance<SyncUiState.Running>().map { it.step }
+        assertEquals(SyncStep.Starting, running.first())
+        assertTrue(SyncStep.Sending(0, 4) in running, running.toString())
+        assertTrue(SyncStep.Sending(4, 4) in running, running.toString())
+        assertTrue(running.any { it is SyncStep.Receiving }, running.toString())
+        assertEquals(SyncStep.Finishing, running.last())
+        assertTrue(running.size >= 4, running.toString())
+        assertEquals(0uL, phone.syncStatus().waiting)
+    }
+
+    @Test
+    fun `a cancelled sync keeps everything for the next one`() {
+        val (phone, _) = h.enrolled("cancel", server.volunteerCode(Areas.BEN_DINH))
+        repeat(5) { phone.createHousehold(household("Hộ Hủy $it", Areas.BEN_DINH)) }
+        val sync = h.sync(phone)
+        // The person presses cancel as soon as the progress bar appears.
+        h.scope.launch(Dispatchers.Unconfined) {
+            sync.state.collect { if (it is SyncUiState.Running) sync.cancel() }
+        }
+        sync.syncNow()
+        val cancelled = sync.state.awaitIs<SyncUiState.Cancelled>()
+        assertTrue(cancelled.message.vi.contains("hủy"), cancelled.message.vi)
+        assertEquals(5uL, phone.syncStatus().waiting)
+
+        val again = h.sync(phone)
+        runBlocking { again.sync() }
+        assertEquals(5L, (again.state.value as SyncUiState.Done).pushed)
+        assertEquals(0uL, phone.syncStatus().waiting)
+    }
+
+    @Test
+    fun `out of reach of the server the screens say offline and nothing is lost`() {
+        val dir = Files.createTempDirectory("offline")
+        val path = dir.resolve("phone.db").toString()
+        val tokens = MemoryTokenStore()
+        // Enrolled at the commune office, where there is signal.
+        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(server.url, null)).use { p ->
+            tokens.write(p.enrol(server.volunteerCode(Areas.RACH_SUNG)).token)
+            p.createHousehold(household("Hộ Ngoài Vùng Sóng", Areas.RACH_SUNG))
+            p.createHousehold(household("Hộ Cuối Kênh", Areas.RACH_SUNG))
+        }
+
+        // Out on the canal: the server cannot be reached.
+        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(TestServer.unreachableUrl(), null)).use { p ->
+            p.setToken(tokens.token!!)
+            val sync = SyncController(p, h.clock, h.scope, h.io)
+            val home = HomeViewModel(p, sync, h.scope, h.io)
+            val outbox = OutboxViewModel(p, sync, h.scope, h.io)
+            home.state.awaitIs<HomeUiState.Ready>()
+
+            // With no network at all, the app does not even try.
+            sync.onNetworkChanged(Network.NONE)
+            assertEquals(SyncUiState.Offline(Texts.noNetwork), runBlocking { sync.sync() })
+            assertTrue(home.state.awaitIs<HomeUiState.Ready> { it.sync.offline }.sync.offlineMessage == Texts.noNetwork)
+
+            // A network that does not reach the server: the core retries, then says offline.
+            sync.onNetworkChanged(Network.UNKNOWN)
+            home.syncNow()
+            val offline = home.state.awaitIs<HomeUiState.Ready>(timeout = kotlin.time.Duration.parse("60s")) {
+                it.sync.activity is SyncUiState.Offline && it.sync.activity != SyncUiState.Offline(Texts.noNetwork)
+            }
+            assertTrue(offline.sync.offline)
+            assertTrue(offline.sync.offlineMessage!!.vi.contains("vẫn được giữ trên máy"), offline.sync.offlineMessage!!.vi)
+            assertEquals(2L, offline.sync.waiting)
+            val listed = outbox.state.awaitIs<OutboxUiState.Content> { it.offlineMessage != null }
+            assertEquals(2, listed.unsentCount)
+        }
+
+        // Back in reach: everything goes out.
+        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(server.url, null)).use { p ->
+            p.setToken(tokens.token!!)
+            val sync = SyncController(p, h.clock, h.scope, h.io)
+            val done = runBlocking { sync.sync() }
+            assertEquals(2L, (done as SyncUiState.Done).pushed)
+            assertEquals(0uL, p.syncStatus().waiting)
+        }
+    }
+
+    @Test
+    fun `the background worker follows the policy`() {
+        val stranger = h.phone("stranger")
+        assertEquals(BackgroundResult.STOP, runBlocking { h.sync(stranger).runInBackground(0) })
+
+        val (phone, _) = h.enrolled("worker", server.volunteerCode(Areas.CAU_TRE))
+        phone.createHousehold(household("Hộ Chạy Nền", Areas.CAU_TRE))
+        val sync = h.sync(phone)
+        sync.onNetworkChanged(Network.NONE)
+        assertEquals(BackgroundResult.RETRY, runBlocking { sync.runInBackground(0) })
+        assertEquals(1uL, phone.syncStatus().waiting)
+        sync.onNetworkChanged(Network.CONNECTED) // the network is back: something waits, so it syncs
+        sync.state.awaitIs<SyncUiState.Done>()
+        assertEquals(0uL, phone.syncStatus().waiting)
+        // Just synced and nothing waits: the worker saves the person's data plan.
+        assertEquals(BackgroundResult.SUCCESS, runBlocking { sync.runInBackground(0) })
+    }
+}
