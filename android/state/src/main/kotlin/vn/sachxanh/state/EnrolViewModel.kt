@@ -35,6 +35,11 @@ class EnrolViewModel(
     private val tokens: TokenStore,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher,
+    /**
+     * The token was refused (revoked, or the phone changed hands): forget it and ask for a new
+     * code instead of going home with a token the server no longer accepts.
+     */
+    private val startOver: Boolean = false,
 ) {
     private val _state = MutableStateFlow<EnrolUiState>(EnrolUiState.Checking)
     val state: StateFlow<EnrolUiState> = _state.asStateFlow()
@@ -46,6 +51,7 @@ class EnrolViewModel(
     private suspend fun restore() {
         // The store remembers the person; the token lives in the Keystore. Both are needed.
         val restored = io.core {
+            if (startOver) tokens.clear()
             val token = tokens.read()
             val person = core.me()
             if (token != null && person != null) {

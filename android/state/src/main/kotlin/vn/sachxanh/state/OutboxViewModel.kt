@@ -107,6 +107,8 @@ class OutboxViewModel(
         sync.syncNow()
     }
 
+    fun cancelSync() = sync.cancel()
+
     /** The person has read the refusal (or recorded the record again correctly). */
     fun dismissRefused(recordId: String) {
         scope.launch {

@@ -61,14 +61,34 @@ sealed interface ReviewQueueUiState {
 /** Commune staff on a phone: approve, return with a reason, or reject with a reason. */
 class ReviewQueueViewModel(
     private val core: SachxanhInterface,
+    private val sync: SyncController,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher,
 ) {
     private val _state = MutableStateFlow<ReviewQueueUiState>(ReviewQueueUiState.Loading)
     val state: StateFlow<ReviewQueueUiState> = _state.asStateFlow()
 
+    /** The sync line of the screen: decisions leave the phone with the next sync. */
+    val syncState: StateFlow<SyncUiState> = sync.state
+
     init {
         refresh()
+        // A sync brings new submissions (and sends the decisions made here).
+        scope.launch {
+            sync.state.collect { s -> if (s is SyncUiState.Done) load(lastDecidedNow()) }
+        }
+    }
+
+    fun syncNow() {
+        sync.syncNow()
+    }
+
+    fun cancelSync() = sync.cancel()
+
+    private fun lastDecidedNow(): Decided? = when (val s = _state.value) {
+        is ReviewQueueUiState.Content -> s.lastDecided
+        is ReviewQueueUiState.Empty -> s.lastDecided
+        else -> null
     }
 
     fun refresh(lastDecided: Decided? = null) {

@@ -60,7 +60,9 @@ class SortingCheckViewModel(
     private val clock: Clock,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher,
-    private val householdId: String,
+    /** For a new check: the household visited. */
+    private val householdId: String? = null,
+    /** For an existing check (from the outbox or the to-do list): its id is enough. */
     private val checkId: String? = null,
 ) {
     private val _state = MutableStateFlow<SortingCheckUiState>(SortingCheckUiState.Loading)
@@ -72,11 +74,12 @@ class SortingCheckViewModel(
 
     private suspend fun load() {
         val loaded = io.core {
-            val household = core.household(householdId)
-            if (checkId == null) {
+            val view = checkId?.let { core.sortingCheck(it) }
+            val household = core.household(view?.value?.householdId ?: requireNotNull(householdId) { "a household or a check" })
+            if (view == null) {
                 SortingCheckUiState.Editing(
                     SortingCheckForm(
-                        householdId = householdId,
+                        householdId = household.id,
                         householdName = household.value.headName,
                         areaId = household.value.areaId,
                         date = LocalDate.now(clock).toString(),
@@ -84,7 +87,6 @@ class SortingCheckViewModel(
                     ),
                 )
             } else {
-                val view = core.sortingCheck(checkId)
                 val c = view.value
                 SortingCheckUiState.Editing(
                     form = SortingCheckForm(

@@ -76,6 +76,11 @@ class EnrolFlowTest {
         // The app restarts: the kept token is handed back, no code asked.
         val again = EnrolViewModel(phone, tokens, h.scope, h.io)
         assertEquals("Trần Thị Thử", again.state.awaitIs<EnrolUiState.Enrolled>().person.name)
+
+        // Home was told the token is refused: the enrolment screen forgets it and asks for a code.
+        val over = EnrolViewModel(phone, tokens, h.scope, h.io, startOver = true)
+        assertEquals(EnrolUiState.Entering(), over.state.awaitIs<EnrolUiState.Entering>())
+        assertNull(tokens.token)
     }
 
     @Test

@@ -49,7 +49,7 @@ class ReviewFlowTest {
         val (staff, _) = h.enrolled("staff", server.staffCode())
         val sSync = h.sync(staff)
         runBlocking { sSync.sync() }
-        val queue = ReviewQueueViewModel(staff, h.scope, h.io)
+        val queue = ReviewQueueViewModel(staff, sSync, h.scope, h.io)
         val waiting = queue.state.awaitIs<ReviewQueueUiState.Content>()
         assertEquals(setOf(house, rejectMe), waiting.items.map { it.id }.toSet())
         assertEquals("Ấp Mỹ Hòa", waiting.items.first().areaName)
@@ -112,6 +112,6 @@ class ReviewFlowTest {
     @Test
     fun `the review queue is only for commune staff`() {
         val (volunteer, _) = h.enrolled("not-staff", server.volunteerCode(Areas.CAU_TRE))
-        assertEquals(ReviewQueueUiState.NotAllowed, ReviewQueueViewModel(volunteer, h.scope, h.io).state.await { it != ReviewQueueUiState.Loading })
+        assertEquals(ReviewQueueUiState.NotAllowed, ReviewQueueViewModel(volunteer, h.sync(volunteer), h.scope, h.io).state.await { it != ReviewQueueUiState.Loading })
     }
 }

@@ -31,7 +31,7 @@ class SortingCheckFlowTest {
     fun `a check is filled for today, a wrong date is shown under the date, then saved and submitted`() {
         val (phone, me) = h.enrolled("check", server.volunteerCode(Areas.MY_HOA))
         val house = phone.createHousehold(household("Huỳnh Thị Kiểm"))
-        val vm = SortingCheckViewModel(phone, h.clock, h.scope, h.io, house)
+        val vm = SortingCheckViewModel(phone, h.clock, h.scope, h.io, householdId = house)
         val blank = vm.state.awaitIs<SortingCheckUiState.Editing>()
         assertEquals("Huỳnh Thị Kiểm", blank.form.householdName)
         assertEquals(LocalDate.now(h.clock).toString(), blank.form.date)
@@ -65,7 +65,7 @@ class SortingCheckFlowTest {
         assertTrue(latest.allSorted)
 
         // Opened again, the form shows what was recorded.
-        val reopened = SortingCheckViewModel(phone, h.clock, h.scope, h.io, house, saved.id)
+        val reopened = SortingCheckViewModel(phone, h.clock, h.scope, h.io, checkId = saved.id)
         val shown = reopened.state.awaitIs<SortingCheckUiState.Editing>()
         assertEquals(setOf(SortingAnswer.RECYCLABLE_SORTED, SortingAnswer.FOOD_SORTED, SortingAnswer.OTHER_SORTED, SortingAnswer.SERVED_BY_COLLECTION), shown.form.yes)
         assertEquals(ReviewStatus.AWAITING_REVIEW, shown.status)
@@ -74,7 +74,7 @@ class SortingCheckFlowTest {
     @Test
     fun `a household that is not on the phone cannot be checked`() {
         val (phone, _) = h.enrolled("missing", server.volunteerCode(Areas.MY_HOA))
-        val vm = SortingCheckViewModel(phone, h.clock, h.scope, h.io, "0190d5a8-0000-7000-8000-000000000000")
+        val vm = SortingCheckViewModel(phone, h.clock, h.scope, h.io, householdId = "0190d5a8-0000-7000-8000-000000000000")
         assertTrue(vm.state.awaitIs<SortingCheckUiState.Error>().message.vi.contains("Không tìm thấy"))
     }
 }
