@@ -1,0 +1,47 @@
+package vn.sachxanh.app
+
+import android.app.Application
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import vn.sachxanh.core.DeviceSettings
+import vn.sachxanh.core.Sachxanh
+import vn.sachxanh.state.SyncController
+import vn.sachxanh.state.TokenStore
+import java.io.File
+import java.time.Clock
+
+/**
+ * What lives as long as the process: the core's store, the token store, and the one sync
+ * controller shared by the screens and the background worker.
+ */
+class AppGraph(app: Application) {
+    val io = Dispatchers.IO
+    val clock: Clock = Clock.systemDefaultZone()
+    val scope = CoroutineScope(SupervisorJob() + Dispatchers.Main.immediate)
+    val tokens: TokenStore = KeystoreTokenStore(app)
+
+    /** The communes and areas (GeoJSON), given to the core and drawn by the cleanup map. */
+    val referenceGeojson: String = app.assets.open("reference.geojson").bufferedReader().use { it.readText() }
+    val outlines: AreaOutlines = AreaOutlines.parse(referenceGeojson)
+
+    // Opening runs the store's migrations: a few milliseconds on a cheap phone, once per process.
+    val core: Sachxanh = Sachxanh.open(
+        File(app.noBackupFilesDir, "sachxanh.db").path,
+        DeviceSettings(BuildConfig.SERVER_URL, referenceGeojson),
+    )
+
+    val sync = SyncController(core, clock, scope, io)
+}
+
+class SachxanhApp : Application() {
+    lateinit var graph: AppGraph
+        private set
+
+    override fun onCreate() {
+        super.onCreate()
+        graph = AppGraph(this)
+        NetworkWatcher(this, graph.sync).start()
+        SyncWorker.schedulePeriodic(this, graph.sync.policy)
+    }
+}
