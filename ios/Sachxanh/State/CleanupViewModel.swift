@@ -1,0 +1,269 @@
+import Foundation
+import SachxanhCore
+
+/// The organisations whose members turn out (DOMAIN.md), and residents.
+enum Organisation: CaseIterable, Hashable {
+    case fatherlandFront, womensUnion, youthUnion, farmersUnion, veterans, residents, other
+
+    var field: CleanupField {
+        switch self {
+        case .fatherlandFront: return .fatherlandFront
+        case .womensUnion: return .womensUnion
+        case .youthUnion: return .youthUnion
+        case .farmersUnion: return .farmersUnion
+        case .veterans: return .veterans
+        case .residents: return .residents
+        case .other: return .otherParticipants
+        }
+    }
+}
+
+/// Kinds of work at a weekend cleanup.
+enum WorkKind: CaseIterable, Hashable {
+    case sweeping, waterways, drains, trees
+}
+
+enum CleanupField: Hashable {
+    case area, date, place, work
+    /// The total: nobody came.
+    case participants
+    case fatherlandFront, womensUnion, youthUnion, farmersUnion, veterans, residents, otherParticipants
+    case wasteKg, bags, note
+}
+
+/// Where the place's last point came from, shown next to the map.
+enum PlaceSource: Equatable {
+    case gps
+    case map
+}
+
+struct CleanupForm: Equatable {
+    var areaId: String
+    var date = Date()
+    /// A point for one spot; a line along a street or canal; a polygon for a square or a pond.
+    var shape: SachxanhCore.Shape = .point
+    var points: [Coord] = []
+    var placeSource: PlaceSource?
+    /// Metres, from the last GPS fix: the person judges whether to wait for a better one.
+    var gpsAccuracyM: Double?
+    var work: Set<WorkKind> = []
+    /// Counts as typed, per organisation; blank is zero.
+    var participants: [Organisation: String] = [:]
+    var wasteKg = ""
+    var bags = ""
+    var note = ""
+
+    /// A point replaces the place; a line or polygon grows by one vertex.
+    func withPoint(_ c: Coord, from source: PlaceSource) -> CleanupForm {
+        var copy = self
+        if shape == .point { copy.points = [c] } else { copy.points.append(c) }
+        copy.placeSource = source
+        return copy
+    }
+}
+
+/// A weekend cleanup: where (GPS or a tap on the map), which work, who came per organisation,
+/// how much was collected. Photos come later (the core has no photo API yet).
+@MainActor
+final class CleanupViewModel: ObservableObject {
+    @Published private(set) var state: UiState<RecordStanding> = .loading
+    @Published var form: CleanupForm
+    @Published private(set) var areas: [AreaInfo] = []
+    @Published private(set) var errors = FieldErrors<CleanupField>()
+    @Published private(set) var saving = false
+    @Published private(set) var saved: SavedRecord?
+
+    private let core: Sachxanh
+    private let recordId: String?
+    /// Photos another phone attached: kept as they are, since this version cannot show them.
+    private var keptPhotos: [PhotoRef] = []
+
+    /// `areaId`: the area to start with (the one the person came from); the first of theirs otherwise.
+    init(core: Sachxanh, areaId: String?, recordId: String?) {
+        self.core = core
+        self.recordId = recordId
+        self.form = CleanupForm(areaId: areaId ?? "")
+    }
+
+    func load() async {
+        guard state.isLoading else { return }
+        let core = self.core
+        let recordId = self.recordId
+        let result = await runCore { () -> ([AreaInfo], CleanupView?, String?) in
+            let areas = core.me()?.areas ?? []
+            let view = try recordId.map { try core.cleanup(id: $0) }
+            let reason = try recordId.flatMap { try reviewerReason(core: core, id: $0) }
+            return (areas, view, reason)
+        }
+        switch result {
+        case .success(let (areas, view, reason)):
+            self.areas = areas
+            if let view {
+                form = Self.form(of: view.value)
+                keptPhotos = view.value.photos
+                state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: reason, conflicts: view.conflicts))
+            } else {
+                if form.areaId.isEmpty || !areas.contains(where: { $0.id == form.areaId }) {
+                    form.areaId = areas.first?.id ?? ""
+                }
+                state = .loaded(.new)
+            }
+        case .failure(let e):
+            state = e.uiState()
+        }
+    }
+
+    func onShapeChanged(_ shape: SachxanhCore.Shape) {
+        form.shape = shape
+        // A point keeps only the last vertex; a line or polygon starts from what is there.
+        if shape == .point, let last = form.points.last { form.points = [last] }
+    }
+
+    /// A fix from the phone's GPS: the person is standing at the place.
+    func onGpsFix(lon: Double, lat: Double, accuracyM: Double?) {
+        form = form.withPoint(Coord(lon: lon, lat: lat), from: .gps)
+        form.gpsAccuracyM = accuracyM
+    }
+
+    /// A tap on the map.
+    func onMapTap(lon: Double, lat: Double) {
+        form = form.withPoint(Coord(lon: lon, lat: lat), from: .map)
+        form.gpsAccuracyM = nil
+    }
+
+    func undoLastPoint() {
+        guard !form.points.isEmpty else { return }
+        form.points.removeLast()
+    }
+
+    func clearPlace() {
+        form.points = []
+        form.placeSource = nil
+        form.gpsAccuracyM = nil
+    }
+
+    func onWork(_ kind: WorkKind, done: Bool) {
+        if done { form.work.insert(kind) } else { form.work.remove(kind) }
+    }
+
+    func save(submit: Bool) async {
+        guard !saving else { return }
+        let f = form
+        // Numbers the core never sees because they are not numbers: caught here, per field.
+        var local = FieldErrors<CleanupField>()
+        var counts: [Organisation: UInt32] = [:]
+        for org in Organisation.allCases {
+            if let n = Numbers.count(f.participants[org] ?? "") {
+                counts[org] = n
+            } else {
+                local = local.with(org.field, Texts.notAWholeNumber)
+            }
+        }
+        let kgText = f.wasteKg.trimmingCharacters(in: .whitespaces)
+        let kg = kgText.isEmpty ? nil : Numbers.kg(kgText)
+        if !kgText.isEmpty && kg == nil { local = local.with(.wasteKg, Texts.notANumber) }
+        let bags = Numbers.count(f.bags, blankIsZero: false)
+        if !f.bags.trimmingCharacters(in: .whitespaces).isEmpty && bags == nil {
+            local = local.with(.bags, Texts.notAWholeNumber)
+        }
+        guard local.isEmpty else {
+            errors = local
+            return
+        }
+        let value = Cleanup(
+            areaId: f.areaId,
+            cleanupDate: Days.iso(f.date),
+            place: Place(shape: f.shape, coords: f.points),
+            work: Work(
+                sweeping: f.work.contains(.sweeping),
+                waterways: f.work.contains(.waterways),
+                drains: f.work.contains(.drains),
+                trees: f.work.contains(.trees)
+            ),
+            participants: Participants(
+                fatherlandFront: counts[.fatherlandFront] ?? 0,
+                womensUnion: counts[.womensUnion] ?? 0,
+                youthUnion: counts[.youthUnion] ?? 0,
+                farmersUnion: counts[.farmersUnion] ?? 0,
+                veterans: counts[.veterans] ?? 0,
+                residents: counts[.residents] ?? 0,
+                other: counts[.other] ?? 0
+            ),
+            wasteKg: kg,
+            bags: bags,
+            note: f.note,
+            photos: keptPhotos
+        )
+        saving = true
+        let core = self.core
+        let result = await saveRecord(
+            core: core,
+            existingId: state.value?.recordId,
+            submit: submit,
+            create: { try core.createCleanup(value: value) },
+            update: { id in _ = try core.updateCleanup(id: id, value: value) }
+        )
+        saving = false
+        switch result {
+        case .success(let id):
+            errors = FieldErrors()
+            saved = SavedRecord(id: id, submitted: submit)
+        case .failure(let e):
+            if case .invalid(_, let problems) = e {
+                errors = FieldErrors<CleanupField>.of(problems, fieldOf: Self.fieldOf)
+            } else {
+                errors = FieldErrors(general: [e.message])
+            }
+        }
+    }
+
+    nonisolated private static func form(of v: Cleanup) -> CleanupForm {
+        var work: Set<WorkKind> = []
+        if v.work.sweeping { work.insert(.sweeping) }
+        if v.work.waterways { work.insert(.waterways) }
+        if v.work.drains { work.insert(.drains) }
+        if v.work.trees { work.insert(.trees) }
+        let p = v.participants
+        let counts: [Organisation: UInt32] = [
+            .fatherlandFront: p.fatherlandFront, .womensUnion: p.womensUnion, .youthUnion: p.youthUnion,
+            .farmersUnion: p.farmersUnion, .veterans: p.veterans, .residents: p.residents, .other: p.other,
+        ]
+        return CleanupForm(
+            areaId: v.areaId,
+            date: Days.date(v.cleanupDate) ?? Date(),
+            shape: v.place.shape,
+            points: v.place.coords,
+            placeSource: nil,
+            gpsAccuracyM: nil,
+            work: work,
+            participants: counts.mapValues { Numbers.countText($0) },
+            wasteKg: Numbers.kgText(v.wasteKg),
+            bags: v.bags.map { String($0) } ?? "",
+            note: v.note
+        )
+    }
+
+    nonisolated private static func fieldOf(_ path: String) -> CleanupField? {
+        switch path {
+        case "participants.fatherland_front": return .fatherlandFront
+        case "participants.womens_union": return .womensUnion
+        case "participants.youth_union": return .youthUnion
+        case "participants.farmers_union": return .farmersUnion
+        case "participants.veterans": return .veterans
+        case "participants.residents": return .residents
+        case "participants.other": return .otherParticipants
+        default: break
+        }
+        switch pathHead(path) {
+        case "area_id": return .area
+        case "cleanup_date": return .date
+        case "place": return .place
+        case "work": return .work
+        case "participants": return .participants
+        case "waste_kg": return .wasteKg
+        case "bags": return .bags
+        case "note": return .note
+        default: return nil
+        }
+    }
+}
