@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Syntax check of the app sources: every *.kt and *.kts under android/, every *.swift under ios/
-// and bindings/swift/Sources. Prints file:line:column for each ERROR or MISSING node and exits 1
-// if there is any. Usage: node check.mjs [--root DIR] [FILE...]
+// and bindings/swift/Sources; and the iOS app's Localizable.strings (they parse, every language
+// has every key with the same format arguments, every key the Swift names exists). Prints
+// file:line:column for each problem and exits 1 if there is any.
+// Usage: node check.mjs [--root DIR] [FILE...]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { languageOf, syntaxProblems } from './lib/parse.mjs';
+import { checkStrings } from './lib/strings.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SCOPES = [
   { dir: 'android', ext: /\.kts?$/ },
-  { dir: 'ios', ext: /\.swift$/ },
+  { dir: 'ios', ext: /\.(swift|strings)$/ },
   { dir: 'bindings/swift/Sources', ext: /\.swift$/ },
 ];
 // Build output and caches, for a tree that git does not describe.
@@ -66,6 +69,10 @@ export async function check(root, files) {
       lines.push(`${file}:${p.line}:${p.column}: ${p.kind} ${p.text}`);
     }
   }
+  const read = (f) => ({ file: f, text: fs.readFileSync(path.join(root, f), 'utf8') });
+  const strings = files.filter((f) => f.endsWith('.strings')).map(read);
+  const swift = files.filter((f) => f.startsWith('ios/') && f.endsWith('.swift')).map(read);
+  if (strings.length) lines.push(...checkStrings(strings, swift));
   return lines;
 }
 
@@ -83,14 +90,15 @@ async function main(argv) {
     ? named.map((f) => path.relative(root, path.resolve(f)))
     : filesToCheck(root);
   if (files.length === 0) {
-    console.log('ui-syntax: no Kotlin or Swift sources under android/, ios/ or bindings/swift/Sources: nothing to check');
+    console.log('ui-syntax: no Kotlin, Swift or .strings files under android/, ios/ or bindings/swift/Sources: nothing to check');
     return 0;
   }
   const problems = await check(root, files);
   for (const line of problems) console.log(line);
   const kt = files.filter((f) => languageOf(f) === 'kotlin').length;
   const sw = files.filter((f) => languageOf(f) === 'swift').length;
-  console.log(`ui-syntax: ${kt} Kotlin and ${sw} Swift files, ${problems.length} syntax problem(s)`);
+  const st = files.filter((f) => f.endsWith('.strings')).length;
+  console.log(`ui-syntax: ${kt} Kotlin, ${sw} Swift and ${st} .strings files, ${problems.length} problem(s)`);
   return problems.length ? 1 : 0;
 }
 

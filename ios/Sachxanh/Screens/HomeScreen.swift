@@ -213,10 +213,12 @@ enum RecordRoute {
             return .householdForm(areaId: areaId, recordId: id)
         case .cleanup:
             return .cleanup(areaId: areaId, recordId: id)
+        case .sortingCheck:
+            // The form reads the household and area from the record itself.
+            return .sortingCheck(householdId: "", areaId: areaId ?? "", recordId: id)
         case .covenant:
             return .covenants
-        // A check opens from its household (the form needs the household); other kinds have
-        // no form in this version.
+        // Reviews and kinds the core will gain have no form in this version.
         default:
             return nil
         }

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { GAPS, maskGaps } from '../lib/gaps.mjs';
 import { languageOf, syntaxProblems } from '../lib/parse.mjs';
+import { checkStrings, parseStrings } from '../lib/strings.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.join(HERE, 'fixtures');
@@ -84,7 +85,7 @@ test('the command lists file:line:column of each problem and fails', () => {
   assert.match(r.stdout, /^android\/app\/src\/main\/kotlin\/Bad\.kt:4:\d+: (ERROR|MISSING)/m);
   assert.match(r.stdout, /^ios\/Sachxanh\/Bad\.swift:3:\d+: (ERROR|MISSING)/m);
   assert.doesNotMatch(r.stdout, /Good\.|server\/|build\/generated/);
-  assert.match(r.stdout, /2 Kotlin and 2 Swift files, 2 syntax problem/);
+  assert.match(r.stdout, /2 Kotlin, 2 Swift and 0 \.strings files, 2 problem/);
 });
 
 test('in a git repository, ignored files are skipped and new files are checked', () => {
@@ -96,7 +97,7 @@ test('in a git repository, ignored files are skipped and new files are checked',
   execFileSync('git', ['init', '-q'], { cwd: root });
   const r = spawnSync(process.execPath, [CHECK, '--root', root], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /0 Kotlin and 1 Swift files, 0 syntax problem/);
+  assert.match(r.stdout, /0 Kotlin, 1 Swift and 0 \.strings files, 0 problem/);
 });
 
 test('with no app sources at all the command passes and says so', () => {
@@ -104,4 +105,38 @@ test('with no app sources at all the command passes and says so', () => {
   const r = spawnSync(process.execPath, [CHECK, '--root', root], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /nothing to check/);
+});
+
+const VI = '/* Tiếng Việt */\n"home.sync_now" = "Đồng bộ ngay";\n"home.waiting %lld" = "Chờ gửi: %lld";\n';
+const EN = '// English\n"home.sync_now" = "Sync now";\n"home.waiting %lld" = "Waiting: %lld";\n';
+
+test('.strings files parse, with comments and escapes', () => {
+  const { entries, problems } = parseStrings('/* a\n b */\n"k.a" = "say \\"hi\\"";\n// c\n"k.b"="x";');
+  assert.deepEqual(problems, []);
+  assert.equal(entries.get('k.a').value, 'say "hi"');
+  assert.equal(entries.get('k.b').line, 5);
+  const broken = parseStrings('"k.a" = "x";\n"k.b" = "y"\n"k.c" = "z";\n');
+  assert.equal(broken.problems.length, 1);
+  assert.equal(broken.problems[0].line, 3);
+});
+
+test('the localisations of one table agree, and the Swift names only keys that exist', () => {
+  const files = [
+    { file: 'ios/App/vi.lproj/Localizable.strings', text: VI },
+    { file: 'ios/App/en.lproj/Localizable.strings', text: EN },
+  ];
+  const swift = [{ file: 'ios/App/Home.swift', text: 'Text("home.sync_now")\nText("home.waiting \\(Int(n))")\nImage(systemName: "arrow.triangle.2.circlepath")\n' }];
+  assert.deepEqual(checkStrings(files, swift), []);
+
+  const missingEn = [files[0], { file: files[1].file, text: '"home.sync_now" = "Sync now";\n' }];
+  assert.match(checkStrings(missingEn, swift).join('\n'), /en\.lproj\/Localizable\.strings:1:1: STRINGS "home\.waiting %lld" has no en text/);
+
+  const wrongFormat = [files[0], { file: files[1].file, text: EN.replace('Waiting: %lld', 'Waiting: %@') }];
+  assert.match(checkStrings(wrongFormat, swift).join('\n'), /en\.lproj\/Localizable\.strings:3:1: STRINGS "home\.waiting %lld" formats %@, expected %lld/);
+
+  const typo = [{ file: 'ios/App/Home.swift', text: 'VStack {\n    Button("home.sync_nwo") {}\n    Text("home.waiting")\n}\n' }];
+  const problems = checkStrings(files, typo);
+  assert.equal(problems.length, 2, problems.join('\n'));
+  assert.match(problems[0], /^ios\/App\/Home\.swift:2:12: STRINGS "home\.sync_nwo" is not in Localizable\.strings/);
+  assert.match(problems[1], /^ios\/App\/Home\.swift:3:10: STRINGS "home\.waiting" is not in/);
 });
