@@ -43,7 +43,7 @@ final class AppEnvironment: ObservableObject {
     private func openStore() async {
         let settings = DeviceSettings(serverUrl: Self.serverUrl, referenceGeojson: nil)
         let result = await runCore { () -> Sachxanh in
-            let path = try Self.storePath()
+            let path = try AppEnvironment.storePath()
             return try Sachxanh.open(path: path, settings: settings)
         }
         switch result {

@@ -72,7 +72,7 @@ final class HouseholdFormViewModel: ObservableObject {
         // Blank is zero, which the core refuses with its own message; only text that is not a
         // whole number is caught here, because the core never sees it.
         guard let members = Numbers.count(form.members) else {
-            errors = FieldErrors().with(.members, Texts.notAWholeNumber)
+            errors = FieldErrors<HouseholdField>().with(.members, Texts.notAWholeNumber)
             return
         }
         let f = form

@@ -77,8 +77,9 @@ final class HouseholdsViewModel: ObservableObject {
         moreError = nil
         let core = self.core
         let q = query
+        let limit = Self.pageSize
         let result = await runCore {
-            try core.households(areaId: area.id, query: q, after: after, limit: HouseholdsViewModel.pageSize)
+            try core.households(areaId: area.id, query: q, after: after, limit: limit)
         }
         loadingMore = false
         // The person changed the search or the area meanwhile: this page belongs to the old list.
@@ -95,8 +96,9 @@ final class HouseholdsViewModel: ObservableObject {
         guard let area else { return }
         let core = self.core
         let q = query
+        let limit = Self.pageSize
         let result = await runCore { () -> HouseholdsContent in
-            let page = try core.households(areaId: area.id, query: q, after: nil, limit: HouseholdsViewModel.pageSize)
+            let page = try core.households(areaId: area.id, query: q, after: nil, limit: limit)
             let checks = (try? core.latestChecks(areaId: area.id)) ?? []
             let latest = Dictionary(checks.map { ($0.householdId, $0) }, uniquingKeysWith: { a, _ in a })
             return HouseholdsContent(items: page.items, next: page.next, latest: latest)
