@@ -225,8 +225,12 @@ extension RecordKind {
         case .sortingCheck: return "kind.sorting_check"
         case .cleanup: return "kind.cleanup"
         case .covenant: return "kind.covenant"
+        case .collectionPoint: return "kind.collection_point"
+        case .blackSpot: return "kind.black_spot"
+        case .briefing: return "kind.briefing"
+        case .selfManagedModel: return "kind.self_managed_model"
         case .review: return "kind.review"
-        // The core will gain record kinds (collection points, black spots, briefings, ...).
+        // The core gains record kinds: list them under a plain label rather than fail.
         default: return "kind.other"
         }
     }
@@ -237,6 +241,10 @@ extension RecordKind {
         case .sortingCheck: return "trash"
         case .cleanup: return "leaf"
         case .covenant: return "doc.text"
+        case .collectionPoint: return "mappin.and.ellipse"
+        case .blackSpot: return "exclamationmark.octagon"
+        case .briefing: return "person.3"
+        case .selfManagedModel: return "person.2.circle"
         default: return "doc"
         }
     }
