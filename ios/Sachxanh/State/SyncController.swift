@@ -185,7 +185,7 @@ final class SyncController: ObservableObject {
         activity = .running(.starting)
         let core = self.core
         let relay = SyncProgressRelay { [weak self] step in
-            Task { @MainActor [weak self] in
+            Task { @MainActor in
                 guard let self, self.running else { return }
                 if self.cancelRequested { core.cancelSync() }
                 self.activity = .running(step)
