@@ -10,7 +10,15 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.test.StandardTestDispatcher
+import kotlinx.coroutines.test.advanceTimeBy
+import kotlinx.coroutines.test.advanceUntilIdle
+import kotlinx.coroutines.test.runTest
+import vn.sachxanh.core.HouseholdPage
 import vn.sachxanh.core.ReviewStatus
+import vn.sachxanh.core.SachxanhInterface
 
 /** HouseholdsScreen and HouseholdFormScreen: search, page, add (with a mistake first), fix. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -104,6 +112,37 @@ class HouseholdsFlowTest {
 
         list.onQueryChanged("khong co ai")
         assertEquals("khong co ai", list.state.awaitIs<HouseholdsUiState.Empty> { it.query == "khong co ai" }.query)
+    }
+
+    /** The core as the app sees it, counting searches (the interface is the seam for that). */
+    private class CountingCore(private val inner: SachxanhInterface) : SachxanhInterface by inner {
+        val searches = mutableListOf<String>()
+        override fun households(areaId: String, query: String, after: String?, limit: UInt): HouseholdPage {
+            searches += query
+            return inner.households(areaId, query, after, limit)
+        }
+    }
+
+    @Test
+    fun `typing a name searches once, after the pause, not at every letter`() = runTest {
+        val (phone, _) = h.enrolled("typing", server.volunteerCode(Areas.RACH_SUNG))
+        phone.createHousehold(household("Nguyễn Văn Gõ", Areas.RACH_SUNG))
+        val core = CountingCore(phone)
+        // Virtual time for the typing pause; the core calls run on the test scheduler too. The
+        // holder's scope is the screen's: closed at the end (advanceUntilIdle skips backgroundScope).
+        val screen = Job()
+        val list = HouseholdsViewModel(core, CoroutineScope(coroutineContext + screen), StandardTestDispatcher(testScheduler))
+        advanceUntilIdle()
+        assertEquals(listOf(""), core.searches)
+        for (typed in listOf("n", "ng", "ngu", "nguy", "nguye", "nguyen")) {
+            list.onQueryChanged(typed)
+            advanceTimeBy(120)
+        }
+        assertEquals(listOf(""), core.searches, "nothing is searched while the person is typing")
+        advanceUntilIdle()
+        assertEquals(listOf("", "nguyen"), core.searches)
+        assertEquals(listOf("Nguyễn Văn Gõ"), (list.state.value as HouseholdsUiState.Content).items.map { it.headName })
+        screen.cancel()
     }
 
     @Test
