@@ -191,6 +191,8 @@ pub enum Error {
     Hydrate(#[from] autosurgeon::HydrateError),
     #[error("lỗi tệp / file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Photo(#[from] crate::photo::PhotoError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -4,6 +4,7 @@
 //! - [`document`]: one record as one Automerge document;
 //! - [`store`]: the offline store on the device (rusqlite + documents + projections + outbox);
 //! - [`sync`]: the wire protocol (shared with the server) and the device's sync client;
+//! - [`photo`]: photos scaled and re-encoded on the phone, named by SHA-256;
 //! - [`report`]: the plan's targets from approved records, the same on phones and server;
 //! - [`reference`] and [`place`]: communes, areas and geometry;
 //! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
@@ -14,6 +15,7 @@ pub mod error;
 pub mod ffi;
 pub mod i18n;
 pub mod model;
+pub mod photo;
 pub mod place;
 pub mod reference;
 pub mod report;

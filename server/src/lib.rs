@@ -8,6 +8,7 @@ pub mod demo;
 pub mod enrol;
 pub mod error;
 pub mod export;
+pub mod photos;
 pub mod records;
 pub mod status;
 pub mod storage;
@@ -58,6 +59,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/records"),
     ("get", "/api/v1/records/{id}"),
     ("get", "/api/v1/records/{id}/automerge"),
+    ("get", "/api/v1/photos/{sha256}/upload"),
+    ("put", "/api/v1/photos/{sha256}/upload"),
+    ("get", "/api/v1/photos/{sha256}"),
 ];
 
 async fn healthz(State(st): State<Arc<AppState>>) -> Result<impl IntoResponse, error::ApiError> {
@@ -118,6 +122,14 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/api/v1/records/{id}/automerge",
             get(records::automerge_file),
         )
+        // The part's body is streamed and bounded by the handler itself.
+        .route(
+            "/api/v1/photos/{sha256}/upload",
+            get(photos::upload_status)
+                .put(photos::upload_part)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/photos/{sha256}", get(photos::get_photo))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

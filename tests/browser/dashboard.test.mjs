@@ -94,7 +94,14 @@ test("staff review in the browser and the figures follow", async () => {
 
   // Return another with a reason.
   await page.click("#back");
-  await page.waitForSelector('[data-testid="queue-row"]');
+  // The queue reloads without the approved household (until then the old rows are shown).
+  await page.waitForFunction(
+    (approved) => {
+      const first = document.querySelector('[data-testid="queue-row"]');
+      return first && first.dataset.id !== approved;
+    },
+    firstId,
+  );
   const next = page.locator('[data-testid="queue-row"]').first();
   const secondId = await next.getAttribute("data-id");
   assert.notEqual(secondId, firstId);
@@ -129,7 +136,10 @@ test("staff review in the browser and the figures follow", async () => {
   await download.saveAs(file);
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile(file);
-  assert.deepEqual(book.worksheets.map((w) => w.name), ["Tổng hợp", "Ra quân cuối tuần", "Phân loại rác", "Hương ước"]);
+  assert.deepEqual(book.worksheets.map((w) => w.name), [
+    "Tổng hợp", "Ra quân cuối tuần", "Phân loại rác", "Hương ước",
+    "Điểm tập kết", "Điểm đen đã xử lý", "Phổ biến", "Mô hình tự quản",
+  ]);
   const sheet = book.getWorksheet("Tổng hợp");
   assert.equal(sheet.getCell("B3").value, "Đơn vị");
   let communeRow = null;

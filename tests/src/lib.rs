@@ -260,3 +260,50 @@ impl Phone {
             .expect("save check")
     }
 }
+
+/// A stand-in for a camera photo (JPEG at camera quality): sky, a canal bank and fine texture
+/// like foliage and water, so it compresses the way a real outdoor photo does — not like a flat
+/// test pattern, which would make every size figure meaningless.
+pub fn camera_photo(width: u32, height: u32, seed: u64) -> Vec<u8> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    // Coarse value noise for shapes, fine noise for texture.
+    let (cw, ch) = (width / 32 + 2, height / 32 + 2);
+    let coarse: Vec<f32> = (0..cw * ch).map(|_| rng.random::<f32>()).collect();
+    // xorshift for the grain: a per-pixel call into `rand` is slow in unoptimised test builds.
+    let mut x: u64 = rng.random::<u64>() | 1;
+    let fine: Vec<u8> = (0..width * height)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 56) as u8
+        })
+        .collect();
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        let (gx, gy) = (x as f32 / 32.0, y as f32 / 32.0);
+        let (ix, iy) = (gx as u32, gy as u32);
+        let (fx, fy) = (gx - ix as f32, gy - iy as f32);
+        let at = |a: u32, b: u32| coarse[(b * cw + a) as usize];
+        let shape = at(ix, iy) * (1.0 - fx) * (1.0 - fy)
+            + at(ix + 1, iy) * fx * (1.0 - fy)
+            + at(ix, iy + 1) * (1.0 - fx) * fy
+            + at(ix + 1, iy + 1) * fx * fy;
+        let grain = fine[(y * width + x) as usize] as f32 / 255.0 - 0.5;
+        let sky = y < height / 3;
+        let base = if sky {
+            [150.0, 190.0, 235.0]
+        } else {
+            [70.0, 110.0, 60.0]
+        };
+        let texture = if sky { 10.0 } else { 60.0 };
+        let px =
+            |c: usize| (base[c] * (0.6 + 0.6 * shape) + grain * texture).clamp(0.0, 255.0) as u8;
+        image::Rgb([px(0), px(1), px(2)])
+    });
+    let mut out = vec![];
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(&img)
+        .expect("encode");
+    out
+}

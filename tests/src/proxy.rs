@@ -32,6 +32,19 @@ pub struct Stats {
     pub faults: AtomicU64,
     pub bytes_up: AtomicU64,
     pub bytes_down: AtomicU64,
+    /// Bytes that actually reached the server (a cut request counts what got through).
+    pub bytes_to_server: AtomicU64,
+    /// Requests cut mid-way by the link budget.
+    pub cuts: AtomicU64,
+}
+
+/// A link that drops after carrying a random number of bytes in `[min, max]` — a 2G/3G link
+/// that falls every half minute or so, wherever the transfer happens to be.
+#[derive(Debug)]
+struct Link {
+    min: u64,
+    max: u64,
+    left: u64,
 }
 
 pub struct FaultProxy {
@@ -39,6 +52,7 @@ pub struct FaultProxy {
     pub stats: Arc<Stats>,
     /// Chance that a request meets a fault (0 = a plain proxy).
     rate: Arc<Mutex<f64>>,
+    link: Arc<Mutex<Option<Link>>>,
 }
 
 impl FaultProxy {
@@ -51,7 +65,8 @@ impl FaultProxy {
         let stats = Arc::new(Stats::default());
         let rate = Arc::new(Mutex::new(0.0));
         let rng = Arc::new(Mutex::new(StdRng::seed_from_u64(seed)));
-        let (s, r) = (stats.clone(), rate.clone());
+        let link: Arc<Mutex<Option<Link>>> = Arc::new(Mutex::new(None));
+        let (s, r, l) = (stats.clone(), rate.clone(), link.clone());
         rt.spawn(async move {
             while let Ok((conn, _)) = listener.accept().await {
                 let fault = {
@@ -59,13 +74,28 @@ impl FaultProxy {
                     let mut rng = rng.lock().unwrap_or_else(|p| p.into_inner());
                     pick(&mut *rng, rate)
                 };
-                let (up, s) = (upstream.clone(), s.clone());
+                let (up, s, l, rng) = (upstream.clone(), s.clone(), l.clone(), rng.clone());
                 tokio::spawn(async move {
-                    let _ = handle(conn, &up, fault, &s).await;
+                    let _ = handle(conn, &up, fault, &s, &l, &rng).await;
                 });
             }
         });
-        FaultProxy { url, stats, rate }
+        FaultProxy {
+            url,
+            stats,
+            rate,
+            link,
+        }
+    }
+
+    /// Drops the link each time it has carried between `min` and `max` bytes towards the
+    /// server (chosen at random each time), cutting whatever request is under way.
+    pub fn drop_link_every(&self, min: u64, max: u64) {
+        *self.link.lock().unwrap_or_else(|p| p.into_inner()) = Some(Link {
+            min,
+            max,
+            left: (min + max) / 2,
+        });
     }
 
     pub fn set_fault_rate(&self, rate: f64) {
@@ -128,13 +158,46 @@ async fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// How much of a request of `len` bytes the link carries before it drops (`len` if it holds).
+fn through_link(link: &Mutex<Option<Link>>, rng: &Mutex<StdRng>, len: u64) -> u64 {
+    let mut link = link.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(l) = link.as_mut() else {
+        return len;
+    };
+    if len <= l.left {
+        l.left -= len;
+        return len;
+    }
+    let carried = l.left;
+    let mut rng = rng.lock().unwrap_or_else(|p| p.into_inner());
+    l.left = rng.random_range(l.min..=l.max);
+    carried
+}
+
 async fn handle(
     mut conn: TcpStream,
     upstream: &str,
     fault: Fault,
     stats: &Stats,
+    link: &Mutex<Option<Link>>,
+    rng: &Mutex<StdRng>,
 ) -> std::io::Result<()> {
     let request = read_request(&mut conn).await?;
+    let carried = through_link(link, rng, request.len() as u64) as usize;
+    if carried < request.len() {
+        // The link drops mid-request: the server gets the first bytes, the phone no answer.
+        stats.requests.fetch_add(1, Ordering::Relaxed);
+        stats.cuts.fetch_add(1, Ordering::Relaxed);
+        stats
+            .bytes_to_server
+            .fetch_add(carried as u64, Ordering::Relaxed);
+        let mut up = TcpStream::connect(upstream).await?;
+        up.write_all(&request[..carried]).await?;
+        up.shutdown().await?;
+        // Give the server the moment a real dropped link gives it to notice.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        return Ok(());
+    }
     stats.requests.fetch_add(1, Ordering::Relaxed);
     stats
         .bytes_up
@@ -160,6 +223,9 @@ async fn handle(
     }
     let mut up = TcpStream::connect(upstream).await?;
     up.write_all(&request).await?;
+    stats
+        .bytes_to_server
+        .fetch_add(request.len() as u64, Ordering::Relaxed);
     let mut response = vec![];
     up.read_to_end(&mut response).await?;
     stats

@@ -29,10 +29,12 @@ fn openapi_matches_the_routes() {
             "{}{}",
             server.url,
             path.replace("{id}", &uuid::Uuid::now_v7().to_string())
+                .replace("{sha256}", &"0".repeat(64))
         );
         let req = match method.as_str() {
             "get" => http.get(&url),
             "post" => http.post(&url),
+            "put" => http.put(&url),
             other => panic!("method {other}"),
         };
         let resp = req.bearer_auth(&server.staff_token).send().unwrap();

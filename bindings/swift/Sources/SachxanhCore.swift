@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -602,6 +618,24 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
 
 
 
@@ -609,6 +643,13 @@ fileprivate struct FfiConverterString: FfiConverter {
  * The one entry object: owns the phone's store (WAL, migrations).
  */
 public protocol SachxanhProtocol: AnyObject, Sendable {
+    
+    /**
+     * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
+     * it on the phone until the server has it. Put the returned `sha256` in the record's
+     * photos. The source file is not needed afterwards.
+     */
+    func addPhoto(path: String) throws  -> PhotoInfo
     
     func areaFigures(areaId: String) throws  -> AreaFigures
     
@@ -697,6 +738,12 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
      * be sent, and the latest return or rejection reason: the outbox screen.
      */
     func outbox() throws  -> [RecordSummary]
+    
+    /**
+     * A photo's JPEG bytes: from the phone, or downloaded from the server when the person
+     * opens a photo someone else took (then kept).
+     */
+    func photo(sha256: String) throws  -> Data
     
     /**
      * Versions the server refused, kept readable with the reason.
@@ -843,6 +890,21 @@ public static func `open`(path: String, settings: DeviceSettings)throws  -> Sach
 }
     
 
+    
+    /**
+     * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
+     * it on the phone until the server has it. Put the returned `sha256` in the record's
+     * photos. The source file is not needed afterwards.
+     */
+open func addPhoto(path: String)throws  -> PhotoInfo  {
+    return try  FfiConverterTypePhotoInfo_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_add_photo(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
     
 open func areaFigures(areaId: String)throws  -> AreaFigures  {
     return try  FfiConverterTypeAreaFigures_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
@@ -1116,6 +1178,20 @@ open func outbox()throws  -> [RecordSummary]  {
         uniffiCallStatus in
     uniffi_sachxanh_core_fn_method_sachxanh_outbox(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A photo's JPEG bytes: from the phone, or downloaded from the server when the person
+     * opens a photo someone else took (then kept).
+     */
+open func photo(sha256: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_photo(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sha256),uniffiCallStatus
     )
 })
 }
@@ -2656,6 +2732,10 @@ public struct DeviceSettings: Equatable, Hashable {
      * Communes and areas as GeoJSON; `None` uses the built-in demo commune.
      */
     public var referenceGeojson: String?
+    /**
+     * How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
+     */
+    public var photo: PhotoSettings?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2665,9 +2745,13 @@ public struct DeviceSettings: Equatable, Hashable {
          */serverUrl: String, 
         /**
          * Communes and areas as GeoJSON; `None` uses the built-in demo commune.
-         */referenceGeojson: String?) {
+         */referenceGeojson: String?, 
+        /**
+         * How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
+         */photo: PhotoSettings? = nil) {
         self.serverUrl = serverUrl
         self.referenceGeojson = referenceGeojson
+        self.photo = photo
     }
 
     
@@ -2687,13 +2771,15 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
         return
             try DeviceSettings(
                 serverUrl: FfiConverterString.read(from: &buf), 
-                referenceGeojson: FfiConverterOptionString.read(from: &buf)
+                referenceGeojson: FfiConverterOptionString.read(from: &buf), 
+                photo: FfiConverterOptionTypePhotoSettings.read(from: &buf)
         )
     }
 
     public static func write(_ value: DeviceSettings, into buf: inout [UInt8]) {
         FfiConverterString.write(value.serverUrl, into: &buf)
         FfiConverterOptionString.write(value.referenceGeojson, into: &buf)
+        FfiConverterOptionTypePhotoSettings.write(value.photo, into: &buf)
     }
 }
 
@@ -3619,6 +3705,71 @@ public func FfiConverterTypePersonInfo_lower(_ value: PersonInfo) -> RustBuffer 
 
 
 /**
+ * A photo on this device.
+ */
+public struct PhotoInfo: Equatable, Hashable {
+    public var sha256: String
+    public var bytes: UInt64
+    public var width: UInt32
+    public var height: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(sha256: String, bytes: UInt64, width: UInt32, height: UInt32) {
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.width = width
+        self.height = height
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhotoInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhotoInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhotoInfo {
+        return
+            try PhotoInfo(
+                sha256: FfiConverterString.read(from: &buf), 
+                bytes: FfiConverterUInt64.read(from: &buf), 
+                width: FfiConverterUInt32.read(from: &buf), 
+                height: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhotoInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterUInt64.write(value.bytes, into: &buf)
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterUInt32.write(value.height, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoInfo_lift(_ buf: RustBuffer) throws -> PhotoInfo {
+    return try FfiConverterTypePhotoInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoInfo_lower(_ value: PhotoInfo) -> RustBuffer {
+    return FfiConverterTypePhotoInfo.lower(value)
+}
+
+
+/**
  * A photo kept outside the document, by content hash.
  */
 public struct PhotoRef: Equatable, Hashable {
@@ -3672,6 +3823,77 @@ public func FfiConverterTypePhotoRef_lift(_ buf: RustBuffer) throws -> PhotoRef 
 #endif
 public func FfiConverterTypePhotoRef_lower(_ value: PhotoRef) -> RustBuffer {
     return FfiConverterTypePhotoRef.lower(value)
+}
+
+
+/**
+ * How photos are prepared on the device.
+ */
+public struct PhotoSettings: Equatable, Hashable {
+    /**
+     * The longest edge after scaling, in pixels. 1600 keeps a banner's text and a pile of
+     * waste readable on a reviewer's screen.
+     */
+    public var maxEdge: UInt32
+    /**
+     * JPEG quality, 1–100.
+     */
+    public var quality: UInt8
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The longest edge after scaling, in pixels. 1600 keeps a banner's text and a pile of
+         * waste readable on a reviewer's screen.
+         */maxEdge: UInt32, 
+        /**
+         * JPEG quality, 1–100.
+         */quality: UInt8) {
+        self.maxEdge = maxEdge
+        self.quality = quality
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhotoSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhotoSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhotoSettings {
+        return
+            try PhotoSettings(
+                maxEdge: FfiConverterUInt32.read(from: &buf), 
+                quality: FfiConverterUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhotoSettings, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.maxEdge, into: &buf)
+        FfiConverterUInt8.write(value.quality, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoSettings_lift(_ buf: RustBuffer) throws -> PhotoSettings {
+    return try FfiConverterTypePhotoSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoSettings_lower(_ value: PhotoSettings) -> RustBuffer {
+    return FfiConverterTypePhotoSettings.lower(value)
 }
 
 
@@ -4403,6 +4625,18 @@ public struct SyncReport: Equatable, Hashable {
      */
     public var pulled: UInt64
     public var requests: UInt64
+    /**
+     * Photos the server confirmed holding in this sync.
+     */
+    public var photosUploaded: UInt64
+    /**
+     * Photo bytes sent in this sync, resent parts included.
+     */
+    public var photoBytesSent: UInt64
+    /**
+     * Photos that could not be uploaded this time (they stay on the phone and are tried again).
+     */
+    public var photosWaiting: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4415,11 +4649,23 @@ public struct SyncReport: Equatable, Hashable {
          */refused: UInt64, 
         /**
          * New changes applied from the server.
-         */pulled: UInt64, requests: UInt64) {
+         */pulled: UInt64, requests: UInt64, 
+        /**
+         * Photos the server confirmed holding in this sync.
+         */photosUploaded: UInt64, 
+        /**
+         * Photo bytes sent in this sync, resent parts included.
+         */photoBytesSent: UInt64, 
+        /**
+         * Photos that could not be uploaded this time (they stay on the phone and are tried again).
+         */photosWaiting: UInt64) {
         self.pushed = pushed
         self.refused = refused
         self.pulled = pulled
         self.requests = requests
+        self.photosUploaded = photosUploaded
+        self.photoBytesSent = photoBytesSent
+        self.photosWaiting = photosWaiting
     }
 
     
@@ -4441,7 +4687,10 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
                 pushed: FfiConverterUInt64.read(from: &buf), 
                 refused: FfiConverterUInt64.read(from: &buf), 
                 pulled: FfiConverterUInt64.read(from: &buf), 
-                requests: FfiConverterUInt64.read(from: &buf)
+                requests: FfiConverterUInt64.read(from: &buf), 
+                photosUploaded: FfiConverterUInt64.read(from: &buf), 
+                photoBytesSent: FfiConverterUInt64.read(from: &buf), 
+                photosWaiting: FfiConverterUInt64.read(from: &buf)
         )
     }
 
@@ -4450,6 +4699,9 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.refused, into: &buf)
         FfiConverterUInt64.write(value.pulled, into: &buf)
         FfiConverterUInt64.write(value.requests, into: &buf)
+        FfiConverterUInt64.write(value.photosUploaded, into: &buf)
+        FfiConverterUInt64.write(value.photoBytesSent, into: &buf)
+        FfiConverterUInt64.write(value.photosWaiting, into: &buf)
     }
 }
 
@@ -4479,16 +4731,24 @@ public struct SyncStatus: Equatable, Hashable {
     public var waiting: UInt64
     public var lastSyncMs: Int64?
     public var refused: UInt64
+    /**
+     * Photos on the phone the server does not hold yet.
+     */
+    public var photosWaiting: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Changes saved on the phone and not yet on the server.
-         */waiting: UInt64, lastSyncMs: Int64?, refused: UInt64) {
+         */waiting: UInt64, lastSyncMs: Int64?, refused: UInt64, 
+        /**
+         * Photos on the phone the server does not hold yet.
+         */photosWaiting: UInt64) {
         self.waiting = waiting
         self.lastSyncMs = lastSyncMs
         self.refused = refused
+        self.photosWaiting = photosWaiting
     }
 
     
@@ -4509,7 +4769,8 @@ public struct FfiConverterTypeSyncStatus: FfiConverterRustBuffer {
             try SyncStatus(
                 waiting: FfiConverterUInt64.read(from: &buf), 
                 lastSyncMs: FfiConverterOptionInt64.read(from: &buf), 
-                refused: FfiConverterUInt64.read(from: &buf)
+                refused: FfiConverterUInt64.read(from: &buf), 
+                photosWaiting: FfiConverterUInt64.read(from: &buf)
         )
     }
 
@@ -4517,6 +4778,7 @@ public struct FfiConverterTypeSyncStatus: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.waiting, into: &buf)
         FfiConverterOptionInt64.write(value.lastSyncMs, into: &buf)
         FfiConverterUInt64.write(value.refused, into: &buf)
+        FfiConverterUInt64.write(value.photosWaiting, into: &buf)
     }
 }
 
@@ -6467,6 +6729,10 @@ public enum SyncPhase: Equatable, Hashable {
     
     case pushing
     case pulling
+    /**
+     * Photos go after the records, at a lower priority: `done`/`total` count bytes.
+     */
+    case uploadingPhotos
     case done
 
 
@@ -6493,7 +6759,9 @@ public struct FfiConverterTypeSyncPhase: FfiConverterRustBuffer {
         
         case 2: return .pulling
         
-        case 3: return .done
+        case 3: return .uploadingPhotos
+        
+        case 4: return .done
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6511,8 +6779,12 @@ public struct FfiConverterTypeSyncPhase: FfiConverterRustBuffer {
             writeInt(&buf, Int32(2))
         
         
-        case .done:
+        case .uploadingPhotos:
             writeInt(&buf, Int32(3))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -6811,6 +7083,30 @@ fileprivate struct FfiConverterOptionTypePersonInfo: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypePersonInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePhotoSettings: FfiConverterRustBuffer {
+    typealias SwiftType = PhotoSettings?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePhotoSettings.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePhotoSettings.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7243,6 +7539,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() != 33419) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() != 11737) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7313,6 +7612,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_outbox() != 38855) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_photo() != 43317) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_refused() != 5101) {

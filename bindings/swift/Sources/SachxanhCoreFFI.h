@@ -274,6 +274,11 @@ void uniffi_sachxanh_core_fn_free_sachxanh(uint64_t handle, RustCallStatus *_Non
 uint64_t uniffi_sachxanh_core_fn_constructor_sachxanh_open(RustBuffer path, RustBuffer settings, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_ADD_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_ADD_PHOTO
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_add_photo(uint64_t ptr, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_AREA_FIGURES
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_AREA_FIGURES
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_area_figures(uint64_t ptr, RustBuffer area_id, RustCallStatus *_Nonnull out_status
@@ -392,6 +397,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_needs_attention(uint64_t ptr,
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_OUTBOX
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_OUTBOX
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_outbox(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_PHOTO
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_photo(uint64_t ptr, RustBuffer sha256, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_REFUSED
@@ -744,6 +754,12 @@ void ffi_sachxanh_core_rust_future_free_void(uint64_t handle
 void ffi_sachxanh_core_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_ADD_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_ADD_PHOTO
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_add_photo(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_AREA_FIGURES
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_AREA_FIGURES
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_area_figures(void
@@ -885,6 +901,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_OUTBOX
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_OUTBOX
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_outbox(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_PHOTO
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_photo(void
     
 );
 #endif

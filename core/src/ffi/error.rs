@@ -118,6 +118,14 @@ impl From<Error> for ApiError {
                 message_vi: "Không tìm thấy hồ sơ".into(),
                 message_en: "Record not found".into(),
             },
+            Error::Photo(p) => {
+                let m = p.message();
+                ApiError::invalid(vec![FieldProblem {
+                    field: "photo".into(),
+                    message_vi: m.vi,
+                    message_en: m.en,
+                }])
+            }
             Error::BadChange(_) => ApiError::Server {
                 code: "bad_change".into(),
                 message_vi: "Dữ liệu nhận được bị hỏng".into(),

@@ -8,8 +8,9 @@ mod error;
 pub use error::{ApiError, FieldProblem};
 
 use crate::model::*;
+use crate::photo::PhotoSettings;
 use crate::store::{
-    AreaCovenant, AreaFigures, HouseholdRow, LatestCheck, RecordSummary, Refused, Stored,
+    AreaCovenant, AreaFigures, HouseholdRow, LatestCheck, PhotoInfo, RecordSummary, Refused, Stored,
 };
 use crate::sync::{Progress, RetryPolicy, SyncClient, SyncReport};
 use crate::{Reference, Store};
@@ -23,6 +24,9 @@ pub struct DeviceSettings {
     pub server_url: String,
     /// Communes and areas as GeoJSON; `None` uses the built-in demo commune.
     pub reference_geojson: Option<String>,
+    /// How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
+    #[uniffi(default = None)]
+    pub photo: Option<PhotoSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -63,6 +67,8 @@ pub struct SyncStatus {
     pub waiting: u64,
     pub last_sync_ms: Option<i64>,
     pub refused: u64,
+    /// Photos on the phone the server does not hold yet.
+    pub photos_waiting: u64,
 }
 
 /// For one kind of record: the view a form shows (values, standing, version, conflicts) and
@@ -185,6 +191,7 @@ pub struct Sachxanh {
     /// and every applied page is its own short transaction).
     sync_store: Mutex<Store>,
     server_url: String,
+    photo_settings: PhotoSettings,
     token: Mutex<Option<String>>,
     cancel: AtomicBool,
 }
@@ -265,6 +272,7 @@ impl Sachxanh {
             store: Mutex::new(store),
             sync_store: Mutex::new(sync_store),
             server_url: settings.server_url.trim_end_matches('/').to_owned(),
+            photo_settings: settings.photo.unwrap_or_default(),
             token: Mutex::new(None),
             cancel: AtomicBool::new(false),
         }))
@@ -385,6 +393,7 @@ impl Sachxanh {
             waiting: store.outbox_len()?,
             last_sync_ms: store.setting("last_sync")?.and_then(|v| v.parse().ok()),
             refused: store.refused()?.len() as u64,
+            photos_waiting: store.photos_waiting()?,
         })
     }
 
@@ -394,6 +403,37 @@ impl Sachxanh {
         let client = SyncClient::with_policy(&self.server_url, &self.token()?, Self::retry())?;
         let mut store = self.sync_store.lock().unwrap_or_else(|p| p.into_inner());
         Ok(client.sync(&mut store, &mut |p| observer.on_progress(p), &self.cancel)?)
+    }
+
+    /// Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
+    /// it on the phone until the server has it. Put the returned `sha256` in the record's
+    /// photos. The source file is not needed afterwards.
+    pub fn add_photo(&self, path: String) -> Result<PhotoInfo, ApiError> {
+        let too_large = || crate::Error::Photo(crate::photo::PhotoError::TooLarge);
+        let len = std::fs::metadata(&path).map_err(crate::Error::Io)?.len();
+        if len > crate::photo::MAX_SOURCE_BYTES as u64 {
+            return Err(too_large().into());
+        }
+        let bytes = std::fs::read(&path).map_err(crate::Error::Io)?;
+        Ok(self.store().add_photo(&bytes, self.photo_settings)?)
+    }
+
+    /// A photo's JPEG bytes: from the phone, or downloaded from the server when the person
+    /// opens a photo someone else took (then kept).
+    pub fn photo(&self, sha256: String) -> Result<Vec<u8>, ApiError> {
+        if let Some(bytes) = self.store().photo(&sha256)? {
+            return Ok(bytes);
+        }
+        let mut problems = vec![];
+        crate::model::check_sha256(&mut problems, "photo", &sha256);
+        if !problems.is_empty() {
+            return Err(crate::Error::Invalid(crate::Invalid(problems)).into());
+        }
+        // Downloaded without holding the store, so forms stay usable meanwhile.
+        let client = SyncClient::with_policy(&self.server_url, &self.token()?, Self::retry())?;
+        let bytes = client.fetch_photo(&sha256)?;
+        self.store().keep_downloaded_photo(&sha256, &bytes)?;
+        Ok(bytes)
     }
 
     /// Stops a running sync at the next safe point; what was done stays done.

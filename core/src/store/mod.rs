@@ -7,12 +7,14 @@
 
 mod documents;
 pub mod outbox;
+mod photos;
 mod projection;
 pub mod queries;
 pub mod schema;
 mod sync_state;
 
 pub use outbox::OutboxEntry;
+pub use photos::{PendingPhoto, PhotoInfo};
 pub use queries::*;
 pub use sync_state::Refused;
 

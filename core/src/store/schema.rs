@@ -40,6 +40,15 @@ const MIGRATIONS: &[&str] = &[
         snapshot BLOB NOT NULL,
         refused_at INTEGER NOT NULL
      );",
+    // 3: photos, prepared on the device, named by SHA-256. `uploaded` is set only when the
+    // server confirmed holding these exact bytes; until then the photo cannot be lost.
+    "CREATE TABLE photos (
+        sha256 TEXT PRIMARY KEY,
+        bytes BLOB NOT NULL,
+        added_at INTEGER NOT NULL,
+        uploaded INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE INDEX photos_pending ON photos(uploaded, added_at);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,6 +5,7 @@
 //! the store applies them and its projections follow.
 
 pub mod client;
+mod photos;
 pub mod protocol;
 
 pub use client::{Enrolment, Progress, RetryPolicy, SyncClient, SyncError, SyncPhase, SyncReport};

@@ -86,6 +86,15 @@ pub struct PullResponse {
     pub more: bool,
 }
 
+/// How much of a photo the server holds (JSON): `GET /api/v1/photos/{sha256}/upload` and the
+/// answer to each `PUT` of a part. An upload resumes at `received`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoUploadStatus {
+    pub received: u64,
+    /// The server holds the whole photo and checked its SHA-256.
+    pub complete: bool,
+}
+
 /// Errors as the server sends them (JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {

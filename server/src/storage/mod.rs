@@ -124,6 +124,27 @@ pub struct AuditRow {
     pub fields: Vec<String>,
 }
 
+/// How much of a photo the server holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoHeld {
+    Nothing,
+    /// An upload in progress: bytes received so far (contiguous from 0), of `total`.
+    Partial {
+        received: u64,
+        total: u64,
+    },
+    Complete {
+        size: u64,
+    },
+}
+
+/// A stored photo and the commune it was taken in (who may see it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPhoto {
+    pub bytes: Vec<u8>,
+    pub commune_id: String,
+}
+
 /// Filter of the staff read API.
 #[derive(Debug, Clone, Default)]
 pub struct RecordFilter {
@@ -204,4 +225,30 @@ pub trait Storage: Send + Sync + 'static {
     fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>>;
     /// Counts for health and the status page: (records, log entries, devices).
     fn counts(&self) -> StorageResult<(u64, u64, u64)>;
+
+    fn photo_held(&self, sha256: &str) -> StorageResult<PhotoHeld>;
+    /// Appends a part of an upload if it starts exactly where the held bytes end (and the upload
+    /// is for the same total). Returns what is held afterwards; `Err` carries what is held when
+    /// the part does not fit (another part landed first, or the photo is complete).
+    fn append_photo_part(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        bytes: &[u8],
+        device_id: &str,
+    ) -> StorageResult<Result<u64, PhotoHeld>>;
+    /// The bytes of an upload so far, in order.
+    fn photo_upload(&self, sha256: &str) -> StorageResult<Vec<u8>>;
+    /// Keeps a checked photo and forgets its parts, in one transaction.
+    fn complete_photo(
+        &self,
+        sha256: &str,
+        bytes: &[u8],
+        commune_id: &str,
+        device_id: &str,
+    ) -> StorageResult<()>;
+    /// Forgets an upload whose bytes turned out wrong.
+    fn discard_photo_upload(&self, sha256: &str) -> StorageResult<()>;
+    fn photo(&self, sha256: &str) -> StorageResult<Option<StoredPhoto>>;
 }

@@ -18,7 +18,8 @@ type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 /// The advisory lock key that orders pushes (any fixed number; "sx" in ASCII).
 const LOG_LOCK: i64 = 0x7378;
 
-const SCHEMA: &[&str] = &["
+const SCHEMA: &[&str] = &[
+    "
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -95,7 +96,26 @@ CREATE TABLE batches (
     at BIGINT NOT NULL,
     PRIMARY KEY (device_id, batch)
 );
-"];
+",
+    "
+CREATE TABLE photo_parts (
+    sha256 TEXT NOT NULL,
+    part_offset BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    bytes BYTEA NOT NULL,
+    device_id TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (sha256, part_offset)
+);
+CREATE TABLE photos (
+    sha256 TEXT PRIMARY KEY,
+    bytes BYTEA NOT NULL,
+    commune_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+",
+];
 
 impl From<postgres::Error> for StorageError {
     fn from(e: postgres::Error) -> Self {
@@ -689,4 +709,120 @@ impl Storage for PostgresStorage {
             r.get::<_, i64>(2) as u64,
         ))
     }
+
+    fn photo_held(&self, sha256: &str) -> StorageResult<PhotoHeld> {
+        photo_held(&mut *self.pool.get()?, sha256)
+    }
+
+    fn append_photo_part(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        bytes: &[u8],
+        device_id: &str,
+    ) -> StorageResult<Result<u64, PhotoHeld>> {
+        let mut c = self.pool.get()?;
+        let mut tx = c.transaction()?;
+        // Parts of one photo from two instances must not interleave.
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&sha256])?;
+        let held = photo_held(&mut tx, sha256)?;
+        let fits = match held {
+            PhotoHeld::Nothing => offset == 0,
+            PhotoHeld::Partial { received, total: t } => received == offset && t == total,
+            PhotoHeld::Complete { .. } => false,
+        };
+        if !fits || offset + bytes.len() as u64 > total {
+            return Ok(Err(held));
+        }
+        tx.execute(
+            "INSERT INTO photo_parts (sha256, part_offset, total, bytes, device_id, at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &sha256,
+                &(offset as i64),
+                &(total as i64),
+                &bytes,
+                &device_id,
+                &now_ms(),
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Ok(offset + bytes.len() as u64))
+    }
+
+    fn photo_upload(&self, sha256: &str) -> StorageResult<Vec<u8>> {
+        let mut out = vec![];
+        for r in self.pool.get()?.query(
+            "SELECT bytes FROM photo_parts WHERE sha256 = $1 ORDER BY part_offset",
+            &[&sha256],
+        )? {
+            out.extend_from_slice(r.get::<_, &[u8]>(0));
+        }
+        Ok(out)
+    }
+
+    fn complete_photo(
+        &self,
+        sha256: &str,
+        bytes: &[u8],
+        commune_id: &str,
+        device_id: &str,
+    ) -> StorageResult<()> {
+        let mut c = self.pool.get()?;
+        let mut tx = c.transaction()?;
+        tx.execute(
+            "INSERT INTO photos (sha256, bytes, commune_id, device_id, at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+            &[&sha256, &bytes, &commune_id, &device_id, &now_ms()],
+        )?;
+        tx.execute("DELETE FROM photo_parts WHERE sha256 = $1", &[&sha256])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn discard_photo_upload(&self, sha256: &str) -> StorageResult<()> {
+        self.pool
+            .get()?
+            .execute("DELETE FROM photo_parts WHERE sha256 = $1", &[&sha256])?;
+        Ok(())
+    }
+
+    fn photo(&self, sha256: &str) -> StorageResult<Option<StoredPhoto>> {
+        Ok(self
+            .pool
+            .get()?
+            .query_opt(
+                "SELECT bytes, commune_id FROM photos WHERE sha256 = $1",
+                &[&sha256],
+            )?
+            .map(|r| StoredPhoto {
+                bytes: r.get(0),
+                commune_id: r.get(1),
+            }))
+    }
+}
+
+fn photo_held(c: &mut impl postgres::GenericClient, sha256: &str) -> StorageResult<PhotoHeld> {
+    if let Some(r) = c.query_opt(
+        "SELECT length(bytes)::BIGINT FROM photos WHERE sha256 = $1",
+        &[&sha256],
+    )? {
+        return Ok(PhotoHeld::Complete {
+            size: r.get::<_, i64>(0) as u64,
+        });
+    }
+    let r = c.query_one(
+        "SELECT SUM(length(bytes))::BIGINT, MAX(total) FROM photo_parts WHERE sha256 = $1",
+        &[&sha256],
+    )?;
+    Ok(
+        match (r.get::<_, Option<i64>>(0), r.get::<_, Option<i64>>(1)) {
+            (Some(received), Some(total)) => PhotoHeld::Partial {
+                received: received as u64,
+                total: total as u64,
+            },
+            _ => PhotoHeld::Nothing,
+        },
+    )
 }

@@ -11,7 +11,8 @@ use sachxanh_core::model::Decision;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-const SCHEMA: &[&str] = &["
+const SCHEMA: &[&str] = &[
+    "
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -86,7 +87,26 @@ CREATE TABLE batches (
     at INTEGER NOT NULL,
     PRIMARY KEY (device_id, batch)
 );
-"];
+",
+    "
+CREATE TABLE photo_parts (
+    sha256 TEXT NOT NULL,
+    part_offset INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    device_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (sha256, part_offset)
+);
+CREATE TABLE photos (
+    sha256 TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL,
+    commune_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+",
+];
 
 pub struct SqliteStorage {
     writer: Mutex<Connection>,
@@ -659,4 +679,120 @@ impl Storage for SqliteStorage {
             n("SELECT COUNT(*) FROM devices WHERE revoked_at IS NULL")?,
         ))
     }
+
+    fn photo_held(&self, sha256: &str) -> StorageResult<PhotoHeld> {
+        photo_held(&self.reader(), sha256)
+    }
+
+    fn append_photo_part(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        bytes: &[u8],
+        device_id: &str,
+    ) -> StorageResult<Result<u64, PhotoHeld>> {
+        let mut c = lock(&self.writer);
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let held = photo_held(&tx, sha256)?;
+        let fits = match held {
+            PhotoHeld::Nothing => offset == 0,
+            PhotoHeld::Partial { received, total: t } => received == offset && t == total,
+            PhotoHeld::Complete { .. } => false,
+        };
+        if !fits || offset + bytes.len() as u64 > total {
+            return Ok(Err(held));
+        }
+        tx.execute(
+            "INSERT INTO photo_parts (sha256, part_offset, total, bytes, device_id, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                sha256,
+                offset as i64,
+                total as i64,
+                bytes,
+                device_id,
+                now_ms()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Ok(offset + bytes.len() as u64))
+    }
+
+    fn photo_upload(&self, sha256: &str) -> StorageResult<Vec<u8>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(
+            "SELECT bytes FROM photo_parts WHERE sha256 = ?1 ORDER BY part_offset",
+        )?;
+        let mut out = vec![];
+        for part in stmt.query_map([sha256], |r| r.get::<_, Vec<u8>>(0))? {
+            out.extend_from_slice(&part?);
+        }
+        Ok(out)
+    }
+
+    fn complete_photo(
+        &self,
+        sha256: &str,
+        bytes: &[u8],
+        commune_id: &str,
+        device_id: &str,
+    ) -> StorageResult<()> {
+        let mut c = lock(&self.writer);
+        let tx = c.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO photos (sha256, bytes, commune_id, device_id, at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sha256, bytes, commune_id, device_id, now_ms()],
+        )?;
+        tx.execute("DELETE FROM photo_parts WHERE sha256 = ?1", [sha256])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn discard_photo_upload(&self, sha256: &str) -> StorageResult<()> {
+        lock(&self.writer).execute("DELETE FROM photo_parts WHERE sha256 = ?1", [sha256])?;
+        Ok(())
+    }
+
+    fn photo(&self, sha256: &str) -> StorageResult<Option<StoredPhoto>> {
+        Ok(self
+            .reader()
+            .query_row(
+                "SELECT bytes, commune_id FROM photos WHERE sha256 = ?1",
+                [sha256],
+                |r| {
+                    Ok(StoredPhoto {
+                        bytes: r.get(0)?,
+                        commune_id: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
+
+fn photo_held(c: &Connection, sha256: &str) -> StorageResult<PhotoHeld> {
+    let size: Option<i64> = c
+        .query_row(
+            "SELECT length(bytes) FROM photos WHERE sha256 = ?1",
+            [sha256],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(size) = size {
+        return Ok(PhotoHeld::Complete { size: size as u64 });
+    }
+    let (received, total): (Option<i64>, Option<i64>) = c.query_row(
+        "SELECT SUM(length(bytes)), MAX(total) FROM photo_parts WHERE sha256 = ?1",
+        [sha256],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match (received, total) {
+        (Some(received), Some(total)) => PhotoHeld::Partial {
+            received: received as u64,
+            total: total as u64,
+        },
+        _ => PhotoHeld::Nothing,
+    })
 }

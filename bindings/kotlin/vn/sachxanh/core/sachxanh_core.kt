@@ -697,6 +697,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_add_photo(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_area_figures(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_black_spot(
@@ -744,6 +746,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_outbox(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_photo(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_refused(
     ): Int
@@ -810,6 +814,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_sachxanh_core_fn_constructor_sachxanh_open(`path`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_add_photo(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_area_figures(`ptr`: Long,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_black_spot(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -857,6 +863,8 @@ internal object UniffiLib {
     external fun uniffi_sachxanh_core_fn_method_sachxanh_needs_attention(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_outbox(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_photo(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_refused(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1013,6 +1021,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() and 0xFFFF) != 33419) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() and 0xFFFF) != 11737) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1083,6 +1094,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_outbox() and 0xFFFF) != 38855) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_photo() and 0xFFFF) != 43317) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_refused() and 0xFFFF) != 5101) {
@@ -1333,6 +1347,33 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
+public object FfiConverterUByte: FfiConverter<UByte, Byte> {
+    override fun lift(value: Byte): UByte {
+        return value.toUByte()
+    }
+
+    fun lift(value: Int): UByte {
+        return value.toUByte()
+    }
+
+    override fun read(buf: ByteBuffer): UByte {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: UByte): Byte {
+        return value.toByte()
+    }
+
+    override fun allocationSize(value: UByte) = 1UL
+
+    override fun write(value: UByte, buf: ByteBuffer) {
+        buf.put(value.toByte())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterUInt: FfiConverter<UInt, Int> {
     override fun lift(value: Int): UInt {
         return value.toUInt()
@@ -1502,6 +1543,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     }
 }
 
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
+    }
+}
+
 
 // This template implements a class for working with a Rust struct via a handle
 // to the live Rust struct on the other side of the FFI.
@@ -1603,6 +1663,13 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
  */
 public interface SachxanhInterface {
     
+    /**
+     * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
+     * it on the phone until the server has it. Put the returned `sha256` in the record's
+     * photos. The source file is not needed afterwards.
+     */
+    fun `addPhoto`(`path`: kotlin.String): PhotoInfo
+    
     fun `areaFigures`(`areaId`: kotlin.String): AreaFigures
     
     fun `blackSpot`(`id`: kotlin.String): BlackSpotView
@@ -1690,6 +1757,12 @@ public interface SachxanhInterface {
      * be sent, and the latest return or rejection reason: the outbox screen.
      */
     fun `outbox`(): List<RecordSummary>
+    
+    /**
+     * A photo's JPEG bytes: from the phone, or downloaded from the server when the person
+     * opens a photo someone else took (then kept).
+     */
+    fun `photo`(`sha256`: kotlin.String): kotlin.ByteArray
     
     /**
      * Versions the server refused, kept readable with the reason.
@@ -1873,6 +1946,26 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
             UniffiLib.uniffi_sachxanh_core_fn_clone_sachxanh(handle, status)
         }
     }
+
+    
+    /**
+     * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
+     * it on the phone until the server has it. Put the returned `sha256` in the record's
+     * photos. The source file is not needed afterwards.
+     */
+    @Throws(ApiException::class)override fun `addPhoto`(`path`: kotlin.String): PhotoInfo {
+            return FfiConverterTypePhotoInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_add_photo(
+        it,
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    )
+    }
+    
 
     
     @Throws(ApiException::class)override fun `areaFigures`(`areaId`: kotlin.String): AreaFigures {
@@ -2262,6 +2355,25 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_outbox(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A photo's JPEG bytes: from the phone, or downloaded from the server when the person
+     * opens a photo someone else took (then kept).
+     */
+    @Throws(ApiException::class)override fun `photo`(`sha256`: kotlin.String): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_photo(
+        it,
+        
+        FfiConverterString.lower(`sha256`),_status)
 }
     }
     )
@@ -3669,6 +3781,11 @@ data class DeviceSettings (
      * Communes and areas as GeoJSON; `None` uses the built-in demo commune.
      */
     var `referenceGeojson`: kotlin.String?
+    , 
+    /**
+     * How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
+     */
+    var `photo`: PhotoSettings? = null 
     
 ){
     
@@ -3687,17 +3804,20 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
         return DeviceSettings(
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePhotoSettings.read(buf),
         )
     }
 
     override fun allocationSize(value: DeviceSettings) = (
             FfiConverterString.allocationSize(value.`serverUrl`) +
-            FfiConverterOptionalString.allocationSize(value.`referenceGeojson`)
+            FfiConverterOptionalString.allocationSize(value.`referenceGeojson`) +
+            FfiConverterOptionalTypePhotoSettings.allocationSize(value.`photo`)
     )
 
     override fun write(value: DeviceSettings, buf: ByteBuffer) {
             FfiConverterString.write(value.`serverUrl`, buf)
             FfiConverterOptionalString.write(value.`referenceGeojson`, buf)
+            FfiConverterOptionalTypePhotoSettings.write(value.`photo`, buf)
     }
 }
 
@@ -4396,6 +4516,57 @@ public object FfiConverterTypePersonInfo: FfiConverterRustBuffer<PersonInfo> {
 
 
 /**
+ * A photo on this device.
+ */
+data class PhotoInfo (
+    var `sha256`: kotlin.String
+    , 
+    var `bytes`: kotlin.ULong
+    , 
+    var `width`: kotlin.UInt
+    , 
+    var `height`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhotoInfo: FfiConverterRustBuffer<PhotoInfo> {
+    override fun read(buf: ByteBuffer): PhotoInfo {
+        return PhotoInfo(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PhotoInfo) = (
+            FfiConverterString.allocationSize(value.`sha256`) +
+            FfiConverterULong.allocationSize(value.`bytes`) +
+            FfiConverterUInt.allocationSize(value.`width`) +
+            FfiConverterUInt.allocationSize(value.`height`)
+    )
+
+    override fun write(value: PhotoInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`sha256`, buf)
+            FfiConverterULong.write(value.`bytes`, buf)
+            FfiConverterUInt.write(value.`width`, buf)
+            FfiConverterUInt.write(value.`height`, buf)
+    }
+}
+
+
+
+/**
  * A photo kept outside the document, by content hash.
  */
 data class PhotoRef (
@@ -4431,6 +4602,54 @@ public object FfiConverterTypePhotoRef: FfiConverterRustBuffer<PhotoRef> {
     override fun write(value: PhotoRef, buf: ByteBuffer) {
             FfiConverterString.write(value.`sha256`, buf)
             FfiConverterTypePhotoStage.write(value.`stage`, buf)
+    }
+}
+
+
+
+/**
+ * How photos are prepared on the device.
+ */
+data class PhotoSettings (
+    /**
+     * The longest edge after scaling, in pixels. 1600 keeps a banner's text and a pile of
+     * waste readable on a reviewer's screen.
+     */
+    var `maxEdge`: kotlin.UInt
+    , 
+    /**
+     * JPEG quality, 1–100.
+     */
+    var `quality`: kotlin.UByte
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhotoSettings: FfiConverterRustBuffer<PhotoSettings> {
+    override fun read(buf: ByteBuffer): PhotoSettings {
+        return PhotoSettings(
+            FfiConverterUInt.read(buf),
+            FfiConverterUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PhotoSettings) = (
+            FfiConverterUInt.allocationSize(value.`maxEdge`) +
+            FfiConverterUByte.allocationSize(value.`quality`)
+    )
+
+    override fun write(value: PhotoSettings, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`maxEdge`, buf)
+            FfiConverterUByte.write(value.`quality`, buf)
     }
 }
 
@@ -5029,6 +5248,21 @@ data class SyncReport (
     var `pulled`: kotlin.ULong
     , 
     var `requests`: kotlin.ULong
+    , 
+    /**
+     * Photos the server confirmed holding in this sync.
+     */
+    var `photosUploaded`: kotlin.ULong
+    , 
+    /**
+     * Photo bytes sent in this sync, resent parts included.
+     */
+    var `photoBytesSent`: kotlin.ULong
+    , 
+    /**
+     * Photos that could not be uploaded this time (they stay on the phone and are tried again).
+     */
+    var `photosWaiting`: kotlin.ULong
     
 ){
     
@@ -5049,6 +5283,9 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
         )
     }
 
@@ -5056,7 +5293,10 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.allocationSize(value.`pushed`) +
             FfiConverterULong.allocationSize(value.`refused`) +
             FfiConverterULong.allocationSize(value.`pulled`) +
-            FfiConverterULong.allocationSize(value.`requests`)
+            FfiConverterULong.allocationSize(value.`requests`) +
+            FfiConverterULong.allocationSize(value.`photosUploaded`) +
+            FfiConverterULong.allocationSize(value.`photoBytesSent`) +
+            FfiConverterULong.allocationSize(value.`photosWaiting`)
     )
 
     override fun write(value: SyncReport, buf: ByteBuffer) {
@@ -5064,6 +5304,9 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.write(value.`refused`, buf)
             FfiConverterULong.write(value.`pulled`, buf)
             FfiConverterULong.write(value.`requests`, buf)
+            FfiConverterULong.write(value.`photosUploaded`, buf)
+            FfiConverterULong.write(value.`photoBytesSent`, buf)
+            FfiConverterULong.write(value.`photosWaiting`, buf)
     }
 }
 
@@ -5081,6 +5324,11 @@ data class SyncStatus (
     var `lastSyncMs`: kotlin.Long?
     , 
     var `refused`: kotlin.ULong
+    , 
+    /**
+     * Photos on the phone the server does not hold yet.
+     */
+    var `photosWaiting`: kotlin.ULong
     
 ){
     
@@ -5100,19 +5348,22 @@ public object FfiConverterTypeSyncStatus: FfiConverterRustBuffer<SyncStatus> {
             FfiConverterULong.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
         )
     }
 
     override fun allocationSize(value: SyncStatus) = (
             FfiConverterULong.allocationSize(value.`waiting`) +
             FfiConverterOptionalLong.allocationSize(value.`lastSyncMs`) +
-            FfiConverterULong.allocationSize(value.`refused`)
+            FfiConverterULong.allocationSize(value.`refused`) +
+            FfiConverterULong.allocationSize(value.`photosWaiting`)
     )
 
     override fun write(value: SyncStatus, buf: ByteBuffer) {
             FfiConverterULong.write(value.`waiting`, buf)
             FfiConverterOptionalLong.write(value.`lastSyncMs`, buf)
             FfiConverterULong.write(value.`refused`, buf)
+            FfiConverterULong.write(value.`photosWaiting`, buf)
     }
 }
 
@@ -6570,6 +6821,10 @@ enum class SyncPhase {
     
     PUSHING,
     PULLING,
+    /**
+     * Photos go after the records, at a lower priority: `done`/`total` count bytes.
+     */
+    UPLOADING_PHOTOS,
     DONE;
 
     
@@ -6849,6 +7104,38 @@ public object FfiConverterOptionalTypePersonInfo: FfiConverterRustBuffer<PersonI
         } else {
             buf.put(1)
             FfiConverterTypePersonInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePhotoSettings: FfiConverterRustBuffer<PhotoSettings?> {
+    override fun read(buf: ByteBuffer): PhotoSettings? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePhotoSettings.read(buf)
+    }
+
+    override fun allocationSize(value: PhotoSettings?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePhotoSettings.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PhotoSettings?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePhotoSettings.write(value, buf)
         }
     }
 }

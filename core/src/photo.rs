@@ -1,0 +1,184 @@
+//! Photos as evidence (cleanups before and after, black spots, collection points): scaled down
+//! and re-encoded on the phone before they are stored, so a 12 MP camera photo becomes a JPEG of
+//! a few hundred kilobytes that a 2G link can carry, and named by the SHA-256 of those bytes so
+//! records can reference them before they are uploaded and nothing is ever sent twice.
+//!
+//! Re-encoding also drops the camera's EXIF block (with its GPS position and device serial):
+//! where a record is belongs in the record, where a reviewer can see and correct it.
+
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Cursor;
+
+/// How photos are prepared on the device.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct PhotoSettings {
+    /// The longest edge after scaling, in pixels. 1600 keeps a banner's text and a pile of
+    /// waste readable on a reviewer's screen.
+    pub max_edge: u32,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+}
+
+impl Default for PhotoSettings {
+    fn default() -> Self {
+        PhotoSettings {
+            max_edge: 1600,
+            quality: 75,
+        }
+    }
+}
+
+/// The largest photo file accepted for preparing (a camera's 12–50 MP JPEG is 3–15 MB).
+pub const MAX_SOURCE_BYTES: usize = 40 * 1024 * 1024;
+/// The largest prepared photo the server accepts. A prepared photo is far smaller; the bound
+/// keeps a bad client from filling the disk.
+pub const MAX_PHOTO_BYTES: u64 = 4 * 1024 * 1024;
+/// Decoding refuses images beyond this many pixels (a decompression bomb).
+const MAX_PIXELS: u64 = 100_000_000;
+
+/// A prepared photo: JPEG bytes and their name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub sha256: String,
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error(
+        "tệp không phải ảnh JPEG/PNG đọc được / the file is not a readable JPEG or PNG image: {0}"
+    )]
+    Unreadable(String),
+    #[error("ảnh quá lớn / the image is too large")]
+    TooLarge,
+    #[error("cài đặt ảnh không hợp lệ / invalid photo settings")]
+    BadSettings,
+}
+
+impl PhotoError {
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            PhotoError::Unreadable(_) => Message::new(
+                "Tệp không phải ảnh JPEG hoặc PNG đọc được",
+                "The file is not a readable JPEG or PNG image",
+            ),
+            PhotoError::TooLarge => Message::new(
+                "Ảnh quá lớn (tối đa 40 MB, 100 triệu điểm ảnh)",
+                "The image is too large (at most 40 MB, 100 megapixels)",
+            ),
+            PhotoError::BadSettings => Message::new(
+                "Cài đặt ảnh không hợp lệ (cạnh dài 64–8192 điểm ảnh, chất lượng 1–100)",
+                "Invalid photo settings (longest edge 64–8192 px, quality 1–100)",
+            ),
+        }
+    }
+}
+
+/// The SHA-256 of bytes, as lowercase hex: how photos are named everywhere.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether bytes look like a JPEG (what every prepared photo is).
+pub fn is_jpeg(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+}
+
+/// Decodes a camera photo, turns it upright (EXIF orientation), scales its longest edge down
+/// to `max_edge` and encodes it as a JPEG without metadata.
+pub fn prepare(source: &[u8], settings: PhotoSettings) -> Result<Prepared, PhotoError> {
+    if !(64..=8192).contains(&settings.max_edge) || !(1..=100).contains(&settings.quality) {
+        return Err(PhotoError::BadSettings);
+    }
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(PhotoError::TooLarge);
+    }
+    let bad = |e: image::ImageError| PhotoError::Unreadable(e.to_string());
+    let mut decoder = ImageReader::new(Cursor::new(source))
+        .with_guessed_format()
+        .map_err(|e| PhotoError::Unreadable(e.to_string()))?
+        .into_decoder()
+        .map_err(bad)?;
+    let (w, h) = decoder.dimensions();
+    if w as u64 * h as u64 > MAX_PIXELS {
+        return Err(PhotoError::TooLarge);
+    }
+    let orientation = decoder.orientation().map_err(bad)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(bad)?;
+    img.apply_orientation(orientation);
+    let longest = img.width().max(img.height());
+    if longest > settings.max_edge {
+        // Triangle (bilinear) is quick on a cheap phone and, scaling down by 2–3×, as sharp
+        // to the eye as Lanczos.
+        img = img.resize(
+            settings.max_edge,
+            settings.max_edge,
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    let rgb = img.into_rgb8();
+    let mut jpeg = vec![];
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, settings.quality)
+        .encode_image(&rgb)
+        .map_err(bad)?;
+    Ok(Prepared {
+        sha256: sha256_hex(&jpeg),
+        width: rgb.width(),
+        height: rgb.height(),
+        jpeg,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+        });
+        let mut out = vec![];
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
+            .encode_image(&img)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_large_photo_is_scaled_to_the_longest_edge_and_named_by_its_bytes() {
+        let p = prepare(&photo(3000, 2000), PhotoSettings::default()).unwrap();
+        assert_eq!((p.width, p.height), (1600, 1067));
+        assert!(is_jpeg(&p.jpeg));
+        assert_eq!(p.sha256, sha256_hex(&p.jpeg));
+        // Preparing the same photo again gives the same name: no duplicate upload.
+        let again = prepare(&photo(3000, 2000), PhotoSettings::default()).unwrap();
+        assert_eq!(again.sha256, p.sha256);
+    }
+
+    #[test]
+    fn a_small_photo_keeps_its_size_and_garbage_is_refused() {
+        let p = prepare(&photo(640, 480), PhotoSettings::default()).unwrap();
+        assert_eq!((p.width, p.height), (640, 480));
+        assert!(matches!(
+            prepare(b"not an image at all", PhotoSettings::default()),
+            Err(PhotoError::Unreadable(_))
+        ));
+        assert!(matches!(
+            prepare(
+                &photo(64, 64),
+                PhotoSettings {
+                    max_edge: 1600,
+                    quality: 0
+                }
+            ),
+            Err(PhotoError::BadSettings)
+        ));
+    }
+}

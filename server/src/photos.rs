@@ -1,0 +1,274 @@
+//! Photo upload and download. Uploads are resumable: a device asks how much of a photo the
+//! server holds (`GET …/upload`) and sends the rest (`PUT …/upload?offset=&total=`); the server
+//! keeps whatever part of a request arrived, even when the link drops mid-request, so little is
+//! ever sent twice over 2G. Once all bytes are in, the SHA-256 must match the photo's name, or
+//! the upload is discarded. Photos are visible to the people of the commune they were taken in.
+
+use crate::auth::Authed;
+use crate::error::ApiError;
+use crate::storage::{PhotoHeld, Storage};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::StreamExt;
+use sachxanh_core::model::Role;
+use sachxanh_core::photo::{is_jpeg, sha256_hex, MAX_PHOTO_BYTES};
+use sachxanh_core::sync::protocol::PhotoUploadStatus;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Bytes kept in memory before they are written: what a dropped link can cost at most.
+const FLUSH_BYTES: usize = 16 * 1024;
+
+fn check_name(sha256: &str) -> Result<(), ApiError> {
+    let mut e = vec![];
+    sachxanh_core::model::check_sha256(&mut e, "photo", sha256);
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "tên ảnh không hợp lệ (cần SHA-256)",
+            "invalid photo name (SHA-256 expected)",
+        ))
+    }
+}
+
+fn status_of(held: PhotoHeld) -> PhotoUploadStatus {
+    match held {
+        PhotoHeld::Nothing => PhotoUploadStatus {
+            received: 0,
+            complete: false,
+        },
+        PhotoHeld::Partial { received, .. } => PhotoUploadStatus {
+            received,
+            complete: false,
+        },
+        PhotoHeld::Complete { size } => PhotoUploadStatus {
+            received: size,
+            complete: true,
+        },
+    }
+}
+
+fn require_recorder(authed: &Authed) -> Result<(), ApiError> {
+    if authed.0.person.role == Role::ProvinceViewer {
+        Err(ApiError::forbidden())
+    } else {
+        Ok(())
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    st: &Arc<AppState>,
+    f: impl FnOnce(&dyn Storage) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let storage = st.storage.clone();
+    tokio::task::spawn_blocking(move || f(storage.as_ref())).await?
+}
+
+/// `GET /api/v1/photos/{sha256}/upload`: how much of the photo is here.
+pub async fn upload_status(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(sha256): Path<String>,
+) -> Result<Json<PhotoUploadStatus>, ApiError> {
+    require_recorder(&authed)?;
+    check_name(&sha256)?;
+    let held = blocking(&st, move |s| Ok(s.photo_held(&sha256)?)).await?;
+    Ok(Json(status_of(held)))
+}
+
+#[derive(Deserialize)]
+pub struct PartQuery {
+    offset: u64,
+    total: u64,
+}
+
+/// What arrived of one request and is not written yet. Written when full, at the end, and —
+/// should the request be abandoned because the link dropped — when it is dropped.
+struct Arrived {
+    storage: Arc<dyn Storage>,
+    sha256: String,
+    total: u64,
+    device_id: String,
+    /// Where `buf` starts in the photo.
+    offset: u64,
+    buf: Vec<u8>,
+}
+
+impl Arrived {
+    async fn write(&mut self) -> Result<(), ApiError> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        let (storage, sha, device) = (
+            self.storage.clone(),
+            self.sha256.clone(),
+            self.device_id.clone(),
+        );
+        let (offset, total) = (self.offset, self.total);
+        let r = tokio::task::spawn_blocking(move || {
+            storage.append_photo_part(&sha, offset, total, &bytes, &device)
+        })
+        .await??;
+        match r {
+            Ok(received) => {
+                self.offset = received;
+                Ok(())
+            }
+            Err(held) => Err(offset_conflict(held)),
+        }
+    }
+}
+
+impl Drop for Arrived {
+    fn drop(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        let (storage, sha, device) = (
+            self.storage.clone(),
+            self.sha256.clone(),
+            self.device_id.clone(),
+        );
+        let (offset, total) = (self.offset, self.total);
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn_blocking(move || {
+                // A part that no longer fits (another landed first) is simply not kept.
+                let _ = storage.append_photo_part(&sha, offset, total, &bytes, &device);
+            });
+        }
+    }
+}
+
+fn offset_conflict(held: PhotoHeld) -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::CONFLICT,
+        "photo_offset",
+        "máy chủ đã có phần khác của ảnh; hỏi lại vị trí tiếp tục",
+        "the server holds a different part of the photo; ask where to resume",
+    );
+    if let PhotoHeld::Complete { .. } = held {
+        e.code = "photo_complete";
+    }
+    e
+}
+
+/// `PUT /api/v1/photos/{sha256}/upload?offset=&total=`: the next bytes of a photo.
+pub async fn upload_part(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(sha256): Path<String>,
+    Query(q): Query<PartQuery>,
+    body: Body,
+) -> Result<Json<PhotoUploadStatus>, ApiError> {
+    require_recorder(&authed)?;
+    check_name(&sha256)?;
+    if q.total == 0 || q.total > MAX_PHOTO_BYTES || q.offset >= q.total {
+        return Err(ApiError::bad_request(
+            "vị trí hoặc kích thước ảnh không hợp lệ (tối đa 4 MB)",
+            "invalid photo offset or size (at most 4 MB)",
+        ));
+    }
+    let name = sha256.clone();
+    let held = blocking(&st, move |s| Ok(s.photo_held(&name)?)).await?;
+    match held {
+        PhotoHeld::Complete { .. } => return Ok(Json(status_of(held))),
+        PhotoHeld::Nothing if q.offset == 0 => {}
+        PhotoHeld::Partial { received, total } if received == q.offset && total == q.total => {}
+        _ => return Err(offset_conflict(held)),
+    }
+    let mut arrived = Arrived {
+        storage: st.storage.clone(),
+        sha256: sha256.clone(),
+        total: q.total,
+        device_id: authed.0.id.clone(),
+        offset: q.offset,
+        buf: Vec::with_capacity(FLUSH_BYTES * 2),
+    };
+    let mut stream = body.into_data_stream();
+    let mut interrupted = false;
+    while let Some(frame) = stream.next().await {
+        let Ok(bytes) = frame else {
+            interrupted = true;
+            break;
+        };
+        if arrived.offset + (arrived.buf.len() + bytes.len()) as u64 > q.total {
+            arrived.buf.clear();
+            return Err(ApiError::bad_request(
+                "gửi nhiều hơn kích thước ảnh đã khai",
+                "more bytes than the photo's declared size",
+            ));
+        }
+        arrived.buf.extend_from_slice(&bytes);
+        if arrived.buf.len() >= FLUSH_BYTES {
+            arrived.write().await?;
+        }
+    }
+    arrived.write().await?;
+    if interrupted {
+        return Err(ApiError::bad_request(
+            "kết nối bị ngắt giữa chừng; phần đã nhận được giữ lại",
+            "the connection dropped mid-request; what arrived is kept",
+        ));
+    }
+    if arrived.offset < q.total {
+        return Ok(Json(PhotoUploadStatus {
+            received: arrived.offset,
+            complete: false,
+        }));
+    }
+    let commune = authed.0.person.commune_id.clone();
+    let device = authed.0.id.clone();
+    blocking(&st, move |s| {
+        let bytes = s.photo_upload(&sha256)?;
+        if bytes.len() as u64 != q.total || sha256_hex(&bytes) != sha256 || !is_jpeg(&bytes) {
+            s.discard_photo_upload(&sha256)?;
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "photo_mismatch",
+                "ảnh nhận được không khớp mã SHA-256 hoặc không phải JPEG; hãy gửi lại",
+                "the photo received does not match its SHA-256 or is not a JPEG; send it again",
+            ));
+        }
+        s.complete_photo(&sha256, &bytes, &commune, &device)?;
+        Ok(Json(PhotoUploadStatus {
+            received: q.total,
+            complete: true,
+        }))
+    })
+    .await
+}
+
+/// `GET /api/v1/photos/{sha256}`: the photo, for the people of its commune.
+pub async fn get_photo(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
+    check_name(&sha256)?;
+    let photo = blocking(&st, move |s| Ok(s.photo(&sha256)?)).await?;
+    let person = &authed.0.person;
+    let visible = |c: &str| person.role == Role::ProvinceViewer || c == person.commune_id;
+    match photo {
+        Some(p) if visible(&p.commune_id) => Ok((
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                // Named by its content: it never changes.
+                (
+                    header::CACHE_CONTROL,
+                    "private, max-age=31536000, immutable",
+                ),
+            ],
+            p.bytes,
+        )
+            .into_response()),
+        // Another commune's photo is as good as absent.
+        _ => Err(ApiError::not_found()),
+    }
+}
