@@ -12,6 +12,7 @@ import vn.sachxanh.core.Cleanup
 import vn.sachxanh.core.Coord
 import vn.sachxanh.core.Participants
 import vn.sachxanh.core.PhotoRef
+import vn.sachxanh.core.PhotoStage
 import vn.sachxanh.core.Place
 import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.SachxanhInterface
@@ -19,6 +20,7 @@ import vn.sachxanh.core.Shape
 import vn.sachxanh.core.Work
 import java.time.Clock
 import java.time.LocalDate
+import java.util.concurrent.atomic.AtomicInteger
 
 /** The organisations whose members turn out (DOMAIN.md), and residents. */
 enum class Organisation { FATHERLAND_FRONT, WOMENS_UNION, YOUTH_UNION, FARMERS_UNION, VETERANS, RESIDENTS, OTHER }
@@ -32,6 +34,8 @@ enum class CleanupField {
     PARTICIPANTS,
     FATHERLAND_FRONT, WOMENS_UNION, YOUTH_UNION, FARMERS_UNION, VETERANS, RESIDENTS, OTHER_PARTICIPANTS,
     WASTE_KG, BAGS, NOTE,
+    /** The photos: a file that is not a photo, too many photos. */
+    PHOTOS,
 }
 
 val Organisation.field: CleanupField
@@ -64,6 +68,8 @@ data class CleanupForm(
     val wasteKg: String = "",
     val bags: String = "",
     val note: String = "",
+    /** Before and after, in the order they were added. */
+    val photos: List<FormPhoto> = emptyList(),
 )
 
 sealed interface CleanupUiState {
@@ -79,9 +85,17 @@ sealed interface CleanupUiState {
         val recordId: String? = null,
         val status: ReviewStatus? = null,
         val reviewerReason: String? = null,
+        /** A photo opened full size, over the form. */
+        val viewer: PhotoViewer? = null,
     ) : CleanupUiState {
         val totalParticipants: Long
             get() = form.participants.values.sumOf { Numbers.count(it)?.toLong() ?: 0L }
+
+        /** Saving waits until every photo is prepared (a half-made photo has no name yet). */
+        val preparingPhotos: Boolean get() = form.photos.any { it is FormPhoto.Preparing }
+        val canSave: Boolean get() = !saving && !preparingPhotos
+
+        fun photos(stage: PhotoStage): List<FormPhoto> = form.photos.filter { it.stage == stage }
     }
 
     data class Saved(val id: String, val submitted: Boolean) : CleanupUiState
@@ -89,7 +103,8 @@ sealed interface CleanupUiState {
 
 /**
  * The weekend-cleanup form: area, date, the place (GPS fix or map taps — the shell supplies the
- * coordinates), kinds of work, participants per organisation, kilograms and bags collected.
+ * coordinates), kinds of work, participants per organisation, kilograms and bags collected, and
+ * photos before and after (the shell hands over a camera or gallery file's path).
  */
 class CleanupViewModel(
     private val core: SachxanhInterface,
@@ -103,8 +118,7 @@ class CleanupViewModel(
     private val _state = MutableStateFlow<CleanupUiState>(CleanupUiState.Loading)
     val state: StateFlow<CleanupUiState> = _state.asStateFlow()
 
-    // Photos are kept as they are: this form does not edit them yet, and must not drop them.
-    private var photos: List<PhotoRef> = emptyList()
+    private val photoKeys = AtomicInteger()
 
     init {
         scope.launch { load() }
@@ -120,23 +134,50 @@ class CleanupViewModel(
                         date = LocalDate.now(clock).toString(),
                     ),
                     areas = areas,
-                )
+                ) to false
             } else {
                 val view = core.cleanup(cleanupId)
-                photos = view.value.photos
+                // One outbox listing answers both: the reviewer's reason, and whether I recorded it.
+                val mine = core.outbox().firstOrNull { it.id == view.id }
                 CleanupUiState.Editing(
                     form = formOf(view.value),
                     areas = areas,
                     recordId = view.id,
                     status = view.status,
-                    reviewerReason = core.reviewerReason(view.id),
-                )
+                    reviewerReason = mine?.let { standingReason(it.status, it.reason) },
+                ) to (mine != null)
             }
         }
         _state.value = when (loaded) {
-            is Outcome.Ok -> loaded.value
+            is Outcome.Ok -> loaded.value.first
             is Outcome.Failed -> CleanupUiState.Error(loaded.error.message)
         }
+        // My own photos were taken on this phone: show their thumbnails. Someone else's would be
+        // downloaded (data the person pays for), so they wait until opened.
+        if (loaded is Outcome.Ok && loaded.value.second) {
+            loadPreviews(loaded.value.first.form.photos.filterIsInstance<FormPhoto.Attached>().map { it.sha256 })
+        }
+    }
+
+    private suspend fun loadPreviews(names: List<String>) {
+        for (sha in names) {
+            when (val read = io.core { core.photo(sha) }) {
+                is Outcome.Ok -> setPreview(PhotoBytes(sha, read.value))
+                // Not on this phone after all, and no signal: the others would wait as long.
+                is Outcome.Failed -> if (read.error is CoreError.Offline) return
+            }
+        }
+    }
+
+    private fun setPreview(photo: PhotoBytes) = _state.update { s ->
+        if (s !is CleanupUiState.Editing) return@update s
+        s.copy(
+            form = s.form.copy(
+                photos = s.form.photos.map {
+                    if (it is FormPhoto.Attached && it.sha256 == photo.sha256) it.copy(preview = photo) else it
+                },
+            ),
+        )
     }
 
     private fun edit(change: (CleanupForm) -> CleanupForm) = _state.update { s ->
@@ -167,9 +208,102 @@ class CleanupViewModel(
     fun onBagsChanged(text: String) = edit { it.copy(bags = text) }
     fun onNoteChanged(text: String) = edit { it.copy(note = text) }
 
+    /**
+     * A photo from the camera or the gallery, as a file the shell wrote ([path]); the core scales
+     * and re-encodes it and keeps it on the phone, so the file may be deleted once the photo shows
+     * as attached. A file that is not a photo is said under [CleanupField.PHOTOS].
+     */
+    fun addPhoto(path: String, stage: PhotoStage) {
+        val key = "preparing-${photoKeys.incrementAndGet()}"
+        var started = false
+        _state.update { s ->
+            started = s is CleanupUiState.Editing && !s.saving
+            if (s is CleanupUiState.Editing && !s.saving) {
+                s.copy(
+                    form = s.form.copy(photos = s.form.photos + FormPhoto.Preparing(key, stage)),
+                    errors = s.errors.without(CleanupField.PHOTOS),
+                )
+            } else {
+                s
+            }
+        }
+        if (!started) return
+        scope.launch {
+            val added = io.core {
+                val info = core.addPhoto(path)
+                // Read back at once (from the phone, no network) for the thumbnail.
+                info to PhotoBytes(info.sha256, core.photo(info.sha256))
+            }
+            _state.update { s ->
+                // Removed while it was being prepared: leave the form as the person left it.
+                if (s !is CleanupUiState.Editing || s.form.photos.none { it.key == key }) return@update s
+                val others = s.form.photos.filter { it.key != key }
+                when (added) {
+                    is Outcome.Ok -> {
+                        val (info, preview) = added.value
+                        if (others.any { it is FormPhoto.Attached && it.sha256 == info.sha256 }) {
+                            s.copy(form = s.form.copy(photos = others), errors = s.errors.with(CleanupField.PHOTOS, Texts.photoAlreadyAdded))
+                        } else {
+                            val attached = FormPhoto.Attached(info.sha256, stage, info, preview)
+                            s.copy(form = s.form.copy(photos = s.form.photos.map { if (it.key == key) attached else it }))
+                        }
+                    }
+                    is Outcome.Failed ->
+                        s.copy(form = s.form.copy(photos = others), errors = s.errors.with(CleanupField.PHOTOS, added.error.photoMessage()))
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes a photo out of the record. The core keeps what it prepared on the phone (it has no
+     * call to discard a photo), so it is still uploaded at the next sync; see android/README.md.
+     */
+    fun removePhoto(key: String) = edit { f -> f.copy(photos = f.photos.filter { it.key != key }) }
+
+    /** Opens a photo full size: from the phone, or downloaded when someone else took it. */
+    fun openPhoto(sha256: String) {
+        val s = _state.value as? CleanupUiState.Editing ?: return
+        val attached = s.form.photos.firstOrNull { it is FormPhoto.Attached && it.sha256 == sha256 } as FormPhoto.Attached?
+        val known = attached?.preview
+        _state.update {
+            if (it is CleanupUiState.Editing) {
+                it.copy(viewer = PhotoViewer(sha256, attached?.stage, known?.let(PhotoContent::Shown) ?: PhotoContent.Loading))
+            } else {
+                it
+            }
+        }
+        if (known != null) return
+        scope.launch {
+            val read = io.core { core.photo(sha256) }
+            val content = when (read) {
+                is Outcome.Ok -> PhotoContent.Shown(PhotoBytes(sha256, read.value))
+                is Outcome.Failed -> read.error.photoContent()
+            }
+            _state.update { cur ->
+                val viewer = (cur as? CleanupUiState.Editing)?.viewer
+                // The person may have closed it, or opened another, meanwhile.
+                if (cur is CleanupUiState.Editing && viewer != null && viewer.sha256 == sha256) {
+                    cur.copy(viewer = viewer.copy(content = content))
+                } else {
+                    cur
+                }
+            }
+            if (content is PhotoContent.Shown) setPreview(content.photo)
+        }
+    }
+
+    /** "Thử lại" in the viewer, e.g. once there is a network again. */
+    fun retryPhoto() {
+        val viewer = (_state.value as? CleanupUiState.Editing)?.viewer ?: return
+        openPhoto(viewer.sha256)
+    }
+
+    fun closePhoto() = _state.update { if (it is CleanupUiState.Editing) it.copy(viewer = null) else it }
+
     fun save(submit: Boolean) {
         val editing = _state.value as? CleanupUiState.Editing ?: return
-        if (editing.saving) return
+        if (!editing.canSave) return
         val f = editing.form
         // Text that is not a number stays in the form with its own message; the core judges values.
         var unreadable = FieldErrors<CleanupField>()
@@ -210,7 +344,7 @@ class CleanupViewModel(
             wasteKg = kg,
             bags = bags,
             note = f.note,
-            photos = photos,
+            photos = f.photos.filterIsInstance<FormPhoto.Attached>().map { PhotoRef(it.sha256, it.stage) },
         )
         _state.value = editing.copy(saving = true)
         scope.launch {
@@ -219,15 +353,19 @@ class CleanupViewModel(
                 { core.createCleanup(value) },
                 { core.updateCleanup(it, value) },
             )
-            _state.value = when (saved) {
-                is Outcome.Ok -> CleanupUiState.Saved(saved.value, submit)
-                is Outcome.Failed -> editing.copy(
-                    saving = false,
-                    errors = when (val e = saved.error) {
-                        is CoreError.Invalid -> FieldErrors.of(e.problems, ::fieldOf)
-                        else -> FieldErrors(general = listOf(e.message))
-                    },
-                )
+            _state.update { s ->
+                when (saved) {
+                    is Outcome.Ok -> CleanupUiState.Saved(saved.value, submit)
+                    // From the current state, not the one before saving: a thumbnail or the
+                    // viewer may have loaded meanwhile.
+                    is Outcome.Failed -> ((s as? CleanupUiState.Editing) ?: editing).copy(
+                        saving = false,
+                        errors = when (val e = saved.error) {
+                            is CoreError.Invalid -> FieldErrors.of(e.problems, ::fieldOf)
+                            else -> FieldErrors(general = listOf(e.message))
+                        },
+                    )
+                }
             }
         }
     }
@@ -250,6 +388,8 @@ class CleanupViewModel(
             "waste_kg" -> CleanupField.WASTE_KG
             "bags" -> CleanupField.BAGS
             "note" -> CleanupField.NOTE
+            // `photo` from addPhoto, `photos` / `photos.2` from the record's rules.
+            "photo", "photos" -> CleanupField.PHOTOS
             else -> null
         }
     }
@@ -277,6 +417,7 @@ class CleanupViewModel(
         wasteKg = Numbers.kgText(c.wasteKg),
         bags = c.bags?.toString().orEmpty(),
         note = c.note,
+        photos = c.photos.map { FormPhoto.Attached(it.sha256, it.stage) },
     )
 }
 

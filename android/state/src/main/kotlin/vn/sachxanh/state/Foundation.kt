@@ -93,6 +93,9 @@ data class FieldErrors<F : Enum<F>>(
     /** Adds a problem found while reading the form's text (a count that is not a number). */
     fun with(field: F, text: UserText): FieldErrors<F> = copy(byField = byField + (field to text))
 
+    /** Clears one field's problem (it was just fixed, e.g. a good photo after a bad one). */
+    fun without(field: F): FieldErrors<F> = copy(byField = byField - field)
+
     companion object {
         /** [fieldOf] maps the core's path (`members`, `participants.youth_union`) to a form field. */
         fun <F : Enum<F>> of(problems: List<FieldProblem>, fieldOf: (String) -> F?): FieldErrors<F> {
@@ -143,6 +146,10 @@ object Texts {
     val notAnEnrolmentQr = UserText(
         "Mã QR này không phải mã đăng ký Sạch Xanh",
         "This QR code is not a Sạch Xanh enrolment code",
+    )
+    val photoAlreadyAdded = UserText(
+        "Ảnh này đã có trong hồ sơ",
+        "This photo is already in the record",
     )
     val noNetwork = UserText(
         "Không có mạng; dữ liệu vẫn được giữ trên máy và sẽ gửi khi có mạng",

@@ -42,6 +42,8 @@ data class SyncSummary(
     val refused: Long,
     val activity: SyncUiState,
     val network: Network,
+    /** Photos on the phone the server does not hold yet (sent after the records). */
+    val photosWaiting: Long = 0,
 ) {
     /** Offline is a banner over the content, never a blank screen: the app works without signal. */
     val offline: Boolean get() = network == Network.NONE || activity is SyncUiState.Offline
@@ -70,7 +72,7 @@ sealed interface HomeUiState {
     }
 }
 
-/** The home screen: my areas, what needs doing, and sync (last time, waiting, refused). */
+/** The home screen: my areas, what needs doing, and sync (last time, waiting, photos waiting, refused). */
 class HomeViewModel(
     private val core: SachxanhInterface,
     private val sync: SyncController,
@@ -89,6 +91,7 @@ class HomeViewModel(
             val lastSyncMs: Long?,
             val waiting: Long,
             val refused: Long,
+            val photosWaiting: Long,
         ) : Loaded
     }
 
@@ -109,7 +112,7 @@ class HomeViewModel(
                         areas = l.areas,
                         todo = l.todo,
                         reviewWaiting = l.reviewWaiting,
-                        sync = SyncSummary(l.lastSyncMs, l.waiting, l.refused, activity, network),
+                        sync = SyncSummary(l.lastSyncMs, l.waiting, l.refused, activity, network, l.photosWaiting),
                     )
                 }
         }
@@ -143,6 +146,7 @@ class HomeViewModel(
                 lastSyncMs = status.lastSyncMs,
                 waiting = status.waiting.toLong(),
                 refused = status.refused.toLong(),
+                photosWaiting = status.photosWaiting.toLong(),
             )
         }
         loaded.value = when (result) {

@@ -37,9 +37,17 @@ sealed interface SyncStep {
     /** Receiving what others recorded and what staff decided; the total is unknown. */
     data class Receiving(val received: Long) : SyncStep
 
+    /**
+     * Sending photos, after the records: [sentBytes] of [totalBytes] (a photo is a few hundred
+     * kB, so bytes, not photos, move the bar on a slow link). A photo cut off resumes next time.
+     */
+    data class UploadingPhotos(val sentBytes: Long, val totalBytes: Long) : SyncStep {
+        val fraction: Float get() = if (totalBytes == 0L) 1f else sentBytes.toFloat() / totalBytes
+    }
+
     data object Finishing : SyncStep
 
-    /** A phase this app version does not know yet (photo uploads are coming): just busy. */
+    /** A phase this app version does not know yet: just busy. */
     data object Working : SyncStep
 }
 
@@ -49,7 +57,15 @@ sealed interface SyncUiState {
 
     data class Running(val step: SyncStep) : SyncUiState
 
-    data class Done(val pushed: Long, val pulled: Long, val refused: Long, val finishedAtMs: Long) : SyncUiState
+    data class Done(
+        val pushed: Long,
+        val pulled: Long,
+        val refused: Long,
+        val finishedAtMs: Long,
+        val photosUploaded: Long = 0,
+        /** Photos the link kept failing this time: they stay on the phone for the next sync. */
+        val photosWaiting: Long = 0,
+    ) : SyncUiState
 
     /** No network or no answer: everything stays on the phone for the next try. */
     data class Offline(val message: UserText) : SyncUiState
@@ -84,6 +100,8 @@ data class SyncConditions(
     val waiting: Long,
     val lastSyncMs: Long?,
     val nowMs: Long,
+    /** Photos on the phone the server does not hold yet: they wait like changes do. */
+    val photosWaiting: Long = 0,
 )
 
 /**
@@ -108,7 +126,7 @@ data class SyncPolicy(
     fun decide(c: SyncConditions): SyncDecision = when {
         !c.enrolled -> SyncDecision.STOP
         c.network == Network.NONE -> SyncDecision.WAIT_FOR_NETWORK
-        c.waiting > 0 -> SyncDecision.RUN
+        c.waiting > 0 || c.photosWaiting > 0 -> SyncDecision.RUN
         c.lastSyncMs == null -> SyncDecision.RUN
         // Phone clocks can be wrong: a last sync "in the future" says nothing, so sync.
         c.lastSyncMs > c.nowMs -> SyncDecision.RUN
@@ -161,7 +179,8 @@ class SyncController(
         _network.value = network
         if (network == Network.CONNECTED && before != Network.CONNECTED) {
             scope.launch {
-                val waiting = (io.core { core.syncStatus() } as? Outcome.Ok)?.value?.waiting?.toLong() ?: 0
+                val status = (io.core { core.syncStatus() } as? Outcome.Ok)?.value
+                val waiting = status?.let { it.waiting.toLong() + it.photosWaiting.toLong() } ?: 0
                 if (policy.syncOnReconnect(waiting)) sync()
             }
         }
@@ -215,6 +234,8 @@ class SyncController(
                         pulled = outcome.value.pulled.toLong(),
                         refused = outcome.value.refused.toLong(),
                         finishedAtMs = clock.millis(),
+                        photosUploaded = outcome.value.photosUploaded.toLong(),
+                        photosWaiting = outcome.value.photosWaiting.toLong(),
                     )
                     is Outcome.Failed -> when (val e = outcome.error) {
                         is CoreError.Offline -> SyncUiState.Offline(e.message)
@@ -242,6 +263,7 @@ class SyncController(
                 waiting = status.waiting.toLong(),
                 lastSyncMs = status.lastSyncMs,
                 nowMs = clock.millis(),
+                photosWaiting = status.photosWaiting.toLong(),
             )
         }
         val conditions = when (facts) {
@@ -266,7 +288,8 @@ class SyncController(
 internal fun Progress.toStep(): SyncStep = when (phase) {
     SyncPhase.PUSHING -> SyncStep.Sending(done.toLong(), total.toLong())
     SyncPhase.PULLING -> SyncStep.Receiving(done.toLong())
+    SyncPhase.UPLOADING_PHOTOS -> SyncStep.UploadingPhotos(done.toLong(), total.toLong())
     SyncPhase.DONE -> SyncStep.Finishing
-    // The core will gain phases (photo uploads): show them as work, never crash.
+    // The core may gain phases: show them as work, never crash.
     else -> SyncStep.Working
 }

@@ -34,6 +34,14 @@ class SyncPolicyTest {
     }
 
     @Test
+    fun `photos waiting to be uploaded count as something waiting`() {
+        val photosOnly = facts().copy(photosWaiting = 2)
+        assertEquals(SyncDecision.RUN, policy.decide(photosOnly))
+        assertEquals(SyncDecision.WAIT_FOR_NETWORK, policy.decide(photosOnly.copy(network = Network.NONE)))
+        assertEquals(SyncDecision.SKIP, policy.decide(photosOnly.copy(photosWaiting = 0)))
+    }
+
+    @Test
     fun `after a run the worker retries what a better network can fix, and stops for enrolment`() {
         val offline = SyncUiState.Offline(Texts.noNetwork)
         assertEquals(BackgroundResult.SUCCESS, policy.afterRun(SyncUiState.Done(1, 0, 0, now), 0))
