@@ -1,7 +1,10 @@
 package vn.sachxanh.app.ui
 
 import android.Manifest
+import android.content.ActivityNotFoundException
+import android.content.pm.PackageManager
 import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.layout.Arrangement
@@ -26,15 +29,20 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
+import androidx.core.content.ContextCompat
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import kotlinx.coroutines.launch
 import vn.sachxanh.app.AreaOutlines
 import vn.sachxanh.app.LocationSource
+import vn.sachxanh.app.PhotoFiles
 import vn.sachxanh.app.R
+import vn.sachxanh.core.PhotoStage
 import vn.sachxanh.core.Shape
 import vn.sachxanh.state.CleanupField
 import vn.sachxanh.state.CleanupUiState
@@ -43,11 +51,20 @@ import vn.sachxanh.state.Organisation
 import vn.sachxanh.state.PlaceSource
 import vn.sachxanh.state.WorkKind
 import vn.sachxanh.state.field
+import java.io.File
 
 @Composable
-fun CleanupScreen(vm: CleanupViewModel, outlines: AreaOutlines, location: LocationSource, onSaved: () -> Unit, onBack: () -> Unit) {
+fun CleanupScreen(
+    vm: CleanupViewModel,
+    outlines: AreaOutlines,
+    location: LocationSource,
+    photoFiles: PhotoFiles,
+    onSaved: () -> Unit,
+    onBack: () -> Unit,
+) {
     val state by vm.state.collectAsStateWithLifecycle()
     val scope = rememberCoroutineScope()
+    val context = LocalContext.current
     var locating by remember { mutableStateOf(false) }
     val locate = {
         locating = true
@@ -59,6 +76,64 @@ fun CleanupScreen(vm: CleanupViewModel, outlines: AreaOutlines, location: Locati
     val askPermission = rememberLauncherForActivityResult(ActivityResultContracts.RequestMultiplePermissions()) { granted ->
         if (granted.values.any { it }) locate()
     }
+
+    // Photos: the camera writes into a cache file; a gallery photo is copied into one. Both
+    // survive the activity being killed while the camera app is open (cheap phones do that),
+    // hence saveable: the stage and the camera's file.
+    var photoStage by rememberSaveable { mutableStateOf(PhotoStage.BEFORE.name) }
+    var cameraFile by rememberSaveable { mutableStateOf<String?>(null) }
+    var photoProblem by remember { mutableStateOf<Int?>(null) }
+    val takePicture = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { taken ->
+        val path = cameraFile
+        cameraFile = null
+        if (taken && path != null) {
+            vm.addPhoto(path, PhotoStage.valueOf(photoStage))
+        } else if (path != null) {
+            File(path).delete() // the person backed out of the camera: an empty file
+        }
+    }
+    val openCamera = {
+        val (file, uri) = photoFiles.newCameraTarget()
+        cameraFile = file.path
+        photoProblem = null
+        try {
+            takePicture.launch(uri)
+        } catch (e: ActivityNotFoundException) {
+            cameraFile = null
+            photoProblem = R.string.photo_no_camera
+        }
+    }
+    // The manifest declares CAMERA (QR scanning), so Android lets the camera app be asked for a
+    // photo only once it is granted.
+    val askCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+        if (granted) openCamera() else photoProblem = R.string.photo_camera_denied
+    }
+    val takePhoto = { stage: PhotoStage ->
+        photoStage = stage.name
+        if (ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED) openCamera()
+        else askCamera.launch(Manifest.permission.CAMERA)
+    }
+    val pickPhoto = rememberLauncherForActivityResult(ActivityResultContracts.PickVisualMedia()) { uri ->
+        if (uri != null) {
+            val stage = PhotoStage.valueOf(photoStage)
+            scope.launch {
+                val copy = photoFiles.copyFromGallery(uri)
+                if (copy != null) vm.addPhoto(copy.path, stage) else photoProblem = R.string.photo_unreadable
+            }
+        }
+    }
+    val choosePhoto = { stage: PhotoStage ->
+        photoStage = stage.name
+        photoProblem = null
+        pickPhoto.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageOnly))
+    }
+    // The core keeps its own copy once a photo is prepared: the cache files can go then (and
+    // whatever an earlier visit left).
+    val preparing = (state as? CleanupUiState.Editing)?.preparingPhotos == true
+    LaunchedEffect(preparing) {
+        if (!preparing) photoFiles.cleanUp(keep = cameraFile)
+    }
+
     LaunchedEffect(state is CleanupUiState.Saved) {
         if (state is CleanupUiState.Saved) onSaved()
     }
@@ -140,8 +215,27 @@ fun CleanupScreen(vm: CleanupViewModel, outlines: AreaOutlines, location: Locati
                     FormTextField(stringResource(R.string.field_waste_kg), f.wasteKg, s.errors[CleanupField.WASTE_KG], vm::onWasteKgChanged, enabled, decimal = true, modifier = Modifier.weight(1f))
                     FormTextField(stringResource(R.string.field_bags), f.bags, s.errors[CleanupField.BAGS], vm::onBagsChanged, enabled, number = true, modifier = Modifier.weight(1f))
                 }
+
+                Section(stringResource(R.string.cleanup_photos))
+                Text(stringResource(R.string.photo_hint), style = MaterialTheme.typography.bodySmall)
+                listOf(PhotoStage.BEFORE, PhotoStage.AFTER).forEach { stage ->
+                    PhotoStageRow(
+                        stage = stage,
+                        photos = s.photos(stage),
+                        enabled = enabled,
+                        onTake = { takePhoto(stage) },
+                        onPick = { choosePhoto(stage) },
+                        onOpen = vm::openPhoto,
+                        onRemove = vm::removePhoto,
+                    )
+                }
+                s.errors[CleanupField.PHOTOS]?.let { Text(it.show(), color = MaterialTheme.colorScheme.error) }
+                photoProblem?.let { Text(stringResource(it), color = MaterialTheme.colorScheme.error) }
+
                 FormTextField(stringResource(R.string.field_note), f.note, s.errors[CleanupField.NOTE], vm::onNoteChanged, enabled, singleLine = false)
-                FormActions(s.saving, onDraft = { vm.save(submit = false) }, onSubmit = { vm.save(submit = true) })
+                if (s.preparingPhotos) Text(stringResource(R.string.photo_wait_to_save), style = MaterialTheme.typography.bodySmall)
+                FormActions(s.saving, onDraft = { vm.save(submit = false) }, onSubmit = { vm.save(submit = true) }, enabled = s.canSave)
+                s.viewer?.let { PhotoViewerDialog(it, onRetry = vm::retryPhoto, onClose = vm::closePhoto) }
             }
         }
     }

@@ -1,5 +1,6 @@
 package vn.sachxanh.app.ui
 
+import android.text.format.Formatter
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
@@ -38,6 +39,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
@@ -218,10 +220,10 @@ fun DateField(label: String, isoDate: String, error: UserText?, onChange: (Strin
 
 /** Save as a draft, or save and send for review: the two ways out of every form. */
 @Composable
-fun FormActions(saving: Boolean, onDraft: () -> Unit, onSubmit: () -> Unit) {
+fun FormActions(saving: Boolean, onDraft: () -> Unit, onSubmit: () -> Unit, enabled: Boolean = !saving) {
     Row(horizontalArrangement = Arrangement.spacedBy(12.dp), modifier = Modifier.fillMaxWidth().padding(vertical = 16.dp)) {
-        OutlinedButton(onClick = onDraft, enabled = !saving, modifier = Modifier.weight(1f)) { Text(stringResource(R.string.save_draft)) }
-        Button(onClick = onSubmit, enabled = !saving, modifier = Modifier.weight(1f)) { Text(stringResource(R.string.save_submit)) }
+        OutlinedButton(onClick = onDraft, enabled = enabled, modifier = Modifier.weight(1f)) { Text(stringResource(R.string.save_draft)) }
+        Button(onClick = onSubmit, enabled = enabled, modifier = Modifier.weight(1f)) { Text(stringResource(R.string.save_submit)) }
     }
     if (saving) LinearProgressIndicator(Modifier.fillMaxWidth())
 }
@@ -242,15 +244,22 @@ fun SyncActivity(activity: SyncUiState, onCancel: () -> Unit) {
             Text(stepText(step))
             if (step is SyncStep.Sending && step.total > 0) {
                 LinearProgressIndicator(progress = { step.fraction }, modifier = Modifier.fillMaxWidth())
+            } else if (step is SyncStep.UploadingPhotos && step.totalBytes > 0) {
+                LinearProgressIndicator(progress = { step.fraction }, modifier = Modifier.fillMaxWidth())
             } else {
                 LinearProgressIndicator(Modifier.fillMaxWidth())
             }
             TextButton(onClick = onCancel) { Text(stringResource(R.string.sync_cancel)) }
         }
-        is SyncUiState.Done -> Text(
-            if (activity.refused > 0) stringResource(R.string.sync_done_refused, activity.pushed, activity.refused)
-            else stringResource(R.string.sync_done, activity.pushed, activity.pulled),
-        )
+        is SyncUiState.Done -> Column {
+            Text(
+                if (activity.refused > 0) stringResource(R.string.sync_done_refused, activity.pushed, activity.refused)
+                else stringResource(R.string.sync_done, activity.pushed, activity.pulled),
+            )
+            if (activity.photosUploaded > 0) Text(stringResource(R.string.sync_done_photos, activity.photosUploaded))
+            // The link kept failing for these: they stay on the phone and go next time.
+            if (activity.photosWaiting > 0) Text(stringResource(R.string.sync_photos_not_sent, activity.photosWaiting))
+        }
         is SyncUiState.Cancelled -> Text(activity.message.show())
         is SyncUiState.Failed -> Text(activity.message.show(), color = MaterialTheme.colorScheme.error)
         is SyncUiState.NotEnrolled -> Text(activity.message.show(), color = MaterialTheme.colorScheme.error)
@@ -264,6 +273,11 @@ private fun stepText(step: SyncStep): String = when (step) {
     SyncStep.Starting -> stringResource(R.string.sync_starting)
     is SyncStep.Sending -> stringResource(R.string.sync_sending, step.done, step.total)
     is SyncStep.Receiving -> stringResource(R.string.sync_receiving, step.received)
+    is SyncStep.UploadingPhotos -> stringResource(
+        R.string.sync_uploading_photos,
+        Formatter.formatShortFileSize(LocalContext.current, step.sentBytes),
+        Formatter.formatShortFileSize(LocalContext.current, step.totalBytes),
+    )
     SyncStep.Finishing -> stringResource(R.string.sync_finishing)
     SyncStep.Working -> stringResource(R.string.sync_working)
 }

@@ -100,6 +100,8 @@ private fun SyncCard(sync: SyncSummary, onSync: () -> Unit, onCancel: () -> Unit
                 if (sync.waiting == 0L) stringResource(R.string.sync_nothing_waiting) else stringResource(R.string.sync_waiting, sync.waiting),
                 modifier = Modifier.clickable(onClick = onOutbox),
             )
+            // Photos go after the records and take longest on 2G: say how many still wait.
+            if (sync.photosWaiting > 0) Text(stringResource(R.string.sync_photos_waiting, sync.photosWaiting))
             SyncActivity(sync.activity, onCancel)
             if (sync.activity !is SyncUiState.Running) {
                 Button(onClick = onSync) { Text(stringResource(R.string.sync_now)) }

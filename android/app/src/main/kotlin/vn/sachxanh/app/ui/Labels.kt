@@ -3,6 +3,7 @@ package vn.sachxanh.app.ui
 import androidx.annotation.StringRes
 import vn.sachxanh.app.R
 import vn.sachxanh.core.CovenantStatus
+import vn.sachxanh.core.PhotoStage
 import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.Role
@@ -99,4 +100,12 @@ fun WorkKind.label(): Int = when (this) {
     WorkKind.WATERWAYS -> R.string.work_waterways
     WorkKind.DRAINS -> R.string.work_drains
     WorkKind.TREES -> R.string.work_trees
+}
+
+@Suppress("REDUNDANT_ELSE_IN_WHEN")
+@StringRes
+fun PhotoStage.label(): Int = when (this) {
+    PhotoStage.BEFORE -> R.string.photo_stage_before
+    PhotoStage.AFTER -> R.string.photo_stage_after
+    else -> R.string.photo_stage_other
 }

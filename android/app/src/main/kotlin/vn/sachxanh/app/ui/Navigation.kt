@@ -17,6 +17,7 @@ import androidx.navigation.navArgument
 import kotlinx.coroutines.CoroutineScope
 import vn.sachxanh.app.AppGraph
 import vn.sachxanh.app.LocationSource
+import vn.sachxanh.app.PhotoFiles
 import vn.sachxanh.app.SyncWorker
 import vn.sachxanh.core.RecordKind
 import vn.sachxanh.state.CleanupViewModel
@@ -140,7 +141,7 @@ fun SachxanhNavHost(graph: AppGraph) {
             val vm = rememberHolder { scope ->
                 CleanupViewModel(graph.core, graph.clock, scope, graph.io, cleanupId = entry.arg("id"), areaId = entry.arg("area"))
             }
-            CleanupScreen(vm, graph.outlines, LocationSource(context), onSaved = { sendSoon(); nav.popBackStack() }, onBack = { nav.popBackStack() })
+            CleanupScreen(vm, graph.outlines, LocationSource(context), PhotoFiles(context), onSaved = { sendSoon(); nav.popBackStack() }, onBack = { nav.popBackStack() })
         }
         composable(Routes.COVENANT) {
             val vm = rememberHolder { scope -> CovenantViewModel(graph.core, scope, graph.io) }
