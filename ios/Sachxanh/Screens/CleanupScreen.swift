@@ -1,13 +1,19 @@
+import PhotosUI
 import SachxanhCore
 import SwiftUI
+import UIKit
 
 /// A weekend cleanup: the place (GPS, or taps on the map), kinds of work, who came per
-/// organisation, kilograms and bags collected. Photos come with the core's photo API.
+/// organisation, kilograms and bags collected, photos before and after.
 struct CleanupScreen: View {
     @StateObject private var vm: CleanupViewModel
     @StateObject private var location = LocationProvider()
     @Environment(\.dismiss) private var dismiss
     @State private var locationFailed = false
+    /// The stage the camera is open for; `nil` when it is closed.
+    @State private var cameraStage: PhotoStage?
+    /// A problem the app met before the core saw the photo (camera refused, unreadable file).
+    @State private var photoProblem: LocalizedStringKey?
 
     init(vm: @autoclosure @escaping () -> CleanupViewModel) {
         _vm = StateObject(wrappedValue: vm())
@@ -62,12 +68,19 @@ struct CleanupScreen: View {
                 } footer: {
                     Text("cleanup.collected_footer")
                 }
+                photosSection
                 Section("common.note") {
                     TextField("common.note", text: $vm.form.note, axis: .vertical)
                         .lineLimit(2...6)
                     FieldMessage(text: vm.errors[.note])
                 }
-                SaveButtons(saving: vm.saving) { submit in await vm.save(submit: submit) }
+                if vm.preparingPhotos {
+                    Text("photos.wait_to_save").font(.footnote).foregroundStyle(.secondary)
+                }
+                SaveButtons(saving: !vm.canSave) { submit in await vm.save(submit: submit) }
+            }
+            .fullScreenCover(item: Binding(get: { vm.viewer }, set: { if $0 == nil { vm.closePhoto() } })) { viewer in
+                PhotoViewerView(viewer: viewer, onRetry: { await vm.retryPhoto() }, onClose: { vm.closePhoto() })
             }
         }
         .navigationTitle("cleanup.title")
@@ -129,6 +142,71 @@ struct CleanupScreen: View {
         } footer: {
             Text("cleanup.place_footer")
         }
+    }
+
+    private var photosSection: some View {
+        Section {
+            ForEach([PhotoStage.before, .after], id: \.self) { stage in
+                PhotoStageRow(
+                    stage: stage,
+                    photos: vm.photos(stage),
+                    enabled: !vm.saving,
+                    onTake: { Task { await openCamera(for: stage) } },
+                    onPicked: { item in Task { await addFromLibrary(item, stage: stage) } },
+                    onOpen: { sha in Task { await vm.openPhoto(sha256: sha) } },
+                    onRemove: { key in vm.removePhoto(key: key) }
+                )
+            }
+            FieldMessage(text: vm.errors[.photos])
+            if let photoProblem {
+                Text(photoProblem).font(.footnote).foregroundStyle(.red)
+            }
+        } header: {
+            Text("cleanup.photos")
+        } footer: {
+            Text("cleanup.photos_footer")
+        }
+        .fullScreenCover(isPresented: Binding(get: { cameraStage != nil }, set: { if !$0 { cameraStage = nil } })) {
+            CameraPicker(
+                onPhoto: { image in
+                    let stage = cameraStage ?? .before
+                    cameraStage = nil
+                    Task { await addFromCamera(image, stage: stage) }
+                },
+                onCancel: { cameraStage = nil }
+            )
+            .ignoresSafeArea()
+        }
+    }
+
+    private func openCamera(for stage: PhotoStage) async {
+        photoProblem = nil
+        // The same permission as the QR scanner; the system asks once.
+        guard await QRScannerView.requestAccess() else {
+            photoProblem = "photos.camera_denied"
+            return
+        }
+        cameraStage = stage
+    }
+
+    private func addFromCamera(_ image: UIImage, stage: PhotoStage) async {
+        guard let url = await PhotoFiles.write(image) else {
+            photoProblem = "photos.unreadable"
+            return
+        }
+        await vm.addPhoto(path: url.path, stage: stage)
+        PhotoFiles.delete(url) // the core keeps its own copy
+    }
+
+    private func addFromLibrary(_ item: PhotosPickerItem, stage: PhotoStage) async {
+        photoProblem = nil
+        guard let data = try? await item.loadTransferable(type: Data.self),
+              let url = await PhotoFiles.write(data) else {
+            photoProblem = "photos.unreadable"
+            return
+        }
+        await vm.addPhoto(path: url.path, stage: stage)
+        PhotoFiles.delete(url)
     }
 
     @ViewBuilder

@@ -108,6 +108,14 @@ struct SyncSection: View {
                 } label: {
                     Text("home.waiting")
                 }
+                // Photos go after the records and take longest on 2G: say how many still wait.
+                if status.photosWaiting > 0 {
+                    LabeledContent {
+                        Text(String(status.photosWaiting))
+                    } label: {
+                        Text("home.photos_waiting")
+                    }
+                }
                 if status.refused > 0 {
                     NavigationLink(value: Route.outbox) {
                         LabeledContent {
@@ -145,6 +153,9 @@ struct SyncSection: View {
             }
         default:
             if let note = sync.activity.noteKey {
+                Text(note).font(.footnote).foregroundStyle(.secondary)
+            }
+            if let note = sync.activity.photosNoteKey {
                 Text(note).font(.footnote).foregroundStyle(.secondary)
             }
             if let message = sync.activity.message {
@@ -242,9 +253,15 @@ extension SyncStep {
         case .starting: return "sync.starting"
         case .sending(let done, let total): return "sync.sending \(Int(done)) \(Int(total))"
         case .receiving(let received): return "sync.receiving \(Int(received))"
+        case .uploadingPhotos(let sent, let total):
+            return "sync.uploading_photos \(Self.size(sent)) \(Self.size(total))"
         case .finishing: return "sync.finishing"
         case .working: return "sync.working"
         }
+    }
+
+    private static func size(_ bytes: UInt64) -> String {
+        ByteCountFormatter.string(fromByteCount: Int64(clamping: bytes), countStyle: .file)
     }
 }
 
@@ -252,11 +269,19 @@ extension SyncActivity {
     /// A short line about how the last sync went.
     var noteKey: LocalizedStringKey? {
         switch self {
-        case .done(let pushed, let pulled, let refused, _):
+        case .done(let pushed, let pulled, let refused, _, _, _):
             return "sync.done \(Int(pushed)) \(Int(pulled)) \(Int(refused))"
         default:
             return nil
         }
+    }
+
+    /// Photos sent, or those the link kept failing (they stay on the phone for next time).
+    var photosNoteKey: LocalizedStringKey? {
+        guard case .done(_, _, _, _, let uploaded, let waiting) = self else { return nil }
+        if waiting > 0 { return "sync.photos_not_sent \(Int(waiting))" }
+        if uploaded > 0 { return "sync.done_photos \(Int(uploaded))" }
+        return nil
     }
 
     var message: UserText? {

@@ -29,6 +29,8 @@ enum CleanupField: Hashable {
     case participants
     case fatherlandFront, womensUnion, youthUnion, farmersUnion, veterans, residents, otherParticipants
     case wasteKg, bags, note
+    /// The photos: a file that is not a photo, too many photos.
+    case photos
 }
 
 /// Where the place's last point came from, shown next to the map.
@@ -52,6 +54,8 @@ struct CleanupForm: Equatable {
     var wasteKg = ""
     var bags = ""
     var note = ""
+    /// Before and after, in the order they were added.
+    var photos: [FormPhoto] = []
 
     /// A point replaces the place; a line or polygon grows by one vertex.
     func withPoint(_ c: Coord, from source: PlaceSource) -> CleanupForm {
@@ -63,7 +67,7 @@ struct CleanupForm: Equatable {
 }
 
 /// A weekend cleanup: where (GPS or a tap on the map), which work, who came per organisation,
-/// how much was collected. Photos come later (the core has no photo API yet).
+/// how much was collected, and photos before and after (the screen hands over a file's path).
 @MainActor
 final class CleanupViewModel: ObservableObject {
     @Published private(set) var state: UiState<RecordStanding> = .loading
@@ -72,11 +76,18 @@ final class CleanupViewModel: ObservableObject {
     @Published private(set) var errors = FieldErrors<CleanupField>()
     @Published private(set) var saving = false
     @Published private(set) var saved: SavedRecord?
+    /// A photo opened full size, over the form.
+    @Published private(set) var viewer: PhotoViewer?
 
     private let core: Sachxanh
     private let recordId: String?
-    /// Photos another phone attached: kept as they are, since this version cannot show them.
-    private var keptPhotos: [PhotoRef] = []
+    private var photoKeys = 0
+
+    /// Saving waits until every photo is prepared (a half-made photo has no name yet).
+    var preparingPhotos: Bool { form.photos.contains(where: \.isPreparing) }
+    var canSave: Bool { !saving && !preparingPhotos }
+
+    func photos(_ stage: PhotoStage) -> [FormPhoto] { form.photos.filter { $0.stage == stage } }
 
     /// `areaId`: the area to start with (the one the person came from); the first of theirs otherwise.
     init(core: Sachxanh, areaId: String?, recordId: String?) {
@@ -89,19 +100,23 @@ final class CleanupViewModel: ObservableObject {
         guard state.isLoading else { return }
         let core = self.core
         let recordId = self.recordId
-        let result = await runCore { () -> ([AreaInfo], CleanupView?, String?) in
+        let result = await runCore { () -> ([AreaInfo], CleanupView?, RecordSummary?) in
             let areas = core.me()?.areas ?? []
             let view = try recordId.map { try core.cleanup(id: $0) }
-            let reason = try recordId.flatMap { try reviewerReason(core: core, id: $0) }
-            return (areas, view, reason)
+            // One outbox listing answers both: the reviewer's reason, and whether I recorded it.
+            let mine = try recordId.flatMap { id in try core.outbox().first(where: { $0.id == id }) }
+            return (areas, view, mine)
         }
         switch result {
-        case .success(let (areas, view, reason)):
+        case .success(let (areas, view, mine)):
             self.areas = areas
             if let view {
                 form = Self.form(of: view.value)
-                keptPhotos = view.value.photos
+                let reason = mine.flatMap { standingReason(status: $0.status, reason: $0.reason) }
                 state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: reason, conflicts: view.conflicts))
+                // My own photos were taken on this phone: show their thumbnails. Someone else's
+                // would be downloaded (data the person pays for), so they wait until opened.
+                if mine != nil { await loadPreviews(form.photos.compactMap(\.sha256)) }
             } else {
                 if form.areaId.isEmpty || !areas.contains(where: { $0.id == form.areaId }) {
                     form.areaId = areas.first?.id ?? ""
@@ -146,8 +161,97 @@ final class CleanupViewModel: ObservableObject {
         if done { form.work.insert(kind) } else { form.work.remove(kind) }
     }
 
-    func save(submit: Bool) async {
+    private func loadPreviews(_ names: [String]) async {
+        let core = self.core
+        for sha in names {
+            switch await runCore({ try core.photo(sha256: sha) }) {
+            case .success(let jpeg): setPreview(PhotoBytes(sha256: sha, jpeg: jpeg))
+            // Not on this phone after all, and no signal: the others would wait as long.
+            case .failure(.offline): return
+            case .failure: continue
+            }
+        }
+    }
+
+    private func setPreview(_ photo: PhotoBytes) {
+        form.photos = form.photos.map { $0.withPreview(photo) }
+    }
+
+    /// A photo from the camera or the photo library, as a file the screen wrote (`path`); the
+    /// core scales and re-encodes it and keeps it on the phone, so the file may be deleted once
+    /// this returns. A file that is not a photo is said under `.photos`.
+    func addPhoto(path: String, stage: PhotoStage) async {
         guard !saving else { return }
+        photoKeys += 1
+        let key = "preparing-\(photoKeys)"
+        form.photos.append(.preparing(key: key, stage: stage))
+        errors = errors.without(.photos)
+        let core = self.core
+        let result = await runCore { () -> (PhotoInfo, Data) in
+            let info = try core.addPhoto(path: path)
+            // Read back at once (from the phone, no network) for the thumbnail.
+            return (info, try core.photo(sha256: info.sha256))
+        }
+        // Removed while it was being prepared: leave the form as the person left it.
+        guard form.photos.contains(where: { $0.id == key }) else { return }
+        let others = form.photos.filter { $0.id != key }
+        switch result {
+        case .success(let (info, jpeg)):
+            if others.contains(where: { $0.sha256 == info.sha256 }) {
+                form.photos = others
+                errors = errors.with(.photos, Texts.photoAlreadyAdded)
+            } else {
+                let attached = FormPhoto.attached(
+                    sha256: info.sha256, stage: stage, info: info,
+                    preview: PhotoBytes(sha256: info.sha256, jpeg: jpeg)
+                )
+                form.photos = form.photos.map { $0.id == key ? attached : $0 }
+            }
+        case .failure(let e):
+            form.photos = others
+            errors = errors.with(.photos, e.photoMessage)
+        }
+    }
+
+    /// Takes a photo out of the record. The core keeps what it prepared on the phone (it has no
+    /// call to discard a photo), so it is still uploaded at the next sync; see ios/README.md.
+    func removePhoto(key: String) {
+        guard !saving else { return }
+        form.photos.removeAll { $0.id == key }
+    }
+
+    /// Opens a photo full size: from the phone, or downloaded when someone else took it.
+    func openPhoto(sha256: String) async {
+        let photo = form.photos.first { $0.sha256 == sha256 }
+        if let known = photo?.preview {
+            viewer = PhotoViewer(sha256: sha256, stage: photo?.stage, content: .shown(known))
+            return
+        }
+        viewer = PhotoViewer(sha256: sha256, stage: photo?.stage, content: .loading)
+        let core = self.core
+        let result = await runCore { try core.photo(sha256: sha256) }
+        let content: PhotoContent
+        switch result {
+        case .success(let jpeg): content = .shown(PhotoBytes(sha256: sha256, jpeg: jpeg))
+        case .failure(let e): content = e.photoContent
+        }
+        // The person may have closed it, or opened another, meanwhile.
+        if viewer?.sha256 == sha256 { viewer?.content = content }
+        if case .shown(let bytes) = content { setPreview(bytes) }
+    }
+
+    /// "Thử lại" in the viewer, e.g. once there is a network again.
+    func retryPhoto() async {
+        guard let sha = viewer?.sha256 else { return }
+        await openPhoto(sha256: sha)
+    }
+
+    func closePhoto() {
+        viewer = nil
+    }
+
+    func save(submit: Bool) async {
+        guard canSave else { return }
         let f = form
         // Numbers the core never sees because they are not numbers: caught here, per field.
         var local = FieldErrors<CleanupField>()
@@ -192,7 +296,7 @@ final class CleanupViewModel: ObservableObject {
             wasteKg: kg,
             bags: bags,
             note: f.note,
-            photos: keptPhotos
+            photos: f.photos.compactMap { p in p.sha256.map { PhotoRef(sha256: $0, stage: p.stage) } }
         )
         saving = true
         let core = self.core
@@ -239,7 +343,8 @@ final class CleanupViewModel: ObservableObject {
             participants: counts.mapValues { Numbers.countText($0) },
             wasteKg: Numbers.kgText(v.wasteKg),
             bags: v.bags.map { String($0) } ?? "",
-            note: v.note
+            note: v.note,
+            photos: v.photos.map { .attached(sha256: $0.sha256, stage: $0.stage, info: nil, preview: nil) }
         )
     }
 
@@ -263,6 +368,8 @@ final class CleanupViewModel: ObservableObject {
         case "waste_kg": return .wasteKg
         case "bags": return .bags
         case "note": return .note
+        // `photo` from addPhoto, `photos` / `photos.2` from the record's rules.
+        case "photo", "photos": return .photos
         default: return nil
         }
     }

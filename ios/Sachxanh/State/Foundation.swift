@@ -121,6 +121,13 @@ struct FieldErrors<Field: Hashable>: Equatable {
         return copy
     }
 
+    /// Clears one field's problem (it was just fixed, e.g. a good photo after a bad one).
+    func without(_ field: Field) -> FieldErrors {
+        var copy = self
+        copy.byField[field] = nil
+        return copy
+    }
+
     /// `fieldOf` maps the core's path (`members`, `participants.youth_union`) to a form field.
     static func of(_ problems: [FieldProblem], fieldOf: (String) -> Field?) -> FieldErrors {
         var out = FieldErrors()
@@ -211,6 +218,7 @@ enum Texts {
         vi: "Mã QR này không phải mã đăng ký Sạch Xanh",
         en: "This QR code is not a Sạch Xanh enrolment code"
     )
+    static let photoAlreadyAdded = UserText(vi: "Ảnh này đã có trong hồ sơ", en: "This photo is already in the record")
     static let noNetwork = UserText(
         vi: "Không có mạng; dữ liệu vẫn được giữ trên máy và sẽ gửi khi có mạng",
         en: "No network; your data stays on the phone and will be sent when there is a connection"

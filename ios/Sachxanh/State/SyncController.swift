@@ -17,14 +17,18 @@ enum SyncStep: Equatable {
     case sending(done: UInt64, total: UInt64)
     /// Receiving what others recorded and what staff decided; the total is unknown.
     case receiving(received: UInt64)
+    /// Sending photos, after the records: `sentBytes` of `totalBytes` (a photo is a few hundred
+    /// kB, so bytes, not photos, move the bar on a slow link). A photo cut off resumes next time.
+    case uploadingPhotos(sentBytes: UInt64, totalBytes: UInt64)
     case finishing
-    /// A phase this app version does not know yet (photo uploads are coming): just busy.
+    /// A phase this app version does not know yet: just busy.
     case working
 
     /// For a determinate progress bar; `nil` when the total is unknown.
     var fraction: Double? {
         switch self {
         case .sending(let done, let total): return total == 0 ? 1 : Double(done) / Double(total)
+        case .uploadingPhotos(let sent, let total): return total == 0 ? 1 : Double(sent) / Double(total)
         case .finishing: return 1
         default: return nil
         }
@@ -34,8 +38,9 @@ enum SyncStep: Equatable {
         switch progress.phase {
         case .pushing: self = .sending(done: progress.done, total: progress.total)
         case .pulling: self = .receiving(received: progress.done)
+        case .uploadingPhotos: self = .uploadingPhotos(sentBytes: progress.done, totalBytes: progress.total)
         case .done: self = .finishing
-        // The core will gain phases (photo uploads): show them as work, never crash.
+        // The core may gain phases: show them as work, never crash.
         default: self = .working
         }
     }
@@ -46,7 +51,8 @@ enum SyncActivity: Equatable {
     /// Nothing has run since the app started.
     case idle
     case running(SyncStep)
-    case done(pushed: UInt64, pulled: UInt64, refused: UInt64, finishedAt: Date)
+    /// `photosWaiting`: photos the link kept failing this time; they stay for the next sync.
+    case done(pushed: UInt64, pulled: UInt64, refused: UInt64, finishedAt: Date, photosUploaded: UInt64, photosWaiting: UInt64)
     /// No network or no answer: everything stays on the phone for the next try.
     case offline(UserText)
     case cancelled(UserText)
@@ -76,6 +82,8 @@ struct SyncConditions {
     var waiting: UInt64
     var lastSyncMs: Int64?
     var nowMs: Int64
+    /// Photos on the phone the server does not hold yet: they wait like changes do.
+    var photosWaiting: UInt64 = 0
 }
 
 /// When to sync in the background. Volunteers are on 2G/3G or nothing: send as soon as there is a
@@ -89,7 +97,7 @@ struct SyncPolicy {
     func decide(_ c: SyncConditions) -> SyncDecision {
         if !c.enrolled { return .stop }
         if c.network == .disconnected { return .waitForNetwork }
-        if c.waiting > 0 { return .run }
+        if c.waiting > 0 || c.photosWaiting > 0 { return .run }
         guard let last = c.lastSyncMs else { return .run }
         // Phone clocks can be wrong: a last sync "in the future" says nothing, so sync.
         if last > c.nowMs { return .run }
@@ -154,7 +162,7 @@ final class SyncController: ObservableObject {
         guard network == .connected, before != .connected else { return }
         Task {
             await refreshStatus()
-            if let waiting = state.value?.waiting, policy.syncOnReconnect(waiting: waiting) {
+            if let status = state.value, policy.syncOnReconnect(waiting: status.waiting + status.photosWaiting) {
                 _ = await sync()
             }
         }
@@ -195,7 +203,10 @@ final class SyncController: ObservableObject {
         let ended: SyncActivity
         switch outcome {
         case .success(let report):
-            ended = .done(pushed: report.pushed, pulled: report.pulled, refused: report.refused, finishedAt: Date())
+            ended = .done(
+                pushed: report.pushed, pulled: report.pulled, refused: report.refused, finishedAt: Date(),
+                photosUploaded: report.photosUploaded, photosWaiting: report.photosWaiting
+            )
         case .failure(let e):
             switch e {
             case .offline(let m): ended = .offline(m)
@@ -224,12 +235,13 @@ final class SyncController: ObservableObject {
             enrolled: enrolled,
             waiting: status.waiting,
             lastSyncMs: status.lastSyncMs,
-            nowMs: Int64(Date().timeIntervalSince1970 * 1000)
+            nowMs: Int64(Date().timeIntervalSince1970 * 1000),
+            photosWaiting: status.photosWaiting
         )
         switch policy.decide(conditions) {
         case .run:
             let ended = await sync()
-            let waiting = state.value?.waiting ?? status.waiting
+            let waiting = state.value.map { $0.waiting + $0.photosWaiting } ?? status.waiting + status.photosWaiting
             switch ended {
             case .done: return (true, policy.nextRun(waiting: waiting))
             // Retrying cannot help until the person enrols again.
@@ -237,7 +249,7 @@ final class SyncController: ObservableObject {
             default: return (false, policy.retryWhileWaiting)
             }
         case .skip:
-            return (true, policy.nextRun(waiting: status.waiting))
+            return (true, policy.nextRun(waiting: status.waiting + status.photosWaiting))
         case .waitForNetwork:
             return (false, policy.retryWhileWaiting)
         case .stop:
