@@ -405,6 +405,10 @@ fn record_offline(
         let a = point_in(reference, &d.area_id, rng);
         let b = point_in(reference, &d.area_id, rng);
         if let (Some(a), Some(b)) = (a, b) {
+            let photos = vec![
+                demo_photo(store, PhotoStage::Before, rng)?,
+                demo_photo(store, PhotoStage::After, rng)?,
+            ];
             let id = store.create(Cleanup {
                 area_id: d.area_id.clone(),
                 cleanup_date: saturday,
@@ -426,7 +430,7 @@ fn record_offline(
                 waste_kg: Some(rng.random_range(80..600) as f64),
                 bags: Some(rng.random_range(10..80)),
                 note: "Ra quân tổng vệ sinh cuối tuần".into(),
-                photos: vec![],
+                photos,
             })?;
             store.submit::<Cleanup>(&id)?;
         }
@@ -465,6 +469,41 @@ fn record_offline(
     }
     record_campaign_work(d, store, reference, rng)?;
     Ok(())
+}
+
+/// A stand-in photo (canal bank under a sky, with grain), prepared and kept like a camera's.
+fn demo_photo(
+    store: &mut Store,
+    stage: PhotoStage,
+    rng: &mut impl Rng,
+) -> Result<PhotoRef, Box<dyn std::error::Error + Send + Sync>> {
+    let (w, h) = (960u32, 720u32);
+    let tint: f32 = rng.random_range(0.7..1.2);
+    let water = if stage == PhotoStage::Before {
+        0.55
+    } else {
+        1.0
+    };
+    let seed: u32 = rng.random();
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let n = (x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663) ^ seed) % 40;
+        let grain = n as f32 - 20.0;
+        let px = |v: f32| (v * tint + grain).clamp(0.0, 255.0) as u8;
+        if y < h / 3 {
+            image::Rgb([px(150.0), px(190.0), px(235.0)])
+        } else if y < h * 2 / 3 {
+            image::Rgb([px(60.0), px(120.0), px(55.0)])
+        } else {
+            image::Rgb([px(90.0 * water), px(110.0 * water), px(80.0)])
+        }
+    });
+    let mut jpeg = vec![];
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&img)?;
+    let info = store.add_photo(&jpeg, Default::default())?;
+    Ok(PhotoRef {
+        sha256: info.sha256,
+        stage,
+    })
 }
 
 /// The rest of the campaign: the area head's collection point and self-managed model once,
@@ -528,6 +567,7 @@ fn record_campaign_work(
     }
     if d.role == Role::Volunteer && rng.random_bool(0.1) {
         if let Some(at) = point_in(reference, &d.area_id, rng) {
+            let photo = demo_photo(store, PhotoStage::Before, rng)?;
             let id = store.create(BlackSpot {
                 area_id: d.area_id.clone(),
                 spot_kind: SpotKind::SpontaneousDump,
@@ -538,7 +578,7 @@ fn record_campaign_work(
                 verified_date: None,
                 cleaned_date: None,
                 closed_date: None,
-                photos: vec![],
+                photos: vec![photo],
                 note: String::new(),
             })?;
             store.submit::<BlackSpot>(&id)?;
@@ -555,13 +595,26 @@ fn record_campaign_work(
                 continue;
             }
             let spot = store.get::<BlackSpot>(&r.id)?;
-            if spot.body.status == SpotStatus::Reported {
-                store.update::<BlackSpot>(&r.id, |b| {
-                    b.status = SpotStatus::Verified;
-                    b.verified_date = Some(Day::today());
-                })?;
-                break;
+            match spot.body.status {
+                SpotStatus::Reported => {
+                    store.update::<BlackSpot>(&r.id, |b| {
+                        b.status = SpotStatus::Verified;
+                        b.verified_date = Some(Day::today());
+                    })?;
+                }
+                // Cleaned up at the next round, with a photo as evidence, and closed.
+                SpotStatus::Verified => {
+                    let after = demo_photo(store, PhotoStage::After, rng)?;
+                    store.update::<BlackSpot>(&r.id, |b| {
+                        b.status = SpotStatus::Closed;
+                        b.cleaned_date = Some(Day::today());
+                        b.closed_date = Some(Day::today());
+                        b.photos.push(after);
+                    })?;
+                }
+                _ => continue,
             }
+            break;
         }
     }
     Ok(())

@@ -150,6 +150,29 @@ test("staff review in the browser and the figures follow", async () => {
   const cells = [3, 4, 6, 7, 9, 10].map((c) => communeRow.getCell(c).value);
   assert.deepEqual(cells, [weekendsNum, weekendsDen, sortedAfter, householdsAfter, covNum, covDen]);
 
+  // A cleanup's photos show on its page (the demo phones send them after the records, so the
+  // page may need opening again until they are in).
+  await page.click('[data-testid="tab-queue"]');
+  await page.selectOption("#fKind", "cleanup");
+  await page.selectOption("#fStatus", "all");
+  await page.click("#fGo");
+  await page.waitForSelector('[data-testid="queue-row"]');
+  const cleanupId = await page.locator('[data-testid="queue-row"]').first().getAttribute("data-id");
+  let shown = 0;
+  for (let i = 0; i < 20 && shown === 0; i++) {
+    await page.evaluate((id) => openRecord(id), cleanupId);
+    await page.waitForSelector('[data-testid="values"] tr');
+    shown = await page
+      .waitForFunction(() => {
+        const imgs = [...document.querySelectorAll('[data-testid="photo"]')];
+        return imgs.length > 0 && imgs.every((i) => i.complete) ? imgs.filter((i) => i.naturalWidth > 0).length : false;
+      }, null, { timeout: 3000 })
+      .then((h) => h.jsonValue())
+      .catch(() => 0);
+    if (shown === 0) await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.ok(shown >= 1, "the cleanup's photos are shown");
+
   // English is one click away.
   await page.click('[data-testid="lang"]');
   assert.equal(await page.locator('[data-testid="tab-queue"]').innerText(), "Review queue");
