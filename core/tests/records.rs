@@ -585,3 +585,56 @@ fn the_campaign_s_other_records_are_created_edited_and_reopened_unchanged() {
     s.rebuild_projections().unwrap();
     assert_eq!(s.projection_dump().unwrap(), live);
 }
+
+#[test]
+fn only_photos_a_saved_record_uses_are_sent_and_a_mistaken_one_can_be_forgotten() {
+    use sachxanh_core::photo::PhotoSettings;
+    let mut s = memory_store("p-volunteer-1");
+    let jpeg = |shade: u8| {
+        let img = image::RgbImage::from_fn(320, 240, |x, y| {
+            image::Rgb([shade, (x % 256) as u8, (y % 256) as u8])
+        });
+        let mut out = vec![];
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&img)
+            .unwrap();
+        out
+    };
+    let kept = s.add_photo(&jpeg(10), PhotoSettings::default()).unwrap();
+    let mistake = s.add_photo(&jpeg(200), PhotoSettings::default()).unwrap();
+    assert!(s.has_photo(&kept.sha256).unwrap());
+    // Taken, but no saved record uses them yet: nothing waits to be sent.
+    assert_eq!(s.photos_waiting().unwrap(), 0);
+    let mut c = cleanup(last_saturday());
+    c.photos = vec![
+        PhotoRef {
+            sha256: kept.sha256.clone(),
+            stage: PhotoStage::Before,
+        },
+        PhotoRef {
+            sha256: mistake.sha256.clone(),
+            stage: PhotoStage::After,
+        },
+    ];
+    let id = s.create(c).unwrap();
+    assert_eq!(s.photos_waiting().unwrap(), 2);
+    // A photo a record uses cannot be forgotten...
+    assert!(!s.discard_photo(&mistake.sha256).unwrap());
+    // ...until the record no longer uses it; then it is never sent.
+    s.update::<Cleanup>(&id, |c| c.photos.retain(|p| p.stage == PhotoStage::Before))
+        .unwrap();
+    let pending: Vec<String> = s
+        .photos_to_upload()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.sha256)
+        .collect();
+    assert_eq!(pending, vec![kept.sha256.clone()]);
+    assert!(s.discard_photo(&mistake.sha256).unwrap());
+    assert!(!s.has_photo(&mistake.sha256).unwrap());
+    assert!(s.has_photo(&kept.sha256).unwrap());
+    // Once the server holds a photo it is kept for viewing and is not "waiting" any more.
+    s.photo_uploaded(&kept.sha256).unwrap();
+    assert_eq!(s.photos_waiting().unwrap(), 0);
+    assert!(!s.discard_photo(&kept.sha256).unwrap());
+}

@@ -108,6 +108,31 @@ fn upload_run(name: &str, part: Option<u64>, sources: &[Vec<u8>]) -> Row {
                 .sha256
         })
         .collect();
+    // Photos go up once a saved record uses them: a dump report carrying all of them.
+    phone
+        .store
+        .create(sachxanh_core::model::BlackSpot {
+            area_id: AREA_A.into(),
+            spot_kind: sachxanh_core::model::SpotKind::SpontaneousDump,
+            place: sachxanh_core::place::Place::point(sachxanh_core::place::Coord::new(
+                105.63, 10.0,
+            )),
+            description: "Bãi rác tự phát ven kênh".into(),
+            status: sachxanh_core::model::SpotStatus::Reported,
+            reported_date: sachxanh_core::model::Day::today(),
+            verified_date: None,
+            cleaned_date: None,
+            closed_date: None,
+            photos: shas
+                .iter()
+                .map(|sha| sachxanh_core::model::PhotoRef {
+                    sha256: sha.clone(),
+                    stage: sachxanh_core::model::PhotoStage::Before,
+                })
+                .collect(),
+            note: String::new(),
+        })
+        .expect("report");
     let photo_bytes: u64 = phone
         .store
         .photos_to_upload()

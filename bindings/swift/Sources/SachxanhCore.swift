@@ -647,7 +647,8 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     /**
      * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
      * it on the phone until the server has it. Put the returned `sha256` in the record's
-     * photos. The source file is not needed afterwards.
+     * photos: a photo is uploaded once a saved record uses it. The source file is not needed
+     * afterwards.
      */
     func addPhoto(path: String) throws  -> PhotoInfo
     
@@ -710,12 +711,23 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
      */
     func createSortingCheck(value: SortingCheck) throws  -> String
     
+    /**
+     * Forgets a photo taken by mistake: only one that no saved record uses and the server does
+     * not hold (so it was never sent). Returns whether it was forgotten.
+     */
+    func discardPhoto(sha256: String) throws  -> Bool
+    
     func dismissRefused(id: String) throws 
     
     /**
      * Exchanges a one-time code (typed or scanned) for this phone's token.
      */
     func enrol(code: String) throws  -> EnrolResult
+    
+    /**
+     * Whether the photo is on this phone (opening it then needs no network).
+     */
+    func hasPhoto(sha256: String) throws  -> Bool
     
     func household(id: String) throws  -> HouseholdView
     
@@ -894,7 +906,8 @@ public static func `open`(path: String, settings: DeviceSettings)throws  -> Sach
     /**
      * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
      * it on the phone until the server has it. Put the returned `sha256` in the record's
-     * photos. The source file is not needed afterwards.
+     * photos: a photo is uploaded once a saved record uses it. The source file is not needed
+     * afterwards.
      */
 open func addPhoto(path: String)throws  -> PhotoInfo  {
     return try  FfiConverterTypePhotoInfo_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
@@ -1090,6 +1103,20 @@ open func createSortingCheck(value: SortingCheck)throws  -> String  {
 })
 }
     
+    /**
+     * Forgets a photo taken by mistake: only one that no saved record uses and the server does
+     * not hold (so it was never sent). Returns whether it was forgotten.
+     */
+open func discardPhoto(sha256: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_discard_photo(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sha256),uniffiCallStatus
+    )
+})
+}
+    
 open func dismissRefused(id: String)throws   {try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
     uniffi_sachxanh_core_fn_method_sachxanh_dismiss_refused(
@@ -1108,6 +1135,19 @@ open func enrol(code: String)throws  -> EnrolResult  {
     uniffi_sachxanh_core_fn_method_sachxanh_enrol(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(code),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the photo is on this phone (opening it then needs no network).
+     */
+open func hasPhoto(sha256: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_has_photo(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sha256),uniffiCallStatus
     )
 })
 }
@@ -1848,10 +1888,17 @@ public struct BlackSpotView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: BlackSpot, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: BlackSpot, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -1859,6 +1906,7 @@ public struct BlackSpotView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -1883,7 +1931,8 @@ public struct FfiConverterTypeBlackSpotView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1895,6 +1944,7 @@ public struct FfiConverterTypeBlackSpotView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -1998,10 +2048,17 @@ public struct BriefingView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: Briefing, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: Briefing, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -2009,6 +2066,7 @@ public struct BriefingView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -2033,7 +2091,8 @@ public struct FfiConverterTypeBriefingView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2045,6 +2104,7 @@ public struct FfiConverterTypeBriefingView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -2154,10 +2214,17 @@ public struct CleanupView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: Cleanup, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: Cleanup, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -2165,6 +2232,7 @@ public struct CleanupView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -2189,7 +2257,8 @@ public struct FfiConverterTypeCleanupView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2201,6 +2270,7 @@ public struct FfiConverterTypeCleanupView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -2360,10 +2430,17 @@ public struct CollectionPointView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: CollectionPoint, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: CollectionPoint, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -2371,6 +2448,7 @@ public struct CollectionPointView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -2395,7 +2473,8 @@ public struct FfiConverterTypeCollectionPointView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2407,6 +2486,7 @@ public struct FfiConverterTypeCollectionPointView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -2654,10 +2734,17 @@ public struct CovenantView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: Covenant, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: Covenant, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -2665,6 +2752,7 @@ public struct CovenantView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -2689,7 +2777,8 @@ public struct FfiConverterTypeCovenantView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2701,6 +2790,7 @@ public struct FfiConverterTypeCovenantView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -3256,10 +3346,17 @@ public struct HouseholdView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: Household, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: Household, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -3267,6 +3364,7 @@ public struct HouseholdView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -3291,7 +3389,8 @@ public struct FfiConverterTypeHouseholdView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3303,6 +3402,7 @@ public struct FfiConverterTypeHouseholdView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -4037,7 +4137,7 @@ public struct RecordSummary: Equatable, Hashable {
     public var title: String
     public var inConflict: Bool
     /**
-     * The reason of the latest return or rejection, if any.
+     * Why the record was returned or rejected, while it stands returned or rejected.
      */
     public var reason: String?
     /**
@@ -4054,7 +4154,7 @@ public struct RecordSummary: Equatable, Hashable {
          * and audience.
          */title: String, inConflict: Bool, 
         /**
-         * The reason of the latest return or rejection, if any.
+         * Why the record was returned or rejected, while it stands returned or rejected.
          */reason: String?, 
         /**
          * Saved on this device and not yet acknowledged by the server.
@@ -4365,10 +4465,17 @@ public struct SelfManagedModelView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: SelfManagedModel, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: SelfManagedModel, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -4376,6 +4483,7 @@ public struct SelfManagedModelView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -4400,7 +4508,8 @@ public struct FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4412,6 +4521,7 @@ public struct FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -4545,10 +4655,17 @@ public struct SortingCheckView: Equatable, Hashable {
     public var status: ReviewStatus
     public var heads: [String]
     public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: SortingCheck, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict]) {
+    public init(id: String, value: SortingCheck, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
         self.id = id
         self.value = value
         self.author = author
@@ -4556,6 +4673,7 @@ public struct SortingCheckView: Equatable, Hashable {
         self.status = status
         self.heads = heads
         self.conflicts = conflicts
+        self.reason = reason
     }
 
     
@@ -4580,7 +4698,8 @@ public struct FfiConverterTypeSortingCheckView: FfiConverterRustBuffer {
                 state: FfiConverterTypeLifecycle.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4592,6 +4711,7 @@ public struct FfiConverterTypeSortingCheckView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
         FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -7539,7 +7659,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() != 33419) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() != 30151) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() != 11737) {
@@ -7590,10 +7710,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() != 43078) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo() != 52922) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused() != 41599) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_enrol() != 43443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_has_photo() != 23371) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_household() != 51698) {

@@ -359,6 +359,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(uin
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_create_sorting_check(uint64_t ptr, RustBuffer value, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DISCARD_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DISCARD_PHOTO
+int8_t uniffi_sachxanh_core_fn_method_sachxanh_discard_photo(uint64_t ptr, RustBuffer sha256, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DISMISS_REFUSED
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DISMISS_REFUSED
 void uniffi_sachxanh_core_fn_method_sachxanh_dismiss_refused(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -367,6 +372,11 @@ void uniffi_sachxanh_core_fn_method_sachxanh_dismiss_refused(uint64_t ptr, RustB
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_ENROL
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_ENROL
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_enrol(uint64_t ptr, RustBuffer code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_HAS_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_HAS_PHOTO
+int8_t uniffi_sachxanh_core_fn_method_sachxanh_has_photo(uint64_t ptr, RustBuffer sha256, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_HOUSEHOLD
@@ -856,6 +866,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DISCARD_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DISCARD_PHOTO
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DISMISS_REFUSED
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DISMISS_REFUSED
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused(void
@@ -865,6 +881,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_ENROL
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_ENROL
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_enrol(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_HAS_PHOTO
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_HAS_PHOTO
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_has_photo(void
     
 );
 #endif

@@ -84,11 +84,19 @@ macro_rules! record_kind {
             pub status: ReviewStatus,
             pub heads: Vec<String>,
             pub conflicts: Vec<crate::document::Conflict>,
+            /// Why it was returned or rejected, while it stands returned or rejected.
+            pub reason: Option<String>,
         }
 
-        impl From<Stored<$body>> for $view {
-            fn from(s: Stored<$body>) -> Self {
-                $view {
+        impl $view {
+            fn of(store: &Store, s: Stored<$body>) -> Result<Self, ApiError> {
+                let reason = match s.status {
+                    ReviewStatus::Returned | ReviewStatus::Rejected => {
+                        store.review_reason(&s.id)?
+                    }
+                    _ => None,
+                };
+                Ok($view {
                     id: s.id,
                     value: s.body,
                     author: s.meta.author,
@@ -96,14 +104,17 @@ macro_rules! record_kind {
                     status: s.status,
                     heads: s.heads,
                     conflicts: s.conflicts,
-                }
+                    reason,
+                })
             }
         }
 
         #[uniffi::export]
         impl Sachxanh {
             pub fn $get(&self, id: String) -> Result<$view, ApiError> {
-                Ok(self.store().get::<$body>(&id)?.into())
+                let store = self.store();
+                let stored = store.get::<$body>(&id)?;
+                $view::of(&store, stored)
             }
 
             /// Saves a new record as a draft on this phone; returns its id.
@@ -113,7 +124,9 @@ macro_rules! record_kind {
 
             /// Saves the form's values; only the fields that changed are written.
             pub fn $update(&self, id: String, value: $body) -> Result<$view, ApiError> {
-                Ok(self.store().update::<$body>(&id, |r| *r = value)?.into())
+                let mut store = self.store();
+                let stored = store.update::<$body>(&id, |r| *r = value)?;
+                $view::of(&store, stored)
             }
         }
     };
@@ -407,7 +420,8 @@ impl Sachxanh {
 
     /// Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
     /// it on the phone until the server has it. Put the returned `sha256` in the record's
-    /// photos. The source file is not needed afterwards.
+    /// photos: a photo is uploaded once a saved record uses it. The source file is not needed
+    /// afterwards.
     pub fn add_photo(&self, path: String) -> Result<PhotoInfo, ApiError> {
         let too_large = || crate::Error::Photo(crate::photo::PhotoError::TooLarge);
         let len = std::fs::metadata(&path).map_err(crate::Error::Io)?.len();
@@ -434,6 +448,17 @@ impl Sachxanh {
         let bytes = client.fetch_photo(&sha256)?;
         self.store().keep_downloaded_photo(&sha256, &bytes)?;
         Ok(bytes)
+    }
+
+    /// Whether the photo is on this phone (opening it then needs no network).
+    pub fn has_photo(&self, sha256: String) -> Result<bool, ApiError> {
+        Ok(self.store().has_photo(&sha256)?)
+    }
+
+    /// Forgets a photo taken by mistake: only one that no saved record uses and the server does
+    /// not hold (so it was never sent). Returns whether it was forgotten.
+    pub fn discard_photo(&self, sha256: String) -> Result<bool, ApiError> {
+        Ok(self.store().discard_photo(&sha256)?)
     }
 
     /// Stops a running sync at the next safe point; what was done stays done.

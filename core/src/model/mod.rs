@@ -317,6 +317,20 @@ impl AnyRecord {
         crate::with_record!(self, r => r.check(ctx))
     }
 
+    /// The photos (and scans) the record references, by SHA-256.
+    pub fn photo_refs(&self) -> Vec<&str> {
+        fn refs(photos: &[PhotoRef]) -> Vec<&str> {
+            photos.iter().map(|p| p.sha256.as_str()).collect()
+        }
+        match self {
+            AnyRecord::Cleanup(c) => refs(&c.photos),
+            AnyRecord::BlackSpot(b) => refs(&b.photos),
+            AnyRecord::CollectionPoint(c) => refs(&c.photos),
+            AnyRecord::Covenant(c) => c.document_sha256.as_deref().into_iter().collect(),
+            _ => vec![],
+        }
+    }
+
     /// Reads the body of a document of the given kind. (registration)
     pub fn hydrate_from(
         kind: RecordKind,

@@ -68,10 +68,13 @@ impl Store {
         Ok(())
     }
 
-    /// Photos the server does not yet hold, oldest first.
+    /// Photos a saved record uses and the server does not yet hold, oldest first. A photo
+    /// taken for a form that was never saved, or removed from it, never leaves the phone.
     pub fn photos_to_upload(&self) -> Result<Vec<PendingPhoto>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT sha256, length(bytes) FROM photos WHERE uploaded = 0 ORDER BY added_at, sha256",
+            "SELECT sha256, length(bytes) FROM photos
+             WHERE uploaded = 0 AND sha256 IN (SELECT sha256 FROM record_photos)
+             ORDER BY added_at, sha256",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -105,10 +108,30 @@ impl Store {
     }
 
     pub fn photos_waiting(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM photos WHERE uploaded = 0", [], |r| {
-                r.get::<_, i64>(0)
-            })? as u64)
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM photos
+             WHERE uploaded = 0 AND sha256 IN (SELECT sha256 FROM record_photos)",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Whether this device holds the photo (opening it needs no network).
+    pub fn has_photo(&self, sha256: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM photos WHERE sha256 = ?1)",
+            [sha256],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Forgets a photo taken by mistake: only one no record on this phone uses and the server
+    /// does not hold. Returns whether it was forgotten.
+    pub fn discard_photo(&mut self, sha256: &str) -> Result<bool> {
+        Ok(self.conn.execute(
+            "DELETE FROM photos WHERE sha256 = ?1 AND uploaded = 0
+               AND sha256 NOT IN (SELECT sha256 FROM record_photos)",
+            [sha256],
+        )? > 0)
     }
 }

@@ -33,6 +33,13 @@ pub fn project(conn: &Connection, id: &str, doc: &RecordDoc) -> Result<()> {
         conflicts
     ])?;
     crate::with_record!(&record, r => r.project(conn, id))?;
+    // Which photos records use: only those are uploaded, and only unused ones may be discarded.
+    conn.prepare_cached("DELETE FROM record_photos WHERE id = ?1")?
+        .execute([id])?;
+    for sha in record.photo_refs() {
+        conn.prepare_cached("INSERT OR IGNORE INTO record_photos (id, sha256) VALUES (?1, ?2)")?
+            .execute([id, sha])?;
+    }
     let target = match &record {
         AnyRecord::Review(r) => r.record_id.as_str(),
         _ => id,

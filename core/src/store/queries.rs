@@ -93,7 +93,7 @@ pub struct RecordSummary {
     /// and audience.
     pub title: String,
     pub in_conflict: bool,
-    /// The reason of the latest return or rejection, if any.
+    /// Why the record was returned or rejected, while it stands returned or rejected.
     pub reason: Option<String>,
     /// Saved on this device and not yet acknowledged by the server.
     pub unsent: bool,
@@ -377,9 +377,10 @@ const SUMMARY_SQL: &str = "SELECT r.id, r.kind, r.area_id, r.review_status, r.co
         COALESCE(h.head_name, c.check_date || ' · ' || hc.head_name, cl.cleanup_date,
                  cv.status, cp.name, bs.reported_date || ' · ' || bs.status,
                  br.briefing_date || ' · ' || br.audience, sm.name, ''),
+        CASE WHEN r.review_status IN ('returned', 'rejected') THEN
         (SELECT v.reason FROM reviews v JOIN records rv ON rv.id = v.id
           WHERE v.record_id = r.id AND v.decision != 'approved'
-          ORDER BY rv.created_at DESC, v.id DESC LIMIT 1),
+          ORDER BY rv.created_at DESC, v.id DESC LIMIT 1) END,
         EXISTS (SELECT 1 FROM outbox o WHERE o.doc_id = r.id)
      FROM records r
      LEFT JOIN households h ON h.id = r.id

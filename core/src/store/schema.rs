@@ -54,7 +54,7 @@ const MIGRATIONS: &[&str] = &[
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Bump when a projection table or the way rows are derived changes.
-pub const PROJECTION_VERSION: i64 = 2;
+pub const PROJECTION_VERSION: i64 = 3;
 
 fn projection_tables() -> Vec<&'static str> {
     vec![
@@ -80,6 +80,13 @@ fn projection_tables() -> Vec<&'static str> {
         model::briefing::TABLE,
         model::self_managed_model::TABLE,
         model::review::TABLE,
+        // `id` is the record's, like every projection table's (a record's rows go by its id).
+        "CREATE TABLE record_photos (
+            id TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (id, sha256)
+        );
+        CREATE INDEX record_photos_sha ON record_photos(sha256);",
     ]
 }
 
@@ -93,6 +100,7 @@ pub const PROJECTION_TABLE_NAMES: &[&str] = &[
     "briefings",
     "self_managed_models",
     "reviews",
+    "record_photos",
     "records",
 ];
 

@@ -731,9 +731,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_enrol(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_has_photo(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_household(
     ): Int
@@ -848,10 +852,14 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_create_sorting_check(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_discard_photo(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_sachxanh_core_fn_method_sachxanh_dismiss_refused(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_enrol(`ptr`: Long,`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_has_photo(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_sachxanh_core_fn_method_sachxanh_household(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_households(`ptr`: Long,`areaId`: RustBuffer.ByValue,`query`: RustBuffer.ByValue,`after`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
@@ -1021,7 +1029,7 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() and 0xFFFF) != 33419) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() and 0xFFFF) != 30151) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() and 0xFFFF) != 11737) {
@@ -1072,10 +1080,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() and 0xFFFF) != 43078) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo() and 0xFFFF) != 52922) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused() and 0xFFFF) != 41599) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_enrol() and 0xFFFF) != 43443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_has_photo() and 0xFFFF) != 23371) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_household() and 0xFFFF) != 51698) {
@@ -1666,7 +1680,8 @@ public interface SachxanhInterface {
     /**
      * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
      * it on the phone until the server has it. Put the returned `sha256` in the record's
-     * photos. The source file is not needed afterwards.
+     * photos: a photo is uploaded once a saved record uses it. The source file is not needed
+     * afterwards.
      */
     fun `addPhoto`(`path`: kotlin.String): PhotoInfo
     
@@ -1729,12 +1744,23 @@ public interface SachxanhInterface {
      */
     fun `createSortingCheck`(`value`: SortingCheck): kotlin.String
     
+    /**
+     * Forgets a photo taken by mistake: only one that no saved record uses and the server does
+     * not hold (so it was never sent). Returns whether it was forgotten.
+     */
+    fun `discardPhoto`(`sha256`: kotlin.String): kotlin.Boolean
+    
     fun `dismissRefused`(`id`: kotlin.String)
     
     /**
      * Exchanges a one-time code (typed or scanned) for this phone's token.
      */
     fun `enrol`(`code`: kotlin.String): EnrolResult
+    
+    /**
+     * Whether the photo is on this phone (opening it then needs no network).
+     */
+    fun `hasPhoto`(`sha256`: kotlin.String): kotlin.Boolean
     
     fun `household`(`id`: kotlin.String): HouseholdView
     
@@ -1951,7 +1977,8 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     /**
      * Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps
      * it on the phone until the server has it. Put the returned `sha256` in the record's
-     * photos. The source file is not needed afterwards.
+     * photos: a photo is uploaded once a saved record uses it. The source file is not needed
+     * afterwards.
      */
     @Throws(ApiException::class)override fun `addPhoto`(`path`: kotlin.String): PhotoInfo {
             return FfiConverterTypePhotoInfo.lift(
@@ -2231,6 +2258,25 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
+    /**
+     * Forgets a photo taken by mistake: only one that no saved record uses and the server does
+     * not hold (so it was never sent). Returns whether it was forgotten.
+     */
+    @Throws(ApiException::class)override fun `discardPhoto`(`sha256`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_discard_photo(
+        it,
+        
+        FfiConverterString.lower(`sha256`),_status)
+}
+    }
+    )
+    }
+    
+
+    
     @Throws(ApiException::class)override fun `dismissRefused`(`id`: kotlin.String)
         = 
     callWithHandle {
@@ -2256,6 +2302,24 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
         it,
         
         FfiConverterString.lower(`code`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether the photo is on this phone (opening it then needs no network).
+     */
+    @Throws(ApiException::class)override fun `hasPhoto`(`sha256`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_has_photo(
+        it,
+        
+        FfiConverterString.lower(`sha256`),_status)
 }
     }
     )
@@ -3062,6 +3126,11 @@ data class BlackSpotView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -3085,6 +3154,7 @@ public object FfiConverterTypeBlackSpotView: FfiConverterRustBuffer<BlackSpotVie
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -3095,7 +3165,8 @@ public object FfiConverterTypeBlackSpotView: FfiConverterRustBuffer<BlackSpotVie
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: BlackSpotView, buf: ByteBuffer) {
@@ -3106,6 +3177,7 @@ public object FfiConverterTypeBlackSpotView: FfiConverterRustBuffer<BlackSpotVie
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -3186,6 +3258,11 @@ data class BriefingView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -3209,6 +3286,7 @@ public object FfiConverterTypeBriefingView: FfiConverterRustBuffer<BriefingView>
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -3219,7 +3297,8 @@ public object FfiConverterTypeBriefingView: FfiConverterRustBuffer<BriefingView>
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: BriefingView, buf: ByteBuffer) {
@@ -3230,6 +3309,7 @@ public object FfiConverterTypeBriefingView: FfiConverterRustBuffer<BriefingView>
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -3322,6 +3402,11 @@ data class CleanupView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -3345,6 +3430,7 @@ public object FfiConverterTypeCleanupView: FfiConverterRustBuffer<CleanupView> {
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -3355,7 +3441,8 @@ public object FfiConverterTypeCleanupView: FfiConverterRustBuffer<CleanupView> {
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: CleanupView, buf: ByteBuffer) {
@@ -3366,6 +3453,7 @@ public object FfiConverterTypeCleanupView: FfiConverterRustBuffer<CleanupView> {
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -3489,6 +3577,11 @@ data class CollectionPointView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -3512,6 +3605,7 @@ public object FfiConverterTypeCollectionPointView: FfiConverterRustBuffer<Collec
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -3522,7 +3616,8 @@ public object FfiConverterTypeCollectionPointView: FfiConverterRustBuffer<Collec
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: CollectionPointView, buf: ByteBuffer) {
@@ -3533,6 +3628,7 @@ public object FfiConverterTypeCollectionPointView: FfiConverterRustBuffer<Collec
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -3719,6 +3815,11 @@ data class CovenantView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -3742,6 +3843,7 @@ public object FfiConverterTypeCovenantView: FfiConverterRustBuffer<CovenantView>
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -3752,7 +3854,8 @@ public object FfiConverterTypeCovenantView: FfiConverterRustBuffer<CovenantView>
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: CovenantView, buf: ByteBuffer) {
@@ -3763,6 +3866,7 @@ public object FfiConverterTypeCovenantView: FfiConverterRustBuffer<CovenantView>
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -4175,6 +4279,11 @@ data class HouseholdView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -4198,6 +4307,7 @@ public object FfiConverterTypeHouseholdView: FfiConverterRustBuffer<HouseholdVie
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -4208,7 +4318,8 @@ public object FfiConverterTypeHouseholdView: FfiConverterRustBuffer<HouseholdVie
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: HouseholdView, buf: ByteBuffer) {
@@ -4219,6 +4330,7 @@ public object FfiConverterTypeHouseholdView: FfiConverterRustBuffer<HouseholdVie
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -4767,7 +4879,7 @@ data class RecordSummary (
     var `inConflict`: kotlin.Boolean
     , 
     /**
-     * The reason of the latest return or rejection, if any.
+     * Why the record was returned or rejected, while it stands returned or rejected.
      */
     var `reason`: kotlin.String?
     , 
@@ -5025,6 +5137,11 @@ data class SelfManagedModelView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -5048,6 +5165,7 @@ public object FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer<SelfM
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5058,7 +5176,8 @@ public object FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer<SelfM
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: SelfManagedModelView, buf: ByteBuffer) {
@@ -5069,6 +5188,7 @@ public object FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer<SelfM
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -5182,6 +5302,11 @@ data class SortingCheckView (
     var `heads`: List<kotlin.String>
     , 
     var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
     
 ){
     
@@ -5205,6 +5330,7 @@ public object FfiConverterTypeSortingCheckView: FfiConverterRustBuffer<SortingCh
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5215,7 +5341,8 @@ public object FfiConverterTypeSortingCheckView: FfiConverterRustBuffer<SortingCh
             FfiConverterTypeLifecycle.allocationSize(value.`state`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`)
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: SortingCheckView, buf: ByteBuffer) {
@@ -5226,6 +5353,7 @@ public object FfiConverterTypeSortingCheckView: FfiConverterRustBuffer<SortingCh
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
             FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
