@@ -199,6 +199,35 @@ impl TestServer {
         }
     }
 
+    /// A GET of the staff API with the staff key, expecting 200.
+    pub fn staff_get(&self, path: &str) -> serde_json::Value {
+        let r = reqwest::blocking::Client::new()
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(&self.staff_token)
+            .send()
+            .expect("staff GET");
+        assert_eq!(r.status(), 200, "{path}");
+        r.json().expect("JSON")
+    }
+
+    /// Staff decide on a record at the version its dashboard page shows.
+    pub fn staff_decide(
+        &self,
+        id: &str,
+        decision: &str,
+        reason: &str,
+    ) -> reqwest::blocking::Response {
+        let detail = self.staff_get(&format!("/api/v1/records/{id}/detail"));
+        reqwest::blocking::Client::new()
+            .post(format!("{}/api/v1/records/{id}/review", self.url))
+            .bearer_auth(&self.staff_token)
+            .json(&serde_json::json!({
+                "decision": decision, "reason": reason, "heads": detail["record"]["heads"]
+            }))
+            .send()
+            .expect("staff review")
+    }
+
     /// (records, log entries, devices) on the server.
     pub fn counts(&self) -> (u64, u64, u64) {
         self.storage.counts().expect("counts")

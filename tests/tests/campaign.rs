@@ -11,27 +11,6 @@ fn http() -> reqwest::blocking::Client {
     reqwest::blocking::Client::new()
 }
 
-fn get(server: &TestServer, path: &str) -> Value {
-    let r = http()
-        .get(format!("{}{path}", server.url))
-        .bearer_auth(&server.staff_token)
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    r.json().unwrap()
-}
-
-fn decide(server: &TestServer, id: &str, decision: &str, reason: &str) {
-    let detail = get(server, &format!("/api/v1/records/{id}/detail"));
-    let r = http()
-        .post(format!("{}/api/v1/records/{id}/review", server.url))
-        .bearer_auth(&server.staff_token)
-        .json(&serde_json::json!({"decision": decision, "reason": reason, "heads": detail["record"]["heads"]}))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 201, "{}", r.text().unwrap_or_default());
-}
-
 fn days_ago(n: i64) -> Day {
     Day(Day::today().0 - chrono::Duration::days(n))
 }
@@ -152,7 +131,7 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
     head.sync().unwrap();
 
     // Staff see each in the queue with words, not ids, and decide.
-    let queue = get(&server, "/api/v1/review-queue");
+    let queue = server.staff_get("/api/v1/review-queue");
     let titles: Vec<&str> = queue
         .as_array()
         .unwrap()
@@ -166,10 +145,10 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
     assert!(titles.iter().any(|t| t.contains("42 người")));
     assert!(titles.iter().any(|t| t.contains("closed")));
     for id in [&good_point, &bare_point, &model, &dump, &briefing] {
-        decide(&server, id, "approved", "");
+        assert_eq!(server.staff_decide(id, "approved", "").status(), 201);
     }
     // The dump's record page shows where it is on the map.
-    let detail = get(&server, &format!("/api/v1/records/{dump}/detail"));
+    let detail = server.staff_get(&format!("/api/v1/records/{dump}/detail"));
     assert_eq!(detail["geometry"]["type"], "Point");
     assert_eq!(detail["photos"].as_array().unwrap().len(), 2);
 
@@ -183,7 +162,7 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
     // The targets count them: 1 of 2 points meets requirements, 1 of 1 dump closed,
     // one briefing reaching 42 people, one active model of 24 members.
     let year = chrono::Datelike::year(&Day::today().0);
-    let t = get(&server, &format!("/api/v1/targets?from={year}-01-01"));
+    let t = server.staff_get(&format!("/api/v1/targets?from={year}-01-01"));
     let area = t["areas"]
         .as_array()
         .unwrap()
@@ -215,7 +194,7 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
         .update::<CollectionPoint>(&good_point, |c| c.roofed = false)
         .unwrap();
     head.sync().unwrap();
-    let t = get(&server, &format!("/api/v1/targets?from={year}-01-01"));
+    let t = server.staff_get(&format!("/api/v1/targets?from={year}-01-01"));
     let commune = &t["communes"][0];
     assert_eq!(pair(&commune["collection_points"]), (Some(0), Some(1)));
 

@@ -13,31 +13,6 @@ fn http() -> reqwest::blocking::Client {
     reqwest::blocking::Client::new()
 }
 
-fn get(server: &TestServer, path: &str) -> Value {
-    let r = http()
-        .get(format!("{}{path}", server.url))
-        .bearer_auth(&server.staff_token)
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    r.json().unwrap()
-}
-
-fn decide(
-    server: &TestServer,
-    id: &str,
-    decision: &str,
-    reason: &str,
-) -> reqwest::blocking::Response {
-    let detail = get(server, &format!("/api/v1/records/{id}/detail"));
-    http()
-        .post(format!("{}/api/v1/records/{id}/review", server.url))
-        .bearer_auth(&server.staff_token)
-        .json(&serde_json::json!({"decision": decision, "reason": reason, "heads": detail["record"]["heads"]}))
-        .send()
-        .unwrap()
-}
-
 fn cleanup(area: &str, date: Day) -> Cleanup {
     let c = if area == AREA_A {
         Coord::new(105.63, 10.0)
@@ -179,20 +154,20 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     b.sync().unwrap();
 
     // The queue: everything submitted, filterable by area and kind.
-    let queue = get(&server, "/api/v1/review-queue");
+    let queue = server.staff_get("/api/v1/review-queue");
     assert_eq!(queue.as_array().unwrap().len(), 4 * 2 + 2 + 1);
-    let only_b = get(&server, &format!("/api/v1/review-queue?area={AREA_B}"));
+    let only_b = server.staff_get(&format!("/api/v1/review-queue?area={AREA_B}"));
     assert_eq!(only_b.as_array().unwrap().len(), 1);
     assert_eq!(only_b[0]["area_name"], "Ấp Cầu Tre");
-    let cleanups = get(&server, "/api/v1/review-queue?kind=cleanup");
+    let cleanups = server.staff_get("/api/v1/review-queue?kind=cleanup");
     assert_eq!(cleanups[0]["id"], cu.as_str());
     // A record's page: values, place, history.
-    let d = get(&server, &format!("/api/v1/records/{cu}/detail"));
+    let d = server.staff_get(&format!("/api/v1/records/{cu}/detail"));
     assert_eq!(d["record"]["data"]["participants"]["youth_union"], 12);
     assert_eq!(d["geometry"]["type"], "Point");
     assert_eq!(d["history"][0]["action"], "create");
     // The history says what each change set: the first check was ticked "other" after creation.
-    let c0 = get(&server, &format!("/api/v1/records/{}/detail", ids_a[0].1));
+    let c0 = server.staff_get(&format!("/api/v1/records/{}/detail", ids_a[0].1));
     let fields: Vec<&str> = c0["history"][0]["fields"]
         .as_array()
         .unwrap()
@@ -205,12 +180,12 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     // Decisions: approve most, return one household with a reason; a return without a reason
     // and a decision on a version nobody saw are refused.
     for (h, c) in &ids_a {
-        assert_eq!(decide(&server, h, "approved", "").status(), 201);
-        assert_eq!(decide(&server, c, "approved", "").status(), 201);
+        assert_eq!(server.staff_decide(h, "approved", "").status(), 201);
+        assert_eq!(server.staff_decide(c, "approved", "").status(), 201);
     }
-    assert_eq!(decide(&server, &cu, "approved", "").status(), 201);
-    assert_eq!(decide(&server, &cov, "approved", "").status(), 201);
-    assert_eq!(decide(&server, &hb, "returned", "").status(), 400);
+    assert_eq!(server.staff_decide(&cu, "approved", "").status(), 201);
+    assert_eq!(server.staff_decide(&cov, "approved", "").status(), 201);
+    assert_eq!(server.staff_decide(&hb, "returned", "").status(), 400);
     let stale = http()
         .post(format!("{}/api/v1/records/{hb}/review", server.url))
         .bearer_auth(&server.staff_token)
@@ -219,10 +194,13 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
         .unwrap();
     assert_eq!(stale.status(), 409);
     assert_eq!(
-        decide(&server, &hb, "returned", "Thiếu số nhà").status(),
+        server
+            .staff_decide(&hb, "returned", "Thiếu số nhà")
+            .status(),
         201
     );
-    assert!(get(&server, "/api/v1/review-queue")
+    assert!(server
+        .staff_get("/api/v1/review-queue")
         .as_array()
         .unwrap()
         .is_empty());
@@ -246,14 +224,14 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
 
     // The figures, three ways: the API, an independent count from the raw records, the XLSX.
     let year = chrono::Datelike::year(&Day::today().0);
-    let report = get(&server, &format!("/api/v1/targets?from={year}-01-01"));
+    let report = server.staff_get(&format!("/api/v1/targets?from={year}-01-01"));
     let weekends: BTreeSet<String> = report["weekends"]
         .as_array()
         .unwrap()
         .iter()
         .map(|w| w.as_str().unwrap().to_owned())
         .collect();
-    let raw = get(&server, "/api/v1/records?limit=500");
+    let raw = server.staff_get("/api/v1/records?limit=500");
     let expected = independent(raw["records"].as_array().unwrap(), &weekends);
     let from_api: BTreeMap<String, (u64, u64, u64, u64, u64)> = report["areas"]
         .as_array()
@@ -360,7 +338,7 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     assert!(csv
         .lines()
         .any(|l| l.starts_with("Ấp/khu vực,Ấp Mỹ Hòa,") && l.contains(",2,4,50,")));
-    let geo = get(&server, "/api/v1/exports/records.geojson");
+    let geo = server.staff_get("/api/v1/exports/records.geojson");
     assert_eq!(
         geo["features"].as_array().unwrap().len(),
         4 + 1 + 1,
