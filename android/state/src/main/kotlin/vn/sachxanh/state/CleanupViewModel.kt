@@ -2,11 +2,14 @@ package vn.sachxanh.state
 
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
 import vn.sachxanh.core.AreaInfo
 import vn.sachxanh.core.Cleanup
 import vn.sachxanh.core.Coord
@@ -20,6 +23,7 @@ import vn.sachxanh.core.Shape
 import vn.sachxanh.core.Work
 import java.time.Clock
 import java.time.LocalDate
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 
 /** The organisations whose members turn out (DOMAIN.md), and residents. */
@@ -105,6 +109,10 @@ sealed interface CleanupUiState {
  * The weekend-cleanup form: area, date, the place (GPS fix or map taps — the shell supplies the
  * coordinates), kinds of work, participants per organisation, kilograms and bags collected, and
  * photos before and after (the shell hands over a camera or gallery file's path).
+ *
+ * A photo taken for this form and then removed, or left behind with the form ([abandon]), is
+ * forgotten on the phone: the core never uploads a photo no saved record uses, and
+ * `discardPhoto` frees its space (it refuses while a saved record still uses the photo).
  */
 class CleanupViewModel(
     private val core: SachxanhInterface,
@@ -114,11 +122,30 @@ class CleanupViewModel(
     private val cleanupId: String? = null,
     /** The area to start with (the one the person came from); the first of theirs otherwise. */
     private val areaId: String? = null,
+    /**
+     * Outlives the screen (the app's scope): preparing and forgetting photos must finish after
+     * the person has left the form, when the screen's own [scope] is already cancelled.
+     */
+    private val photoScope: CoroutineScope = scope,
 ) {
     private val _state = MutableStateFlow<CleanupUiState>(CleanupUiState.Loading)
     val state: StateFlow<CleanupUiState> = _state.asStateFlow()
 
     private val photoKeys = AtomicInteger()
+
+    /** The photos of the record as saved when the form opened: never discarded from here. */
+    @Volatile
+    private var savedPhotos: Set<String> = emptySet()
+
+    /**
+     * Adding and forgetting photos run one at a time, in the order the person did them: a photo
+     * removed and then taken again (the same bytes, the same name) must not be forgotten after
+     * it was added back.
+     */
+    private val photoLane = Mutex()
+
+    /** Left without saving: a photo still being prepared is forgotten once it is ready. */
+    private val abandoned = AtomicBoolean(false)
 
     init {
         scope.launch { load() }
@@ -134,38 +161,64 @@ class CleanupViewModel(
                         date = LocalDate.now(clock).toString(),
                     ),
                     areas = areas,
-                ) to false
+                )
             } else {
                 val view = core.cleanup(cleanupId)
-                // One outbox listing answers both: the reviewer's reason, and whether I recorded it.
-                val mine = core.outbox().firstOrNull { it.id == view.id }
+                savedPhotos = view.value.photos.map { it.sha256 }.toSet()
                 CleanupUiState.Editing(
                     form = formOf(view.value),
                     areas = areas,
                     recordId = view.id,
                     status = view.status,
-                    reviewerReason = mine?.let { standingReason(it.status, it.reason) },
-                ) to (mine != null)
+                    reviewerReason = view.reason,
+                )
             }
         }
         _state.value = when (loaded) {
-            is Outcome.Ok -> loaded.value.first
+            is Outcome.Ok -> loaded.value
             is Outcome.Failed -> CleanupUiState.Error(loaded.error.message)
         }
-        // My own photos were taken on this phone: show their thumbnails. Someone else's would be
-        // downloaded (data the person pays for), so they wait until opened.
-        if (loaded is Outcome.Ok && loaded.value.second) {
-            loadPreviews(loaded.value.first.form.photos.filterIsInstance<FormPhoto.Attached>().map { it.sha256 })
+        if (loaded is Outcome.Ok) {
+            loadPreviews(loaded.value.form.photos.filterIsInstance<FormPhoto.Attached>().map { it.sha256 })
         }
     }
 
+    /**
+     * Thumbnails of the photos already on the phone (taken here, or opened before), read with no
+     * network. The others would be downloaded — data the person pays for — so they wait for a tap.
+     */
     private suspend fun loadPreviews(names: List<String>) {
         for (sha in names) {
-            when (val read = io.core { core.photo(sha) }) {
-                is Outcome.Ok -> setPreview(PhotoBytes(sha, read.value))
-                // Not on this phone after all, and no signal: the others would wait as long.
-                is Outcome.Failed -> if (read.error is CoreError.Offline) return
-            }
+            val read = io.core { if (core.hasPhoto(sha)) core.photo(sha) else null }
+            // A photo that cannot be read just has no thumbnail; opening it says why.
+            if (read is Outcome.Ok && read.value != null) setPreview(PhotoBytes(sha, read.value))
+        }
+    }
+
+    /**
+     * Forgets [sha256] unless the record as saved uses it; the core also refuses while any saved
+     * record uses it, or once the server holds it. Nothing to tell the person either way: a photo
+     * no record uses never leaves the phone.
+     */
+    private fun discard(sha256: String) {
+        if (sha256 in savedPhotos) return
+        // Still in the form (e.g. a copy taken again was refused as a duplicate): keep it.
+        val form = (_state.value as? CleanupUiState.Editing)?.form
+        if (!abandoned.get() && form?.photos?.any { it is FormPhoto.Attached && it.sha256 == sha256 } == true) return
+        photoScope.launch(start = CoroutineStart.UNDISPATCHED) {
+            photoLane.withLock { io.core { core.discardPhoto(sha256) } }
+        }
+    }
+
+    /**
+     * The person left the form without saving it (back, or the screen closed): the photos taken
+     * for it are forgotten. Does nothing once saved.
+     */
+    fun abandon() {
+        val s = _state.value
+        if (s is CleanupUiState.Saved || !abandoned.compareAndSet(false, true)) return
+        if (s is CleanupUiState.Editing) {
+            s.form.photos.filterIsInstance<FormPhoto.Attached>().forEach { discard(it.sha256) }
         }
     }
 
@@ -228,20 +281,28 @@ class CleanupViewModel(
             }
         }
         if (!started) return
-        scope.launch {
-            val added = io.core {
-                val info = core.addPhoto(path)
-                // Read back at once (from the phone, no network) for the thumbnail.
-                info to PhotoBytes(info.sha256, core.photo(info.sha256))
+        photoScope.launch(start = CoroutineStart.UNDISPATCHED) {
+            val added = photoLane.withLock {
+                io.core {
+                    val info = core.addPhoto(path)
+                    // Read back at once (from the phone, no network) for the thumbnail.
+                    info to PhotoBytes(info.sha256, core.photo(info.sha256))
+                }
             }
+            var unused = false
             _state.update { s ->
-                // Removed while it was being prepared: leave the form as the person left it.
-                if (s !is CleanupUiState.Editing || s.form.photos.none { it.key == key }) return@update s
+                unused = false
+                // Removed while it was being prepared, or the form was left: not in the form.
+                if (s !is CleanupUiState.Editing || s.form.photos.none { it.key == key } || abandoned.get()) {
+                    unused = true
+                    return@update s
+                }
                 val others = s.form.photos.filter { it.key != key }
                 when (added) {
                     is Outcome.Ok -> {
                         val (info, preview) = added.value
                         if (others.any { it is FormPhoto.Attached && it.sha256 == info.sha256 }) {
+                            // Already in the form under the other stage: that one keeps it.
                             s.copy(form = s.form.copy(photos = others), errors = s.errors.with(CleanupField.PHOTOS, Texts.photoAlreadyAdded))
                         } else {
                             val attached = FormPhoto.Attached(info.sha256, stage, info, preview)
@@ -252,14 +313,24 @@ class CleanupViewModel(
                         s.copy(form = s.form.copy(photos = others), errors = s.errors.with(CleanupField.PHOTOS, added.error.photoMessage()))
                 }
             }
+            if (unused && added is Outcome.Ok) discard(added.value.first.sha256)
         }
     }
 
     /**
-     * Takes a photo out of the record. The core keeps what it prepared on the phone (it has no
-     * call to discard a photo), so it is still uploaded at the next sync; see android/README.md.
+     * Takes a photo out of the form, and forgets it on the phone when only this form used it
+     * (one removed before saving is never uploaded). One the saved record uses stays until the
+     * record is saved without it; it is then not uploaded either.
      */
-    fun removePhoto(key: String) = edit { f -> f.copy(photos = f.photos.filter { it.key != key }) }
+    fun removePhoto(key: String) {
+        var removed: FormPhoto? = null
+        edit { f ->
+            removed = f.photos.firstOrNull { it.key == key }
+            f.copy(photos = f.photos.filter { it.key != key })
+        }
+        // A photo still being prepared is forgotten once ready (addPhoto finds it gone).
+        (removed as? FormPhoto.Attached)?.let { discard(it.sha256) }
+    }
 
     /** Opens a photo full size: from the phone, or downloaded when someone else took it. */
     fun openPhoto(sha256: String) {

@@ -144,7 +144,7 @@ class CovenantViewModel(
                         ),
                         recordId = id,
                         reviewStatus = view.status,
-                        reviewerReason = core.reviewerReason(id),
+                        reviewerReason = view.reason,
                     )
                 }
             }

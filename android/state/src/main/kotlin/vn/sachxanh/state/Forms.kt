@@ -1,7 +1,6 @@
 package vn.sachxanh.state
 
 import kotlinx.coroutines.CoroutineDispatcher
-import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.SachxanhInterface
 
 /**
@@ -22,17 +21,3 @@ internal suspend fun CoroutineDispatcher.saveRecord(
 
 /** The first segment of a core field path: `participants.youth_union` → `participants`. */
 internal fun String.head(): String = substringBefore('.')
-
-/**
- * The reviewer's reason for a returned or rejected record. The record views do not carry it, so
- * it comes from the outbox listing (see the FFI notes in android/README.md).
- */
-internal fun SachxanhInterface.reviewerReason(id: String): String? =
-    outbox().firstOrNull { it.id == id }?.let { standingReason(it.status, it.reason) }
-
-/**
- * The core keeps the latest return or rejection reason even after a later approval; it is only
- * worth showing while the record stands returned or rejected.
- */
-internal fun standingReason(status: ReviewStatus, reason: String?): String? =
-    reason?.takeIf { status == ReviewStatus.RETURNED || status == ReviewStatus.REJECTED }

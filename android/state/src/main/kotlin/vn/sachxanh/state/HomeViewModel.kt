@@ -178,5 +178,6 @@ private fun RecordSummary.toTodo(areaNames: Map<String, String>) = TodoItem(
             else -> TodoReason.OTHER
         }
     },
-    reviewerReason = standingReason(status, reason),
+    // The core sets it only while the record stands returned or rejected.
+    reviewerReason = reason,
 )

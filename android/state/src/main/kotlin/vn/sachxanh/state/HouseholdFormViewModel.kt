@@ -63,17 +63,17 @@ class HouseholdFormViewModel(
     init {
         if (householdId != null) {
             scope.launch {
-                val loaded = io.core { core.household(householdId) to core.reviewerReason(householdId) }
+                val loaded = io.core { core.household(householdId) }
                 _state.value = when (loaded) {
                     is Outcome.Failed -> HouseholdFormUiState.Error(loaded.error.message)
                     is Outcome.Ok -> {
-                        val (view, reason) = loaded.value
+                        val view = loaded.value
                         val h = view.value
                         HouseholdFormUiState.Editing(
                             form = HouseholdForm(h.areaId, h.headName, h.address, h.members.toString(), h.location, h.note),
                             recordId = view.id,
                             status = view.status,
-                            reviewerReason = reason,
+                            reviewerReason = view.reason,
                             conflicts = view.conflicts,
                         )
                     }

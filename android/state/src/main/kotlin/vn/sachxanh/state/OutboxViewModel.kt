@@ -131,7 +131,8 @@ class OutboxViewModel(
                     status = it.status,
                     unsent = it.unsent,
                     inConflict = it.inConflict,
-                    reviewerReason = standingReason(it.status, it.reason),
+                    // The core sets it only while the record stands returned or rejected.
+                    reviewerReason = it.reason,
                 )
             }
             Loaded.Data(items, core.refused().map { it.toItem() })

@@ -27,8 +27,9 @@ sealed interface FormPhoto {
 
     /**
      * In the record, named by [sha256]. [info] is known for a photo added in this form;
-     * [preview] once the phone has read the bytes (added here, or opened). A `null` preview is
-     * a photo not loaded yet: another person's photo is downloaded only when it is opened.
+     * [preview] once the phone has read the bytes (added here, already on the phone when the
+     * form opened, or opened). A `null` preview is a photo not on the phone: it is downloaded
+     * only when it is opened.
      */
     data class Attached(
         val sha256: String,

@@ -100,7 +100,7 @@ class SortingCheckViewModel(
                     ),
                     recordId = view.id,
                     status = view.status,
-                    reviewerReason = core.reviewerReason(view.id),
+                    reviewerReason = view.reason,
                 )
             }
         }

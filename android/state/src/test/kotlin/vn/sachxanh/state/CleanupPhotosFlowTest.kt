@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
@@ -83,6 +84,23 @@ class CleanupPhotosFlowTest {
 
     private fun attached(s: CleanupUiState.Editing) = s.form.photos.filterIsInstance<FormPhoto.Attached>()
 
+    /** Waits for what the core does in the background (forgetting a photo) to show on the phone. */
+    private fun eventually(what: String, check: () -> Boolean) {
+        val deadline = System.nanoTime() + 10_000_000_000L
+        while (!check()) {
+            if (System.nanoTime() > deadline) throw AssertionError("timed out waiting for $what")
+            Thread.sleep(20)
+        }
+    }
+
+    /** Fills what a cleanup needs besides photos. */
+    private fun CleanupViewModel.fillIn() {
+        onGpsFix(Areas.inMyHoa.lon, Areas.inMyHoa.lat, 5f)
+        onWork(WorkKind.SWEEPING, true)
+        onParticipants(Organisation.WOMENS_UNION, "12")
+        onBagsChanged("3")
+    }
+
     @Test
     fun `photos before and after are prepared, saved with the cleanup, uploaded, and downloaded only when opened`() {
         val (phone, _) = h.enrolled("photographer", server.volunteerCode(Areas.MY_HOA))
@@ -124,9 +142,13 @@ class CleanupPhotosFlowTest {
         before.delete()
         after.delete()
 
+        // Not saved yet: no record uses them, so nothing waits to be sent.
+        assertEquals(0uL, phone.syncStatus().photosWaiting)
+
         // A slip: the after photo also added as "before" is refused; removed and added back is fine.
         vm.removePhoto(a.key)
         vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }
+        eventually("the removed photo to be forgotten") { !phone.hasPhoto(a.sha256) }
         val again = cameraJpeg("sau-lai.jpg", 2)
         vm.addPhoto(again.path, PhotoStage.AFTER)
         vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 2 && !it.preparingPhotos }
@@ -215,9 +237,73 @@ class CleanupPhotosFlowTest {
         assertEquals(0uL, neighbour.syncStatus().photosWaiting, "a downloaded photo is not sent back")
         h.close(neighbour)
 
-        // Kept: readable with no server at all, and the other photo still is not there.
+        // Kept: readable with no server at all, and the other photo still is not there. The
+        // form shows the kept one's thumbnail straight away and leaves the other to a tap.
         neighbour = reopen("neighbour", TestServer.unreachableUrl(), neighbourToken)
         assertArrayEquals(downloaded, neighbour.photo(a.sha256))
+        assertTrue(neighbour.hasPhoto(a.sha256))
+        assertFalse(neighbour.hasPhoto(b.sha256))
+        val later = CleanupViewModel(neighbour, h.clock, h.scope, h.io, cleanupId = id)
+        val thumbs = later.state.awaitIs<CleanupUiState.Editing>(5.seconds) { s -> attached(s).any { it.preview != null } }
+        assertEquals(listOf(a.sha256), attached(thumbs).filter { it.preview != null }.map { it.sha256 })
+    }
+
+    @Test
+    fun `a photo removed before saving, or left in a form never saved, never leaves the phone`() {
+        val (phone, _) = h.enrolled("careful", server.volunteerCode(Areas.MY_HOA))
+        val staffToken = h.phone("staff-careful").enrol(server.staffCode()).token
+
+        // A cleanup started, a photo taken, then the person goes back without saving.
+        val left = CleanupViewModel(phone, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
+        left.state.awaitIs<CleanupUiState.Editing>()
+        left.addPhoto(cameraJpeg("bo-do.jpg", 21).path, PhotoStage.BEFORE)
+        val stray = attached(left.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }).single().sha256
+        assertTrue(phone.hasPhoto(stray))
+        left.abandon()
+        eventually("the abandoned form's photo to be forgotten") { !phone.hasPhoto(stray) }
+
+        // The wrong house photographed: taken out before saving, forgotten at once.
+        val vm = CleanupViewModel(phone, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
+        vm.state.awaitIs<CleanupUiState.Editing>()
+        vm.addPhoto(cameraJpeg("nham-nha.jpg", 22).path, PhotoStage.BEFORE)
+        vm.addPhoto(cameraJpeg("dung-cho.jpg", 23).path, PhotoStage.AFTER)
+        val both = vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 2 && !it.preparingPhotos }
+        val wrong = (both.photos(PhotoStage.BEFORE).single() as FormPhoto.Attached).sha256
+        val right = (both.photos(PhotoStage.AFTER).single() as FormPhoto.Attached).sha256
+        vm.removePhoto(wrong)
+        vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }
+        eventually("the removed photo to be forgotten") { !phone.hasPhoto(wrong) }
+        assertEquals(0uL, phone.syncStatus().photosWaiting)
+        vm.fillIn()
+        vm.save(submit = true)
+        val id = vm.state.awaitIs<CleanupUiState.Saved>().id
+        assertEquals(listOf(PhotoRef(right, PhotoStage.AFTER)), phone.cleanup(id).value.photos)
+
+        // Home counts the one photo the saved cleanup uses, before and during sync, never more.
+        val sync = h.sync(phone)
+        val home = HomeViewModel(phone, sync, h.scope, h.io)
+        val counted = Collections.synchronizedList(mutableListOf<Long>())
+        h.scope.launch(Dispatchers.Unconfined) {
+            home.state.collect { if (it is HomeUiState.Ready) counted += it.sync.photosWaiting }
+        }
+        home.state.awaitIs<HomeUiState.Ready> { it.sync.photosWaiting == 1L }
+        home.syncNow()
+        val done = home.state.awaitIs<HomeUiState.Ready>(60.seconds) { it.sync.activity is SyncUiState.Done && it.sync.photosWaiting == 0L }
+        assertEquals(1L, (done.sync.activity as SyncUiState.Done).photosUploaded)
+        assertTrue(counted.all { it <= 1L }, "photos waiting: $counted")
+
+        // The server has the right photo, and has never seen the other two.
+        assertEquals(200, serverPhoto(right, staffToken).statusCode())
+        assertEquals(404, serverPhoto(wrong, staffToken).statusCode())
+        assertEquals(404, serverPhoto(stray, staffToken).statusCode())
+
+        // Once sent, a photo stays: taking it out of the form does not forget it.
+        val reopened = CleanupViewModel(phone, h.clock, h.scope, h.io, cleanupId = id)
+        reopened.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }
+        assertFalse(phone.discardPhoto(right), "the core refuses: a saved record uses it")
+        reopened.abandon()
+        Thread.sleep(200)
+        assertTrue(phone.hasPhoto(right))
     }
 
     /** The same phone (its store file) opened again, e.g. on another network; tokens live in memory. */
@@ -225,8 +311,9 @@ class CleanupPhotosFlowTest {
         h.phone(name, url).also { it.setToken(token) }
 
     @Test
-    fun `a cleanup reopened by its author shows its photos' thumbnails from the phone`() {
-        val (phone, _) = h.enrolled("author", server.volunteerCode(Areas.MY_HOA))
+    fun `a cleanup reopened by its author shows its photos' thumbnails from the phone, with no network`() {
+        var phone = h.phone("author")
+        val token = phone.enrol(server.volunteerCode(Areas.MY_HOA)).token
         val vm = CleanupViewModel(phone, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
         vm.state.awaitIs<CleanupUiState.Editing>()
         vm.addPhoto(cameraJpeg("kenh-truoc.jpg", 7).path, PhotoStage.BEFORE)
@@ -237,14 +324,21 @@ class CleanupPhotosFlowTest {
         vm.onBagsChanged("4")
         vm.save(submit = false)
         val id = vm.state.awaitIs<CleanupUiState.Saved>().id
+        h.close(phone)
 
+        // Out of reach of the server: the thumbnail is read from the phone at once (an attempt
+        // to download would first wait out the core's retries, ~15 s).
+        phone = reopen("author", TestServer.unreachableUrl(), token)
         val reopened = CleanupViewModel(phone, h.clock, h.scope, h.io, cleanupId = id)
-        val shown = reopened.state.awaitIs<CleanupUiState.Editing> { s -> attached(s).singleOrNull()?.preview != null }
+        val shown = reopened.state.awaitIs<CleanupUiState.Editing>(5.seconds) { s -> attached(s).singleOrNull()?.preview != null }
         assertEquals(sha, sha256(attached(shown).single().preview!!.jpeg))
-        // Removing it and saving drops it from the record.
+        // Removing it and saving drops it from the record; the saved draft used it, so the form
+        // leaves it on the phone, and no record using it, it does not wait to be sent.
         reopened.removePhoto(sha)
         reopened.save(submit = false)
         reopened.state.awaitIs<CleanupUiState.Saved>()
         assertTrue(phone.cleanup(id).value.photos.isEmpty())
+        assertTrue(phone.hasPhoto(sha))
+        assertEquals(0uL, phone.syncStatus().photosWaiting)
     }
 }

@@ -83,11 +83,15 @@ class ReviewFlowTest {
         assertEquals(ReviewStatus.REJECTED, rejected.status)
         assertEquals("Trùng với hộ đã ghi", rejected.reviewerReason)
 
-        // Fixing it: the form shows the reason, the fix is resubmitted.
+        // Fixing it: the form shows the reason (the record's own view carries it), the fix is
+        // resubmitted. The rejected one's form says why too.
         val fix = HouseholdFormViewModel(volunteer, h.scope, h.io, Areas.MY_HOA, householdId = house)
         val opened = fix.state.awaitIs<HouseholdFormUiState.Editing>()
         assertEquals("Thiếu số nhà cụ thể", opened.reviewerReason)
         assertEquals(ReviewStatus.RETURNED, opened.status)
+        assertEquals("Thiếu số nhà cụ thể", volunteer.household(house).reason)
+        val rejectedForm = HouseholdFormViewModel(volunteer, h.scope, h.io, Areas.MY_HOA, householdId = rejectMe)
+        assertEquals("Trùng với hộ đã ghi", rejectedForm.state.awaitIs<HouseholdFormUiState.Editing>().reviewerReason)
         fix.onAddressChanged("Số 27, ấp Mỹ Hòa")
         fix.save(submit = true)
         fix.state.awaitIs<HouseholdFormUiState.Saved>()
@@ -106,7 +110,42 @@ class ReviewFlowTest {
         outbox.syncNow()
         val approved = outbox.state.awaitIs<OutboxUiState.Content> { c -> c.items.any { it.id == house && it.status == ReviewStatus.APPROVED } }
         assertNull(approved.items.single { it.id == house }.reviewerReason, "an old reason is not shown on an approved record")
+        val reopened = HouseholdFormViewModel(volunteer, h.scope, h.io, Areas.MY_HOA, householdId = house)
+        assertNull(reopened.state.awaitIs<HouseholdFormUiState.Editing>().reviewerReason, "nor in its form")
         assertEquals("Số 27, ấp Mỹ Hòa", volunteer.household(house).value.address)
+    }
+
+    @Test
+    fun `a returned cleanup's form says why, to its author and to another volunteer of the hamlet`() {
+        val (author, _) = h.enrolled("cleanup-author", server.volunteerCode(Areas.MY_HOA))
+        val form = CleanupViewModel(author, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
+        form.state.awaitIs<CleanupUiState.Editing>()
+        form.onGpsFix(Areas.inMyHoa.lon, Areas.inMyHoa.lat, 8f)
+        form.onWork(WorkKind.DRAINS, true)
+        form.onParticipants(Organisation.YOUTH_UNION, "20")
+        form.onBagsChanged("6")
+        form.save(submit = true)
+        val id = form.state.awaitIs<CleanupUiState.Saved>().id
+        runBlocking { h.sync(author).sync() }
+
+        val (staff, _) = h.enrolled("cleanup-staff", server.staffCode())
+        val sSync = h.sync(staff)
+        runBlocking { sSync.sync() }
+        val queue = ReviewQueueViewModel(staff, sSync, h.scope, h.io)
+        queue.state.awaitIs<ReviewQueueUiState.Content> { c -> c.items.any { it.id == id } }
+        queue.startReturn(id)
+        queue.onReasonChanged("Ghi rõ số bao rác thu gom")
+        queue.confirm()
+        queue.state.awaitIs<ReviewQueueUiState.Empty> { it.lastDecided?.decision == Decision.RETURNED }
+        runBlocking { sSync.sync() }
+
+        val (neighbour, _) = h.enrolled("cleanup-neighbour", server.volunteerCode(Areas.MY_HOA, "Tình nguyện viên Hàng Xóm"))
+        for (phone in listOf(author, neighbour)) {
+            runBlocking { h.sync(phone).sync() }
+            val opened = CleanupViewModel(phone, h.clock, h.scope, h.io, cleanupId = id).state.awaitIs<CleanupUiState.Editing>()
+            assertEquals(ReviewStatus.RETURNED, opened.status)
+            assertEquals("Ghi rõ số bao rác thu gom", opened.reviewerReason)
+        }
     }
 
     @Test

@@ -34,15 +34,21 @@ import vn.sachxanh.state.SortingCheckViewModel
  * Keeps a plain-Kotlin state holder across configuration changes, living in the destination's
  * viewModelScope: the state layer stays free of android.*, the app still gets lifecycle.
  */
-class StateHolderViewModel(create: (CoroutineScope) -> Any) : ViewModel() {
+class StateHolderViewModel(create: (CoroutineScope) -> Any, private val cleared: (Any) -> Unit = {}) : ViewModel() {
     val holder: Any = create(viewModelScope)
+
+    /** The destination left the back stack for good (not a rotation): [cleared] tidies up. */
+    override fun onCleared() = cleared(holder)
 }
 
 @Composable
-inline fun <reified T : Any> rememberHolder(noinline create: (CoroutineScope) -> T): T {
+inline fun <reified T : Any> rememberHolder(
+    noinline onCleared: (T) -> Unit = {},
+    noinline create: (CoroutineScope) -> T,
+): T {
     val vm = viewModel<StateHolderViewModel>(
         key = T::class.java.name,
-        factory = viewModelFactory { initializer { StateHolderViewModel(create) } },
+        factory = viewModelFactory { initializer { StateHolderViewModel(create) { onCleared(it as T) } } },
     )
     return vm.holder as T
 }
@@ -138,8 +144,13 @@ fun SachxanhNavHost(graph: AppGraph) {
             SortingCheckScreen(vm, onSaved = { sendSoon(); nav.popBackStack() }, onBack = { nav.popBackStack() })
         }
         composable(Routes.CLEANUP, arguments = listOf(optional("area"), optional("id"))) { entry ->
-            val vm = rememberHolder { scope ->
-                CleanupViewModel(graph.core, graph.clock, scope, graph.io, cleanupId = entry.arg("id"), areaId = entry.arg("area"))
+            // Left without saving (back, or closed): the photos taken for it are forgotten, in the
+            // app's scope since the screen's is gone by then.
+            val vm = rememberHolder(onCleared = CleanupViewModel::abandon) { scope ->
+                CleanupViewModel(
+                    graph.core, graph.clock, scope, graph.io,
+                    cleanupId = entry.arg("id"), areaId = entry.arg("area"), photoScope = graph.scope,
+                )
             }
             CleanupScreen(vm, graph.outlines, LocationSource(context), PhotoFiles(context), onSaved = { sendSoon(); nav.popBackStack() }, onBack = { nav.popBackStack() })
         }

@@ -105,7 +105,7 @@ private fun PhotoThumb(photo: FormPhoto, enabled: Boolean, onOpen: (String) -> U
                 if (bitmap != null) {
                     Image(bitmap, contentDescription = stringResource(R.string.photo_open), contentScale = ContentScale.Crop, modifier = Modifier.fillMaxSize())
                 } else {
-                    // Someone else's photo: downloaded only when opened (the person's data plan).
+                    // Not on this phone: downloaded only when opened (the person's data plan).
                     Text(
                         stringResource(R.string.photo_not_loaded),
                         style = MaterialTheme.typography.labelSmall,
@@ -123,7 +123,7 @@ private fun PhotoThumb(photo: FormPhoto, enabled: Boolean, onOpen: (String) -> U
     }
 }
 
-/** A photo full size over the form: loading, shown, offline (someone else's photo) or an error. */
+/** A photo full size over the form: loading, shown, offline (a photo not on this phone) or an error. */
 @Composable
 fun PhotoViewerDialog(viewer: PhotoViewer, onRetry: () -> Unit, onClose: () -> Unit) {
     Dialog(onDismissRequest = onClose, properties = DialogProperties(usePlatformDefaultWidth = false)) {
