@@ -100,7 +100,7 @@ struct PhotoThumbnail: View {
             } else if let image {
                 Image(uiImage: image).resizable().scaledToFill()
             } else if photo.preview == nil {
-                // Someone else's photo: downloaded only when opened (the person's data plan).
+                // Not on this phone: downloaded only when opened (the person's data plan).
                 Text("photos.not_loaded").font(.caption2).multilineTextAlignment(.center).padding(4)
             } else {
                 ProgressView()
@@ -111,7 +111,7 @@ struct PhotoThumbnail: View {
     }
 }
 
-/// A photo full size: loading, shown, offline (someone else's photo) or an error.
+/// A photo full size: loading, shown, offline (a photo not on this phone) or an error.
 struct PhotoViewerView: View {
     let viewer: PhotoViewer
     let onRetry: () async -> Void

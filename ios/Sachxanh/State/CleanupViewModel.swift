@@ -68,6 +68,10 @@ struct CleanupForm: Equatable {
 
 /// A weekend cleanup: where (GPS or a tap on the map), which work, who came per organisation,
 /// how much was collected, and photos before and after (the screen hands over a file's path).
+///
+/// A photo taken for this form and then removed, or left behind when the form closes unsaved, is
+/// forgotten on the phone: the core never uploads a photo no saved record uses, and
+/// `discardPhoto` frees its space (it refuses while a saved record still uses the photo).
 @MainActor
 final class CleanupViewModel: ObservableObject {
     @Published private(set) var state: UiState<RecordStanding> = .loading
@@ -82,6 +86,14 @@ final class CleanupViewModel: ObservableObject {
     private let core: Sachxanh
     private let recordId: String?
     private var photoKeys = 0
+    /// The photos of the record as saved when the form opened: never discarded from here.
+    private var savedPhotos: Set<String> = []
+    /// Photos taken here and still in the form: forgotten if the form closes unsaved (`deinit`).
+    private var takenHere: Set<String> = []
+    /// Adding and forgetting photos run one at a time, in the order the person did them: a photo
+    /// removed and then taken again (the same bytes, the same name) must not be forgotten after
+    /// it was added back.
+    private var photoLane: Task<Void, Never>?
 
     /// Saving waits until every photo is prepared (a half-made photo has no name yet).
     var preparingPhotos: Bool { form.photos.contains(where: \.isPreparing) }
@@ -96,27 +108,34 @@ final class CleanupViewModel: ObservableObject {
         self.form = CleanupForm(areaId: areaId ?? "")
     }
 
+    /// The screen was closed without saving (the navigation stack dropped it): the photos taken
+    /// for it are forgotten. An addition still running keeps this object alive until it is done.
+    deinit {
+        let core = self.core
+        let left = takenHere
+        guard !left.isEmpty else { return }
+        Task.detached(priority: .utility) {
+            for sha in left { _ = try? core.discardPhoto(sha256: sha) }
+        }
+    }
+
     func load() async {
         guard state.isLoading else { return }
         let core = self.core
         let recordId = self.recordId
-        let result = await runCore { () -> ([AreaInfo], CleanupView?, RecordSummary?) in
+        let result = await runCore { () -> ([AreaInfo], CleanupView?) in
             let areas = core.me()?.areas ?? []
             let view = try recordId.map { try core.cleanup(id: $0) }
-            // One outbox listing answers both: the reviewer's reason, and whether I recorded it.
-            let mine = try recordId.flatMap { id in try core.outbox().first(where: { $0.id == id }) }
-            return (areas, view, mine)
+            return (areas, view)
         }
         switch result {
-        case .success(let (areas, view, mine)):
+        case .success(let (areas, view)):
             self.areas = areas
             if let view {
                 form = Self.form(of: view.value)
-                let reason = mine.flatMap { standingReason(status: $0.status, reason: $0.reason) }
-                state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: reason, conflicts: view.conflicts))
-                // My own photos were taken on this phone: show their thumbnails. Someone else's
-                // would be downloaded (data the person pays for), so they wait until opened.
-                if mine != nil { await loadPreviews(form.photos.compactMap(\.sha256)) }
+                savedPhotos = Set(view.value.photos.map(\.sha256))
+                state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: view.reason, conflicts: view.conflicts))
+                await loadPreviews(form.photos.compactMap(\.sha256))
             } else {
                 if form.areaId.isEmpty || !areas.contains(where: { $0.id == form.areaId }) {
                     form.areaId = areas.first?.id ?? ""
@@ -161,15 +180,42 @@ final class CleanupViewModel: ObservableObject {
         if done { form.work.insert(kind) } else { form.work.remove(kind) }
     }
 
+    /// Thumbnails of the photos already on the phone (taken here, or opened before), read with
+    /// no network. The others would be downloaded — data the person pays for — so they wait for
+    /// a tap.
     private func loadPreviews(_ names: [String]) async {
         let core = self.core
         for sha in names {
-            switch await runCore({ try core.photo(sha256: sha) }) {
-            case .success(let jpeg): setPreview(PhotoBytes(sha256: sha, jpeg: jpeg))
-            // Not on this phone after all, and no signal: the others would wait as long.
-            case .failure(.offline): return
-            case .failure: continue
+            let read = await runCore { () -> Data? in
+                try core.hasPhoto(sha256: sha) ? try core.photo(sha256: sha) : nil
             }
+            // A photo that cannot be read just has no thumbnail; opening it says why.
+            if case .success(let jpeg?) = read { setPreview(PhotoBytes(sha256: sha, jpeg: jpeg)) }
+        }
+    }
+
+    /// Runs a photo call after the ones before it (see `photoLane`).
+    private func inPhotoLane<T>(_ work: @escaping @Sendable () throws -> T) async -> Result<T, CoreError> {
+        let previous = photoLane
+        let task = Task { () -> UncheckedSendable<Result<T, CoreError>> in
+            await previous?.value
+            return UncheckedSendable(value: await runCore(work))
+        }
+        photoLane = Task { _ = await task.value }
+        return await task.value.value
+    }
+
+    /// Forgets `sha256` unless the record as saved uses it, or the form still does; the core also
+    /// refuses while any saved record uses it, or once the server holds it. Nothing to tell the
+    /// person either way: a photo no record uses never leaves the phone.
+    private func discard(_ sha256: String) {
+        takenHere.remove(sha256)
+        guard !savedPhotos.contains(sha256), !form.photos.contains(where: { $0.sha256 == sha256 }) else { return }
+        let core = self.core
+        let previous = photoLane
+        photoLane = Task {
+            await previous?.value
+            _ = await runCore { try core.discardPhoto(sha256: sha256) }
         }
     }
 
@@ -187,17 +233,21 @@ final class CleanupViewModel: ObservableObject {
         form.photos.append(.preparing(key: key, stage: stage))
         errors = errors.without(.photos)
         let core = self.core
-        let result = await runCore { () -> (PhotoInfo, Data) in
+        let result = await inPhotoLane { () -> (PhotoInfo, Data) in
             let info = try core.addPhoto(path: path)
             // Read back at once (from the phone, no network) for the thumbnail.
             return (info, try core.photo(sha256: info.sha256))
         }
-        // Removed while it was being prepared: leave the form as the person left it.
-        guard form.photos.contains(where: { $0.id == key }) else { return }
+        // Removed while it was being prepared: not in the form, so forgotten.
+        guard form.photos.contains(where: { $0.id == key }) else {
+            if case .success(let (info, _)) = result { discard(info.sha256) }
+            return
+        }
         let others = form.photos.filter { $0.id != key }
         switch result {
         case .success(let (info, jpeg)):
             if others.contains(where: { $0.sha256 == info.sha256 }) {
+                // Already in the form under the other stage: that one keeps it.
                 form.photos = others
                 errors = errors.with(.photos, Texts.photoAlreadyAdded)
             } else {
@@ -206,6 +256,7 @@ final class CleanupViewModel: ObservableObject {
                     preview: PhotoBytes(sha256: info.sha256, jpeg: jpeg)
                 )
                 form.photos = form.photos.map { $0.id == key ? attached : $0 }
+                if !savedPhotos.contains(info.sha256) { takenHere.insert(info.sha256) }
             }
         case .failure(let e):
             form.photos = others
@@ -213,11 +264,15 @@ final class CleanupViewModel: ObservableObject {
         }
     }
 
-    /// Takes a photo out of the record. The core keeps what it prepared on the phone (it has no
-    /// call to discard a photo), so it is still uploaded at the next sync; see ios/README.md.
+    /// Takes a photo out of the form, and forgets it on the phone when only this form used it
+    /// (one removed before saving is never uploaded). One the saved record uses stays until the
+    /// record is saved without it; it is then not uploaded either. A photo still being prepared
+    /// is forgotten once ready (`addPhoto` finds it gone).
     func removePhoto(key: String) {
         guard !saving else { return }
+        let removed = form.photos.first { $0.id == key }
         form.photos.removeAll { $0.id == key }
+        if let sha = removed?.sha256 { discard(sha) }
     }
 
     /// Opens a photo full size: from the phone, or downloaded when someone else took it.
@@ -311,6 +366,8 @@ final class CleanupViewModel: ObservableObject {
         switch result {
         case .success(let id):
             errors = FieldErrors()
+            // The saved record uses them now: nothing to forget when the screen closes.
+            takenHere = []
             saved = SavedRecord(id: id, submitted: submit)
         case .failure(let e):
             if case .invalid(_, let problems) = e {

@@ -97,13 +97,9 @@ final class CovenantViewModel: ObservableObject {
             return
         }
         let core = self.core
-        let result = await runCore { () -> (CovenantView, String?) in
-            let view = try core.covenant(id: recordId)
-            let reason = try reviewerReason(core: core, id: recordId)
-            return (view, reason)
-        }
+        let result = await runCore { try core.covenant(id: recordId) }
         switch result {
-        case .success(let (view, reason)):
+        case .success(let view):
             let v = view.value
             editor = CovenantEditor(
                 form: CovenantForm(
@@ -119,7 +115,7 @@ final class CovenantViewModel: ObservableObject {
                 ),
                 recordId: view.id,
                 reviewStatus: view.status,
-                reviewerReason: reason,
+                reviewerReason: view.reason,
                 documentSha256: v.documentSha256
             )
         case .failure(let e):

@@ -48,19 +48,3 @@ func saveRecord(
         return id
     }
 }
-
-/// The reviewer's reason for a returned or rejected record. The record views do not carry it, so
-/// it comes from the outbox listing (a gap in the core's API, see ios/README.md). Blocking.
-func reviewerReason(core: Sachxanh, id: String) throws -> String? {
-    guard let row = try core.outbox().first(where: { $0.id == id }) else { return nil }
-    return standingReason(status: row.status, reason: row.reason)
-}
-
-/// The core keeps the latest return or rejection reason even after a later approval; it is only
-/// worth showing while the record stands returned or rejected.
-func standingReason(status: ReviewStatus, reason: String?) -> String? {
-    switch status {
-    case .returned, .rejected: return reason
-    default: return nil
-    }
-}

@@ -68,7 +68,8 @@ final class HomeViewModel: ObservableObject {
                     areaId: row.areaId,
                     areaName: row.areaId.flatMap { names[$0] },
                     why: HomeViewModel.reason(row),
-                    reviewerReason: standingReason(status: row.status, reason: row.reason)
+                    // The core sets it only while the record stands returned or rejected.
+                    reviewerReason: row.reason
                 )
             }
             var waiting: Int?

@@ -41,13 +41,9 @@ final class HouseholdFormViewModel: ObservableObject {
             return
         }
         let core = self.core
-        let result = await runCore { () -> (HouseholdView, String?) in
-            let view = try core.household(id: recordId)
-            let reason = try reviewerReason(core: core, id: recordId)
-            return (view, reason)
-        }
+        let result = await runCore { try core.household(id: recordId) }
         switch result {
-        case .success(let (view, reason)):
+        case .success(let view):
             let v = view.value
             form = HouseholdForm(
                 areaId: v.areaId,
@@ -57,7 +53,7 @@ final class HouseholdFormViewModel: ObservableObject {
                 location: v.location,
                 note: v.note
             )
-            state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: reason, conflicts: view.conflicts))
+            state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: view.reason, conflicts: view.conflicts))
         case .failure(let e):
             state = e.uiState()
         }

@@ -71,7 +71,8 @@ final class OutboxViewModel: ObservableObject {
                     status: r.status,
                     unsent: r.unsent,
                     inConflict: r.inConflict,
-                    reviewerReason: standingReason(status: r.status, reason: r.reason)
+                    // The core sets it only while the record stands returned or rejected.
+                    reviewerReason: r.reason
                 )
             }
             let refused = try core.refused().map { r in

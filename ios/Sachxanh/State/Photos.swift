@@ -15,8 +15,9 @@ enum FormPhoto: Identifiable, Equatable {
     /// Being scaled and re-encoded on the phone (a second or two on an older iPhone).
     case preparing(key: String, stage: PhotoStage)
     /// In the record, named by `sha256`. `info` is known for a photo added in this form;
-    /// `preview` once the phone has read the bytes (added here, or opened). A `nil` preview is a
-    /// photo not loaded yet: another person's photo is downloaded only when it is opened.
+    /// `preview` once the phone has read the bytes (added here, already on the phone when the
+    /// form opened, or opened). A `nil` preview is a photo not on the phone: it is downloaded
+    /// only when it is opened.
     case attached(sha256: String, stage: PhotoStage, info: PhotoInfo?, preview: PhotoBytes?)
 
     /// Stable while the photo is in the form: list identity and `removePhoto(key:)`.

@@ -51,14 +51,13 @@ final class SortingCheckViewModel: ObservableObject {
         let core = self.core
         let recordId = self.recordId
         let householdId = form.householdId
-        let result = await runCore { () -> (SortingCheckView?, String?, String, String) in
+        let result = await runCore { () -> (SortingCheckView?, String, String) in
             let view = try recordId.map { try core.sortingCheck(id: $0) }
-            let reason = try recordId.flatMap { try reviewerReason(core: core, id: $0) }
             let name = (try? core.household(id: view?.value.householdId ?? householdId).value.headName) ?? ""
-            return (view, reason, name, core.me()?.personId ?? "")
+            return (view, name, core.me()?.personId ?? "")
         }
         switch result {
-        case .success(let (view, reason, name, me)):
+        case .success(let (view, name, me)):
             form.householdName = name
             if let view {
                 let v = view.value
@@ -71,7 +70,7 @@ final class SortingCheckViewModel: ObservableObject {
                     note: v.note,
                     checkedBy: v.checkedBy
                 )
-                state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: reason, conflicts: view.conflicts))
+                state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: view.reason, conflicts: view.conflicts))
             } else {
                 form.checkedBy = me
                 state = .loaded(.new)
