@@ -1,33 +1,14 @@
 package vn.sachxanh.state
 
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.Coord
 import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.Shape
 
 /** CleanupScreen: a weekend cleanup with its place, work, people per organisation, waste. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CleanupFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class CleanupFlowTest : FlowTest() {
     @Test
     fun `an empty cleanup form says what is missing under each field, then a full one is saved`() {
         val (phone, _) = h.enrolled("cleanup", server.volunteerCode(Areas.MY_HOA))

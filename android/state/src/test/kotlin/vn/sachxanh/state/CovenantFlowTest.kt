@@ -1,35 +1,16 @@
 package vn.sachxanh.state
 
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.CovenantStatus
 import vn.sachxanh.core.ReviewStatus
 import java.time.LocalDate
 
 /** CovenantScreen: each area's covenant status; area heads record theirs. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CovenantFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class CovenantFlowTest : FlowTest() {
     @Test
     fun `an area head records the covenant in force, staff see it per area after sync`() {
         val (head, _) = h.enrolled("head", server.areaHeadCode(Areas.RACH_SUNG))

@@ -1,32 +1,13 @@
 package vn.sachxanh.state
 
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.Role
 
 /** EnrolScreen: type or scan the code staff handed out; a wrong code is said in Vietnamese. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EnrolFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class EnrolFlowTest : FlowTest() {
     @Test
     fun `a wrong code is refused in Vietnamese and the code stays in the field`() {
         val phone = h.phone("wrong-code")

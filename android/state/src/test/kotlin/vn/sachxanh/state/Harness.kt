@@ -8,7 +8,11 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeoutOrNull
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.fail
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.Coord
 import vn.sachxanh.core.DeviceSettings
 import vn.sachxanh.core.Household
@@ -45,6 +49,24 @@ class MemoryTokenStore : TokenStore {
     override fun clear() {
         token = null
     }
+}
+
+/** A screen's flow tests: one real server for the class, fresh phones for each test. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FlowTest {
+    protected val server = TestServer()
+    protected lateinit var h: Harness
+
+    @BeforeEach
+    fun openHarness() {
+        h = Harness(server)
+    }
+
+    @AfterEach
+    fun closePhones() = h.close()
+
+    @AfterAll
+    fun stopServer() = server.close()
 }
 
 /**

@@ -1,33 +1,14 @@
 package vn.sachxanh.state
 
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.RecordKind
 
 /** HomeScreen: my areas, what needs doing, and how much waits to be sent. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HomeFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class HomeFlowTest : FlowTest() {
     @Test
     fun `home shows what waits to be sent, a draft to finish, then nothing waiting after sync`() {
         val (phone, _) = h.enrolled("home", server.volunteerCode(Areas.MY_HOA))

@@ -1,15 +1,11 @@
 package vn.sachxanh.state
 
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.test.StandardTestDispatcher
@@ -21,22 +17,7 @@ import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.SachxanhInterface
 
 /** HouseholdsScreen and HouseholdFormScreen: search, page, add (with a mistake first), fix. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HouseholdsFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class HouseholdsFlowTest : FlowTest() {
     private fun add(vm: HouseholdFormViewModel, name: String, members: String = "4") {
         vm.onHeadNameChanged(name)
         vm.onAddressChanged("Số 8, đường ven kênh")

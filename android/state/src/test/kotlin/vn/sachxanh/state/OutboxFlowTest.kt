@@ -1,33 +1,14 @@
 package vn.sachxanh.state
 
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.ReviewStatus
 
 /** OutboxScreen: each of my records, its state, and whether it still waits to be sent. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OutboxFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class OutboxFlowTest : FlowTest() {
     @Test
     fun `the outbox lists my records with their state, and the unsent flag clears after sync`() {
         val (phone, _) = h.enrolled("outbox", server.volunteerCode(Areas.VAM_XANG))

@@ -1,12 +1,8 @@
 package vn.sachxanh.state
 
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.RecordKind
 
 /**
@@ -14,22 +10,7 @@ import vn.sachxanh.core.RecordKind
  * records a household for Ấp Bến Đình (a shared phone, the wrong hamlet picked): the phone saves
  * it, the server refuses it, and the outbox says why.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RefusalFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class RefusalFlowTest : FlowTest() {
     @Test
     fun `a record for a hamlet outside my scope is refused and the outbox shows the reason`() {
         val (phone, _) = h.enrolled("refused", server.volunteerCode(Areas.MY_HOA))

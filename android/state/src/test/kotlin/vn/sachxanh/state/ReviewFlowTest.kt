@@ -1,14 +1,10 @@
 package vn.sachxanh.state
 
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.Decision
 import vn.sachxanh.core.ReviewStatus
 
@@ -16,22 +12,7 @@ import vn.sachxanh.core.ReviewStatus
  * ReviewQueueScreen on a staff phone, and the volunteer's side of it: a return with a reason,
  * seen on HomeScreen and OutboxScreen, fixed in the form, resubmitted and approved; a rejection.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReviewFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class ReviewFlowTest : FlowTest() {
     @Test
     fun `staff return a household with a reason, the volunteer fixes and resubmits, staff approve`() {
         val (volunteer, _) = h.enrolled("volunteer", server.volunteerCode(Areas.MY_HOA))

@@ -1,32 +1,13 @@
 package vn.sachxanh.state
 
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.ReviewStatus
 import java.time.LocalDate
 
 /** SortingCheckScreen: a visit to one household, saved and sent for review. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SortingCheckFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class SortingCheckFlowTest : FlowTest() {
     @Test
     fun `a check is filled for today, a wrong date is shown under the date, then saved and submitted`() {
         val (phone, me) = h.enrolled("check", server.volunteerCode(Areas.MY_HOA))

@@ -3,33 +3,14 @@ package vn.sachxanh.state
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import java.nio.file.Files
 import java.util.Collections
 
 /** The sync line of HomeScreen and OutboxScreen: progress, cancel, and no signal at all. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SyncFlowTest {
-    private val server = TestServer()
-    private lateinit var h: Harness
-
-    @BeforeEach
-    fun open() {
-        h = Harness(server)
-    }
-
-    @AfterEach
-    fun closePhones() = h.close()
-
-    @AfterAll
-    fun stop() = server.close()
-
+class SyncFlowTest : FlowTest() {
     /** Every state the progress bar is given, in order (collected without conflation). */
     private fun SyncController.recorded(): MutableList<SyncUiState> {
         val seen = Collections.synchronizedList(mutableListOf<SyncUiState>())
