@@ -2,29 +2,22 @@ package vn.sachxanh.state
 
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
 import vn.sachxanh.core.AreaInfo
 import vn.sachxanh.core.Cleanup
 import vn.sachxanh.core.Coord
 import vn.sachxanh.core.Participants
-import vn.sachxanh.core.PhotoRef
 import vn.sachxanh.core.PhotoStage
-import vn.sachxanh.core.Place
 import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.SachxanhInterface
 import vn.sachxanh.core.Shape
 import vn.sachxanh.core.Work
 import java.time.Clock
 import java.time.LocalDate
-import java.util.concurrent.atomic.AtomicBoolean
-import java.util.concurrent.atomic.AtomicInteger
 
 /** The organisations whose members turn out (DOMAIN.md), and residents. */
 enum class Organisation { FATHERLAND_FRONT, WOMENS_UNION, YOUTH_UNION, FARMERS_UNION, VETERANS, RESIDENTS, OTHER }
@@ -53,19 +46,11 @@ val Organisation.field: CleanupField
         Organisation.OTHER -> CleanupField.OTHER_PARTICIPANTS
     }
 
-/** Where the place's last point came from, shown next to the map. */
-enum class PlaceSource { GPS, MAP }
-
 data class CleanupForm(
     val areaId: String,
     /** `YYYY-MM-DD`. */
     val date: String,
-    /** A point for one spot; a line along a street or canal; a polygon for a square or a pond. */
-    val shape: Shape = Shape.POINT,
-    val points: List<Coord> = emptyList(),
-    val placeSource: PlaceSource? = null,
-    /** Metres, from the last GPS fix: the person judges whether to wait for a better one. */
-    val gpsAccuracyM: Float? = null,
+    val place: PlaceDraft = PlaceDraft(),
     val work: Set<WorkKind> = emptySet(),
     /** Counts as typed, per organisation; blank is zero. */
     val participants: Map<Organisation, String> = emptyMap(),
@@ -74,7 +59,13 @@ data class CleanupForm(
     val note: String = "",
     /** Before and after, in the order they were added. */
     val photos: List<FormPhoto> = emptyList(),
-)
+) {
+    // The place's parts, as the screen and the tests read them.
+    val shape: Shape get() = place.shape
+    val points: List<Coord> get() = place.points
+    val placeSource: PlaceSource? get() = place.source
+    val gpsAccuracyM: Float? get() = place.gpsAccuracyM
+}
 
 sealed interface CleanupUiState {
     data object Loading : CleanupUiState
@@ -131,21 +122,26 @@ class CleanupViewModel(
     private val _state = MutableStateFlow<CleanupUiState>(CleanupUiState.Loading)
     val state: StateFlow<CleanupUiState> = _state.asStateFlow()
 
-    private val photoKeys = AtomicInteger()
+    private val photoDesk = PhotoDesk(
+        _state,
+        object : PhotoLens<CleanupUiState> {
+            override fun part(s: CleanupUiState) =
+                (s as? CleanupUiState.Editing)?.let { PhotoPart(it.form.photos, it.errors[CleanupField.PHOTOS], it.viewer, it.saving) }
 
-    /** The photos of the record as saved when the form opened: never discarded from here. */
-    @Volatile
-    private var savedPhotos: Set<String> = emptySet()
+            override fun with(s: CleanupUiState, part: PhotoPart): CleanupUiState {
+                if (s !is CleanupUiState.Editing) return s
+                val errors = when {
+                    part.error == s.errors[CleanupField.PHOTOS] -> s.errors
+                    part.error == null -> s.errors.without(CleanupField.PHOTOS)
+                    else -> s.errors.with(CleanupField.PHOTOS, part.error)
+                }
+                return s.copy(form = s.form.copy(photos = part.photos), errors = errors, viewer = part.viewer)
+            }
 
-    /**
-     * Adding and forgetting photos run one at a time, in the order the person did them: a photo
-     * removed and then taken again (the same bytes, the same name) must not be forgotten after
-     * it was added back.
-     */
-    private val photoLane = Mutex()
-
-    /** Left without saving: a photo still being prepared is forgotten once it is ready. */
-    private val abandoned = AtomicBoolean(false)
+            override fun isSaved(s: CleanupUiState) = s is CleanupUiState.Saved
+        },
+        core, io, scope, photoScope,
+    )
 
     init {
         scope.launch { load() }
@@ -164,7 +160,7 @@ class CleanupViewModel(
                 )
             } else {
                 val view = core.cleanup(cleanupId)
-                savedPhotos = view.value.photos.map { it.sha256 }.toSet()
+                photoDesk.savedPhotos = view.value.photos.map { it.sha256 }.toSet()
                 CleanupUiState.Editing(
                     form = formOf(view.value),
                     areas = areas,
@@ -179,34 +175,7 @@ class CleanupViewModel(
             is Outcome.Failed -> CleanupUiState.Error(loaded.error.message)
         }
         if (loaded is Outcome.Ok) {
-            loadPreviews(loaded.value.form.photos.filterIsInstance<FormPhoto.Attached>().map { it.sha256 })
-        }
-    }
-
-    /**
-     * Thumbnails of the photos already on the phone (taken here, or opened before), read with no
-     * network. The others would be downloaded — data the person pays for — so they wait for a tap.
-     */
-    private suspend fun loadPreviews(names: List<String>) {
-        for (sha in names) {
-            val read = io.core { if (core.hasPhoto(sha)) core.photo(sha) else null }
-            // A photo that cannot be read just has no thumbnail; opening it says why.
-            if (read is Outcome.Ok && read.value != null) setPreview(PhotoBytes(sha, read.value))
-        }
-    }
-
-    /**
-     * Forgets [sha256] unless the record as saved uses it; the core also refuses while any saved
-     * record uses it, or once the server holds it. Nothing to tell the person either way: a photo
-     * no record uses never leaves the phone.
-     */
-    private fun discard(sha256: String) {
-        if (sha256 in savedPhotos) return
-        // Still in the form (e.g. a copy taken again was refused as a duplicate): keep it.
-        val form = (_state.value as? CleanupUiState.Editing)?.form
-        if (!abandoned.get() && form?.photos?.any { it is FormPhoto.Attached && it.sha256 == sha256 } == true) return
-        photoScope.launch(start = CoroutineStart.UNDISPATCHED) {
-            photoLane.withLock { io.core { core.discardPhoto(sha256) } }
+            photoDesk.loadPreviews(loaded.value.form.photos.filterIsInstance<FormPhoto.Attached>().map { it.sha256 })
         }
     }
 
@@ -214,24 +183,7 @@ class CleanupViewModel(
      * The person left the form without saving it (back, or the screen closed): the photos taken
      * for it are forgotten. Does nothing once saved.
      */
-    fun abandon() {
-        val s = _state.value
-        if (s is CleanupUiState.Saved || !abandoned.compareAndSet(false, true)) return
-        if (s is CleanupUiState.Editing) {
-            s.form.photos.filterIsInstance<FormPhoto.Attached>().forEach { discard(it.sha256) }
-        }
-    }
-
-    private fun setPreview(photo: PhotoBytes) = _state.update { s ->
-        if (s !is CleanupUiState.Editing) return@update s
-        s.copy(
-            form = s.form.copy(
-                photos = s.form.photos.map {
-                    if (it is FormPhoto.Attached && it.sha256 == photo.sha256) it.copy(preview = photo) else it
-                },
-            ),
-        )
-    }
+    fun abandon() = photoDesk.abandon()
 
     private fun edit(change: (CleanupForm) -> CleanupForm) = _state.update { s ->
         if (s is CleanupUiState.Editing && !s.saving) s.copy(form = change(s.form)) else s
@@ -240,20 +192,16 @@ class CleanupViewModel(
     fun onAreaChanged(areaId: String) = edit { it.copy(areaId = areaId) }
     fun onDateChanged(isoDate: String) = edit { it.copy(date = isoDate) }
 
-    fun onShapeChanged(shape: Shape) = edit {
-        it.copy(shape = shape, points = if (shape == Shape.POINT) it.points.takeLast(1) else it.points)
-    }
+    fun onShapeChanged(shape: Shape) = edit { it.copy(place = it.place.withShape(shape)) }
 
     /** A fix from the phone's GPS (LocationManager): the person is standing at the place. */
-    fun onGpsFix(lon: Double, lat: Double, accuracyM: Float?) = edit {
-        it.withPoint(Coord(lon, lat), PlaceSource.GPS).copy(gpsAccuracyM = accuracyM)
-    }
+    fun onGpsFix(lon: Double, lat: Double, accuracyM: Float?) = edit { it.copy(place = it.place.withGpsFix(lon, lat, accuracyM)) }
 
     /** A tap on the map over the area's outline. */
-    fun onMapTap(lon: Double, lat: Double) = edit { it.withPoint(Coord(lon, lat), PlaceSource.MAP).copy(gpsAccuracyM = null) }
+    fun onMapTap(lon: Double, lat: Double) = edit { it.copy(place = it.place.withMapTap(lon, lat)) }
 
-    fun undoLastPoint() = edit { it.copy(points = it.points.dropLast(1)) }
-    fun clearPlace() = edit { it.copy(points = emptyList(), placeSource = null, gpsAccuracyM = null) }
+    fun undoLastPoint() = edit { it.copy(place = it.place.withoutLastPoint()) }
+    fun clearPlace() = edit { it.copy(place = it.place.cleared()) }
 
     fun onWork(kind: WorkKind, done: Boolean) = edit { it.copy(work = if (done) it.work + kind else it.work - kind) }
     fun onParticipants(org: Organisation, count: String) = edit { it.copy(participants = it.participants + (org to count)) }
@@ -263,114 +211,21 @@ class CleanupViewModel(
 
     /**
      * A photo from the camera or the gallery, as a file the shell wrote ([path]); the core scales
-     * and re-encodes it and keeps it on the phone, so the file may be deleted once the photo shows
-     * as attached. A file that is not a photo is said under [CleanupField.PHOTOS].
+     * and re-encodes it and keeps it on the phone. A file that is not a photo is said under
+     * [CleanupField.PHOTOS].
      */
-    fun addPhoto(path: String, stage: PhotoStage) {
-        val key = "preparing-${photoKeys.incrementAndGet()}"
-        var started = false
-        _state.update { s ->
-            started = s is CleanupUiState.Editing && !s.saving
-            if (s is CleanupUiState.Editing && !s.saving) {
-                s.copy(
-                    form = s.form.copy(photos = s.form.photos + FormPhoto.Preparing(key, stage)),
-                    errors = s.errors.without(CleanupField.PHOTOS),
-                )
-            } else {
-                s
-            }
-        }
-        if (!started) return
-        photoScope.launch(start = CoroutineStart.UNDISPATCHED) {
-            val added = photoLane.withLock {
-                io.core {
-                    val info = core.addPhoto(path)
-                    // Read back at once (from the phone, no network) for the thumbnail.
-                    info to PhotoBytes(info.sha256, core.photo(info.sha256))
-                }
-            }
-            var unused = false
-            _state.update { s ->
-                unused = false
-                // Removed while it was being prepared, or the form was left: not in the form.
-                if (s !is CleanupUiState.Editing || s.form.photos.none { it.key == key } || abandoned.get()) {
-                    unused = true
-                    return@update s
-                }
-                val others = s.form.photos.filter { it.key != key }
-                when (added) {
-                    is Outcome.Ok -> {
-                        val (info, preview) = added.value
-                        if (others.any { it is FormPhoto.Attached && it.sha256 == info.sha256 }) {
-                            // Already in the form under the other stage: that one keeps it.
-                            s.copy(form = s.form.copy(photos = others), errors = s.errors.with(CleanupField.PHOTOS, Texts.photoAlreadyAdded))
-                        } else {
-                            val attached = FormPhoto.Attached(info.sha256, stage, info, preview)
-                            s.copy(form = s.form.copy(photos = s.form.photos.map { if (it.key == key) attached else it }))
-                        }
-                    }
-                    is Outcome.Failed ->
-                        s.copy(form = s.form.copy(photos = others), errors = s.errors.with(CleanupField.PHOTOS, added.error.photoMessage()))
-                }
-            }
-            if (unused && added is Outcome.Ok) discard(added.value.first.sha256)
-        }
-    }
+    fun addPhoto(path: String, stage: PhotoStage) = photoDesk.add(path, stage)
 
-    /**
-     * Takes a photo out of the form, and forgets it on the phone when only this form used it
-     * (one removed before saving is never uploaded). One the saved record uses stays until the
-     * record is saved without it; it is then not uploaded either.
-     */
-    fun removePhoto(key: String) {
-        var removed: FormPhoto? = null
-        edit { f ->
-            removed = f.photos.firstOrNull { it.key == key }
-            f.copy(photos = f.photos.filter { it.key != key })
-        }
-        // A photo still being prepared is forgotten once ready (addPhoto finds it gone).
-        (removed as? FormPhoto.Attached)?.let { discard(it.sha256) }
-    }
+    /** Takes a photo out of the form; one only this form used is forgotten on the phone. */
+    fun removePhoto(key: String) = photoDesk.remove(key)
 
     /** Opens a photo full size: from the phone, or downloaded when someone else took it. */
-    fun openPhoto(sha256: String) {
-        val s = _state.value as? CleanupUiState.Editing ?: return
-        val attached = s.form.photos.firstOrNull { it is FormPhoto.Attached && it.sha256 == sha256 } as FormPhoto.Attached?
-        val known = attached?.preview
-        _state.update {
-            if (it is CleanupUiState.Editing) {
-                it.copy(viewer = PhotoViewer(sha256, attached?.stage, known?.let(PhotoContent::Shown) ?: PhotoContent.Loading))
-            } else {
-                it
-            }
-        }
-        if (known != null) return
-        scope.launch {
-            val read = io.core { core.photo(sha256) }
-            val content = when (read) {
-                is Outcome.Ok -> PhotoContent.Shown(PhotoBytes(sha256, read.value))
-                is Outcome.Failed -> read.error.photoContent()
-            }
-            _state.update { cur ->
-                val viewer = (cur as? CleanupUiState.Editing)?.viewer
-                // The person may have closed it, or opened another, meanwhile.
-                if (cur is CleanupUiState.Editing && viewer != null && viewer.sha256 == sha256) {
-                    cur.copy(viewer = viewer.copy(content = content))
-                } else {
-                    cur
-                }
-            }
-            if (content is PhotoContent.Shown) setPreview(content.photo)
-        }
-    }
+    fun openPhoto(sha256: String) = photoDesk.view(sha256)
 
     /** "Thử lại" in the viewer, e.g. once there is a network again. */
-    fun retryPhoto() {
-        val viewer = (_state.value as? CleanupUiState.Editing)?.viewer ?: return
-        openPhoto(viewer.sha256)
-    }
+    fun retryPhoto() = photoDesk.retry()
 
-    fun closePhoto() = _state.update { if (it is CleanupUiState.Editing) it.copy(viewer = null) else it }
+    fun closePhoto() = photoDesk.close()
 
     fun save(submit: Boolean) {
         val editing = _state.value as? CleanupUiState.Editing ?: return
@@ -396,7 +251,7 @@ class CleanupViewModel(
         val value = Cleanup(
             areaId = f.areaId,
             cleanupDate = f.date.trim(),
-            place = Place(f.shape, f.points),
+            place = f.place.toPlace(),
             work = Work(
                 sweeping = WorkKind.SWEEPING in f.work,
                 waterways = WorkKind.WATERWAYS in f.work,
@@ -415,7 +270,7 @@ class CleanupViewModel(
             wasteKg = kg,
             bags = bags,
             note = f.note,
-            photos = f.photos.filterIsInstance<FormPhoto.Attached>().map { PhotoRef(it.sha256, it.stage) },
+            photos = f.photos.refs(),
         )
         _state.value = editing.copy(saving = true)
         scope.launch {
@@ -468,8 +323,7 @@ class CleanupViewModel(
     private fun formOf(c: Cleanup) = CleanupForm(
         areaId = c.areaId,
         date = c.cleanupDate,
-        shape = c.place.shape,
-        points = c.place.coords,
+        place = PlaceDraft.of(c.place),
         work = buildSet {
             if (c.work.sweeping) add(WorkKind.SWEEPING)
             if (c.work.waterways) add(WorkKind.WATERWAYS)
@@ -491,9 +345,3 @@ class CleanupViewModel(
         photos = c.photos.map { FormPhoto.Attached(it.sha256, it.stage) },
     )
 }
-
-private fun CleanupForm.withPoint(p: Coord, source: PlaceSource): CleanupForm = copy(
-    // A point is replaced by the newer one; lines and polygons grow vertex by vertex.
-    points = if (shape == Shape.POINT) listOf(p) else points + p,
-    placeSource = source,
-)

@@ -15,18 +15,11 @@ import org.junit.jupiter.api.TestInstance
 import vn.sachxanh.core.PhotoRef
 import vn.sachxanh.core.PhotoStage
 import vn.sachxanh.core.Sachxanh
-import java.awt.Color
-import java.awt.image.BufferedImage
 import java.io.File
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.nio.file.Files
 import java.security.MessageDigest
 import java.util.Collections
-import javax.imageio.ImageIO
-import kotlin.random.Random
 import kotlin.time.Duration.Companion.seconds
 
 /**
@@ -54,33 +47,14 @@ class CleanupPhotosFlowTest {
         files.deleteRecursively()
     }
 
-    /** A 2000×1500 camera-like JPEG: a gradient with noise, so it does not compress to nothing. */
-    private fun cameraJpeg(name: String, seed: Int): File {
-        val img = BufferedImage(2000, 1500, BufferedImage.TYPE_INT_RGB)
-        val rnd = Random(seed)
-        for (y in 0 until img.height) {
-            for (x in 0 until img.width) {
-                val r = (x * 255 / img.width + rnd.nextInt(40)).coerceAtMost(255)
-                val g = (y * 255 / img.height + rnd.nextInt(40)).coerceAtMost(255)
-                val b = ((x + y + seed * 97) % 256 + rnd.nextInt(20)).coerceAtMost(255)
-                img.setRGB(x, y, Color(r, g, b).rgb)
-            }
-        }
-        return File(files, name).also { check(ImageIO.write(img, "jpg", it)) }
-    }
+    /** A 2000×1500 camera-like JPEG. */
+    private fun cameraJpeg(name: String, seed: Int): File = cameraJpeg(files, name, seed)
 
     private fun sha256(bytes: ByteArray): String =
         MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
 
     /** `GET /api/v1/photos/{sha}` as commune staff would (their dashboard). */
-    private fun serverPhoto(sha: String, token: String): HttpResponse<ByteArray> =
-        HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("${server.url}/api/v1/photos/$sha"))
-                .header("Authorization", "Bearer $token")
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray(),
-        )
+    private fun serverPhoto(sha: String, token: String): HttpResponse<ByteArray> = server.staffGet("/api/v1/photos/$sha", token)
 
     private fun attached(s: CleanupUiState.Editing) = s.form.photos.filterIsInstance<FormPhoto.Attached>()
 

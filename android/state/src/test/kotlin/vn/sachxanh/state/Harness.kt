@@ -18,9 +18,14 @@ import vn.sachxanh.core.DeviceSettings
 import vn.sachxanh.core.Household
 import vn.sachxanh.core.PersonInfo
 import vn.sachxanh.core.Sachxanh
+import java.awt.Color
+import java.awt.image.BufferedImage
+import java.io.File
 import java.nio.file.Files
 import java.time.Clock
 import java.time.ZoneId
+import javax.imageio.ImageIO
+import kotlin.random.Random
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
@@ -120,3 +125,21 @@ fun household(name: String, area: String = Areas.MY_HOA, members: UInt = 4u) = H
     location = null,
     note = "",
 )
+
+/**
+ * A camera-like JPEG written to [dir]: a gradient with noise, so it does not compress to nothing.
+ * Different seeds give different bytes (different photo names).
+ */
+fun cameraJpeg(dir: File, name: String, seed: Int, width: Int = 2000, height: Int = 1500): File {
+    val img = BufferedImage(width, height, BufferedImage.TYPE_INT_RGB)
+    val rnd = Random(seed)
+    for (y in 0 until img.height) {
+        for (x in 0 until img.width) {
+            val r = (x * 255 / img.width + rnd.nextInt(40)).coerceAtMost(255)
+            val g = (y * 255 / img.height + rnd.nextInt(40)).coerceAtMost(255)
+            val b = ((x + y + seed * 97) % 256 + rnd.nextInt(20)).coerceAtMost(255)
+            img.setRGB(x, y, Color(r, g, b).rgb)
+        }
+    }
+    return File(dir, name).also { check(ImageIO.write(img, "jpg", it)) }
+}

@@ -3,6 +3,10 @@ package vn.sachxanh.state
 import java.io.BufferedReader
 import java.io.InputStreamReader
 import java.net.ServerSocket
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
@@ -53,6 +57,16 @@ class TestServer : AutoCloseable {
 
     fun areaHeadCode(area: String): String =
         field(cli("issue-code", "--name", "Trưởng ấp Thử", "--role", "area_head", "--commune", "rach-sen", "--areas", area), "code")
+
+    /**
+     * `GET {path}` with a staff token, as the commune's dashboard would (`/api/v1/records/{id}`,
+     * `/api/v1/photos/{sha}`): what the server holds, not what a phone shows.
+     */
+    fun staffGet(path: String, token: String): HttpResponse<ByteArray> =
+        HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("$url$path")).header("Authorization", "Bearer $token").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray(),
+        )
 
     override fun close() {
         process.destroy()
