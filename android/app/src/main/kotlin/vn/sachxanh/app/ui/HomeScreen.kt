@@ -37,6 +37,7 @@ fun HomeScreen(
     vm: HomeViewModel,
     onHouseholds: () -> Unit,
     onNewCleanup: (areaId: String) -> Unit,
+    onNewBlackSpot: () -> Unit,
     onCovenants: () -> Unit,
     onOutbox: () -> Unit,
     onReview: () -> Unit,
@@ -80,7 +81,7 @@ fun HomeScreen(
                 items(s.todo, key = { it.id }) { todo -> TodoRow(todo, onOpen) }
                 item { SectionTitle(stringResource(R.string.home_my_areas)) }
                 items(s.areas, key = { it.area.id }) { area -> AreaRow(area, onHouseholds, onNewCleanup) }
-                item { HomeLinks(s.reviewWaiting, onCovenants, onOutbox, onReview) }
+                item { HomeLinks(s.reviewWaiting, onNewBlackSpot, onCovenants, onOutbox, onReview) }
             }
         }
     }
@@ -141,8 +142,10 @@ private fun AreaRow(card: AreaCard, onHouseholds: () -> Unit, onNewCleanup: (Str
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun HomeLinks(reviewWaiting: Int?, onCovenants: () -> Unit, onOutbox: () -> Unit, onReview: () -> Unit) {
+private fun HomeLinks(reviewWaiting: Int?, onNewBlackSpot: () -> Unit, onCovenants: () -> Unit, onOutbox: () -> Unit, onReview: () -> Unit) {
     FlowRow(Modifier.fillMaxWidth().padding(16.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        // Anyone may report a dump or a fire they pass, whatever else they came to do.
+        OutlinedButton(onClick = onNewBlackSpot) { Text(stringResource(R.string.blackspot_new)) }
         OutlinedButton(onClick = onOutbox) { Text(stringResource(R.string.outbox_title)) }
         OutlinedButton(onClick = onCovenants) { Text(stringResource(R.string.covenant_title)) }
         // Only staff get a count: the state layer decides who reviews.

@@ -7,6 +7,8 @@ import vn.sachxanh.core.PhotoStage
 import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.Role
+import vn.sachxanh.core.SpotKind
+import vn.sachxanh.core.SpotStatus
 import vn.sachxanh.state.Organisation
 import vn.sachxanh.state.SortingAnswer
 import vn.sachxanh.state.TodoReason
@@ -108,4 +110,35 @@ fun PhotoStage.label(): Int = when (this) {
     PhotoStage.BEFORE -> R.string.photo_stage_before
     PhotoStage.AFTER -> R.string.photo_stage_after
     else -> R.string.photo_stage_other
+}
+
+@Suppress("REDUNDANT_ELSE_IN_WHEN")
+@StringRes
+fun SpotKind.label(): Int = when (this) {
+    SpotKind.SPONTANEOUS_DUMP -> R.string.spot_kind_spontaneous_dump
+    SpotKind.POLLUTION_SPOT -> R.string.spot_kind_pollution_spot
+    SpotKind.BURNING -> R.string.spot_kind_burning
+    SpotKind.VIOLATION -> R.string.spot_kind_violation
+    else -> R.string.status_other
+}
+
+@Suppress("REDUNDANT_ELSE_IN_WHEN")
+@StringRes
+fun SpotStatus.label(): Int = when (this) {
+    SpotStatus.REPORTED -> R.string.spot_status_reported
+    SpotStatus.VERIFIED -> R.string.spot_status_verified
+    SpotStatus.CLEANED -> R.string.spot_status_cleaned
+    SpotStatus.CLOSED -> R.string.spot_status_closed
+    else -> R.string.status_other
+}
+
+/** The date each step of a black spot's ladder needs. */
+@Suppress("REDUNDANT_ELSE_IN_WHEN")
+@StringRes
+fun SpotStatus.dateLabel(): Int = when (this) {
+    SpotStatus.REPORTED -> R.string.field_reported_date
+    SpotStatus.VERIFIED -> R.string.field_verified_date
+    SpotStatus.CLEANED -> R.string.field_cleaned_date
+    SpotStatus.CLOSED -> R.string.field_closed_date
+    else -> R.string.choose_date
 }

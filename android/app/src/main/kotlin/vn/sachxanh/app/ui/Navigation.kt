@@ -20,6 +20,7 @@ import vn.sachxanh.app.LocationSource
 import vn.sachxanh.app.PhotoFiles
 import vn.sachxanh.app.SyncWorker
 import vn.sachxanh.core.RecordKind
+import vn.sachxanh.state.BlackSpotViewModel
 import vn.sachxanh.state.CleanupViewModel
 import vn.sachxanh.state.CovenantViewModel
 import vn.sachxanh.state.EnrolViewModel
@@ -60,6 +61,7 @@ object Routes {
     const val HOUSEHOLD_FORM = "household?area={area}&id={id}"
     const val SORTING_CHECK = "sortingCheck?household={household}&check={check}"
     const val CLEANUP = "cleanup?area={area}&id={id}"
+    const val BLACK_SPOT = "blackSpot?area={area}&id={id}"
     const val COVENANT = "covenant"
     const val OUTBOX = "outbox"
     const val REVIEW = "review"
@@ -70,6 +72,8 @@ object Routes {
         "sortingCheck?" + listOfNotNull(household?.let { "household=$it" }, check?.let { "check=$it" }).joinToString("&")
     fun cleanup(area: String? = null, id: String? = null) =
         "cleanup?" + listOfNotNull(area?.let { "area=$it" }, id?.let { "id=$it" }).joinToString("&")
+    fun blackSpot(area: String? = null, id: String? = null) =
+        "blackSpot?" + listOfNotNull(area?.let { "area=$it" }, id?.let { "id=$it" }).joinToString("&")
 }
 
 private fun optional(name: String) = navArgument(name) {
@@ -88,7 +92,8 @@ private fun NavHostController.openRecord(kind: RecordKind, id: String, areaId: S
         RecordKind.SORTING_CHECK -> navigate(Routes.sortingCheck(check = id))
         RecordKind.CLEANUP -> navigate(Routes.cleanup(id = id))
         RecordKind.COVENANT -> navigate(Routes.COVENANT)
-        // Kinds without a screen in this version (collection points, black spots, …): the
+        RecordKind.BLACK_SPOT -> navigate(Routes.blackSpot(id = id))
+        // Kinds without a screen in this version (collection points, briefings, …): the
         // outbox still lists them with their state.
         else -> navigate(Routes.OUTBOX)
     }
@@ -114,6 +119,7 @@ fun SachxanhNavHost(graph: AppGraph) {
                 vm,
                 onHouseholds = { nav.navigate(Routes.HOUSEHOLDS) },
                 onNewCleanup = { area -> nav.navigate(Routes.cleanup(area = area)) },
+                onNewBlackSpot = { nav.navigate(Routes.blackSpot()) },
                 onCovenants = { nav.navigate(Routes.COVENANT) },
                 onOutbox = { nav.navigate(Routes.OUTBOX) },
                 onReview = { nav.navigate(Routes.REVIEW) },
@@ -153,6 +159,16 @@ fun SachxanhNavHost(graph: AppGraph) {
                 )
             }
             CleanupScreen(vm, graph.outlines, LocationSource(context), PhotoFiles(context), onSaved = { sendSoon(); nav.popBackStack() }, onBack = { nav.popBackStack() })
+        }
+        composable(Routes.BLACK_SPOT, arguments = listOf(optional("area"), optional("id"))) { entry ->
+            // As the cleanup: photos of a form left unsaved are forgotten, in the app's scope.
+            val vm = rememberHolder(onCleared = BlackSpotViewModel::abandon) { scope ->
+                BlackSpotViewModel(
+                    graph.core, graph.clock, scope, graph.io,
+                    spotId = entry.arg("id"), areaId = entry.arg("area"), photoScope = graph.scope,
+                )
+            }
+            BlackSpotScreen(vm, graph.outlines, LocationSource(context), PhotoFiles(context), onSaved = { sendSoon(); nav.popBackStack() }, onBack = { nav.popBackStack() })
         }
         composable(Routes.COVENANT) {
             val vm = rememberHolder { scope -> CovenantViewModel(graph.core, scope, graph.io) }
