@@ -6,6 +6,7 @@ enum Route: Hashable {
     case householdForm(areaId: String, recordId: String?)
     case sortingCheck(householdId: String, areaId: String, recordId: String?)
     case cleanup(areaId: String?, recordId: String?)
+    case blackSpot(areaId: String?, recordId: String?)
     case covenants
     case outbox
     case reviewQueue

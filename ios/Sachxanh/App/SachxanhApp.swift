@@ -117,6 +117,8 @@ struct AppNavigation: View {
             SortingCheckScreen(vm: SortingCheckViewModel(core: core, householdId: householdId, areaId: areaId, recordId: recordId))
         case .cleanup(let areaId, let recordId):
             CleanupScreen(vm: CleanupViewModel(core: core, areaId: areaId, recordId: recordId))
+        case .blackSpot(let areaId, let recordId):
+            BlackSpotScreen(vm: BlackSpotViewModel(core: core, areaId: areaId, recordId: recordId))
         case .covenants:
             CovenantScreen(vm: CovenantViewModel(core: core))
         case .outbox:

@@ -67,6 +67,9 @@ struct HomeScreen: View {
             NavigationLink(value: Route.households(areaId: c.areas.first?.id)) {
                 Label("home.households", systemImage: "house")
             }
+            NavigationLink(value: Route.blackSpot(areaId: c.areas.first?.id, recordId: nil)) {
+                Label("home.new_black_spot", systemImage: "exclamationmark.triangle")
+            }
             NavigationLink(value: Route.covenants) {
                 Label("home.covenants", systemImage: "doc.text")
             }
@@ -229,6 +232,8 @@ enum RecordRoute {
             return .sortingCheck(householdId: "", areaId: areaId ?? "", recordId: id)
         case .covenant:
             return .covenants
+        case .blackSpot:
+            return .blackSpot(areaId: areaId, recordId: id)
         // Reviews and kinds the core will gain have no form in this version.
         default:
             return nil

@@ -33,21 +33,10 @@ enum CleanupField: Hashable {
     case photos
 }
 
-/// Where the place's last point came from, shown next to the map.
-enum PlaceSource: Equatable {
-    case gps
-    case map
-}
-
 struct CleanupForm: Equatable {
     var areaId: String
     var date = Date()
-    /// A point for one spot; a line along a street or canal; a polygon for a square or a pond.
-    var shape: SachxanhCore.Shape = .point
-    var points: [Coord] = []
-    var placeSource: PlaceSource?
-    /// Metres, from the last GPS fix: the person judges whether to wait for a better one.
-    var gpsAccuracyM: Double?
+    var place = PlaceDraft()
     var work: Set<WorkKind> = []
     /// Counts as typed, per organisation; blank is zero.
     var participants: [Organisation: String] = [:]
@@ -57,13 +46,11 @@ struct CleanupForm: Equatable {
     /// Before and after, in the order they were added.
     var photos: [FormPhoto] = []
 
-    /// A point replaces the place; a line or polygon grows by one vertex.
-    func withPoint(_ c: Coord, from source: PlaceSource) -> CleanupForm {
-        var copy = self
-        if shape == .point { copy.points = [c] } else { copy.points.append(c) }
-        copy.placeSource = source
-        return copy
-    }
+    // The place's parts, as the screen reads them.
+    var shape: SachxanhCore.Shape { place.shape }
+    var points: [Coord] { place.points }
+    var placeSource: PlaceSource? { place.source }
+    var gpsAccuracyM: Double? { place.gpsAccuracyM }
 }
 
 /// A weekend cleanup: where (GPS or a tap on the map), which work, who came per organisation,
@@ -85,15 +72,7 @@ final class CleanupViewModel: ObservableObject {
 
     private let core: Sachxanh
     private let recordId: String?
-    private var photoKeys = 0
-    /// The photos of the record as saved when the form opened: never discarded from here.
-    private var savedPhotos: Set<String> = []
-    /// Photos taken here and still in the form: forgotten if the form closes unsaved (`deinit`).
-    private var takenHere: Set<String> = []
-    /// Adding and forgetting photos run one at a time, in the order the person did them: a photo
-    /// removed and then taken again (the same bytes, the same name) must not be forgotten after
-    /// it was added back.
-    private var photoLane: Task<Void, Never>?
+    private let photoDesk: PhotoDesk
 
     /// Saving waits until every photo is prepared (a half-made photo has no name yet).
     var preparingPhotos: Bool { form.photos.contains(where: \.isPreparing) }
@@ -106,17 +85,18 @@ final class CleanupViewModel: ObservableObject {
         self.core = core
         self.recordId = recordId
         self.form = CleanupForm(areaId: areaId ?? "")
-    }
-
-    /// The screen was closed without saving (the navigation stack dropped it): the photos taken
-    /// for it are forgotten. An addition still running keeps this object alive until it is done.
-    deinit {
-        let core = self.core
-        let left = takenHere
-        guard !left.isEmpty else { return }
-        Task.detached(priority: .utility) {
-            for sha in left { _ = try? core.discardPhoto(sha256: sha) }
-        }
+        self.photoDesk = PhotoDesk(core: core)
+        photoDesk.access = PhotoDesk.Access(
+            photos: { [weak self] in self?.form.photos ?? [] },
+            setPhotos: { [weak self] in self?.form.photos = $0 },
+            setError: { [weak self] e in
+                guard let self else { return }
+                self.errors = e.map { self.errors.with(.photos, $0) } ?? self.errors.without(.photos)
+            },
+            viewer: { [weak self] in self?.viewer },
+            setViewer: { [weak self] in self?.viewer = $0 },
+            saving: { [weak self] in self?.saving ?? true }
+        )
     }
 
     func load() async {
@@ -133,9 +113,9 @@ final class CleanupViewModel: ObservableObject {
             self.areas = areas
             if let view {
                 form = Self.form(of: view.value)
-                savedPhotos = Set(view.value.photos.map(\.sha256))
+                photoDesk.savedPhotos = Set(view.value.photos.map(\.sha256))
                 state = .loaded(RecordStanding(recordId: view.id, status: view.status, reviewerReason: view.reason, conflicts: view.conflicts))
-                await loadPreviews(form.photos.compactMap(\.sha256))
+                await photoDesk.loadPreviews(form.photos.compactMap(\.sha256))
             } else {
                 if form.areaId.isEmpty || !areas.contains(where: { $0.id == form.areaId }) {
                     form.areaId = areas.first?.id ?? ""
@@ -147,163 +127,36 @@ final class CleanupViewModel: ObservableObject {
         }
     }
 
-    func onShapeChanged(_ shape: SachxanhCore.Shape) {
-        form.shape = shape
-        // A point keeps only the last vertex; a line or polygon starts from what is there.
-        if shape == .point, let last = form.points.last { form.points = [last] }
-    }
+    func onShapeChanged(_ shape: SachxanhCore.Shape) { form.place.setShape(shape) }
 
     /// A fix from the phone's GPS: the person is standing at the place.
-    func onGpsFix(lon: Double, lat: Double, accuracyM: Double?) {
-        form = form.withPoint(Coord(lon: lon, lat: lat), from: .gps)
-        form.gpsAccuracyM = accuracyM
-    }
+    func onGpsFix(lon: Double, lat: Double, accuracyM: Double?) { form.place.addGpsFix(lon: lon, lat: lat, accuracyM: accuracyM) }
 
     /// A tap on the map.
-    func onMapTap(lon: Double, lat: Double) {
-        form = form.withPoint(Coord(lon: lon, lat: lat), from: .map)
-        form.gpsAccuracyM = nil
-    }
+    func onMapTap(lon: Double, lat: Double) { form.place.addMapTap(lon: lon, lat: lat) }
 
-    func undoLastPoint() {
-        guard !form.points.isEmpty else { return }
-        form.points.removeLast()
-    }
-
-    func clearPlace() {
-        form.points = []
-        form.placeSource = nil
-        form.gpsAccuracyM = nil
-    }
+    func undoLastPoint() { form.place.undoLastPoint() }
+    func clearPlace() { form.place.clear() }
 
     func onWork(_ kind: WorkKind, done: Bool) {
         if done { form.work.insert(kind) } else { form.work.remove(kind) }
     }
 
-    /// Thumbnails of the photos already on the phone (taken here, or opened before), read with
-    /// no network. The others would be downloaded — data the person pays for — so they wait for
-    /// a tap.
-    private func loadPreviews(_ names: [String]) async {
-        let core = self.core
-        for sha in names {
-            let read = await runCore { () -> Data? in
-                try core.hasPhoto(sha256: sha) ? try core.photo(sha256: sha) : nil
-            }
-            // A photo that cannot be read just has no thumbnail; opening it says why.
-            if case .success(let jpeg?) = read { setPreview(PhotoBytes(sha256: sha, jpeg: jpeg)) }
-        }
-    }
-
-    /// Runs a photo call after the ones before it (see `photoLane`).
-    private func inPhotoLane<T>(_ work: @escaping @Sendable () throws -> T) async -> Result<T, CoreError> {
-        let previous = photoLane
-        let task = Task { () -> UncheckedSendable<Result<T, CoreError>> in
-            await previous?.value
-            return UncheckedSendable(value: await runCore(work))
-        }
-        photoLane = Task { _ = await task.value }
-        return await task.value.value
-    }
-
-    /// Forgets `sha256` unless the record as saved uses it, or the form still does; the core also
-    /// refuses while any saved record uses it, or once the server holds it. Nothing to tell the
-    /// person either way: a photo no record uses never leaves the phone.
-    private func discard(_ sha256: String) {
-        takenHere.remove(sha256)
-        guard !savedPhotos.contains(sha256), !form.photos.contains(where: { $0.sha256 == sha256 }) else { return }
-        let core = self.core
-        let previous = photoLane
-        photoLane = Task {
-            await previous?.value
-            _ = await runCore { try core.discardPhoto(sha256: sha256) }
-        }
-    }
-
-    private func setPreview(_ photo: PhotoBytes) {
-        form.photos = form.photos.map { $0.withPreview(photo) }
-    }
-
     /// A photo from the camera or the photo library, as a file the screen wrote (`path`); the
-    /// core scales and re-encodes it and keeps it on the phone, so the file may be deleted once
-    /// this returns. A file that is not a photo is said under `.photos`.
-    func addPhoto(path: String, stage: PhotoStage) async {
-        guard !saving else { return }
-        photoKeys += 1
-        let key = "preparing-\(photoKeys)"
-        form.photos.append(.preparing(key: key, stage: stage))
-        errors = errors.without(.photos)
-        let core = self.core
-        let result = await inPhotoLane { () -> (PhotoInfo, Data) in
-            let info = try core.addPhoto(path: path)
-            // Read back at once (from the phone, no network) for the thumbnail.
-            return (info, try core.photo(sha256: info.sha256))
-        }
-        // Removed while it was being prepared: not in the form, so forgotten.
-        guard form.photos.contains(where: { $0.id == key }) else {
-            if case .success(let (info, _)) = result { discard(info.sha256) }
-            return
-        }
-        let others = form.photos.filter { $0.id != key }
-        switch result {
-        case .success(let (info, jpeg)):
-            if others.contains(where: { $0.sha256 == info.sha256 }) {
-                // Already in the form under the other stage: that one keeps it.
-                form.photos = others
-                errors = errors.with(.photos, Texts.photoAlreadyAdded)
-            } else {
-                let attached = FormPhoto.attached(
-                    sha256: info.sha256, stage: stage, info: info,
-                    preview: PhotoBytes(sha256: info.sha256, jpeg: jpeg)
-                )
-                form.photos = form.photos.map { $0.id == key ? attached : $0 }
-                if !savedPhotos.contains(info.sha256) { takenHere.insert(info.sha256) }
-            }
-        case .failure(let e):
-            form.photos = others
-            errors = errors.with(.photos, e.photoMessage)
-        }
-    }
+    /// core keeps its own copy, so the file may be deleted once this returns. A file that is not
+    /// a photo is said under `.photos`.
+    func addPhoto(path: String, stage: PhotoStage) async { await photoDesk.add(path: path, stage: stage) }
 
-    /// Takes a photo out of the form, and forgets it on the phone when only this form used it
-    /// (one removed before saving is never uploaded). One the saved record uses stays until the
-    /// record is saved without it; it is then not uploaded either. A photo still being prepared
-    /// is forgotten once ready (`addPhoto` finds it gone).
-    func removePhoto(key: String) {
-        guard !saving else { return }
-        let removed = form.photos.first { $0.id == key }
-        form.photos.removeAll { $0.id == key }
-        if let sha = removed?.sha256 { discard(sha) }
-    }
+    /// Takes a photo out of the form; one only this form used is forgotten on the phone.
+    func removePhoto(key: String) { photoDesk.remove(key: key) }
 
     /// Opens a photo full size: from the phone, or downloaded when someone else took it.
-    func openPhoto(sha256: String) async {
-        let photo = form.photos.first { $0.sha256 == sha256 }
-        if let known = photo?.preview {
-            viewer = PhotoViewer(sha256: sha256, stage: photo?.stage, content: .shown(known))
-            return
-        }
-        viewer = PhotoViewer(sha256: sha256, stage: photo?.stage, content: .loading)
-        let core = self.core
-        let result = await runCore { try core.photo(sha256: sha256) }
-        let content: PhotoContent
-        switch result {
-        case .success(let jpeg): content = .shown(PhotoBytes(sha256: sha256, jpeg: jpeg))
-        case .failure(let e): content = e.photoContent
-        }
-        // The person may have closed it, or opened another, meanwhile.
-        if viewer?.sha256 == sha256 { viewer?.content = content }
-        if case .shown(let bytes) = content { setPreview(bytes) }
-    }
+    func openPhoto(sha256: String) async { await photoDesk.show(sha256: sha256) }
 
     /// "Thử lại" in the viewer, e.g. once there is a network again.
-    func retryPhoto() async {
-        guard let sha = viewer?.sha256 else { return }
-        await openPhoto(sha256: sha)
-    }
+    func retryPhoto() async { await photoDesk.retry() }
 
-    func closePhoto() {
-        viewer = nil
-    }
+    func closePhoto() { photoDesk.close() }
 
     func save(submit: Bool) async {
         guard canSave else { return }
@@ -332,7 +185,7 @@ final class CleanupViewModel: ObservableObject {
         let value = Cleanup(
             areaId: f.areaId,
             cleanupDate: Days.iso(f.date),
-            place: Place(shape: f.shape, coords: f.points),
+            place: f.place.place,
             work: Work(
                 sweeping: f.work.contains(.sweeping),
                 waterways: f.work.contains(.waterways),
@@ -351,7 +204,7 @@ final class CleanupViewModel: ObservableObject {
             wasteKg: kg,
             bags: bags,
             note: f.note,
-            photos: f.photos.compactMap { p in p.sha256.map { PhotoRef(sha256: $0, stage: p.stage) } }
+            photos: f.photos.refs
         )
         saving = true
         let core = self.core
@@ -367,7 +220,7 @@ final class CleanupViewModel: ObservableObject {
         case .success(let id):
             errors = FieldErrors()
             // The saved record uses them now: nothing to forget when the screen closes.
-            takenHere = []
+            photoDesk.saved()
             saved = SavedRecord(id: id, submitted: submit)
         case .failure(let e):
             if case .invalid(_, let problems) = e {
@@ -392,10 +245,7 @@ final class CleanupViewModel: ObservableObject {
         return CleanupForm(
             areaId: v.areaId,
             date: Days.date(v.cleanupDate) ?? Date(),
-            shape: v.place.shape,
-            points: v.place.coords,
-            placeSource: nil,
-            gpsAccuracyM: nil,
+            place: PlaceDraft(v.place),
             work: work,
             participants: counts.mapValues { Numbers.countText($0) },
             wasteKg: Numbers.kgText(v.wasteKg),
