@@ -6,7 +6,7 @@
 
 use crate::auth::Authed;
 use crate::error::ApiError;
-use crate::storage::{PhotoHeld, Storage};
+use crate::storage::{PhotoHeld, Storage, StorageResult};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -100,9 +100,13 @@ struct Arrived {
 }
 
 impl Arrived {
-    async fn write(&mut self) -> Result<(), ApiError> {
+    /// Takes the unwritten bytes and returns the write that appends them, to run on the
+    /// blocking pool (`None` when there is nothing to write).
+    fn take_write(
+        &mut self,
+    ) -> Option<impl FnOnce() -> StorageResult<Result<u64, PhotoHeld>> + Send + 'static> {
         if self.buf.is_empty() {
-            return Ok(());
+            return None;
         }
         let bytes = std::mem::take(&mut self.buf);
         let (storage, sha, device) = (
@@ -111,11 +115,14 @@ impl Arrived {
             self.device_id.clone(),
         );
         let (offset, total) = (self.offset, self.total);
-        let r = tokio::task::spawn_blocking(move || {
-            storage.append_photo_part(&sha, offset, total, &bytes, &device)
-        })
-        .await??;
-        match r {
+        Some(move || storage.append_photo_part(&sha, offset, total, &bytes, &device))
+    }
+
+    async fn write(&mut self) -> Result<(), ApiError> {
+        let Some(write) = self.take_write() else {
+            return Ok(());
+        };
+        match tokio::task::spawn_blocking(write).await?? {
             Ok(received) => {
                 self.offset = received;
                 Ok(())
@@ -127,20 +134,10 @@ impl Arrived {
 
 impl Drop for Arrived {
     fn drop(&mut self) {
-        if self.buf.is_empty() {
-            return;
-        }
-        let bytes = std::mem::take(&mut self.buf);
-        let (storage, sha, device) = (
-            self.storage.clone(),
-            self.sha256.clone(),
-            self.device_id.clone(),
-        );
-        let (offset, total) = (self.offset, self.total);
-        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        if let (Some(write), Ok(rt)) = (self.take_write(), tokio::runtime::Handle::try_current()) {
+            // A part that no longer fits (another landed first) is simply not kept.
             rt.spawn_blocking(move || {
-                // A part that no longer fits (another landed first) is simply not kept.
-                let _ = storage.append_photo_part(&sha, offset, total, &bytes, &device);
+                let _ = write();
             });
         }
     }

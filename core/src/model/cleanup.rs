@@ -127,7 +127,6 @@ pub struct Cleanup {
 pub const MAX_PARTICIPANTS_PER_GROUP: u32 = 5_000;
 pub const MAX_WASTE_KG: f64 = 100_000.0;
 pub const MAX_BAGS: u32 = 10_000;
-pub use super::MAX_PHOTOS;
 
 impl RecordBody for Cleanup {
     const KIND: RecordKind = RecordKind::Cleanup;
