@@ -108,11 +108,7 @@ class BlackSpotViewModel(
 
             override fun with(s: BlackSpotUiState, part: PhotoPart): BlackSpotUiState {
                 if (s !is BlackSpotUiState.Editing) return s
-                val errors = when {
-                    part.error == s.errors[BlackSpotField.PHOTOS] -> s.errors
-                    part.error == null -> s.errors.without(BlackSpotField.PHOTOS)
-                    else -> s.errors.with(BlackSpotField.PHOTOS, part.error)
-                }
+                val errors = s.errors.set(BlackSpotField.PHOTOS, part.error)
                 return s.copy(form = s.form.copy(photos = part.photos), errors = errors, viewer = part.viewer)
             }
 

@@ -130,11 +130,7 @@ class CleanupViewModel(
 
             override fun with(s: CleanupUiState, part: PhotoPart): CleanupUiState {
                 if (s !is CleanupUiState.Editing) return s
-                val errors = when {
-                    part.error == s.errors[CleanupField.PHOTOS] -> s.errors
-                    part.error == null -> s.errors.without(CleanupField.PHOTOS)
-                    else -> s.errors.with(CleanupField.PHOTOS, part.error)
-                }
+                val errors = s.errors.set(CleanupField.PHOTOS, part.error)
                 return s.copy(form = s.form.copy(photos = part.photos), errors = errors, viewer = part.viewer)
             }
 

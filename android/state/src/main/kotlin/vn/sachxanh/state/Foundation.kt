@@ -96,6 +96,13 @@ data class FieldErrors<F : Enum<F>>(
     /** Clears one field's problem (it was just fixed, e.g. a good photo after a bad one). */
     fun without(field: F): FieldErrors<F> = copy(byField = byField - field)
 
+    /** One field's problem set or cleared; unchanged (the same object) when it already reads so. */
+    fun set(field: F, text: UserText?): FieldErrors<F> = when {
+        text == this[field] -> this
+        text == null -> without(field)
+        else -> with(field, text)
+    }
+
     companion object {
         /** [fieldOf] maps the core's path (`members`, `participants.youth_union`) to a form field. */
         fun <F : Enum<F>> of(problems: List<FieldProblem>, fieldOf: (String) -> F?): FieldErrors<F> {
