@@ -198,6 +198,29 @@ impl RecordDoc {
         fields.into_iter().collect()
     }
 
+    /// Paths the document holds beyond its typed record (and an `id` other than `id`): what a
+    /// hostile writer added that the record's type never reads, and that would otherwise be
+    /// stored and sent on to every phone unchecked.
+    pub fn unknown_fields(&self, id: &str) -> Result<Vec<String>> {
+        let record = self.record()?;
+        let meta = self.meta()?;
+        let to_json =
+            |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::Corrupt(e.to_string()));
+        let expected = serde_json::json!({
+            "kind": record.kind().as_str(),
+            "id": id,
+            "meta": to_json(serde_json::to_value(&meta))?,
+            "data": to_json(serde_json::to_value(&record))?["data"].clone(),
+        });
+        let actual = self.to_json(&ROOT);
+        let mut out = vec![];
+        extra_keys(&actual, &expected, "", &mut out);
+        if actual.get("id") != expected.get("id") {
+            out.push("id".into());
+        }
+        Ok(out)
+    }
+
     /// Fields holding more than one value after concurrent edits.
     pub fn conflicts(&self) -> Vec<Conflict> {
         let mut out = vec![];
@@ -259,11 +282,55 @@ impl RecordDoc {
     }
 }
 
+/// Collects the paths of `actual` that `expected` has no place for.
+fn extra_keys(
+    actual: &serde_json::Value,
+    expected: &serde_json::Value,
+    path: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value::{Array, Object};
+    let at = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match (actual, expected) {
+        (Object(a), Object(e)) => {
+            for (k, v) in a {
+                match e.get(k) {
+                    Some(ev) => extra_keys(v, ev, &at(k), out),
+                    None => out.push(at(k)),
+                }
+            }
+        }
+        (Array(a), Array(e)) if a.len() == e.len() => {
+            for (i, (v, ev)) in a.iter().zip(e).enumerate() {
+                extra_keys(v, ev, &at(&i.to_string()), out);
+            }
+        }
+        (Object(_) | Array(_), _) => out.push(path.to_owned()),
+        _ => {}
+    }
+}
+
 /// Parses change bytes received from elsewhere. A change is self-describing and hashed, so a
-/// damaged one is caught here before it reaches any document.
+/// damaged one is caught here before it reaches any document; its size is measured first, so a
+/// hostile one cannot make Automerge expand it without bound.
 pub fn parse_changes(chunks: &[Vec<u8>]) -> Result<Vec<Change>> {
+    let limits = crate::sync::protocol::Limits::default();
     chunks
         .iter()
-        .map(|b| Change::from_bytes(b.clone()).map_err(|e| Error::BadChange(e.to_string())))
+        .map(|b| {
+            crate::sync::change_bytes::inspect(
+                b,
+                limits.max_change_bytes,
+                limits.max_ops_per_change as u64,
+            )
+            .map_err(|e| Error::BadChange(e.to_string()))?;
+            Change::from_bytes(b.clone()).map_err(|e| Error::BadChange(e.to_string()))
+        })
         .collect()
 }

@@ -38,6 +38,8 @@ pub enum Rule {
     InvalidHash,
     RequiredForStatus { status: String },
     DatesOutOfOrder,
+    CodeCharacters,
+    CodeLength { length: u32 },
 }
 
 impl FieldError {
@@ -132,6 +134,14 @@ impl Rule {
             Rule::DatesOutOfOrder => Message::new(
                 "các mốc thời gian không theo thứ tự",
                 "the dates are out of order",
+            ),
+            Rule::CodeCharacters => Message::new(
+                "chỉ gồm chữ và số, không có chữ O, I, L và số 0, 1",
+                "has only letters and digits, never O, I, L, 0 or 1",
+            ),
+            Rule::CodeLength { length } => Message::new(
+                format!("gồm {length} chữ và số"),
+                format!("has {length} letters and digits"),
             ),
         }
     }

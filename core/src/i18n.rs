@@ -92,6 +92,7 @@ pub fn field_label(field: &str) -> Message {
         "reason" => ("Lý do", "Reason"),
         "reviewer" => ("Người duyệt", "Reviewer"),
         "author" => ("Người ghi", "Author"),
+        "code" => ("Mã đăng ký", "Enrolment code"),
         other => return Message::new(other, other),
     };
     Message::new(vi, en)

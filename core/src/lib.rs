@@ -10,6 +10,8 @@
 //! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
 
 pub mod document;
+pub mod enrolment;
+
 pub mod error;
 #[cfg(feature = "ffi")]
 pub mod ffi;

@@ -86,9 +86,28 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Whether bytes look like a JPEG (what every prepared photo is).
+/// Whether bytes look like a JPEG (what every prepared photo is), from their first bytes.
 pub fn is_jpeg(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+}
+
+/// The largest edge a received photo may have: phones send 1600 px; anything far larger was
+/// not prepared by the app.
+pub const MAX_RECEIVED_EDGE: u32 = 4096;
+
+/// Whether bytes are a whole JPEG image of a sensible size: decoded in full, with a memory
+/// ceiling, so what the server keeps and serves as `image/jpeg` is one.
+pub fn is_whole_jpeg(bytes: &[u8]) -> bool {
+    if !is_jpeg(bytes) {
+        return false;
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image::ImageFormat::Jpeg);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_RECEIVED_EDGE);
+    limits.max_image_height = Some(MAX_RECEIVED_EDGE);
+    limits.max_alloc = Some(64 << 20);
+    reader.limits(limits);
+    reader.decode().is_ok()
 }
 
 /// Decodes a camera photo, turns it upright (EXIF orientation), scales its longest edge down
@@ -139,6 +158,17 @@ pub fn prepare(source: &[u8], settings: PhotoSettings) -> Result<Prepared, Photo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_whole_jpegs_pass_the_received_check() {
+        let jpeg = photo(64, 48);
+        assert!(is_whole_jpeg(&jpeg));
+        // JPEG magic then anything else: what a 3-byte check let through.
+        let mut fake = vec![0xFF, 0xD8, 0xFF];
+        fake.extend(b"<script>alert(1)</script>");
+        assert!(is_jpeg(&fake) && !is_whole_jpeg(&fake));
+        assert!(!is_whole_jpeg(&jpeg[..jpeg.len() / 2]));
+    }
 
     fn photo(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(w, h, |x, y| {

@@ -1,16 +1,31 @@
 //! The server check: each record's pushed changes are applied to a fork of the server's copy,
 //! the result is read back as its typed record and judged with the core's validation and the
-//! sender's role and scope (judged on the value before the change). Accepted changes go to the
-//! log with an audit row in the same transaction; refused ones come back with reasons.
+//! sender's role and scope (judged on the stored version and the new one). Accepted changes go
+//! to the log with an audit row in the same transaction; refused ones come back with reasons.
+//!
+//! What a change may be at all is checked before it is applied: bound to the sender's device,
+//! building on what it claims to have seen (no counter inflated to win conflicts it never saw),
+//! and, applied, a document holding exactly its typed record within a size ceiling.
 
-use crate::storage::{Accepted, Device, RecordRow, Storage, StorageResult, SyncTx};
+use crate::error::ApiError;
+use crate::storage::{
+    Accepted, BatchAnswer, Device, RecordRow, Storage, StorageError, StorageResult, SyncTx,
+};
 use automerge::{Change, ReadDoc};
+use axum::http::StatusCode;
 use sachxanh_core::document::RecordDoc;
 use sachxanh_core::i18n::Message;
-use sachxanh_core::model::review::derive_status;
-use sachxanh_core::model::{AnyRecord, Context, Lifecycle, Meta};
-use sachxanh_core::sync::protocol::{encode, PushResponse, Refusal};
+use sachxanh_core::model::permission::{check_review_time, Version};
+use sachxanh_core::model::review::{derive_status, ReviewFact};
+use sachxanh_core::model::{AnyRecord, Context, Denial, Lifecycle, Meta, RecordKind, ReviewStatus};
+use sachxanh_core::sync::protocol::{encode, CheckedRecord, PushRequest, PushResponse, Refusal};
 use sachxanh_core::{FieldError, Reference};
+use sha2::{Digest, Sha256};
+
+/// Largest document one record may grow to on the server (all its history): a record is a
+/// form's worth of values, so this is generous, and it bounds what one phone can make every
+/// other phone of its area download.
+pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
 
 /// A refusal before it is sent: code, message, broken rules.
 struct Deny(&'static str, Message, Vec<FieldError>);
@@ -21,27 +36,73 @@ impl Deny {
     }
 }
 
+impl From<Denial> for Deny {
+    fn from(d: Denial) -> Self {
+        Deny(d.as_str(), d.message(), vec![])
+    }
+}
+
+fn invalid(fields: Vec<FieldError>) -> Deny {
+    Deny(
+        "invalid",
+        Message::new("hồ sơ chưa hợp lệ", "the record is not valid"),
+        fields,
+    )
+}
+
+/// What a batch carried: its records and their changes' hashes, in order. A batch id sent
+/// again with other contents is a different request under a reused key.
+fn fingerprint(req: &PushRequest) -> String {
+    let mut h = Sha256::new();
+    for r in &req.records {
+        h.update(r.id.as_bytes());
+        for c in &r.changes {
+            h.update(Sha256::digest(c));
+        }
+        h.update(b";");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Processes one push batch; returns the encoded answer (stored for idempotency).
 pub fn process_push(
     storage: &dyn Storage,
     reference: &Reference,
     device: &Device,
-    batch: &str,
-    records: Vec<(String, Vec<Change>)>,
-) -> StorageResult<Vec<u8>> {
+    req: &PushRequest,
+    records: Vec<CheckedRecord>,
+) -> Result<Vec<u8>, ApiError> {
+    let print = fingerprint(req);
     let mut tx = storage.begin()?;
-    if let Some(answer) = tx.batch_answer(&device.id, batch)? {
-        return Ok(answer);
+    if let Some(done) = tx.batch_answer(&device.id, &req.batch)? {
+        if done.fingerprint.is_empty() || done.fingerprint == print {
+            return Ok(done.answer);
+        }
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "batch_reused",
+            "mã lô gửi đã được dùng cho nội dung khác",
+            "this batch id was already used for other contents",
+        ));
     }
     let mut response = PushResponse {
         accepted: vec![],
         refused: vec![],
     };
-    for (id, changes) in records {
-        let hashes: Vec<String> = changes.iter().map(|c| c.hash().to_string()).collect();
-        match check_record(tx.as_mut(), reference, device, &id, changes)? {
-            Ok(()) => response.accepted.extend(hashes),
-            Err(Deny(code, message, fields)) => {
+    let now = chrono::Utc::now().timestamp_millis();
+    for (id, checked) in records {
+        let verdict = match checked {
+            Ok(changes) => {
+                let hashes: Vec<String> = changes.iter().map(|c| c.hash().to_string()).collect();
+                check_record(tx.as_mut(), reference, device, &id, changes, now)?
+                    .map(|()| hashes.clone())
+                    .map_err(|d| (d, hashes))
+            }
+            Err(wire) => Err((Deny(wire.code(), wire.message(), vec![]), vec![])),
+        };
+        match verdict {
+            Ok(hashes) => response.accepted.extend(hashes),
+            Err((Deny(code, message, fields), hashes)) => {
                 tracing::info!(record = %id, device = %device.id, code, "refused changes");
                 response.refused.push(Refusal {
                     record_id: id,
@@ -54,9 +115,74 @@ pub fn process_push(
         }
     }
     let answer = encode(&response);
-    tx.save_batch_answer(&device.id, batch, &answer)?;
+    tx.save_batch_answer(
+        &device.id,
+        &req.batch,
+        &BatchAnswer {
+            answer: answer.clone(),
+            fingerprint: print,
+        },
+    )?;
     tx.commit()?;
     Ok(answer)
+}
+
+fn load(bytes: &[u8]) -> StorageResult<RecordDoc> {
+    RecordDoc::load([bytes], &automerge::ActorId::random())
+        .map_err(|e| StorageError::Database(e.to_string()))
+}
+
+/// The reviewed record of a review, checked: it exists, is not itself a review, and had the
+/// named heads. Its area is the review's.
+fn reviewed_target(
+    tx: &mut dyn SyncTx,
+    review: &sachxanh_core::model::Review,
+) -> StorageResult<Result<RecordRow, Deny>> {
+    let Some(target) = tx
+        .record(&review.record_id)?
+        .filter(|t| t.kind != RecordKind::Review.as_str())
+    else {
+        return Ok(Err(Denial::ReviewedRecordUnknown.into()));
+    };
+    let known = tx.snapshot(&target.id)?.map(|b| load(&b)).transpose()?;
+    let heads_known = known.is_some_and(|d| {
+        review.record_heads.iter().all(|h| {
+            h.parse::<automerge::ChangeHash>()
+                .ok()
+                .and_then(|h| d.automerge().get_change_by_hash(&h))
+                .is_some()
+        })
+    });
+    if !heads_known {
+        return Ok(Err(invalid(vec![FieldError::new(
+            "record_heads",
+            sachxanh_core::Rule::InvalidHash,
+        )])));
+    }
+    Ok(Ok(target))
+}
+
+/// Each fresh change builds on what it claims to have seen: a change that depends on nothing
+/// only creates a record, and its first operation number follows the highest it depends on —
+/// what every honest Automerge writer does. A counter set higher would win, unseen, every
+/// concurrent conflict on the fields it writes.
+fn honest_counters(fork: &RecordDoc, fresh: &[Change], existed: bool) -> bool {
+    let doc = fork.automerge();
+    fresh.iter().all(|c| {
+        if c.deps().is_empty() && existed {
+            return false;
+        }
+        let seen = c
+            .deps()
+            .iter()
+            .map(|d| {
+                doc.get_change_by_hash(d)
+                    .map_or(u64::MAX, |dep| dep.max_op())
+            })
+            .max()
+            .unwrap_or(0);
+        seen != u64::MAX && c.start_op().get() == seen + 1
+    })
 }
 
 fn check_record(
@@ -65,15 +191,10 @@ fn check_record(
     device: &Device,
     id: &str,
     changes: Vec<Change>,
+    now: i64,
 ) -> StorageResult<Result<(), Deny>> {
     // The server's copy, read once; the push is tried on a fork of it.
-    let existing = match tx.snapshot(id)? {
-        Some(bytes) => Some(
-            RecordDoc::load([bytes.as_slice()], &automerge::ActorId::random())
-                .map_err(|e| crate::storage::StorageError::Database(e.to_string()))?,
-        ),
-        None => None,
-    };
+    let existing = tx.snapshot(id)?.map(|b| load(&b)).transpose()?;
     let fresh: Vec<Change> = changes
         .into_iter()
         .filter(|c| {
@@ -97,6 +218,12 @@ fn check_record(
             "the changes were made under another device's identity",
         )));
     }
+    for c in &fresh {
+        if tx.record_of_change(&c.hash().to_string())?.is_some() {
+            let w = sachxanh_core::sync::protocol::WireError::DuplicateChange;
+            return Ok(Err(Deny(w.code(), w.message(), vec![])));
+        }
+    }
     let before: Option<(Meta, AnyRecord)> = match &existing {
         Some(d) => match (d.meta(), d.record()) {
             (Ok(m), Ok(r)) => Some((m, r)),
@@ -107,13 +234,20 @@ fn check_record(
     let mut fork = match &existing {
         Some(d) => d.fork(),
         None => RecordDoc::load(std::iter::empty(), &automerge::ActorId::random())
-            .map_err(|e| crate::storage::StorageError::Database(e.to_string()))?,
+            .map_err(|e| StorageError::Database(e.to_string()))?,
     };
     if fork.apply(fresh.clone()).is_err() || fork.has_missing_deps() {
         return Ok(Err(Deny::simple(
             "missing_dependencies",
             "thiếu các thay đổi trước đó của hồ sơ này",
             "earlier changes of this record are missing",
+        )));
+    }
+    if !honest_counters(&fork, &fresh, existing.is_some()) {
+        return Ok(Err(Deny::simple(
+            "bad_counter",
+            "thay đổi không nối tiếp phiên bản mà thiết bị đã có",
+            "the change does not follow the version the device had",
         )));
     }
     if fork.kind().is_none() {
@@ -133,94 +267,103 @@ fn check_record(
             )))
         }
     };
-    let author_ok = match &before {
-        None => meta.author == device.person.id,
-        Some((m, _)) => m.author == meta.author,
-    };
-    if !author_ok {
-        let d = sachxanh_core::model::Denial::AuthorMismatch;
-        return Ok(Err(Deny(d.as_str(), d.message(), vec![])));
+    // A decision, once made, is kept: judged before anything else about it.
+    if matches!(before, Some((_, AnyRecord::Review(_)))) {
+        return Ok(Err(Denial::ReviewImmutable.into()));
     }
-    let ctx = Context::new(reference);
-    let errors = after.check(&ctx);
-    if !errors.is_empty() {
-        return Ok(Err(Deny(
-            "invalid",
-            Message::new("hồ sơ chưa hợp lệ", "the record is not valid"),
-            errors,
+    if !fork.unknown_fields(id).is_ok_and(|extra| extra.is_empty()) {
+        return Ok(Err(Deny::simple(
+            "unknown_fields",
+            "hồ sơ chứa trường không thuộc mẫu",
+            "the record holds fields its kind does not have",
         )));
     }
-    // A review names a record the server holds, at heads that record really had.
-    let mut reviewed: Option<RecordRow> = None;
-    if let AnyRecord::Review(r) = &after {
-        reviewed = tx.record(&r.record_id)?;
-        if let Some(target) = &reviewed {
-            let known = tx
-                .snapshot(&target.id)?
-                .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok());
-            let heads_known = known.is_some_and(|d| {
-                r.record_heads.iter().all(|h| {
-                    h.parse::<automerge::ChangeHash>()
-                        .ok()
-                        .and_then(|h| d.automerge().get_change_by_hash(&h))
-                        .is_some()
-                })
-            });
-            if !heads_known {
-                return Ok(Err(Deny(
-                    "invalid",
-                    Message::new("hồ sơ chưa hợp lệ", "the record is not valid"),
-                    vec![FieldError::new(
-                        "record_heads",
-                        sachxanh_core::Rule::InvalidHash,
-                    )],
-                )));
+    let snapshot = fork.save();
+    if snapshot.len() > MAX_DOCUMENT_BYTES {
+        return Ok(Err(Deny::simple(
+            "record_too_large",
+            "hồ sơ quá lớn; hãy rút ngắn nội dung hoặc bớt ảnh",
+            "the record is too large; shorten it or use fewer photos",
+        )));
+    }
+    let errors = after.check(&Context::new(reference));
+    if !errors.is_empty() {
+        return Ok(Err(invalid(errors)));
+    }
+    // A review is scoped by the record it names, checked against the server's own copy.
+    let target = match &after {
+        AnyRecord::Review(r) => {
+            if before.is_none() {
+                if let Err(d) = check_review_time(meta.created_at, now) {
+                    return Ok(Err(d.into()));
+                }
+            }
+            match reviewed_target(tx, r)? {
+                Ok(t) => Some(t),
+                Err(d) => return Ok(Err(d)),
             }
         }
-    }
-    let reviewed_area = match &after {
-        AnyRecord::Review(_) => reviewed.as_ref().map(|t| t.area_id.as_deref()),
         _ => None,
     };
-    // Records without an area (reviews) carry their target's, so scopes and pulls follow it.
-    let area_id = match &after {
-        AnyRecord::Review(_) => reviewed.as_ref().and_then(|t| t.area_id.clone()),
-        other => other.area_id().map(str::to_owned),
+    let stored_row = match &before {
+        Some(_) => tx.record(id)?,
+        None => None,
+    };
+    let area_after = match &target {
+        Some(t) => t.area_id.clone(),
+        None => after.area_id().map(str::to_owned),
     };
     let scope = device.person.scope();
+    let before_version = before.as_ref().map(|(m, r)| Version {
+        meta: m,
+        record: r,
+        // The stored row's area: for a review, its target's when it was made.
+        area: stored_row.as_ref().and_then(|row| row.area_id.as_deref()),
+    });
     if let Err(d) = scope.authorize(
         reference,
-        before.as_ref().map(|(_, r)| r),
-        &after,
-        reviewed_area,
+        before_version,
+        Version {
+            meta: &meta,
+            record: &after,
+            area: area_after.as_deref(),
+        },
     ) {
-        return Ok(Err(Deny(d.as_str(), d.message(), vec![])));
+        return Ok(Err(d.into()));
     }
-    let commune_id = area_id
+    let commune_id = area_after
         .as_deref()
         .and_then(|a| reference.commune_of_area(a))
         .map(|c| c.id.clone());
     let heads = fork.heads();
     let review_status = match &after {
-        AnyRecord::Review(_) => "approved".to_owned(),
+        AnyRecord::Review(_) => ReviewStatus::Approved,
         _ => derive_status(
             meta.state == Lifecycle::Submitted,
             &heads,
             &tx.reviews_of(id)?,
-        )
-        .as_str()
-        .to_owned(),
+        ),
+    };
+    let review = match &after {
+        AnyRecord::Review(r) => Some(ReviewFact {
+            id: id.to_owned(),
+            created_at: meta.created_at,
+            heads: r.record_heads.clone(),
+            decision: r.decision,
+        }),
+        _ => None,
     };
     let row = RecordRow {
         id: id.to_owned(),
         kind: after.kind().as_str().to_owned(),
-        area_id,
+        area_id: area_after,
         commune_id,
         author: meta.author.clone(),
         created_at: meta.created_at,
         state: meta.state.as_str().to_owned(),
         heads,
-        review_status,
+        review_status: review_status.as_str().to_owned(),
+        day: crate::storage::listed_day(after.day(), meta.created_at),
         data: serde_json::to_value(&after)
             .map(|v| v["data"].clone())
             .unwrap_or_default(),
@@ -232,15 +375,17 @@ fn check_record(
             .iter()
             .map(|c| (c.hash().to_string(), c.raw_bytes().to_vec()))
             .collect(),
-        snapshot: fork.save(),
+        snapshot,
         action: match (&after, &before) {
             (AnyRecord::Review(_), _) => "review",
             (_, None) => "create",
             (_, Some(_)) => "edit",
         },
+        reviewed_record: target.as_ref().map(|t| t.id.clone()),
+        review,
     };
     tx.append(device, &accepted)?;
-    if let (AnyRecord::Review(_), Some(target)) = (&after, &reviewed) {
+    if let Some(target) = &target {
         refresh_status(tx, target)?;
     }
     Ok(Ok(()))
@@ -259,15 +404,18 @@ fn refresh_status(tx: &mut dyn SyncTx, target: &RecordRow) -> StorageResult<()> 
 /// Why a review from the dashboard was not recorded.
 #[derive(Debug)]
 pub enum ReviewRefused {
+    /// No such record, or one the reviewer may not see: the same answer, so existence is not
+    /// revealed.
     NotFound,
     /// The record changed since the reviewer opened it: they must look again.
     Changed,
     Invalid(Vec<FieldError>),
-    Denied(sachxanh_core::model::Denial),
+    Denied(Denial),
 }
 
 /// A review made in the dashboard: a review record authored by the staff member, pinned to the
-/// heads they looked at, appended to the log like any phone's change so phones pull it.
+/// heads they looked at, timed by the server, appended to the log like any phone's change so
+/// phones pull it.
 pub fn review_from_dashboard(
     storage: &dyn Storage,
     reference: &Reference,
@@ -279,7 +427,16 @@ pub fn review_from_dashboard(
 ) -> StorageResult<Result<String, ReviewRefused>> {
     use sachxanh_core::model::{RecordBody, Review};
     let mut tx = storage.begin()?;
-    let Some(target) = tx.record(record_id)?.filter(|r| r.kind != "review") else {
+    let scope = device.person.scope();
+    let Some(target) = tx
+        .record(record_id)?
+        .filter(|r| r.kind != RecordKind::Review.as_str())
+        .filter(|r| {
+            r.area_id
+                .as_deref()
+                .is_some_and(|a| scope.covers_area(reference, a))
+        })
+    else {
         return Ok(Err(ReviewRefused::NotFound));
     };
     let mut review = Review {
@@ -290,12 +447,21 @@ pub fn review_from_dashboard(
         reviewer: device.person.id.clone(),
     };
     review.normalize();
-    let scope = device.person.scope();
+    let id = uuid::Uuid::now_v7().to_string();
+    let meta = Meta {
+        author: device.person.id.clone(),
+        created_at: chrono::Utc::now().timestamp_millis(),
+        state: Lifecycle::Submitted,
+    };
+    let any = AnyRecord::Review(review.clone());
     if let Err(d) = scope.authorize(
         reference,
         None,
-        &AnyRecord::Review(review.clone()),
-        Some(target.area_id.as_deref()),
+        Version {
+            meta: &meta,
+            record: &any,
+            area: target.area_id.as_deref(),
+        },
     ) {
         return Ok(Err(ReviewRefused::Denied(d)));
     }
@@ -308,24 +474,19 @@ pub fn review_from_dashboard(
     if !errors.is_empty() {
         return Ok(Err(ReviewRefused::Invalid(errors)));
     }
-    let id = uuid::Uuid::now_v7().to_string();
-    let meta = Meta {
-        author: device.person.id.clone(),
-        created_at: chrono::Utc::now().timestamp_millis(),
-        state: Lifecycle::Submitted,
-    };
     let (doc, change) = RecordDoc::create(&automerge::ActorId::random(), &id, &meta, &review)
-        .map_err(|e| crate::storage::StorageError::Database(e.to_string()))?;
+        .map_err(|e| StorageError::Database(e.to_string()))?;
     let row = RecordRow {
         id: id.clone(),
-        kind: "review".into(),
+        kind: RecordKind::Review.as_str().into(),
         area_id: target.area_id.clone(),
         commune_id: target.commune_id.clone(),
         author: meta.author.clone(),
         created_at: meta.created_at,
         state: meta.state.as_str().into(),
         heads: doc.heads(),
-        review_status: "approved".into(),
+        review_status: ReviewStatus::Approved.as_str().into(),
+        day: crate::storage::listed_day(None, meta.created_at),
         data: serde_json::to_value(&review).unwrap_or_default(),
         updated_seq: 0,
     };
@@ -336,6 +497,13 @@ pub fn review_from_dashboard(
             changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
             snapshot: doc.save(),
             action: "review",
+            review: Some(ReviewFact {
+                id: id.clone(),
+                created_at: meta.created_at,
+                heads: review.record_heads.clone(),
+                decision,
+            }),
+            reviewed_record: Some(target.id.clone()),
         },
     )?;
     refresh_status(tx.as_mut(), &target)?;

@@ -2,11 +2,13 @@
 //! history, conflicts), review decisions, and the plan's targets. The page itself is
 //! `dashboard.html`, served at `/`.
 
-use crate::auth::{hash_secret, Authed, SESSION_COOKIE};
+use crate::auth::{
+    hash_secret, new_token, session_cookie, Authed, PeerIp, SESSION_COOKIE, SESSION_LIFETIME_MS,
+};
 use crate::check::{review_from_dashboard, ReviewRefused};
 use crate::enrol::json_body;
 use crate::error::ApiError;
-use crate::storage::{AuditRow, PullScope, RecordFilter, RecordRow, Storage};
+use crate::storage::{AuditRow, PullScope, QueueFilter, RecordFilter, RecordRow, Storage};
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -15,7 +17,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use sachxanh_core::document::{Conflict, RecordDoc};
 use sachxanh_core::model::{
-    Cleanup, CollectionPoint, Covenant, Day, Decision, Household, Role, SortingCheck,
+    Cleanup, CollectionPoint, Covenant, Day, Decision, Household, RecordKind, ReviewStatus, Role,
+    SortingCheck,
 };
 use sachxanh_core::place::Place;
 use sachxanh_core::report::{self, Fact, Report};
@@ -24,9 +27,23 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub const PAGE: &str = include_str!("dashboard.html");
+const SCRIPT: &str = include_str!("dashboard.js");
+const STYLE: &str = include_str!("dashboard.css");
 
 pub async fn page() -> Html<&'static str> {
     Html(PAGE)
+}
+
+/// The page's script, served from here so the CSP can forbid every inline one.
+pub async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+}
+
+pub async fn style() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE)
 }
 
 #[derive(Deserialize)]
@@ -34,49 +51,84 @@ pub struct SignIn {
     key: String,
 }
 
-/// Staff sign in with their personal access key; the browser keeps it in an HttpOnly,
-/// SameSite=Strict cookie, out of reach of scripts.
+/// Staff sign in with their personal access key. The browser gets a session of its own — a
+/// new random secret in an HttpOnly, SameSite=Strict cookie (Secure over HTTPS), ending after a
+/// working day or at sign-out — so the long-lived key never sits in the browser.
 pub async fn sign_in(
     State(st): State<Arc<AppState>>,
+    PeerIp(ip): PeerIp,
     body: Result<Json<SignIn>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    st.attempts.attempt(ip)?;
     let req = json_body(body)?;
     let key = req.key.trim().to_owned();
-    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::unauthorized());
-    }
-    let storage = st.storage.clone();
-    let hash = hash_secret(&key);
-    let device = tokio::task::spawn_blocking(move || storage.device_by_token(&hash)).await??;
-    match device {
-        Some(d) if matches!(d.person.role, Role::CommuneStaff | Role::ProvinceViewer) => Ok((
-            StatusCode::OK,
-            [(
-                header::SET_COOKIE,
-                format!("{SESSION_COOKIE}={key}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200"),
-            )],
-            Json(serde_json::json!({"name": d.person.name, "role": d.person.role, "commune_id": d.person.commune_id})),
-        )
-            .into_response()),
-        Some(_) => Err(ApiError::forbidden()),
-        None => Err(ApiError::new(
+    let bad_key = || {
+        ApiError::new(
             StatusCode::UNAUTHORIZED,
             "bad_key",
             "khóa đăng nhập không đúng hoặc đã bị thu hồi",
             "the sign-in key is wrong or was revoked",
-        )),
+        )
+    };
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad_key());
+    }
+    let storage = st.storage.clone();
+    let hash = hash_secret(&key);
+    let session = new_token();
+    let session_hash = hash_secret(&session);
+    let now = chrono::Utc::now().timestamp_millis();
+    let device = tokio::task::spawn_blocking(move || {
+        let device = storage.device_by_token(&hash, now)?;
+        if let Some(d) = device
+            .as_ref()
+            .filter(|d| matches!(d.person.role, Role::CommuneStaff | Role::ProvinceViewer))
+        {
+            storage.start_session(&session_hash, &d.id, now + SESSION_LIFETIME_MS)?;
+        }
+        Ok::<_, crate::storage::StorageError>(device)
+    })
+    .await??;
+    match device {
+        Some(d) if matches!(d.person.role, Role::CommuneStaff | Role::ProvinceViewer) => {
+            let secure = if st.secure_cookies { "; Secure" } else { "" };
+            Ok((
+                StatusCode::OK,
+                [(
+                    header::SET_COOKIE,
+                    format!(
+                        "{SESSION_COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                        SESSION_LIFETIME_MS / 1000
+                    ),
+                )],
+                Json(serde_json::json!({"name": d.person.name, "role": d.person.role, "commune_id": d.person.commune_id})),
+            )
+                .into_response())
+        }
+        Some(_) => Err(ApiError::forbidden()),
+        None => Err(bad_key()),
     }
 }
 
-pub async fn sign_out() -> Response {
-    (
+/// Ends the session on the server (the cookie alone would outlive a sign-out) and clears it.
+pub async fn sign_out(
+    State(st): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(session) = session_cookie(&headers) {
+        let storage = st.storage.clone();
+        let hash = hash_secret(&session);
+        tokio::task::spawn_blocking(move || storage.end_session(&hash)).await??;
+    }
+    let secure = if st.secure_cookies { "; Secure" } else { "" };
+    Ok((
         StatusCode::NO_CONTENT,
         [(
             header::SET_COOKIE,
-            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"),
         )],
     )
-        .into_response()
+        .into_response())
 }
 
 /// Areas of the caller's commune as GeoJSON, for the map.
@@ -162,32 +214,7 @@ pub fn title(row: &RecordRow) -> String {
     }
 }
 
-/// The day a record is about (check, cleanup), else the day it was made.
-pub fn record_date(row: &RecordRow) -> String {
-    for k in [
-        "check_date",
-        "cleanup_date",
-        "inspection_date",
-        "reported_date",
-        "briefing_date",
-        "start_date",
-    ] {
-        if let Some(d) = row.data[k].as_str() {
-            return d.to_owned();
-        }
-    }
-    chrono::DateTime::from_timestamp_millis(row.created_at)
-        .map(|t| t.date_naive().to_string())
-        .unwrap_or_default()
-}
-
-fn line(reference: &Reference, storage: &dyn Storage, row: &RecordRow) -> Line {
-    let author = storage
-        .person(&row.author)
-        .ok()
-        .flatten()
-        .map(|p| p.name)
-        .unwrap_or_default();
+fn line(reference: &Reference, row: &RecordRow, author: String) -> Line {
     Line {
         id: row.id.clone(),
         kind: row.kind.clone(),
@@ -199,10 +226,17 @@ fn line(reference: &Reference, storage: &dyn Storage, row: &RecordRow) -> Line {
             .unwrap_or_default(),
         area_id: row.area_id.clone(),
         title: title(row),
-        date: record_date(row),
+        date: row.day.clone(),
         status: row.review_status.clone(),
         author,
     }
+}
+
+fn author_name(storage: &dyn Storage, row: &RecordRow) -> Result<String, ApiError> {
+    Ok(storage
+        .person(&row.author)?
+        .map(|p| p.name)
+        .unwrap_or_default())
 }
 
 #[derive(Deserialize, Default)]
@@ -211,69 +245,142 @@ pub struct QueueQuery {
     kind: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    /// `pending` (default: awaiting review or changed since approval), or one status.
+    /// `pending` (default: awaiting review or changed since approval), `all`, or one status.
     status: Option<String>,
+    /// Where the page starts: the `next` of the previous page.
+    after: Option<String>,
 }
 
-fn scope_rows(
+/// Most approved records one report reads: a commune holds tens of thousands; a province
+/// report over every commune at once is built from the communes' reports instead.
+pub const MAX_REPORT_ROWS: usize = 300_000;
+
+/// The records (of one status, or all) of the communes asked for (or the person's whole
+/// scope), within [`MAX_REPORT_ROWS`].
+pub fn rows_of(
     storage: &dyn Storage,
     person: &crate::storage::Person,
-    kind: Option<String>,
-    area: Option<String>,
+    communes: &[String],
+    status: Option<ReviewStatus>,
 ) -> Result<Vec<RecordRow>, ApiError> {
-    Ok(storage.records(&RecordFilter {
-        kind,
-        area_id: area,
-        scope: Some(PullScope::of(person)),
-        after_id: None,
-        limit: 1_000_000,
-    })?)
+    let scopes = if communes.is_empty() {
+        vec![PullScope::of(person)]
+    } else {
+        communes.iter().cloned().map(PullScope::Commune).collect()
+    };
+    let mut rows = vec![];
+    for scope in scopes {
+        rows.extend(storage.records(&RecordFilter {
+            scope: Some(scope),
+            review_status: status.map(|s| s.as_str().to_owned()),
+            limit: MAX_REPORT_ROWS + 1 - rows.len(),
+            ..Default::default()
+        })?);
+        if rows.len() > MAX_REPORT_ROWS {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "report_too_large",
+                "quá nhiều hồ sơ cho một báo cáo; hãy chọn từng xã/phường",
+                "too many records for one report; choose a commune",
+            ));
+        }
+    }
+    Ok(rows)
 }
 
+/// Lines of the queue one page holds.
+pub const QUEUE_PAGE: usize = 100;
+
+/// One page of the review queue and where the next one starts.
+#[derive(Serialize)]
+pub struct QueuePage {
+    lines: Vec<Line>,
+    /// Pass back as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+/// The review queue, filtered and paged in the database: a page is a hundred lines whatever the
+/// commune's size, each with its author, in one query.
 pub async fn queue(
     State(st): State<Arc<AppState>>,
     authed: Authed,
     Query(q): Query<QueueQuery>,
-) -> Result<Json<Vec<Line>>, ApiError> {
+) -> Result<Json<QueuePage>, ApiError> {
     authed.require_viewer()?;
-    let parse_day = |s: &Option<String>| -> Result<Option<Day>, ApiError> {
+    let parse_day = |s: &Option<String>| -> Result<Option<String>, ApiError> {
         match s.as_deref().filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(s) => Day::parse(s)
-                .map(Some)
+                .map(|d| Some(d.to_string()))
                 .ok_or_else(|| ApiError::bad_request("ngày không hợp lệ", "invalid date")),
         }
     };
     let (from, to) = (parse_day(&q.from)?, parse_day(&q.to)?);
+    let statuses = match q.status.as_deref().unwrap_or("pending") {
+        "pending" => vec![
+            ReviewStatus::AwaitingReview.as_str().to_owned(),
+            ReviewStatus::ChangedSinceApproval.as_str().to_owned(),
+        ],
+        "all" | "" => vec![],
+        s => match ReviewStatus::parse(s) {
+            Some(status) => vec![status.as_str().to_owned()],
+            None => {
+                return Err(ApiError::bad_request(
+                    "trạng thái không hợp lệ",
+                    "unknown status",
+                ))
+            }
+        },
+    };
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(
+            RecordKind::parse(k)
+                .ok_or_else(|| {
+                    ApiError::bad_request("loại hồ sơ không tồn tại", "unknown record kind")
+                })?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => {
+            let bad = || ApiError::bad_request("con trỏ trang không hợp lệ", "invalid page cursor");
+            let (day, id) = a.split_once('|').ok_or_else(bad)?;
+            if Day::parse(day).is_none() || uuid::Uuid::parse_str(id).is_err() {
+                return Err(bad());
+            }
+            Some((day.to_owned(), id.to_owned()))
+        }
+    };
+    let filter = QueueFilter {
+        scope: PullScope::of(&authed.0.person),
+        kind,
+        area_id: q.area.filter(|a| !a.is_empty()),
+        statuses,
+        from,
+        to,
+        after,
+        limit: QUEUE_PAGE + 1,
+    };
     let state = st.clone();
-    let lines = tokio::task::spawn_blocking(move || -> Result<Vec<Line>, ApiError> {
-        let kind = q.kind.filter(|k| !k.is_empty());
-        let area = q.area.filter(|a| !a.is_empty());
-        let rows = scope_rows(state.storage.as_ref(), &authed.0.person, kind, area)?;
-        let wanted = q.status.unwrap_or_else(|| "pending".into());
-        let mut out: Vec<Line> = rows
-            .iter()
-            .filter(|r| r.kind != "review")
-            .filter(|r| match wanted.as_str() {
-                "pending" => {
-                    r.review_status == "awaiting_review"
-                        || r.review_status == "changed_since_approval"
-                }
-                "all" | "" => true,
-                s => r.review_status == s,
-            })
-            .map(|r| line(&state.reference, state.storage.as_ref(), r))
-            .filter(|l| {
-                let d = Day::parse(&l.date);
-                from.is_none_or(|f| d.is_some_and(|d| d >= f))
-                    && to.is_none_or(|t| d.is_some_and(|d| d <= t))
-            })
+    let page = tokio::task::spawn_blocking(move || -> Result<QueuePage, ApiError> {
+        let mut found = state.storage.queue(&filter)?;
+        let more = found.len() > QUEUE_PAGE;
+        found.truncate(QUEUE_PAGE);
+        let next = more
+            .then(|| found.last().map(|l| format!("{}|{}", l.row.day, l.row.id)))
+            .flatten();
+        let lines = found
+            .into_iter()
+            .map(|l| line(&state.reference, &l.row, l.author_name))
             .collect();
-        out.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
-        Ok(out)
+        Ok(QueuePage { lines, next })
     })
     .await??;
-    Ok(Json(lines))
+    Ok(Json(page))
 }
 
 #[derive(Serialize)]
@@ -329,25 +436,22 @@ pub async fn detail(
         }
         let geometry = place_of(&row).map(|p| p.to_geojson());
         let photos = row.data["photos"].as_array().cloned().unwrap_or_default();
-        let reviews = scope_rows(
-            storage,
-            &authed.0.person,
-            Some("review".into()),
-            row.area_id.clone(),
-        )?
-        .into_iter()
-        .filter(|r| r.data["record_id"].as_str() == Some(id.as_str()))
-        .map(|r| {
-            let mut l = line(&state.reference, storage, &r);
-            l.title = format!(
-                "{} {}",
-                r.data["decision"].as_str().unwrap_or_default(),
-                r.data["reason"].as_str().unwrap_or_default()
-            );
-            l
-        })
-        .collect();
-        let l = line(&state.reference, storage, &row);
+        let reviews = storage
+            .reviews_of_record(&id)?
+            .into_iter()
+            .map(|r| {
+                let name = author_name(storage, &r)?;
+                let mut l = line(&state.reference, &r, name);
+                l.title = format!(
+                    "{} {}",
+                    r.data["decision"].as_str().unwrap_or_default(),
+                    r.data["reason"].as_str().unwrap_or_default()
+                );
+                Ok(l)
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let name = author_name(storage, &row)?;
+        let l = line(&state.reference, &row, name);
         Ok(Some(Detail {
             title: l.title,
             area_name: l.area_name,
@@ -411,17 +515,17 @@ pub async fn review(
                 .first()
                 .map(|f| f.message())
                 .unwrap_or_else(|| sachxanh_core::i18n::Message::new("không hợp lệ", "invalid"));
-            Err(ApiError {
-                status: StatusCode::BAD_REQUEST,
-                code: "invalid",
-                message: m,
-            })
+            Err(ApiError::with_message(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                m,
+            ))
         }
-        Err(ReviewRefused::Denied(d)) => Err(ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "forbidden",
-            message: d.message(),
-        }),
+        Err(ReviewRefused::Denied(d)) => Err(ApiError::with_message(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            d.message(),
+        )),
     }
 }
 
@@ -520,13 +624,12 @@ pub fn report_for(
     from: Day,
     to: Day,
 ) -> Result<(Report, Vec<RecordRow>), ApiError> {
-    let rows = scope_rows(state.storage.as_ref(), person, None, None)?;
-    let rows: Vec<RecordRow> = rows
-        .into_iter()
-        .filter(|r| {
-            communes.is_empty() || r.commune_id.as_ref().is_some_and(|c| communes.contains(c))
-        })
-        .collect();
+    let rows = rows_of(
+        state.storage.as_ref(),
+        person,
+        communes,
+        Some(ReviewStatus::Approved),
+    )?;
     let report = report::compute(&state.reference, communes, &facts(&rows), from, to);
     Ok((report, rows))
 }

@@ -232,7 +232,8 @@ fn review_round(
     token_hash: &str,
     min_wait: Duration,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let Some(staff) = storage.device_by_token(token_hash)? else {
+    let Some(staff) = storage.device_by_token(token_hash, chrono::Utc::now().timestamp_millis())?
+    else {
         return Ok(());
     };
     let waited = chrono::Utc::now().timestamp_millis() - min_wait.as_millis() as i64;

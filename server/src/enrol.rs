@@ -1,7 +1,7 @@
 //! Enrolment: commune staff create a one-time code for a person with a role and areas; a device
 //! exchanges it once for a token, binding its Automerge actor id. Staff can revoke devices.
 
-use crate::auth::{hash_secret, new_code, new_token, normalize_code, Authed};
+use crate::auth::{code_hashes, hash_secret, new_token, store_new_code, Authed, PeerIp};
 use crate::error::ApiError;
 use crate::storage::{Person, Storage, StorageError};
 use crate::AppState;
@@ -42,10 +42,21 @@ pub fn json_body<T>(
     })
 }
 
+fn bad_code() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "bad_code",
+        "mã đăng ký sai, đã dùng hoặc đã hết hạn",
+        "the enrolment code is wrong, used or expired",
+    )
+}
+
 pub async fn enrol(
     State(st): State<Arc<AppState>>,
+    PeerIp(ip): PeerIp,
     body: Result<Json<EnrolRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Enrolment>, ApiError> {
+    st.attempts.attempt(ip)?;
     let req = json_body(body)?;
     if !valid_actor(&req.actor_id) {
         return Err(ApiError::bad_request(
@@ -53,16 +64,20 @@ pub async fn enrol(
             "invalid device actor id",
         ));
     }
+    // The core's reading of a typed code: a code that cannot be one costs no hashing.
+    let code = sachxanh_core::enrolment::parse_typed(&req.code).map_err(|_| bad_code())?;
+    let _hashing = st.hashing.acquire().await.map_err(ApiError::internal)?;
     let storage = st.storage.clone();
     let result = tokio::task::spawn_blocking(move || -> Result<Enrolment, ApiError> {
         let token = new_token();
         let device_id = uuid::Uuid::now_v7().to_string();
+        let hashes = code_hashes(&code, &storage.deployment_salt()?);
         let person = storage
             .redeem_code(
-                &hash_secret(&normalize_code(&req.code)),
+                &hashes,
                 &device_id,
                 &hash_secret(&token),
-                Some(&req.actor_id),
+                &req.actor_id,
                 chrono::Utc::now().timestamp_millis(),
             )
             .map_err(|e| match e {
@@ -74,14 +89,7 @@ pub async fn enrol(
                 ),
                 other => other.into(),
             })?
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    "bad_code",
-                    "mã đăng ký sai, đã dùng hoặc đã hết hạn",
-                    "the enrolment code is wrong, used or expired",
-                )
-            })?;
+            .ok_or_else(bad_code)?;
         tracing::info!(device = %device_id, role = person.role.as_str(), "device enrolled");
         Ok(Enrolment {
             token,
@@ -152,9 +160,8 @@ pub fn issue_code(
         areas: req.areas.clone(),
     };
     storage.add_person(&person)?;
-    let code = new_code();
     let expires_at = chrono::Utc::now().timestamp_millis() + CODE_LIFETIME_MS;
-    storage.add_enrolment_code(&hash_secret(&code), &person.id, expires_at)?;
+    let code = store_new_code(storage, &person.id, expires_at)?;
     Ok(IssuedCode {
         person_id: person.id,
         code,
@@ -171,6 +178,7 @@ pub async fn create_code(
     let req = json_body(body)?;
     let commune = authed.0.person.commune_id.clone();
     let state = st.clone();
+    let _hashing = st.hashing.acquire().await.map_err(ApiError::internal)?;
     let issued = tokio::task::spawn_blocking(move || {
         issue_code(state.storage.as_ref(), &state.reference, &commune, &req)
     })
@@ -185,7 +193,10 @@ pub async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     authed.require_staff()?;
     let storage = st.storage.clone();
-    let done = tokio::task::spawn_blocking(move || storage.revoke_device(&device_id)).await??;
+    // Only a phone of the staff member's own commune; any other is as good as absent.
+    let commune = authed.0.person.commune_id.clone();
+    let done =
+        tokio::task::spawn_blocking(move || storage.revoke_device(&device_id, &commune)).await??;
     if done {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -203,7 +214,7 @@ pub struct Me {
     areas: Vec<String>,
 }
 
-pub async fn me(Authed(d): Authed) -> Json<Me> {
+pub async fn me(Authed(d, _): Authed) -> Json<Me> {
     Json(Me {
         device_id: d.id,
         person_id: d.person.id,

@@ -12,6 +12,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: Message,
+    /// Seconds to wait before trying again (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -20,6 +22,7 @@ impl ApiError {
             status,
             code,
             message: Message::new(vi, en),
+            retry_after: None,
         }
     }
 
@@ -54,6 +57,16 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", vi, en)
     }
 
+    /// An error carrying the core's message.
+    pub fn with_message(status: StatusCode, code: &'static str, message: Message) -> Self {
+        ApiError {
+            status,
+            code,
+            message,
+            retry_after: None,
+        }
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "internal error");
         Self::new(
@@ -68,17 +81,14 @@ impl ApiError {
 impl From<WireError> for ApiError {
     fn from(e: WireError) -> Self {
         let status = match e {
-            WireError::BodyTooLarge { .. } | WireError::InflatedTooLarge { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
+            WireError::BodyTooLarge { .. }
+            | WireError::InflatedTooLarge { .. }
+            | WireError::TooManyOpsInPush { .. }
+            | WireError::TooManyChangesInPush { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         };
         tracing::debug!(error = %e, "refused request body");
-        ApiError {
-            status,
-            code: e.code(),
-            message: e.message(),
-        }
+        ApiError::with_message(status, e.code(), e.message())
     }
 }
 
@@ -100,6 +110,11 @@ impl IntoResponse for ApiError {
             code: self.code.to_owned(),
             message: self.message,
         };
-        (self.status, Json(body)).into_response()
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(s) = self.retry_after {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        resp
     }
 }

@@ -2,7 +2,7 @@
 //! the GeoJSON export of every located record.
 
 use crate::auth::Authed;
-use crate::dashboard::{communes_for, place_of, record_date, report_for, title};
+use crate::dashboard::{communes_for, place_of, report_for, rows_of, title};
 use crate::error::ApiError;
 use crate::storage::RecordRow;
 use crate::AppState;
@@ -119,7 +119,8 @@ fn xlsx(
         }
     }
     s.set_column_width(1, 24)?;
-    let by_id = |id: &str| rows.iter().find(|r| r.id == id);
+    let by_id: std::collections::HashMap<&str, &RecordRow> =
+        rows.iter().map(|r| (r.id.as_str(), r)).collect();
     let area_name = |t: &Targets| t.unit_name.clone();
     type Pick = fn(&Targets) -> &[String];
     let lists: [(&str, Pick); 7] = [
@@ -144,8 +145,8 @@ fn xlsx(
             for id in pick(t) {
                 s.write_string(r, 0, area_name(t))?;
                 s.write_string(r, 1, id)?;
-                if let Some(row) = by_id(id) {
-                    s.write_string(r, 2, record_date(row))?;
+                if let Some(row) = by_id.get(id.as_str()) {
+                    s.write_string(r, 2, &row.day)?;
                     s.write_string(r, 3, title(row))?;
                 }
                 r += 1;
@@ -257,13 +258,7 @@ pub async fn records_geojson(
     let state = st.clone();
     let features =
         tokio::task::spawn_blocking(move || -> Result<Vec<serde_json::Value>, ApiError> {
-            let (_, rows) = report_for(
-                &state,
-                &authed.0.person,
-                &communes,
-                Day::EARLIEST,
-                Day::today(),
-            )?;
+            let rows = rows_of(state.storage.as_ref(), &authed.0.person, &communes, None)?;
             Ok(rows
                 .iter()
                 .filter_map(|r| {
@@ -274,7 +269,7 @@ pub async fn records_geojson(
                         "geometry": geometry,
                         "properties": {
                             "kind": r.kind, "area_id": r.area_id, "review_status": r.review_status,
-                            "date": record_date(r), "title": title(r),
+                            "date": r.day, "title": title(r),
                         },
                     }))
                 })

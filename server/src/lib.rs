@@ -1,5 +1,5 @@
-//! sachxanh-server: enrolment, the sync change feed, the staff read API and the status page,
-//! over storage behind one trait (embedded SQLite by default).
+//! sachxanh-server: enrolment, the sync change feed, the staff read API and the dashboard, over
+//! storage behind one set of traits (embedded SQLite by default).
 
 pub mod auth;
 pub mod check;
@@ -10,24 +10,75 @@ pub mod error;
 pub mod export;
 pub mod photos;
 pub mod records;
-pub mod status;
 pub mod storage;
 pub mod sync;
 
-use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sachxanh_core::sync::protocol::Limits;
 use sachxanh_core::Reference;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use storage::Storage;
 
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub reference: Arc<Reference>,
     pub limits: Limits,
+    /// Requests in flight per device.
+    pub slots: auth::Slots,
+    /// Enrolment and sign-in attempts per address.
+    pub attempts: auth::Attempts,
+    /// Argon2 hashes at once (19 MiB each): enrolment floods queue instead of exhausting memory.
+    pub hashing: tokio::sync::Semaphore,
+    /// Push bodies inflated and checked at once: bounds memory and CPU under a burst.
+    pub pushes: tokio::sync::Semaphore,
+    /// Set the `Secure` flag on the session cookie (the dashboard is served over HTTPS).
+    pub secure_cookies: bool,
+    pub timeouts: Timeouts,
+}
+
+/// How long a client may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// To send a request's head; an idle kept-alive connection is closed after as long.
+    pub header: Duration,
+    /// Longest silence inside a request body.
+    pub body_idle: Duration,
+    /// From a request's head to its answer: a 512 KB push at 2G's 5 KB/s fits.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: Duration::from_secs(15),
+            body_idle: Duration::from_secs(30),
+            request: Duration::from_secs(180),
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, reference: Arc<Reference>) -> Self {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            storage,
+            reference,
+            limits: Limits::default(),
+            slots: auth::Slots::default(),
+            attempts: auth::Attempts::new(20, Duration::from_secs(60)),
+            hashing: tokio::sync::Semaphore::new(cpus),
+            pushes: tokio::sync::Semaphore::new(cpus * 2),
+            secure_cookies: false,
+            timeouts: Timeouts::default(),
+        }
+    }
 }
 
 /// The OpenAPI description served at `/openapi.json`; a test keeps it equal to [`ROUTES`].
@@ -36,7 +87,8 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// Every route: (method, path as in OpenAPI).
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/"),
-    ("get", "/status"),
+    ("get", "/dashboard.js"),
+    ("get", "/dashboard.css"),
     ("post", "/api/v1/session"),
     ("post", "/api/v1/session/end"),
     ("get", "/api/v1/areas.geojson"),
@@ -64,23 +116,50 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/photos/{sha256}"),
 ];
 
-async fn healthz(State(st): State<Arc<AppState>>) -> Result<impl IntoResponse, error::ApiError> {
-    let storage = st.storage.clone();
-    let (records, log, devices) = tokio::task::spawn_blocking(move || storage.counts()).await??;
-    Ok(Json(serde_json::json!({
-        "status": "ok", "records": records, "log_entries": log, "devices": devices
-    })))
+/// Liveness for a load balancer: says nothing about what is stored.
+async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
 }
 
 async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
+/// A header for every answer, unless the handler set its own.
+const SECURITY_HEADERS: &[(&str, &str)] = &[
+    (
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    // Answers carry personal data: no shared cache keeps them.
+    ("cache-control", "no-store"),
+];
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        if !h.contains_key(*name) {
+            h.insert(*name, HeaderValue::from_static(value));
+        }
+    }
+    resp
+}
+
 pub fn router(state: Arc<AppState>) -> Router {
+    let timeouts = state.timeouts;
     let json_limit = axum::extract::DefaultBodyLimit::max(64 << 10);
     Router::new()
         .route("/", get(dashboard::page))
-        .route("/status", get(status::page))
+        .route("/dashboard.js", get(dashboard::script))
+        .route("/dashboard.css", get(dashboard::style))
         .route(
             "/api/v1/session",
             post(dashboard::sign_in).layer(json_limit),
@@ -130,17 +209,81 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/api/v1/photos/{sha256}", get(photos::get_photo))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            timeouts.body_idle,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves. HTTP/1.1 with a deadline on every request head (a client
+/// that opens a connection and sends nothing, or half a header, is cut off) and on every
+/// request; each request knows the address it came from.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let sweeper = tokio::spawn(sweep_uploads(state.storage.clone()));
+    let timeouts = state.timeouts;
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            tower::ServiceExt::oneshot(app.clone(), req.map(axum::body::Body::new))
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(timeouts.header)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    sweeper.abort();
+    // In-flight requests finish (within the request timeout); new ones are not taken.
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(timeouts.request) => {}
+    }
+    Ok(())
+}
+
+/// Forgets photo uploads nobody finished, once an hour.
+async fn sweep_uploads(storage: Arc<dyn Storage>) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let storage = storage.clone();
+        let before = chrono::Utc::now().timestamp_millis() - photos::UPLOAD_LIFETIME_MS;
+        match tokio::task::spawn_blocking(move || storage.sweep_photo_uploads(before)).await {
+            Ok(Ok(n)) if n > 0 => tracing::info!(parts = n, "expired photo uploads removed"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "sweeping photo uploads failed"),
+            _ => {}
+        }
+    }
 }

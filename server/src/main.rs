@@ -30,6 +30,14 @@ struct Cli {
     /// Create a demo commune with staff and run simulated phones that record and sync.
     #[arg(long)]
     demo: bool,
+    /// The dashboard is reached over HTTPS (behind a TLS proxy): its session cookie is marked
+    /// `Secure`, so a browser never sends it over plain HTTP.
+    #[arg(long, global = true)]
+    https: bool,
+    /// Enrolment and sign-in attempts one address may make per minute (guessing stops here;
+    /// behind a proxy every phone shares the proxy's address).
+    #[arg(long, default_value_t = 20, global = true)]
+    attempts_per_minute: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -106,9 +114,8 @@ fn main() -> Fallible<()> {
                 &sachxanh_server::auth::hash_secret(&token),
                 None,
             )?;
-            let code = sachxanh_server::auth::new_code();
-            storage.add_enrolment_code(
-                &sachxanh_server::auth::hash_secret(&code),
+            let code = sachxanh_server::auth::store_new_code(
+                storage.as_ref(),
                 &person.id,
                 chrono::Utc::now().timestamp_millis() + enrol::CODE_LIFETIME_MS,
             )?;
@@ -140,27 +147,26 @@ fn main() -> Fallible<()> {
             println!("{}", serde_json::to_string(&issued)?);
             Ok(())
         }
-        None => serve(cli.listen, cli.data, cli.demo, storage, reference),
+        None => {
+            let mut state = AppState::new(storage, reference);
+            state.secure_cookies = cli.https;
+            state.attempts = sachxanh_server::auth::Attempts::new(
+                cli.attempts_per_minute,
+                std::time::Duration::from_secs(60),
+            );
+            serve(cli.listen, cli.data, cli.demo, state)
+        }
     }
 }
 
-fn serve(
-    listen: String,
-    data: PathBuf,
-    demo_mode: bool,
-    storage: Arc<dyn Storage>,
-    reference: Arc<Reference>,
-) -> Fallible<()> {
+fn serve(listen: String, data: PathBuf, demo_mode: bool, state: AppState) -> Fallible<()> {
+    let (storage, reference) = (state.storage.clone(), state.reference.clone());
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}");
-        let state = Arc::new(AppState {
-            storage: storage.clone(),
-            reference: reference.clone(),
-            limits: Default::default(),
-        });
+        let state = Arc::new(state);
         let stop = Arc::new(AtomicBool::new(false));
         let mut phones = vec![];
         if demo_mode {

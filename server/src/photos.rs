@@ -2,11 +2,12 @@
 //! server holds (`GET …/upload`) and sends the rest (`PUT …/upload?offset=&total=`); the server
 //! keeps whatever part of a request arrived, even when the link drops mid-request, so little is
 //! ever sent twice over 2G. Once all bytes are in, the SHA-256 must match the photo's name, or
-//! the upload is discarded. Photos are visible to the people of the commune they were taken in.
+//! the upload is discarded. An upload belongs to the device that started it, and a photo is
+//! visible to the people of the communes whose phones uploaded it. Unfinished uploads expire.
 
 use crate::auth::Authed;
 use crate::error::ApiError;
-use crate::storage::{PhotoHeld, Storage, StorageResult};
+use crate::storage::{PartOutcome, PhotoHeld, Storage, StorageResult};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -15,13 +16,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
 use sachxanh_core::model::Role;
-use sachxanh_core::photo::{is_jpeg, sha256_hex, MAX_PHOTO_BYTES};
+use sachxanh_core::photo::{is_whole_jpeg, sha256_hex, MAX_PHOTO_BYTES};
 use sachxanh_core::sync::protocol::PhotoUploadStatus;
 use serde::Deserialize;
 use std::sync::Arc;
 
 /// Bytes kept in memory before they are written: what a dropped link can cost at most.
 const FLUSH_BYTES: usize = 16 * 1024;
+
+/// How long an unfinished upload is kept after its last part: a phone offline for a week
+/// starts that photo again.
+pub const UPLOAD_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
 
 fn check_name(sha256: &str) -> Result<(), ApiError> {
     let mut e = vec![];
@@ -69,7 +74,7 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(move || f(storage.as_ref())).await?
 }
 
-/// `GET /api/v1/photos/{sha256}/upload`: how much of the photo is here.
+/// `GET /api/v1/photos/{sha256}/upload`: how much of the photo is here for this device.
 pub async fn upload_status(
     State(st): State<Arc<AppState>>,
     authed: Authed,
@@ -77,7 +82,8 @@ pub async fn upload_status(
 ) -> Result<Json<PhotoUploadStatus>, ApiError> {
     require_recorder(&authed)?;
     check_name(&sha256)?;
-    let held = blocking(&st, move |s| Ok(s.photo_held(&sha256)?)).await?;
+    let (device, commune) = (authed.0.id.clone(), authed.0.person.commune_id.clone());
+    let held = blocking(&st, move |s| Ok(s.photo_held(&sha256, &device, &commune)?)).await?;
     Ok(Json(status_of(held)))
 }
 
@@ -94,6 +100,7 @@ struct Arrived {
     sha256: String,
     total: u64,
     device_id: String,
+    commune_id: String,
     /// Where `buf` starts in the photo.
     offset: u64,
     buf: Vec<u8>,
@@ -104,18 +111,19 @@ impl Arrived {
     /// blocking pool (`None` when there is nothing to write).
     fn take_write(
         &mut self,
-    ) -> Option<impl FnOnce() -> StorageResult<Result<u64, PhotoHeld>> + Send + 'static> {
+    ) -> Option<impl FnOnce() -> StorageResult<PartOutcome> + Send + 'static> {
         if self.buf.is_empty() {
             return None;
         }
         let bytes = std::mem::take(&mut self.buf);
-        let (storage, sha, device) = (
+        let (storage, sha, device, commune) = (
             self.storage.clone(),
             self.sha256.clone(),
             self.device_id.clone(),
+            self.commune_id.clone(),
         );
         let (offset, total) = (self.offset, self.total);
-        Some(move || storage.append_photo_part(&sha, offset, total, &bytes, &device))
+        Some(move || storage.append_photo_part(&sha, offset, total, &bytes, &device, &commune))
     }
 
     async fn write(&mut self) -> Result<(), ApiError> {
@@ -123,11 +131,12 @@ impl Arrived {
             return Ok(());
         };
         match tokio::task::spawn_blocking(write).await?? {
-            Ok(received) => {
+            PartOutcome::Appended(received) => {
                 self.offset = received;
                 Ok(())
             }
-            Err(held) => Err(offset_conflict(held)),
+            PartOutcome::Mismatch(held) => Err(offset_conflict(held)),
+            PartOutcome::TooManyUploads => Err(too_many_uploads()),
         }
     }
 }
@@ -141,6 +150,17 @@ impl Drop for Arrived {
             });
         }
     }
+}
+
+fn too_many_uploads() -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_uploads",
+        "thiết bị đang gửi dở quá nhiều ảnh; hãy gửi xong các ảnh đó trước",
+        "this device has too many unfinished photo uploads; finish those first",
+    );
+    e.retry_after = Some(60);
+    e
 }
 
 fn offset_conflict(held: PhotoHeld) -> ApiError {
@@ -173,7 +193,8 @@ pub async fn upload_part(
         ));
     }
     let name = sha256.clone();
-    let held = blocking(&st, move |s| Ok(s.photo_held(&name)?)).await?;
+    let (device, commune) = (authed.0.id.clone(), authed.0.person.commune_id.clone());
+    let held = blocking(&st, move |s| Ok(s.photo_held(&name, &device, &commune)?)).await?;
     match held {
         PhotoHeld::Complete { .. } => return Ok(Json(status_of(held))),
         PhotoHeld::Nothing if q.offset == 0 => {}
@@ -185,6 +206,7 @@ pub async fn upload_part(
         sha256: sha256.clone(),
         total: q.total,
         device_id: authed.0.id.clone(),
+        commune_id: authed.0.person.commune_id.clone(),
         offset: q.offset,
         buf: Vec::with_capacity(FLUSH_BYTES * 2),
     };
@@ -223,9 +245,10 @@ pub async fn upload_part(
     let commune = authed.0.person.commune_id.clone();
     let device = authed.0.id.clone();
     blocking(&st, move |s| {
-        let bytes = s.photo_upload(&sha256)?;
-        if bytes.len() as u64 != q.total || sha256_hex(&bytes) != sha256 || !is_jpeg(&bytes) {
-            s.discard_photo_upload(&sha256)?;
+        let bytes = s.photo_upload(&sha256, &device)?;
+        // Decoded in full: what is kept and served as a JPEG is one.
+        if bytes.len() as u64 != q.total || sha256_hex(&bytes) != sha256 || !is_whole_jpeg(&bytes) {
+            s.discard_photo_upload(&sha256, &device)?;
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "photo_mismatch",
@@ -251,15 +274,22 @@ pub async fn get_photo(
     check_name(&sha256)?;
     let photo = blocking(&st, move |s| Ok(s.photo(&sha256)?)).await?;
     let person = &authed.0.person;
-    let visible = |c: &str| person.role == Role::ProvinceViewer || c == person.commune_id;
+    let visible = |communes: &[String]| {
+        person.role == Role::ProvinceViewer || communes.contains(&person.commune_id)
+    };
     match photo {
-        Some(p) if visible(&p.commune_id) => Ok((
+        Some(p) if visible(&p.communes) => Ok((
             [
                 (header::CONTENT_TYPE, "image/jpeg"),
                 // Named by its content: it never changes.
                 (
                     header::CACHE_CONTROL,
                     "private, max-age=31536000, immutable",
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; sandbox",
                 ),
             ],
             p.bytes,

@@ -31,7 +31,7 @@ pub struct RecordPage {
 
 pub async fn list(
     State(st): State<Arc<AppState>>,
-    Authed(device): Authed,
+    Authed(device, _slot): Authed,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<RecordPage>, ApiError> {
     if let Some(k) = &q.kind {
@@ -56,6 +56,7 @@ pub async fn list(
         area_id: q.area,
         scope: Some(PullScope::of(&device.person)),
         after_id: q.cursor,
+        review_status: None,
         limit: limit + 1,
     };
     let storage = st.storage.clone();
@@ -81,7 +82,7 @@ fn visible(st: &AppState, device: &crate::storage::Device, row: &RecordRow) -> b
 
 pub async fn get(
     State(st): State<Arc<AppState>>,
-    Authed(device): Authed,
+    Authed(device, _slot): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<RecordRow>, ApiError> {
     let storage = st.storage.clone();
@@ -94,7 +95,7 @@ pub async fn get(
 
 pub async fn automerge_file(
     State(st): State<Arc<AppState>>,
-    Authed(device): Authed,
+    Authed(device, _slot): Authed,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let storage = st.storage.clone();

@@ -27,7 +27,7 @@ fn cbor(body: Vec<u8>) -> Response {
 
 pub async fn push(
     State(st): State<Arc<AppState>>,
-    Authed(device): Authed,
+    Authed(device, _slot): Authed,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -49,15 +49,18 @@ pub async fn push(
         .map_err(|_| WireError::BodyTooLarge {
             limit: limits.max_body,
         })?;
-    let req: PushRequest = decode(&bytes, &limits)?;
-    let records = check_push(&req, &limits)?;
+    // Inflating, parsing and checking are CPU work on bounded input: off the async workers,
+    // a few at a time.
+    let _permit = st.pushes.acquire().await.map_err(ApiError::internal)?;
     let state = st.clone();
-    let answer = tokio::task::spawn_blocking(move || {
+    let answer = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+        let req: PushRequest = decode(&bytes, &limits)?;
+        let records = check_push(&req, &limits)?;
         process_push(
             state.storage.as_ref(),
             &state.reference,
             &device,
-            &req.batch,
+            &req,
             records,
         )
     })
@@ -73,7 +76,7 @@ pub struct PullQuery {
 
 pub async fn pull(
     State(st): State<Arc<AppState>>,
-    Authed(device): Authed,
+    Authed(device, _slot): Authed,
     Query(q): Query<PullQuery>,
 ) -> Result<Response, ApiError> {
     let scope = PullScope::of(&device.person);
@@ -108,7 +111,7 @@ pub async fn pull(
 
 pub async fn record_version(
     State(st): State<Arc<AppState>>,
-    Authed(device): Authed,
+    Authed(device, _slot): Authed,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     if uuid::Uuid::parse_str(&id).is_err() {

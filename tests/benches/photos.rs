@@ -167,7 +167,9 @@ fn upload_run(name: &str, part: Option<u64>, sources: &[Vec<u8>]) -> Row {
                     // No resume: whatever arrived before a drop is thrown away (after the
                     // server has finished keeping it, so the next attempt starts clean).
                     std::thread::sleep(std::time::Duration::from_millis(100));
-                    let _ = server.storage.discard_photo_upload(sha);
+                    let _ = server
+                        .storage
+                        .discard_photo_upload(sha, &phone.enrolment.device_id);
                     let r = http
                         .put(format!(
                             "{}/api/v1/photos/{sha}/upload?offset=0&total={}",

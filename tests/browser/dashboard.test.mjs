@@ -44,7 +44,7 @@ before(async () => {
   // Wait for the simulated phones' first records to arrive.
   for (let i = 0; i < 120; i++) {
     const q = await api("/api/v1/review-queue?kind=household");
-    if (q.length >= 3) break;
+    if (q.lines.length >= 3) break;
     await sleep(500);
   }
   browser = await chromium.launch({

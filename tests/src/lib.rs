@@ -19,6 +19,9 @@ use std::time::Duration;
 pub const COMMUNE: &str = "rach-sen";
 pub const AREA_A: &str = "rs-ap-my-hoa";
 pub const AREA_B: &str = "rs-ap-cau-tre";
+/// A second commune of the demo province, for what one commune must never reach of another.
+pub const OTHER_COMMUNE: &str = "con-sen";
+pub const OTHER_AREA: &str = "cs-kv-1";
 
 /// Environment variable naming a PostgreSQL server (`postgres://user@host:port/db`): when set,
 /// every test server gets a fresh database there instead of an SQLite file, so the same suites
@@ -99,9 +102,14 @@ pub fn test_retry() -> RetryPolicy {
 
 impl TestServer {
     pub fn start() -> TestServer {
+        Self::start_with(|_| {})
+    }
+
+    /// A server whose state is adjusted first (limits, cookies), with the same staff console.
+    pub fn start_with(configure: impl FnOnce(&mut AppState)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = Database::fresh(dir.path());
-        let server = Self::start_on(database, dir);
+        let server = Self::start_on(database, dir, configure);
         let staff = Person {
             id: "p-staff-test".into(),
             name: "Cán bộ thử nghiệm".into(),
@@ -128,12 +136,17 @@ impl TestServer {
         let mut s = Self::start_on(
             self.database.clone(),
             tempfile::tempdir().expect("temp dir"),
+            |_| {},
         );
         s.staff_token = self.staff_token.clone();
         s
     }
 
-    fn start_on(database: Database, dir: tempfile::TempDir) -> TestServer {
+    fn start_on(
+        database: Database,
+        dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut AppState),
+    ) -> TestServer {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -141,11 +154,13 @@ impl TestServer {
             .expect("runtime");
         let storage = database.open();
         let reference = Arc::new(Reference::demo());
-        let state = Arc::new(AppState {
-            storage: storage.clone(),
-            reference: reference.clone(),
-            limits: Default::default(),
-        });
+        let mut state = AppState::new(storage.clone(), reference.clone());
+        // Suites enrol dozens of phones from one address within a minute; the limit itself
+        // has its own test.
+        state.attempts =
+            sachxanh_server::auth::Attempts::new(10_000, std::time::Duration::from_secs(60));
+        configure(&mut state);
+        let state = Arc::new(state);
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind");
@@ -170,11 +185,16 @@ impl TestServer {
 
     /// A one-time enrolment code for a new person.
     pub fn code(&self, role: Role, areas: &[&str]) -> String {
+        self.code_in(COMMUNE, role, areas)
+    }
+
+    /// A one-time enrolment code for a new person of a commune.
+    pub fn code_in(&self, commune: &str, role: Role, areas: &[&str]) -> String {
         let name = format!("Người thử {}", uuid::Uuid::now_v7().simple());
         issue_code(
             self.storage.as_ref(),
             &self.reference,
-            COMMUNE,
+            commune,
             &NewCode {
                 name,
                 role,
@@ -187,7 +207,12 @@ impl TestServer {
 
     /// A phone enrolled directly with the server, syncing through `via` (the server or a proxy).
     pub fn phone(&self, role: Role, areas: &[&str], via: &str) -> Phone {
-        let code = self.code(role, areas);
+        self.phone_in(COMMUNE, role, areas, via)
+    }
+
+    /// A phone of a person of `commune`.
+    pub fn phone_in(&self, commune: &str, role: Role, areas: &[&str], via: &str) -> Phone {
+        let code = self.code_in(commune, role, areas);
         let mut store = Store::open_in_memory(self.reference.clone()).expect("store");
         let enrolment =
             SyncClient::enrol(&self.url, &code, &mut store, test_retry()).expect("enrol");
@@ -197,6 +222,28 @@ impl TestServer {
             client,
             enrolment,
         }
+    }
+
+    /// A staff console key (no actor) for a new staff member of `commune`.
+    pub fn staff_key_in(&self, commune: &str) -> String {
+        let person = Person {
+            id: format!("p-staff-{}", uuid::Uuid::now_v7().simple()),
+            name: "Cán bộ xã khác".into(),
+            role: Role::CommuneStaff,
+            commune_id: commune.into(),
+            areas: vec![],
+        };
+        self.storage.add_person(&person).expect("staff");
+        let key = sachxanh_server::auth::new_token();
+        self.storage
+            .add_device(
+                &uuid::Uuid::now_v7().to_string(),
+                &person.id,
+                &sachxanh_server::auth::hash_secret(&key),
+                None,
+            )
+            .expect("staff key");
+        key
     }
 
     /// A GET of the staff API with the staff key, expecting 200.
@@ -226,6 +273,25 @@ impl TestServer {
             }))
             .send()
             .expect("staff review")
+    }
+
+    /// A push made by hand (an attacker's, a broken client's) that the server answers with a
+    /// per-record verdict.
+    pub fn push(
+        &self,
+        token: &str,
+        req: &sachxanh_core::sync::protocol::PushRequest,
+    ) -> sachxanh_core::sync::protocol::PushResponse {
+        use sachxanh_core::sync::protocol::*;
+        let resp = reqwest::blocking::Client::new()
+            .post(format!("{}/api/v1/sync/push", self.url))
+            .bearer_auth(token)
+            .header("content-type", CONTENT_TYPE)
+            .body(encode(req))
+            .send()
+            .expect("the server answers");
+        assert_eq!(resp.status(), 200);
+        decode(&resp.bytes().expect("body"), &Limits::default()).expect("a push answer")
     }
 
     /// (records, log entries, devices) on the server.

@@ -132,7 +132,7 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
 
     // Staff see each in the queue with words, not ids, and decide.
     let queue = server.staff_get("/api/v1/review-queue");
-    let titles: Vec<&str> = queue
+    let titles: Vec<&str> = queue["lines"]
         .as_array()
         .unwrap()
         .iter()

@@ -154,12 +154,12 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     b.sync().unwrap();
 
     // The queue: everything submitted, filterable by area and kind.
-    let queue = server.staff_get("/api/v1/review-queue");
+    let queue = server.staff_get("/api/v1/review-queue")["lines"].clone();
     assert_eq!(queue.as_array().unwrap().len(), 4 * 2 + 2 + 1);
-    let only_b = server.staff_get(&format!("/api/v1/review-queue?area={AREA_B}"));
+    let only_b = server.staff_get(&format!("/api/v1/review-queue?area={AREA_B}"))["lines"].clone();
     assert_eq!(only_b.as_array().unwrap().len(), 1);
     assert_eq!(only_b[0]["area_name"], "Ấp Cầu Tre");
-    let cleanups = server.staff_get("/api/v1/review-queue?kind=cleanup");
+    let cleanups = server.staff_get("/api/v1/review-queue?kind=cleanup")["lines"].clone();
     assert_eq!(cleanups[0]["id"], cu.as_str());
     // A record's page: values, place, history.
     let d = server.staff_get(&format!("/api/v1/records/{cu}/detail"));
@@ -199,8 +199,7 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
             .status(),
         201
     );
-    assert!(server
-        .staff_get("/api/v1/review-queue")
+    assert!(server.staff_get("/api/v1/review-queue")["lines"]
         .as_array()
         .unwrap()
         .is_empty());
@@ -385,4 +384,37 @@ fn the_dashboard_signs_in_with_a_key_and_guards_writes() {
         .send()
         .unwrap();
     assert_eq!(forged.status(), 403);
+}
+
+#[test]
+fn the_review_queue_comes_a_page_at_a_time() {
+    let server = TestServer::start();
+    let mut phone = server.phone(Role::Volunteer, &[AREA_A], &server.url);
+    let total = sachxanh_server::dashboard::QUEUE_PAGE + 7;
+    for i in 0..total {
+        let id = phone.add_household(&format!("Hộ số {i}"));
+        phone.store.submit::<Household>(&id).unwrap();
+    }
+    phone.sync().unwrap();
+    let first = server.staff_get("/api/v1/review-queue");
+    let lines = first["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), sachxanh_server::dashboard::QUEUE_PAGE);
+    let next = first["next"].as_str().expect("a next page");
+    let second = server.staff_get(&format!("/api/v1/review-queue?after={next}"));
+    let rest = second["lines"].as_array().unwrap();
+    assert_eq!(rest.len(), 7);
+    assert!(second.get("next").is_none());
+    // Every record once, in (day, id) order across both pages.
+    let ids: Vec<&str> = lines
+        .iter()
+        .chain(rest)
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), total);
+    assert!(lines
+        .iter()
+        .all(|l| !l["author"].as_str().unwrap().is_empty()));
 }

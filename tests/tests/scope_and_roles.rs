@@ -80,7 +80,7 @@ fn an_invalid_edit_is_refused_with_its_fields() {
             changes: vec![serde_bytes::ByteBuf::from(change.raw_bytes().to_vec())],
         }],
     };
-    let answer = push_raw(&server, &a.enrolment.token, &fake);
+    let answer = server.push(&a.enrolment.token, &fake);
     assert_eq!(answer.refused.len(), 1);
     assert_eq!(answer.refused[0].code, "invalid");
     assert_eq!(answer.refused[0].fields[0].field, "members");
@@ -96,23 +96,6 @@ fn hex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
-}
-
-fn push_raw(
-    server: &TestServer,
-    token: &str,
-    req: &sachxanh_core::sync::protocol::PushRequest,
-) -> sachxanh_core::sync::protocol::PushResponse {
-    use sachxanh_core::sync::protocol::*;
-    let resp = reqwest::blocking::Client::new()
-        .post(format!("{}/api/v1/sync/push", server.url))
-        .bearer_auth(token)
-        .header("content-type", CONTENT_TYPE)
-        .body(encode(req))
-        .send()
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    decode(&resp.bytes().unwrap(), &Limits::default()).unwrap()
 }
 
 #[test]

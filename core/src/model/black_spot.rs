@@ -92,6 +92,10 @@ impl RecordBody for BlackSpot {
         super::normalize_photos(&mut self.photos);
     }
 
+    fn day(&self) -> Option<Day> {
+        Some(self.reported_date)
+    }
+
     fn check(&self, ctx: &Context) -> Vec<FieldError> {
         let mut e = vec![];
         let area_known = ctx.check_area(&mut e, "area_id", &self.area_id);

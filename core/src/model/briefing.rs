@@ -49,6 +49,10 @@ impl RecordBody for Briefing {
         self.note = text::normalize(&self.note);
     }
 
+    fn day(&self) -> Option<Day> {
+        Some(self.briefing_date)
+    }
+
     fn check(&self, ctx: &Context) -> Vec<FieldError> {
         let mut e = vec![];
         ctx.check_area(&mut e, "area_id", &self.area_id);

@@ -225,6 +225,12 @@ pub trait RecordBody:
     /// Every broken rule, empty when the record is valid.
     fn check(&self, ctx: &Context) -> Vec<FieldError>;
 
+    /// The day the record is about (a check, a cleanup, an inspection), which lists sort and
+    /// filter by; `None` for records about no day in particular (a household, a covenant).
+    fn day(&self) -> Option<Day> {
+        None
+    }
+
     /// Writes only the fields that differ from `old` (and those named in `force`) into the
     /// document's `data` map, so that concurrent edits of different fields merge and a conflict
     /// on a field nobody touched in this edit is left for a person to resolve.
@@ -315,6 +321,27 @@ impl AnyRecord {
 
     pub fn check(&self, ctx: &Context) -> Vec<FieldError> {
         crate::with_record!(self, r => r.check(ctx))
+    }
+
+    pub fn day(&self) -> Option<Day> {
+        crate::with_record!(self, r => r.day())
+    }
+
+    /// A record from its kind and its values as JSON (as the server's rows keep them).
+    /// (registration)
+    pub fn from_json(kind: RecordKind, data: serde_json::Value) -> serde_json::Result<AnyRecord> {
+        use serde_json::from_value as v;
+        Ok(match kind {
+            RecordKind::Household => AnyRecord::Household(v(data)?),
+            RecordKind::SortingCheck => AnyRecord::SortingCheck(v(data)?),
+            RecordKind::Cleanup => AnyRecord::Cleanup(v(data)?),
+            RecordKind::Covenant => AnyRecord::Covenant(v(data)?),
+            RecordKind::CollectionPoint => AnyRecord::CollectionPoint(v(data)?),
+            RecordKind::BlackSpot => AnyRecord::BlackSpot(v(data)?),
+            RecordKind::Briefing => AnyRecord::Briefing(v(data)?),
+            RecordKind::SelfManagedModel => AnyRecord::SelfManagedModel(v(data)?),
+            RecordKind::Review => AnyRecord::Review(v(data)?),
+        })
     }
 
     /// The photos (and scans) the record references, by SHA-256.

@@ -1,9 +1,9 @@
 //! Who may write what. The server judges every pushed change with these rules; phones use the
 //! same rules to grey out what a person may not do. Scope is judged on the value *before* the
 //! change (and the value after must stay in scope), so nobody moves a record into their area to
-//! take it over.
+//! take it over. A review is a decision made once, by the person whose device sends it.
 
-use super::{AnyRecord, RecordKind};
+use super::{AnyRecord, Lifecycle, Meta, RecordKind};
 use crate::i18n::Message;
 use crate::reference::Reference;
 use serde::{Deserialize, Serialize};
@@ -29,9 +29,11 @@ impl Role {
     }
 }
 
-/// A person's reach: their role, their commune, and (for volunteers and area heads) their areas.
+/// A person's reach: who they are, their role, their commune, and (for volunteers and area
+/// heads) their areas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
+    pub person_id: String,
     pub role: Role,
     pub commune_id: String,
     pub areas: Vec<String>,
@@ -45,6 +47,12 @@ crate::string_enum! {
         ReviewedRecordUnknown = "reviewed_record_unknown",
         AuthorMismatch = "author_mismatch",
         KindChanged = "kind_changed",
+        /// A decision, once made, is kept: a new decision is a new review.
+        ReviewImmutable = "review_immutable",
+        ReviewerMismatch = "reviewer_mismatch",
+        /// A review dated outside the server's clock (forward or far back).
+        ReviewTime = "review_time",
+        NotAllowedToSubmit = "not_allowed_to_submit",
     }
 }
 
@@ -71,7 +79,48 @@ impl Denial {
                 "không được đổi loại hồ sơ",
                 "a record cannot change its kind",
             ),
+            Denial::ReviewImmutable => Message::new(
+                "quyết định duyệt đã ghi thì không sửa được; hãy duyệt lại bằng quyết định mới",
+                "a review decision cannot be changed; make a new decision instead",
+            ),
+            Denial::ReviewerMismatch => Message::new(
+                "người duyệt phải là chính người dùng thiết bị này",
+                "the reviewer must be the person using this device",
+            ),
+            Denial::ReviewTime => Message::new(
+                "thời điểm duyệt không khớp với đồng hồ máy chủ; hãy kiểm tra ngày giờ của máy và duyệt lại",
+                "the review's time does not match the server's clock; check the phone's date and review again",
+            ),
+            Denial::NotAllowedToSubmit => Message::new(
+                "chỉ người ghi hồ sơ hoặc trưởng ấp/khu vực mới được gửi duyệt hồ sơ này",
+                "only the record's author or the area head may send this record for review",
+            ),
         }
+    }
+}
+
+/// One version of a record as it is judged: its meta, its body, and the area that scopes it (a
+/// review's is the area of the record it reviews, looked up by whoever judges).
+#[derive(Debug, Clone, Copy)]
+pub struct Version<'a> {
+    pub meta: &'a Meta,
+    pub record: &'a AnyRecord,
+    pub area: Option<&'a str>,
+}
+
+/// How far a review's time may run ahead of the judge's clock (phones' clocks drift), and how
+/// long a review made offline may wait before it is sent.
+pub const REVIEW_CLOCK_SLACK_MS: i64 = 10 * 60 * 1000;
+pub const REVIEW_MAX_AGE_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// A review's time decides which decision is the latest, on the server and on every phone: it
+/// must lie within the judge's clock, neither ahead of it nor older than a review may wait.
+pub fn check_review_time(created_at_ms: i64, now_ms: i64) -> Result<(), Denial> {
+    if created_at_ms > now_ms + REVIEW_CLOCK_SLACK_MS || created_at_ms < now_ms - REVIEW_MAX_AGE_MS
+    {
+        Err(Denial::ReviewTime)
+    } else {
+        Ok(())
     }
 }
 
@@ -87,7 +136,8 @@ impl Scope {
         }
     }
 
-    fn may_write_kind(&self, kind: RecordKind) -> bool {
+    /// Whether the person may record this kind at all.
+    pub fn may_write_kind(&self, kind: RecordKind) -> bool {
         match (self.role, kind) {
             (Role::ProvinceViewer, _) => false,
             (Role::CommuneStaff, _) => true,
@@ -101,36 +151,54 @@ impl Scope {
         }
     }
 
-    /// Judges one record write. `before` is the server's value (None for a new record),
-    /// `reviewed_area` the area of the record a review names (None if unknown to the server).
+    /// Whether the person may send a record for review (or take it back): its author, the
+    /// head of its area, or commune staff (DOMAIN.md: area heads submit their area's records).
+    pub fn may_submit(&self, author: &str) -> bool {
+        author == self.person_id || matches!(self.role, Role::AreaHead | Role::CommuneStaff)
+    }
+
+    /// Judges one record write: `before` is the stored version (None for a new record). Scope
+    /// is judged on both the stored version and the new one, so nobody moves a record into, or
+    /// out of, an area to take it over.
     pub fn authorize(
         &self,
         reference: &Reference,
-        before: Option<&AnyRecord>,
-        after: &AnyRecord,
-        reviewed_area: Option<Option<&str>>,
+        before: Option<Version>,
+        after: Version,
     ) -> Result<(), Denial> {
-        if let Some(b) = before {
-            if b.kind() != after.kind() {
+        let kind = after.record.kind();
+        if let Some(b) = &before {
+            if b.record.kind() != kind {
                 return Err(Denial::KindChanged);
             }
         }
-        if !self.may_write_kind(after.kind()) {
+        if !self.may_write_kind(kind) {
             return Err(Denial::NotAllowedForRole);
         }
-        let area_of = |r: &AnyRecord| -> Result<Option<String>, Denial> {
-            match r {
-                AnyRecord::Review(_) => match reviewed_area {
-                    Some(area) => Ok(area.map(str::to_owned)),
-                    None => Err(Denial::ReviewedRecordUnknown),
-                },
-                other => Ok(other.area_id().map(str::to_owned)),
-            }
-        };
-        for r in before.into_iter().chain(std::iter::once(after)) {
-            match area_of(r)? {
-                Some(area) if self.covers_area(reference, &area) => {}
+        for v in before.iter().chain(std::iter::once(&after)) {
+            match v.area {
+                Some(area) if self.covers_area(reference, area) => {}
                 _ => return Err(Denial::OutOfScope),
+            }
+        }
+        let author_ok = match &before {
+            None => after.meta.author == self.person_id,
+            Some(b) => b.meta.author == after.meta.author,
+        };
+        if !author_ok {
+            return Err(Denial::AuthorMismatch);
+        }
+        if let AnyRecord::Review(r) = after.record {
+            if before.is_some() {
+                return Err(Denial::ReviewImmutable);
+            }
+            if r.reviewer != self.person_id {
+                return Err(Denial::ReviewerMismatch);
+            }
+        } else {
+            let state_before = before.map(|b| b.meta.state).unwrap_or(Lifecycle::Draft);
+            if state_before != after.meta.state && !self.may_submit(&after.meta.author) {
+                return Err(Denial::NotAllowedToSubmit);
             }
         }
         Ok(())
@@ -140,7 +208,7 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Covenant, CovenantStatus};
+    use crate::model::{Covenant, CovenantStatus, Decision, Review};
 
     fn covenant(area: &str) -> AnyRecord {
         AnyRecord::Covenant(Covenant {
@@ -156,47 +224,151 @@ mod tests {
         })
     }
 
-    #[test]
-    fn roles_and_areas_decide() {
-        let r = Reference::demo();
-        let scope = |role, areas: &[&str]| Scope {
+    fn meta(author: &str, state: Lifecycle) -> Meta {
+        Meta {
+            author: author.into(),
+            created_at: 0,
+            state,
+        }
+    }
+
+    fn v<'a>(m: &'a Meta, r: &'a AnyRecord) -> Version<'a> {
+        Version {
+            meta: m,
+            record: r,
+            area: r.area_id(),
+        }
+    }
+
+    fn scope(person: &str, role: Role, areas: &[&str]) -> Scope {
+        Scope {
+            person_id: person.into(),
             role,
             commune_id: "rach-sen".into(),
             areas: areas.iter().map(|s| s.to_string()).collect(),
-        };
-        let head = scope(Role::AreaHead, &["rs-ap-my-hoa"]);
+        }
+    }
+
+    #[test]
+    fn roles_and_areas_decide() {
+        let r = Reference::demo();
+        let head = scope("p-head", Role::AreaHead, &["rs-ap-my-hoa"]);
+        let mine = meta("p-head", Lifecycle::Draft);
+        let (a, b) = (covenant("rs-ap-my-hoa"), covenant("rs-ap-cau-tre"));
+        assert_eq!(head.authorize(&r, None, v(&mine, &a)), Ok(()));
         assert_eq!(
-            head.authorize(&r, None, &covenant("rs-ap-my-hoa"), None),
-            Ok(())
-        );
-        assert_eq!(
-            head.authorize(&r, None, &covenant("rs-ap-cau-tre"), None),
+            head.authorize(&r, None, v(&mine, &b)),
             Err(Denial::OutOfScope)
         );
         // Moving another area's record into one's own area is judged by the value before.
         assert_eq!(
-            head.authorize(
-                &r,
-                Some(&covenant("rs-ap-cau-tre")),
-                &covenant("rs-ap-my-hoa"),
-                None
-            ),
+            head.authorize(&r, Some(v(&mine, &b)), v(&mine, &a)),
             Err(Denial::OutOfScope)
         );
-        let volunteer = scope(Role::Volunteer, &["rs-ap-my-hoa"]);
+        let volunteer = scope("p-vol", Role::Volunteer, &["rs-ap-my-hoa"]);
+        let theirs = meta("p-vol", Lifecycle::Draft);
         assert_eq!(
-            volunteer.authorize(&r, None, &covenant("rs-ap-my-hoa"), None),
+            volunteer.authorize(&r, None, v(&theirs, &a)),
             Err(Denial::NotAllowedForRole)
         );
-        let staff = scope(Role::CommuneStaff, &[]);
+        let staff = scope("p-staff", Role::CommuneStaff, &[]);
+        let staffs = meta("p-staff", Lifecycle::Draft);
+        assert_eq!(staff.authorize(&r, None, v(&staffs, &b)), Ok(()));
+        // Nobody creates a record in someone else's name.
         assert_eq!(
-            staff.authorize(&r, None, &covenant("rs-ap-cau-tre"), None),
+            staff.authorize(&r, None, v(&mine, &b)),
+            Err(Denial::AuthorMismatch)
+        );
+        let viewer = scope("p-dept", Role::ProvinceViewer, &[]);
+        let viewers = meta("p-dept", Lifecycle::Draft);
+        assert_eq!(
+            viewer.authorize(&r, None, v(&viewers, &b)),
+            Err(Denial::NotAllowedForRole)
+        );
+    }
+
+    #[test]
+    fn the_author_or_the_area_head_submits() {
+        use crate::model::Household;
+        use crate::place::Coord;
+        let r = Reference::demo();
+        let household = AnyRecord::Household(Household {
+            area_id: "rs-ap-my-hoa".into(),
+            address: "Số 1".into(),
+            head_name: "Hộ thử".into(),
+            members: 3,
+            location: None::<Coord>,
+            note: String::new(),
+        });
+        let draft = meta("p-vol-1", Lifecycle::Draft);
+        let submitted = meta("p-vol-1", Lifecycle::Submitted);
+        let other = scope("p-vol-2", Role::Volunteer, &["rs-ap-my-hoa"]);
+        // Another volunteer of the area may correct a value, not send it for review.
+        assert_eq!(
+            other.authorize(&r, Some(v(&draft, &household)), v(&draft, &household)),
             Ok(())
         );
-        let viewer = scope(Role::ProvinceViewer, &[]);
         assert_eq!(
-            viewer.authorize(&r, None, &covenant("rs-ap-cau-tre"), None),
-            Err(Denial::NotAllowedForRole)
+            other.authorize(&r, Some(v(&draft, &household)), v(&submitted, &household)),
+            Err(Denial::NotAllowedToSubmit)
+        );
+        let author = scope("p-vol-1", Role::Volunteer, &["rs-ap-my-hoa"]);
+        let head = scope("p-head", Role::AreaHead, &["rs-ap-my-hoa"]);
+        for s in [author, head] {
+            assert_eq!(
+                s.authorize(&r, Some(v(&draft, &household)), v(&submitted, &household)),
+                Ok(())
+            );
+        }
+    }
+
+    #[test]
+    fn a_review_is_made_once_by_its_reviewer_within_the_clock() {
+        let r = Reference::demo();
+        let staff = scope("p-staff", Role::CommuneStaff, &[]);
+        let review = |reviewer: &str| {
+            AnyRecord::Review(Review {
+                record_id: uuid::Uuid::now_v7().to_string(),
+                record_heads: vec!["ab".repeat(32)],
+                decision: Decision::Approved,
+                reason: String::new(),
+                reviewer: reviewer.into(),
+            })
+        };
+        let m = meta("p-staff", Lifecycle::Submitted);
+        let (own, foreign) = (review("p-staff"), review("p-other"));
+        let at = |rec| Version {
+            meta: &m,
+            record: rec,
+            area: Some("rs-ap-my-hoa"),
+        };
+        assert_eq!(staff.authorize(&r, None, at(&own)), Ok(()));
+        assert_eq!(
+            staff.authorize(&r, None, at(&foreign)),
+            Err(Denial::ReviewerMismatch)
+        );
+        assert_eq!(
+            staff.authorize(&r, Some(at(&own)), at(&own)),
+            Err(Denial::ReviewImmutable)
+        );
+        // Another commune's staff cannot review here.
+        let elsewhere = Scope {
+            commune_id: "elsewhere".into(),
+            ..staff.clone()
+        };
+        assert_eq!(
+            elsewhere.authorize(&r, None, at(&own)),
+            Err(Denial::OutOfScope)
+        );
+        let now = 1_800_000_000_000;
+        assert_eq!(check_review_time(now + 60_000, now), Ok(()));
+        assert_eq!(
+            check_review_time(now + 24 * 3600 * 1000, now),
+            Err(Denial::ReviewTime)
+        );
+        assert_eq!(
+            check_review_time(now - 365 * 24 * 3600 * 1000, now),
+            Err(Denial::ReviewTime)
         );
     }
 }

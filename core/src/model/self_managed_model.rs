@@ -47,6 +47,10 @@ impl RecordBody for SelfManagedModel {
         self.activities = text::normalize(&self.activities);
     }
 
+    fn day(&self) -> Option<Day> {
+        Some(self.start_date)
+    }
+
     fn check(&self, ctx: &Context) -> Vec<FieldError> {
         let mut e = vec![];
         ctx.check_area(&mut e, "area_id", &self.area_id);

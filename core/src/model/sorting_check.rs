@@ -49,6 +49,10 @@ impl RecordBody for SortingCheck {
         self.checked_by = text::normalize(&self.checked_by);
     }
 
+    fn day(&self) -> Option<Day> {
+        Some(self.check_date)
+    }
+
     fn check(&self, ctx: &Context) -> Vec<FieldError> {
         let mut e = vec![];
         check_id(&mut e, "household_id", &self.household_id);

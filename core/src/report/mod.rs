@@ -473,7 +473,8 @@ mod tests {
             (t.self_managed_models.count, t.self_managed_models.people),
             (1, 12)
         );
-        assert_eq!(r.communes[0].briefings.people, 65);
+        let commune = r.communes.iter().find(|c| c.unit_id == "rach-sen").unwrap();
+        assert_eq!(commune.briefings.people, 65);
         assert_eq!(r.province.dumps_closed.denominator, 3);
     }
 }

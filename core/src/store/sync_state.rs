@@ -7,7 +7,8 @@ use super::{documents, outbox, projection, Store};
 use crate::document::{parse_changes, RecordDoc};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::Message;
-use crate::sync::protocol::{PushRequest, RecordChanges, Refusal};
+use crate::sync::change_bytes;
+use crate::sync::protocol::{Limits, PushRequest, RecordChanges, Refusal};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
@@ -70,11 +71,7 @@ impl Store {
     /// The next batch to push: the unanswered one if a previous push was interrupted (same
     /// idempotency key, same changes), else a new one from the outbox, at most `max_bytes` of
     /// changes (but always at least one) and `max_records` records. `None` when nothing waits.
-    pub fn next_push(
-        &mut self,
-        max_records: usize,
-        max_bytes: usize,
-    ) -> Result<Option<PushRequest>> {
+    pub fn next_push(&mut self, limits: &Limits) -> Result<Option<PushRequest>> {
         let pending: Option<PendingBatch> = self
             .setting("push_batch")?
             .and_then(|v| serde_json::from_str(&v).ok());
@@ -88,18 +85,28 @@ impl Store {
                 (p.batch, chosen)
             }
             None => {
+                // Within every bound the server checks for a whole push; a record's own
+                // bounds are the server's to judge, record by record.
                 let mut chosen = vec![];
-                let mut bytes = 0;
-                let mut docs = std::collections::HashSet::new();
+                let (mut bytes, mut ops) = (0, 0);
+                let mut docs = std::collections::HashMap::<String, usize>::new();
                 for e in entries {
+                    let e_ops = change_bytes::inspect(&e.bytes, usize::MAX, u64::MAX)
+                        .map(|s| s.rows)
+                        .unwrap_or(0) as usize;
+                    let per_doc = docs.get(&e.doc_id).copied();
                     if !chosen.is_empty()
-                        && (bytes + e.bytes.len() > max_bytes
-                            || (!docs.contains(&e.doc_id) && docs.len() >= max_records))
+                        && (bytes + e.bytes.len() > limits.target_push_bytes
+                            || ops + e_ops > limits.max_ops
+                            || chosen.len() >= limits.max_changes
+                            || per_doc.is_some_and(|n| n >= limits.max_changes_per_record)
+                            || (per_doc.is_none() && docs.len() >= limits.max_records))
                     {
                         break;
                     }
                     bytes += e.bytes.len();
-                    docs.insert(e.doc_id.clone());
+                    ops += e_ops;
+                    *docs.entry(e.doc_id.clone()).or_default() += 1;
                     chosen.push(e);
                 }
                 let batch = uuid::Uuid::now_v7().to_string();

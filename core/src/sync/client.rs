@@ -115,6 +115,7 @@ pub struct Enrolment {
 impl Enrolment {
     pub fn scope(&self) -> Scope {
         Scope {
+            person_id: self.person_id.clone(),
             role: self.role,
             commune_id: self.commune_id.clone(),
             areas: self.areas.clone(),
@@ -217,9 +218,7 @@ impl SyncClient {
             done: 0,
             total,
         });
-        while let Some(batch) =
-            store.next_push(self.limits.max_records, self.limits.target_push_bytes)?
-        {
+        while let Some(batch) = store.next_push(&self.limits)? {
             let resp = self.push(&batch, cancel, &mut report.requests)?;
             let refused = store.finish_push(&resp.accepted, &resp.refused)?;
             for id in &refused {

@@ -4,6 +4,7 @@
 //! checks it with the same model and rules → its log → the client pulls pages after its cursor →
 //! the store applies them and its projections follow.
 
+pub mod change_bytes;
 pub mod client;
 mod photos;
 pub mod protocol;

@@ -4,6 +4,7 @@
 //! Errors travel as small JSON bodies with a stable code and a message in both languages.
 //! Every limit here is enforced on the server before any work, and respected by the client.
 
+use super::change_bytes;
 use crate::error::FieldError;
 use crate::i18n::Message;
 use serde::de::DeserializeOwned;
@@ -14,7 +15,9 @@ use std::io::{Read, Write};
 /// Media type of push and pull bodies.
 pub const CONTENT_TYPE: &str = "application/vnd.sachxanh.sync.v1+cbor+deflate";
 
-/// Bounds on what one request may carry.
+/// Bounds on what one request may carry, in bytes and in what the bytes describe. Every
+/// expansion of untrusted bytes (the body's deflate, each change's columns) has a ceiling that
+/// is checked before the expansion, not after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Compressed body bytes.
@@ -23,7 +26,13 @@ pub struct Limits {
     pub max_inflated: usize,
     pub max_records: usize,
     pub max_changes_per_record: usize,
+    /// Changes in one push, all records together.
+    pub max_changes: usize,
     pub max_ops_per_change: usize,
+    /// Operations in one push, all changes together.
+    pub max_ops: usize,
+    /// Bytes of one change: bounds what one stored log entry (and so one pulled entry) weighs.
+    pub max_change_bytes: usize,
     /// Bytes of changes a client puts in one push; keeps requests short on 2G.
     pub target_push_bytes: usize,
 }
@@ -31,11 +40,15 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_body: 4 << 20,
-            max_inflated: 16 << 20,
+            // A client's push is at most `target_push_bytes` plus one change: well under these.
+            max_body: 1 << 20,
+            max_inflated: 4 << 20,
             max_records: 500,
             max_changes_per_record: 2_000,
+            max_changes: 5_000,
             max_ops_per_change: 10_000,
+            max_ops: 100_000,
+            max_change_bytes: 256 << 10,
             target_push_bytes: 256 << 10,
         }
     }
@@ -117,10 +130,33 @@ pub enum WireError {
     TooManyChanges { max: usize },
     #[error("a change has more than {max} operations")]
     TooManyOps { max: usize },
+    #[error("more than {max} operations in one push")]
+    TooManyOpsInPush { max: usize },
+    #[error("more than {max} changes in one push")]
+    TooManyChangesInPush { max: usize },
+    #[error("a change is larger than {max} bytes")]
+    ChangeTooLarge { max: usize },
+    #[error("compressed change chunks are not accepted")]
+    CompressedChange,
+    #[error("the same change under two records")]
+    DuplicateChange,
     #[error("unreadable change: {0}")]
     BadChange(String),
     #[error("invalid record id")]
     BadRecordId,
+}
+
+impl From<change_bytes::Refused> for WireError {
+    fn from(r: change_bytes::Refused) -> Self {
+        match r {
+            change_bytes::Refused::TooLarge { max } => WireError::ChangeTooLarge { max },
+            change_bytes::Refused::Compressed => WireError::CompressedChange,
+            change_bytes::Refused::TooManyRows { max } => {
+                WireError::TooManyOps { max: max as usize }
+            }
+            change_bytes::Refused::Malformed(what) => WireError::BadChange(what.to_owned()),
+        }
+    }
 }
 
 impl WireError {
@@ -132,6 +168,11 @@ impl WireError {
             WireError::TooManyRecords { .. } => "too_many_records",
             WireError::TooManyChanges { .. } => "too_many_changes",
             WireError::TooManyOps { .. } => "too_many_operations",
+            WireError::TooManyOpsInPush { .. } => "too_many_operations_in_push",
+            WireError::TooManyChangesInPush { .. } => "too_many_changes_in_push",
+            WireError::ChangeTooLarge { .. } => "change_too_large",
+            WireError::CompressedChange => "compressed_change",
+            WireError::DuplicateChange => "duplicate_change",
             WireError::BadChange(_) => "bad_change",
             WireError::BadRecordId => "bad_record_id",
         }
@@ -162,6 +203,32 @@ impl WireError {
             WireError::TooManyOps { max } => Message::new(
                 format!("một thay đổi quá lớn (tối đa {max} thao tác)"),
                 format!("a change is too large (at most {max} operations)"),
+            ),
+            WireError::TooManyOpsInPush { max } => Message::new(
+                format!("quá nhiều thao tác trong một lần gửi (tối đa {max})"),
+                format!("too many operations in one batch (at most {max})"),
+            ),
+            WireError::TooManyChangesInPush { max } => Message::new(
+                format!("quá nhiều thay đổi trong một lần gửi (tối đa {max})"),
+                format!("too many changes in one batch (at most {max})"),
+            ),
+            WireError::ChangeTooLarge { max } => Message::new(
+                format!(
+                    "hồ sơ quá lớn để gửi (mỗi thay đổi tối đa {} KB); hãy rút ngắn nội dung",
+                    max / 1024
+                ),
+                format!(
+                    "the record is too large to send (each change at most {} KB); shorten it",
+                    max / 1024
+                ),
+            ),
+            WireError::CompressedChange => Message::new(
+                "thay đổi được nén riêng không được chấp nhận",
+                "separately compressed changes are not accepted",
+            ),
+            WireError::DuplicateChange => Message::new(
+                "cùng một thay đổi được gửi cho hai hồ sơ",
+                "the same change was sent for two records",
             ),
             WireError::BadChange(_) => Message::new(
                 "một thay đổi bị hỏng hoặc không đọc được",
@@ -209,11 +276,16 @@ pub fn decode<T: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<T, Wi
     ciborium::from_reader(inflated.as_slice()).map_err(|e| WireError::Malformed(e.to_string()))
 }
 
+/// One record of a push after the wire checks: its changes, parsed and de-duplicated, or why
+/// this record alone is refused (the rest of the batch goes on).
+pub type CheckedRecord = (String, Result<Vec<automerge::Change>, WireError>);
+
 /// Checks a push against the limits and parses every change, before anything is applied.
-pub fn check_push(
-    req: &PushRequest,
-    limits: &Limits,
-) -> Result<Vec<(String, Vec<automerge::Change>)>, WireError> {
+/// Every change's bytes are measured ([`change_bytes::inspect`]) before Automerge expands them,
+/// and the whole push's operations are counted before any is parsed. A record whose own changes
+/// break a limit is refused on its own; a push that breaks a limit of the whole batch is refused
+/// whole.
+pub fn check_push(req: &PushRequest, limits: &Limits) -> Result<Vec<CheckedRecord>, WireError> {
     if req.records.len() > limits.max_records {
         return Err(WireError::TooManyRecords {
             max: limits.max_records,
@@ -222,21 +294,56 @@ pub fn check_push(
     if uuid::Uuid::parse_str(&req.batch).is_err() {
         return Err(WireError::Malformed("batch id is not a UUID".into()));
     }
-    req.records
-        .iter()
-        .map(|r| {
-            if uuid::Uuid::parse_str(&r.id).is_err() {
-                return Err(WireError::BadRecordId);
-            }
-            if r.changes.len() > limits.max_changes_per_record {
-                return Err(WireError::TooManyChanges {
-                    max: limits.max_changes_per_record,
-                });
-            }
-            let changes = r
-                .changes
+    let changes: usize = req.records.iter().map(|r| r.changes.len()).sum();
+    if changes > limits.max_changes {
+        return Err(WireError::TooManyChangesInPush {
+            max: limits.max_changes,
+        });
+    }
+    let mut seen_ids = std::collections::HashSet::new();
+    let mut measured = Vec::with_capacity(req.records.len());
+    let mut ops = 0u64;
+    for r in &req.records {
+        if uuid::Uuid::parse_str(&r.id).is_err() || !seen_ids.insert(r.id.as_str()) {
+            return Err(WireError::BadRecordId);
+        }
+        let shape = if r.changes.len() > limits.max_changes_per_record {
+            Err(WireError::TooManyChanges {
+                max: limits.max_changes_per_record,
+            })
+        } else {
+            r.changes
                 .iter()
                 .map(|b| {
+                    change_bytes::inspect(
+                        b,
+                        limits.max_change_bytes,
+                        limits.max_ops_per_change as u64,
+                    )
+                })
+                .try_fold(0u64, |sum, s| Ok::<_, change_bytes::Refused>(sum + s?.rows))
+                .map_err(WireError::from)
+        };
+        if let Ok(n) = shape {
+            ops += n;
+        }
+        measured.push(shape.map(|_| ()));
+    }
+    if ops > limits.max_ops as u64 {
+        return Err(WireError::TooManyOpsInPush {
+            max: limits.max_ops,
+        });
+    }
+    let mut seen_hashes = std::collections::HashSet::new();
+    Ok(req
+        .records
+        .iter()
+        .zip(measured)
+        .map(|(r, measured)| {
+            let parsed = measured.and_then(|()| {
+                let mut out = Vec::with_capacity(r.changes.len());
+                let mut mine = std::collections::HashSet::new();
+                for b in &r.changes {
                     let c = automerge::Change::from_bytes(b.to_vec())
                         .map_err(|e| WireError::BadChange(e.to_string()))?;
                     if c.len() > limits.max_ops_per_change {
@@ -244,12 +351,20 @@ pub fn check_push(
                             max: limits.max_ops_per_change,
                         });
                     }
-                    Ok(c)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((r.id.clone(), changes))
+                    // The same change twice in a record is sent once; under two records it
+                    // is a lie about one of them.
+                    if mine.insert(c.hash()) {
+                        if !seen_hashes.insert(c.hash()) {
+                            return Err(WireError::DuplicateChange);
+                        }
+                        out.push(c);
+                    }
+                }
+                Ok(out)
+            });
+            (r.id.clone(), parsed)
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -284,10 +399,8 @@ mod tests {
             decode::<PushRequest>(b"\x00\x01garbage", &limits),
             Err(WireError::Malformed(_))
         ));
-        // Unreadable change bytes are caught before anything is applied.
-        assert!(matches!(
-            check_push(&req, &limits),
-            Err(WireError::BadChange(_))
-        ));
+        // Unreadable change bytes are caught before anything is applied, for that record.
+        let checked = check_push(&req, &limits).unwrap();
+        assert!(matches!(checked[0].1, Err(WireError::BadChange(_))));
     }
 }

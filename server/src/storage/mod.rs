@@ -1,14 +1,26 @@
-//! The server's storage, behind one trait so the embedded SQLite default and PostgreSQL (for a
-//! province) pass the same suites. The trait is synchronous: handlers call it on tokio's
-//! blocking pool. A push runs inside one [`SyncTx`]: reading documents, appending to the log,
-//! writing the audit row and remembering the batch's answer commit together or not at all.
+//! The server's storage. What the server keeps is written once, as SQL over [`sql::Sql`]
+//! (`people`, `feed`, `records`, `photos`); the two backends only open connections, run
+//! migrations and take locks: embedded SQLite by default (`sqlite`), PostgreSQL for a province
+//! (`postgresql`). Both pass the same contract suite (`tests/tests/storage_contract.rs`).
+//!
+//! The traits are split by concern; [`Storage`] is all of them. Every call is synchronous:
+//! handlers run it on tokio's blocking pool. A push runs inside one [`SyncTx`]: reading
+//! documents, appending to the log, writing the audit row and remembering the batch's answer
+//! commit together or not at all.
 
+mod feed;
+mod people;
+mod photos;
 pub mod postgresql;
+mod records;
+pub use records::listed_day;
+pub mod sql;
 pub mod sqlite;
 
 use sachxanh_core::model::review::ReviewFact;
 use sachxanh_core::model::{Role, Scope};
 use serde::Serialize;
+use sql::Sql;
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
@@ -22,7 +34,10 @@ pub enum StorageError {
 
 impl From<rusqlite::Error> for StorageError {
     fn from(e: rusqlite::Error) -> Self {
-        StorageError::Database(e.to_string())
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => StorageError::Conflict(e.to_string()),
+            _ => StorageError::Database(e.to_string()),
+        }
     }
 }
 
@@ -39,6 +54,7 @@ pub struct Person {
 impl Person {
     pub fn scope(&self) -> Scope {
         Scope {
+            person_id: self.id.clone(),
             role: self.role,
             commune_id: self.commune_id.clone(),
             areas: self.areas.clone(),
@@ -67,6 +83,9 @@ pub struct RecordRow {
     pub state: String,
     pub heads: Vec<String>,
     pub review_status: String,
+    /// The day the record is about (`YYYY-MM-DD`), else the day it was made: lists sort and
+    /// filter by it.
+    pub day: String,
     /// The record's values as JSON (the core's typed struct, serialised).
     pub data: serde_json::Value,
     /// Log sequence of the record's last accepted change.
@@ -100,6 +119,9 @@ pub struct Accepted {
     /// The whole document after the changes (Automerge `save()`).
     pub snapshot: Vec<u8>,
     pub action: &'static str,
+    /// For a review: the record it reviews, the heads it names and its decision.
+    pub review: Option<ReviewFact>,
+    pub reviewed_record: Option<String>,
 }
 
 /// One page of the log.
@@ -124,25 +146,37 @@ pub struct AuditRow {
     pub fields: Vec<String>,
 }
 
-/// How much of a photo the server holds.
+/// How much of a photo the server holds for one device's upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhotoHeld {
     Nothing,
-    /// An upload in progress: bytes received so far (contiguous from 0), of `total`.
+    /// This device's upload in progress: bytes received so far (contiguous from 0), of `total`.
     Partial {
         received: u64,
         total: u64,
     },
+    /// The photo is kept for the device's commune.
     Complete {
         size: u64,
     },
 }
 
-/// A stored photo and the commune it was taken in (who may see it).
+/// What became of a part sent for an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartOutcome {
+    /// Appended: the upload now holds this many bytes.
+    Appended(u64),
+    /// It does not start where the upload ends (or the photo is complete): what is held.
+    Mismatch(PhotoHeld),
+    /// The device has too many unfinished uploads to start another.
+    TooManyUploads,
+}
+
+/// A stored photo and the communes it was uploaded for (who may see it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredPhoto {
     pub bytes: Vec<u8>,
-    pub commune_id: String,
+    pub communes: Vec<String>,
 }
 
 /// Filter of the staff read API.
@@ -151,17 +185,51 @@ pub struct RecordFilter {
     pub kind: Option<String>,
     pub area_id: Option<String>,
     pub scope: Option<PullScope>,
+    /// Only records of this review status.
+    pub review_status: Option<String>,
     pub after_id: Option<String>,
     pub limit: usize,
+}
+
+/// What the review queue shows: records (never reviews) of a scope, filtered, by day then id.
+#[derive(Debug, Clone)]
+pub struct QueueFilter {
+    pub scope: PullScope,
+    pub kind: Option<String>,
+    pub area_id: Option<String>,
+    /// Review statuses to show; all when empty.
+    pub statuses: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The (day, id) of the last line of the previous page.
+    pub after: Option<(String, String)>,
+    pub limit: usize,
+}
+
+/// A line of the review queue: the record and its author's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueLine {
+    pub row: RecordRow,
+    pub author_name: String,
+}
+
+/// The stored answer to a push batch: what was answered, for which request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchAnswer {
+    pub answer: Vec<u8>,
+    /// What the batch carried (record ids and change hashes), so a reused id is caught.
+    pub fingerprint: String,
 }
 
 /// The writes of one push, in one transaction.
 pub trait SyncTx {
     /// The stored answer to a batch already processed (idempotency).
-    fn batch_answer(&mut self, device_id: &str, batch: &str) -> StorageResult<Option<Vec<u8>>>;
+    fn batch_answer(&mut self, device_id: &str, batch: &str) -> StorageResult<Option<BatchAnswer>>;
     /// A record's document, locked for this transaction where the backend needs it.
     fn snapshot(&mut self, id: &str) -> StorageResult<Option<Vec<u8>>>;
     fn record(&mut self, id: &str) -> StorageResult<Option<RecordRow>>;
+    /// The record a change (by hex hash) belongs to, if the log holds it.
+    fn record_of_change(&mut self, hash: &str) -> StorageResult<Option<String>>;
     fn reviews_of(&mut self, record_id: &str) -> StorageResult<Vec<ReviewFact>>;
     /// Appends accepted changes to the log, replaces the document and its row, writes the audit
     /// row.
@@ -171,14 +239,17 @@ pub trait SyncTx {
         &mut self,
         device_id: &str,
         batch: &str,
-        answer: &[u8],
+        answer: &BatchAnswer,
     ) -> StorageResult<()>;
     fn commit(self: Box<Self>) -> StorageResult<()>;
 }
 
-pub trait Storage: Send + Sync + 'static {
+/// People, their one-time codes, their devices and the dashboard's sessions.
+pub trait People: Send + Sync + 'static {
     fn add_person(&self, person: &Person) -> StorageResult<()>;
     fn person(&self, id: &str) -> StorageResult<Option<Person>>;
+    /// A random value of this deployment, made once: the salt of enrolment-code hashes.
+    fn deployment_salt(&self) -> StorageResult<Vec<u8>>;
     /// Stores a one-time code (its hash) for a person.
     fn add_enrolment_code(
         &self,
@@ -187,13 +258,16 @@ pub trait Storage: Send + Sync + 'static {
         expires_at: i64,
     ) -> StorageResult<()>;
     /// Redeems a code once: binds a new device with its token hash and actor id. `None` when the
-    /// code is unknown, used or expired.
+    /// code is unknown, used or expired — except for the phone the code just bound asking again
+    /// because the first answer was lost: within [`REENROL_WINDOW_MS`] of redeeming, while the
+    /// code is unexpired and that device has never used its token, it gets a fresh token.
+    /// `code_hashes` are the code's hash under every scheme a stored code may use.
     fn redeem_code(
         &self,
-        code_hash: &str,
+        code_hashes: &[String],
         device_id: &str,
         token_hash: &str,
-        actor_id: Option<&str>,
+        actor_id: &str,
         now: i64,
     ) -> StorageResult<Option<Person>>;
     /// A token for a person without an enrolment code (the first staff account, set up from the
@@ -205,8 +279,23 @@ pub trait Storage: Send + Sync + 'static {
         token_hash: &str,
         actor_id: Option<&str>,
     ) -> StorageResult<()>;
-    fn device_by_token(&self, token_hash: &str) -> StorageResult<Option<Device>>;
-    fn revoke_device(&self, device_id: &str) -> StorageResult<bool>;
+    /// The device a token belongs to (not revoked); notes its first use.
+    fn device_by_token(&self, token_hash: &str, now: i64) -> StorageResult<Option<Device>>;
+    /// Revokes a device of the given commune; `false` when there is none (or it is elsewhere).
+    fn revoke_device(&self, device_id: &str, commune_id: &str) -> StorageResult<bool>;
+    fn start_session(
+        &self,
+        session_hash: &str,
+        device_id: &str,
+        expires_at: i64,
+    ) -> StorageResult<()>;
+    /// The device behind a live session (not ended, not expired, its device not revoked).
+    fn session_device(&self, session_hash: &str, now: i64) -> StorageResult<Option<Device>>;
+    fn end_session(&self, session_hash: &str) -> StorageResult<()>;
+}
+
+/// The change feed: pushes in, pages out.
+pub trait Feed: Send + Sync + 'static {
     fn begin(&self) -> StorageResult<Box<dyn SyncTx + '_>>;
     fn pull(
         &self,
@@ -216,20 +305,37 @@ pub trait Storage: Send + Sync + 'static {
         max_entries: usize,
         max_bytes: usize,
     ) -> StorageResult<LogPage>;
+}
+
+/// Records as staff read them.
+pub trait Records: Send + Sync + 'static {
     /// Every accepted change of a record, in log order.
     fn changes_of(&self, id: &str) -> StorageResult<Vec<Vec<u8>>>;
     fn record(&self, id: &str) -> StorageResult<Option<RecordRow>>;
     fn records(&self, filter: &RecordFilter) -> StorageResult<Vec<RecordRow>>;
+    /// The reviews of a record, oldest first.
+    fn reviews_of_record(&self, record_id: &str) -> StorageResult<Vec<RecordRow>>;
+    /// One page of the review queue, filtered and paged in the database.
+    fn queue(&self, filter: &QueueFilter) -> StorageResult<Vec<QueueLine>>;
     fn snapshot(&self, id: &str) -> StorageResult<Option<Vec<u8>>>;
     /// A record's history, oldest first.
     fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>>;
-    /// Counts for health and the status page: (records, log entries, devices).
+    /// Counts for health: (records, log entries, devices).
     fn counts(&self) -> StorageResult<(u64, u64, u64)>;
+}
 
-    fn photo_held(&self, sha256: &str) -> StorageResult<PhotoHeld>;
-    /// Appends a part of an upload if it starts exactly where the held bytes end (and the upload
-    /// is for the same total). Returns what is held afterwards; `Err` carries what is held when
-    /// the part does not fit (another part landed first, or the photo is complete).
+/// Photos: each device's resumable uploads, and the photos kept for communes.
+pub trait Photos: Send + Sync + 'static {
+    /// What the server holds of a photo for this device: complete when kept for its commune,
+    /// else its own upload in progress. Another device's upload is never visible.
+    fn photo_held(
+        &self,
+        sha256: &str,
+        device_id: &str,
+        commune_id: &str,
+    ) -> StorageResult<PhotoHeld>;
+    /// Appends a part of this device's upload if it starts exactly where the held bytes end (and
+    /// the upload is for the same total).
     fn append_photo_part(
         &self,
         sha256: &str,
@@ -237,10 +343,11 @@ pub trait Storage: Send + Sync + 'static {
         total: u64,
         bytes: &[u8],
         device_id: &str,
-    ) -> StorageResult<Result<u64, PhotoHeld>>;
-    /// The bytes of an upload so far, in order.
-    fn photo_upload(&self, sha256: &str) -> StorageResult<Vec<u8>>;
-    /// Keeps a checked photo and forgets its parts, in one transaction.
+        commune_id: &str,
+    ) -> StorageResult<PartOutcome>;
+    /// The bytes of this device's upload so far, in order.
+    fn photo_upload(&self, sha256: &str, device_id: &str) -> StorageResult<Vec<u8>>;
+    /// Keeps a checked photo for a commune and forgets the device's parts, in one transaction.
     fn complete_photo(
         &self,
         sha256: &str,
@@ -248,7 +355,45 @@ pub trait Storage: Send + Sync + 'static {
         commune_id: &str,
         device_id: &str,
     ) -> StorageResult<()>;
-    /// Forgets an upload whose bytes turned out wrong.
-    fn discard_photo_upload(&self, sha256: &str) -> StorageResult<()>;
+    /// Forgets a device's upload whose bytes turned out wrong.
+    fn discard_photo_upload(&self, sha256: &str, device_id: &str) -> StorageResult<()>;
     fn photo(&self, sha256: &str) -> StorageResult<Option<StoredPhoto>>;
+    /// Forgets unfinished uploads last touched before `before` (ms); returns how many parts.
+    fn sweep_photo_uploads(&self, before: i64) -> StorageResult<u64>;
+}
+
+/// Everything the server keeps.
+pub trait Storage: People + Feed + Records + Photos {}
+impl<T: People + Feed + Records + Photos> Storage for T {}
+
+/// How long after redeeming a code the same phone may ask again (its answer was lost).
+pub const REENROL_WINDOW_MS: i64 = 10 * 60 * 1000;
+/// Unfinished uploads one device may hold at once.
+pub const MAX_UPLOADS_PER_DEVICE: i64 = 8;
+
+/// What a backend provides: transactions over [`Sql`], and the locks its concurrency needs.
+/// Everything else is written once in this module's files.
+pub trait Backend: Send + Sync + 'static {
+    /// Runs `f` in one read-only transaction: one consistent snapshot.
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Sql) -> StorageResult<T>) -> StorageResult<T>;
+    /// Runs `f` in one write transaction, committed when `f` succeeds.
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Sql) -> StorageResult<T>) -> StorageResult<T>;
+    /// Opens the transaction a push runs in, holding the lock that orders the log.
+    fn begin_push(&self) -> StorageResult<Box<dyn PushConn + '_>>;
+    /// Inside a write transaction: serialises writers on `key` where the backend needs it.
+    fn lock_key(&self, sql: &mut dyn Sql, key: &str) -> StorageResult<()>;
+}
+
+/// A connection inside a push transaction.
+pub trait PushConn: Sql {
+    fn commit(self: Box<Self>) -> StorageResult<()>;
+}
+
+/// Storage over a backend: the logic lives in `people`, `feed`, `records` and `photos`.
+pub struct Db<B: Backend> {
+    backend: B,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }

@@ -1,16 +1,13 @@
-//! PostgreSQL storage, for a province: several stateless server instances share one database.
-//!
-//! The log's cursor hazard: with concurrent writers, a transaction can take sequence number
-//! N+1, commit, and be pulled past before the transaction holding N commits — which a device
-//! would then skip for ever. Every push here takes one transaction-scoped advisory lock before
-//! it touches the log, so sequence numbers are handed out and committed in the same order, by
-//! every instance. (At national scale the lock and the log split by commune; see
-//! docs/operations.md.)
+//! PostgreSQL, for a province: several stateless server instances share one database. Pushes
+//! take one transaction-scoped advisory lock before they touch the log, so sequence numbers are
+//! handed out and committed in the same order by every instance (see `feed`). At national scale
+//! the lock and the log split by commune; see docs/operations.md.
 
+use super::sql::{Row, Sql, Val};
 use super::*;
+use postgres::types::{IsNull, ToSql, Type};
 use postgres::NoTls;
 use r2d2_postgres::PostgresConnectionManager;
-use sachxanh_core::model::Decision;
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
@@ -18,6 +15,7 @@ type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 /// The advisory lock key that orders pushes (any fixed number; "sx" in ASCII).
 const LOG_LOCK: i64 = 0x7378;
 
+/// Migrations, in order; `schema_version` counts those applied.
 const SCHEMA: &[&str] = &[
     "
 CREATE TABLE people (
@@ -115,6 +113,49 @@ CREATE TABLE photos (
     at BIGINT NOT NULL
 );
 ",
+    // The security review: uploads per device, photos per commune, single-use codes, sessions
+    // of their own, batch fingerprints. Unfinished uploads start again (phones resume from 0).
+    "
+DROP TABLE photo_parts;
+CREATE TABLE photo_parts (
+    device_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    part_offset BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    bytes BYTEA NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (device_id, sha256, part_offset)
+);
+CREATE INDEX photo_parts_at ON photo_parts(at);
+CREATE TABLE photo_communes (
+    sha256 TEXT NOT NULL,
+    commune_id TEXT NOT NULL,
+    PRIMARY KEY (sha256, commune_id)
+);
+INSERT INTO photo_communes (sha256, commune_id) SELECT sha256, commune_id FROM photos;
+ALTER TABLE photos DROP COLUMN commune_id;
+ALTER TABLE enrolment_codes ADD COLUMN device_id TEXT;
+ALTER TABLE devices ADD COLUMN first_seen_at BIGINT;
+UPDATE devices SET first_seen_at = created_at;
+ALTER TABLE batches ADD COLUMN fingerprint TEXT;
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    ended_at BIGINT
+);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value BYTEA NOT NULL
+);
+",
+    // The day a record is about, for the review queue's filters and pages in the database
+    // (rows made before are filled in at open).
+    "
+ALTER TABLE records ADD COLUMN day TEXT;
+CREATE INDEX records_queue ON records(commune_id, review_status, day, id);
+",
 ];
 
 impl From<postgres::Error> for StorageError {
@@ -133,7 +174,68 @@ impl From<r2d2::Error> for StorageError {
     }
 }
 
-pub struct PostgresStorage {
+impl ToSql for Val {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Val::Null => Ok(IsNull::Yes),
+            Val::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+            Val::Int(i) if *ty == Type::BOOL => (*i != 0).to_sql(ty, out),
+            Val::Int(i) => i.to_sql(ty, out),
+            Val::Text(s) => s.to_sql(ty, out),
+            Val::Bytes(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+impl Sql for postgres::Client {
+    fn exec(&mut self, sql: &str, args: &[Val]) -> StorageResult<u64> {
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        Ok(self.execute(sql, &params)?)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[Val]) -> StorageResult<Vec<Row>> {
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        self.query(sql, &params)?.iter().map(row).collect()
+    }
+}
+
+fn row(r: &postgres::Row) -> StorageResult<Row> {
+    let mut vals = Vec::with_capacity(r.len());
+    for (i, c) in r.columns().iter().enumerate() {
+        let t = c.type_();
+        let v = if *t == Type::INT8 {
+            r.try_get::<_, Option<i64>>(i)?.map(Val::Int)
+        } else if *t == Type::INT4 {
+            r.try_get::<_, Option<i32>>(i)?.map(|v| Val::Int(v as i64))
+        } else if *t == Type::INT2 {
+            r.try_get::<_, Option<i16>>(i)?.map(|v| Val::Int(v as i64))
+        } else if *t == Type::BOOL {
+            r.try_get::<_, Option<bool>>(i)?.map(|v| Val::Int(v as i64))
+        } else if *t == Type::BYTEA {
+            r.try_get::<_, Option<Vec<u8>>>(i)?.map(Val::Bytes)
+        } else if *t == Type::NUMERIC {
+            return Err(StorageError::Database(format!(
+                "column {i}: NUMERIC is not read; cast it"
+            )));
+        } else {
+            r.try_get::<_, Option<String>>(i)?.map(Val::Text)
+        };
+        vals.push(v.unwrap_or(Val::Null));
+    }
+    Ok(Row(vals))
+}
+
+pub struct PgBackend {
     /// Reads and small writes.
     pool: Pool,
     /// Push transactions only. They queue on the log lock; a pool of their own keeps them from
@@ -141,66 +243,10 @@ pub struct PostgresStorage {
     pushes: Pool,
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
+/// PostgreSQL storage.
+pub type PostgresStorage = Db<PgBackend>;
 
-fn split(s: &str) -> Vec<String> {
-    s.split(',')
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn person_row(r: &postgres::Row, at: usize) -> Person {
-    let role: String = r.get(at + 2);
-    let areas: String = r.get(at + 4);
-    Person {
-        id: r.get(at),
-        name: r.get(at + 1),
-        role: Role::parse(&role).unwrap_or(Role::Volunteer),
-        commune_id: r.get(at + 3),
-        areas: split(&areas),
-    }
-}
-
-const RECORD_COLUMNS: &str = "id, kind, area_id, commune_id, author, created_at, state, heads, review_status, data, updated_seq";
-
-fn record_row(r: &postgres::Row) -> RecordRow {
-    let heads: String = r.get(7);
-    let data: String = r.get(9);
-    RecordRow {
-        id: r.get(0),
-        kind: r.get(1),
-        area_id: r.get(2),
-        commune_id: r.get(3),
-        author: r.get(4),
-        created_at: r.get(5),
-        state: r.get(6),
-        heads: split(&heads),
-        review_status: r.get(8),
-        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
-        updated_seq: r.get(10),
-    }
-}
-
-fn get_record(c: &mut impl postgres::GenericClient, id: &str) -> StorageResult<Option<RecordRow>> {
-    Ok(c.query_opt(
-        &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = $1"),
-        &[&id],
-    )?
-    .map(|r| record_row(&r)))
-}
-
-fn get_person(c: &mut impl postgres::GenericClient, id: &str) -> StorageResult<Option<Person>> {
-    Ok(c.query_opt(
-        "SELECT id, name, role, commune_id, areas FROM people WHERE id = $1",
-        &[&id],
-    )?
-    .map(|r| person_row(&r, 0)))
-}
-
-impl PostgresStorage {
+impl Db<PgBackend> {
     /// Connects (`postgres://user@host/db`) and brings the schema up to date. Several instances
     /// may start at once: the migration runs under an advisory lock.
     pub fn open(url: &str, pool_size: u32) -> StorageResult<Self> {
@@ -238,16 +284,38 @@ impl PostgresStorage {
             &[&(SCHEMA.len() as i64)],
         )?;
         tx.commit()?;
-        Ok(PostgresStorage { pool, pushes })
+        let backend = PgBackend { pool, pushes };
+        super::records::backfill_days(&backend)?;
+        Ok(Db { backend })
     }
 }
 
-struct PgTx {
+/// Runs `f` between `begin` and `COMMIT`, rolling back when it fails.
+fn in_transaction<T>(
+    conn: &mut Conn,
+    begin: &str,
+    f: impl FnOnce(&mut dyn Sql) -> StorageResult<T>,
+) -> StorageResult<T> {
+    conn.batch_execute(begin)?;
+    let client: &mut postgres::Client = conn;
+    match f(client) {
+        Ok(v) => {
+            conn.batch_execute("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.batch_execute("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+struct PgPush {
     conn: Conn,
     done: bool,
 }
 
-impl Drop for PgTx {
+impl Drop for PgPush {
     fn drop(&mut self) {
         if !self.done {
             let _ = self.conn.batch_execute("ROLLBACK");
@@ -255,150 +323,19 @@ impl Drop for PgTx {
     }
 }
 
-impl SyncTx for PgTx {
-    fn batch_answer(&mut self, device_id: &str, batch: &str) -> StorageResult<Option<Vec<u8>>> {
-        Ok(self
-            .conn
-            .query_opt(
-                "SELECT answer FROM batches WHERE device_id = $1 AND batch = $2",
-                &[&device_id, &batch],
-            )?
-            .map(|r| r.get(0)))
+impl Sql for PgPush {
+    fn exec(&mut self, sql: &str, args: &[Val]) -> StorageResult<u64> {
+        let client: &mut postgres::Client = &mut self.conn;
+        client.exec(sql, args)
     }
 
-    fn snapshot(&mut self, id: &str) -> StorageResult<Option<Vec<u8>>> {
-        Ok(self
-            .conn
-            .query_opt("SELECT snapshot FROM documents WHERE id = $1", &[&id])?
-            .map(|r| r.get(0)))
+    fn rows(&mut self, sql: &str, args: &[Val]) -> StorageResult<Vec<Row>> {
+        let client: &mut postgres::Client = &mut self.conn;
+        client.rows(sql, args)
     }
+}
 
-    fn record(&mut self, id: &str) -> StorageResult<Option<RecordRow>> {
-        get_record(&mut *self.conn, id)
-    }
-
-    fn reviews_of(&mut self, record_id: &str) -> StorageResult<Vec<ReviewFact>> {
-        Ok(self
-            .conn
-            .query(
-                "SELECT id, created_at, heads, decision FROM reviews WHERE record_id = $1",
-                &[&record_id],
-            )?
-            .iter()
-            .map(|r| {
-                let heads: String = r.get(2);
-                let decision: String = r.get(3);
-                ReviewFact {
-                    id: r.get(0),
-                    created_at: r.get(1),
-                    heads: heads.split(',').map(str::to_owned).collect(),
-                    decision: Decision::parse(&decision).unwrap_or(Decision::Returned),
-                }
-            })
-            .collect())
-    }
-
-    fn append(&mut self, device: &Device, a: &Accepted) -> StorageResult<()> {
-        let row = &a.row;
-        let mut last_seq = 0i64;
-        for (hash, bytes) in &a.changes {
-            last_seq = self
-                .conn
-                .query_one(
-                    "INSERT INTO log (doc_id, area_id, commune_id, device_id, hash, bytes)
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
-                    &[
-                        &row.id,
-                        &row.area_id,
-                        &row.commune_id,
-                        &device.id,
-                        hash,
-                        bytes,
-                    ],
-                )?
-                .get(0);
-        }
-        self.conn.execute(
-            "INSERT INTO documents (id, snapshot) VALUES ($1, $2)
-             ON CONFLICT (id) DO UPDATE SET snapshot = EXCLUDED.snapshot",
-            &[&row.id, &a.snapshot],
-        )?;
-        let heads = row.heads.join(",");
-        let data = row.data.to_string();
-        self.conn.execute(
-            &format!(
-                "INSERT INTO records ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, area_id = EXCLUDED.area_id,
-                   commune_id = EXCLUDED.commune_id, author = EXCLUDED.author,
-                   created_at = EXCLUDED.created_at, state = EXCLUDED.state, heads = EXCLUDED.heads,
-                   review_status = EXCLUDED.review_status, data = EXCLUDED.data,
-                   updated_seq = EXCLUDED.updated_seq"
-            ),
-            &[
-                &row.id,
-                &row.kind,
-                &row.area_id,
-                &row.commune_id,
-                &row.author,
-                &row.created_at,
-                &row.state,
-                &heads,
-                &row.review_status,
-                &data,
-                &last_seq,
-            ],
-        )?;
-        if row.kind == "review" {
-            let target = row.data["record_id"].as_str().unwrap_or_default();
-            let heads: Vec<&str> = row.data["record_heads"]
-                .as_array()
-                .map(|v| v.iter().filter_map(|h| h.as_str()).collect())
-                .unwrap_or_default();
-            let decision = row.data["decision"].as_str().unwrap_or_default();
-            self.conn.execute(
-                "INSERT INTO reviews (id, record_id, created_at, heads, decision) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (id) DO UPDATE SET heads = EXCLUDED.heads, decision = EXCLUDED.decision",
-                &[&row.id, &target, &row.created_at, &heads.join(","), &decision],
-            )?;
-        }
-        let hashes: Vec<&str> = a.changes.iter().map(|(h, _)| h.as_str()).collect();
-        self.conn.execute(
-            "INSERT INTO audit (at, device_id, person_id, doc_id, action, hashes)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                &now_ms(),
-                &device.id,
-                &device.person.id,
-                &row.id,
-                &a.action,
-                &hashes.join(","),
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn set_review_status(&mut self, id: &str, status: &str) -> StorageResult<()> {
-        self.conn.execute(
-            "UPDATE records SET review_status = $2 WHERE id = $1",
-            &[&id, &status],
-        )?;
-        Ok(())
-    }
-
-    fn save_batch_answer(
-        &mut self,
-        device_id: &str,
-        batch: &str,
-        answer: &[u8],
-    ) -> StorageResult<()> {
-        self.conn.execute(
-            "INSERT INTO batches (device_id, batch, answer, at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (device_id, batch) DO UPDATE SET answer = EXCLUDED.answer",
-            &[&device_id, &batch, &answer, &now_ms()],
-        )?;
-        Ok(())
-    }
-
+impl PushConn for PgPush {
     fn commit(mut self: Box<Self>) -> StorageResult<()> {
         self.conn.batch_execute("COMMIT")?;
         self.done = true;
@@ -406,423 +343,34 @@ impl SyncTx for PgTx {
     }
 }
 
-impl Storage for PostgresStorage {
-    fn add_person(&self, p: &Person) -> StorageResult<()> {
-        self.pool.get()?.execute(
-            "INSERT INTO people (id, name, role, commune_id, areas) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &p.id,
-                &p.name,
-                &p.role.as_str(),
-                &p.commune_id,
-                &p.areas.join(","),
-            ],
-        )?;
-        Ok(())
+impl Backend for PgBackend {
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Sql) -> StorageResult<T>) -> StorageResult<T> {
+        // One snapshot for everything read (REPEATABLE READ), as SQLite's read transaction.
+        in_transaction(
+            &mut self.pool.get()?,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            f,
+        )
     }
 
-    fn person(&self, id: &str) -> StorageResult<Option<Person>> {
-        get_person(&mut *self.pool.get()?, id)
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Sql) -> StorageResult<T>) -> StorageResult<T> {
+        in_transaction(&mut self.pool.get()?, "BEGIN", f)
     }
 
-    fn add_enrolment_code(
-        &self,
-        code_hash: &str,
-        person_id: &str,
-        expires_at: i64,
-    ) -> StorageResult<()> {
-        self.pool.get()?.execute(
-            "INSERT INTO enrolment_codes (code_hash, person_id, expires_at) VALUES ($1, $2, $3)",
-            &[&code_hash, &person_id, &expires_at],
-        )?;
-        Ok(())
-    }
-
-    fn redeem_code(
-        &self,
-        code_hash: &str,
-        device_id: &str,
-        token_hash: &str,
-        actor_id: Option<&str>,
-        now: i64,
-    ) -> StorageResult<Option<Person>> {
-        let mut c = self.pool.get()?;
-        let mut tx = c.transaction()?;
-        let person_id: Option<String> = tx
-            .query_opt(
-                "UPDATE enrolment_codes SET used_at = $2
-                 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
-                 RETURNING person_id",
-                &[&code_hash, &now],
-            )?
-            .map(|r| r.get(0));
-        let Some(person_id) = person_id else {
-            // The same phone asking again: a fresh token for the device the code bound.
-            let again: Option<String> = match actor_id {
-                Some(actor) => tx
-                    .query_opt(
-                        "UPDATE devices SET token_hash = $3
-                         WHERE actor_id = $2 AND revoked_at IS NULL AND person_id =
-                            (SELECT person_id FROM enrolment_codes WHERE code_hash = $1)
-                         RETURNING person_id",
-                        &[&code_hash, &actor, &token_hash],
-                    )?
-                    .map(|r| r.get(0)),
-                None => None,
-            };
-            let Some(person_id) = again else {
-                return Ok(None);
-            };
-            let person = get_person(&mut tx, &person_id)?;
-            tx.commit()?;
-            return Ok(person);
-        };
-        tx.execute(
-            "INSERT INTO devices (id, person_id, token_hash, actor_id, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[&device_id, &person_id, &token_hash, &actor_id, &now],
-        )?;
-        let person = get_person(&mut tx, &person_id)?;
-        tx.commit()?;
-        Ok(person)
-    }
-
-    fn add_device(
-        &self,
-        device_id: &str,
-        person_id: &str,
-        token_hash: &str,
-        actor_id: Option<&str>,
-    ) -> StorageResult<()> {
-        self.pool.get()?.execute(
-            "INSERT INTO devices (id, person_id, token_hash, actor_id, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[&device_id, &person_id, &token_hash, &actor_id, &now_ms()],
-        )?;
-        Ok(())
-    }
-
-    fn device_by_token(&self, token_hash: &str) -> StorageResult<Option<Device>> {
-        Ok(self
-            .pool
-            .get()?
-            .query_opt(
-                "SELECT d.id, d.actor_id, p.id, p.name, p.role, p.commune_id, p.areas
-                 FROM devices d JOIN people p ON p.id = d.person_id
-                 WHERE d.token_hash = $1 AND d.revoked_at IS NULL",
-                &[&token_hash],
-            )?
-            .map(|r| Device {
-                id: r.get(0),
-                actor_id: r.get(1),
-                person: person_row(&r, 2),
-            }))
-    }
-
-    fn revoke_device(&self, device_id: &str) -> StorageResult<bool> {
-        let n = self.pool.get()?.execute(
-            "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-            &[&device_id, &now_ms()],
-        )?;
-        Ok(n > 0)
-    }
-
-    fn begin(&self) -> StorageResult<Box<dyn SyncTx + '_>> {
+    fn begin_push(&self) -> StorageResult<Box<dyn PushConn + '_>> {
         let mut conn = self.pushes.get()?;
         conn.batch_execute("BEGIN")?;
-        let mut tx = PgTx { conn, done: false };
-        tx.conn
+        let mut push = PgPush { conn, done: false };
+        push.conn
             .execute("SELECT pg_advisory_xact_lock($1)", &[&LOG_LOCK])?;
-        Ok(Box::new(tx))
+        Ok(Box::new(push))
     }
 
-    fn pull(
-        &self,
-        scope: &PullScope,
-        exclude_device: &str,
-        after: u64,
-        max_entries: usize,
-        max_bytes: usize,
-    ) -> StorageResult<LogPage> {
-        let mut c = self.pool.get()?;
-        // One snapshot for the page and the log's end (REPEATABLE READ), as in SQLite.
-        let mut tx = c
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
-        let (filter, arg): (&str, String) = match scope {
-            PullScope::All => ("$4 = $4", String::new()),
-            PullScope::Commune(id) => ("commune_id = $4", id.clone()),
-            PullScope::Areas(a) => ("area_id = ANY(string_to_array($4, ','))", a.join(",")),
-        };
-        let rows = tx.query(
-            &format!(
-                "SELECT seq, doc_id, bytes FROM log
-                 WHERE seq > $1 AND device_id <> $2 AND ({filter})
-                 ORDER BY seq LIMIT $3"
-            ),
-            &[
-                &(after as i64),
-                &exclude_device,
-                &((max_entries + 1) as i64),
-                &arg,
-            ],
+    fn lock_key(&self, sql: &mut dyn Sql, key: &str) -> StorageResult<()> {
+        sql.exec(
+            "SELECT pg_advisory_xact_lock(hashtext($1)::BIGINT)",
+            crate::args![key],
         )?;
-        let mut entries = vec![];
-        let mut cursor = after;
-        let mut bytes = 0;
-        let mut more = false;
-        for r in rows {
-            let b: Vec<u8> = r.get(2);
-            if entries.len() >= max_entries || (!entries.is_empty() && bytes + b.len() > max_bytes)
-            {
-                more = true;
-                break;
-            }
-            bytes += b.len();
-            cursor = r.get::<_, i64>(0) as u64;
-            entries.push((r.get(1), b));
-        }
-        if !more {
-            let end: i64 = tx
-                .query_one("SELECT COALESCE(MAX(seq), 0) FROM log", &[])?
-                .get(0);
-            cursor = cursor.max(end as u64);
-        }
-        tx.commit()?;
-        Ok(LogPage {
-            entries,
-            cursor,
-            more,
-        })
-    }
-
-    fn changes_of(&self, id: &str) -> StorageResult<Vec<Vec<u8>>> {
-        Ok(self
-            .pool
-            .get()?
-            .query(
-                "SELECT bytes FROM log WHERE doc_id = $1 ORDER BY seq",
-                &[&id],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect())
-    }
-
-    fn record(&self, id: &str) -> StorageResult<Option<RecordRow>> {
-        get_record(&mut *self.pool.get()?, id)
-    }
-
-    fn records(&self, f: &RecordFilter) -> StorageResult<Vec<RecordRow>> {
-        let mut sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE 1 = 1");
-        let mut args: Vec<String> = vec![];
-        let mut cond = |c: &str, v: String, sql: &mut String| {
-            args.push(v);
-            sql.push_str(&format!(" AND {c} ${}", args.len()));
-        };
-        if let Some(k) = &f.kind {
-            cond("kind =", k.clone(), &mut sql);
-        }
-        if let Some(a) = &f.area_id {
-            cond("area_id =", a.clone(), &mut sql);
-        }
-        match &f.scope {
-            Some(PullScope::Commune(id)) => cond("commune_id =", id.clone(), &mut sql),
-            Some(PullScope::Areas(a)) => {
-                args.push(a.join(","));
-                sql.push_str(&format!(
-                    " AND area_id = ANY(string_to_array(${}, ','))",
-                    args.len()
-                ));
-            }
-            Some(PullScope::All) | None => {}
-        }
-        if let Some(after) = &f.after_id {
-            args.push(after.clone());
-            sql.push_str(&format!(" AND id > ${}", args.len()));
-        }
-        sql.push_str(&format!(
-            " ORDER BY id LIMIT {}",
-            f.limit.min(i64::MAX as usize)
-        ));
-        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = args
-            .iter()
-            .map(|a| a as &(dyn postgres::types::ToSql + Sync))
-            .collect();
-        Ok(self
-            .pool
-            .get()?
-            .query(&sql, &params)?
-            .iter()
-            .map(record_row)
-            .collect())
-    }
-
-    fn snapshot(&self, id: &str) -> StorageResult<Option<Vec<u8>>> {
-        Ok(self
-            .pool
-            .get()?
-            .query_opt("SELECT snapshot FROM documents WHERE id = $1", &[&id])?
-            .map(|r| r.get(0)))
-    }
-
-    fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>> {
-        Ok(self
-            .pool
-            .get()?
-            .query(
-                "SELECT a.at, a.person_id, COALESCE(p.name, ''), a.action, a.hashes
-                 FROM audit a LEFT JOIN people p ON p.id = a.person_id
-                 WHERE a.doc_id = $1 ORDER BY a.id",
-                &[&id],
-            )?
-            .iter()
-            .map(|r| {
-                let hashes: String = r.get(4);
-                AuditRow {
-                    at: r.get(0),
-                    person_id: r.get(1),
-                    person_name: r.get(2),
-                    action: r.get(3),
-                    hashes: hashes
-                        .split(',')
-                        .filter(|h| !h.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                    fields: vec![],
-                }
-            })
-            .collect())
-    }
-
-    fn counts(&self) -> StorageResult<(u64, u64, u64)> {
-        let r = self.pool.get()?.query_one(
-            "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM log),
-                    (SELECT COUNT(*) FROM devices WHERE revoked_at IS NULL)",
-            &[],
-        )?;
-        Ok((
-            r.get::<_, i64>(0) as u64,
-            r.get::<_, i64>(1) as u64,
-            r.get::<_, i64>(2) as u64,
-        ))
-    }
-
-    fn photo_held(&self, sha256: &str) -> StorageResult<PhotoHeld> {
-        photo_held(&mut *self.pool.get()?, sha256)
-    }
-
-    fn append_photo_part(
-        &self,
-        sha256: &str,
-        offset: u64,
-        total: u64,
-        bytes: &[u8],
-        device_id: &str,
-    ) -> StorageResult<Result<u64, PhotoHeld>> {
-        let mut c = self.pool.get()?;
-        let mut tx = c.transaction()?;
-        // Parts of one photo from two instances must not interleave.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&sha256])?;
-        let held = photo_held(&mut tx, sha256)?;
-        let fits = match held {
-            PhotoHeld::Nothing => offset == 0,
-            PhotoHeld::Partial { received, total: t } => received == offset && t == total,
-            PhotoHeld::Complete { .. } => false,
-        };
-        if !fits || offset + bytes.len() as u64 > total {
-            return Ok(Err(held));
-        }
-        tx.execute(
-            "INSERT INTO photo_parts (sha256, part_offset, total, bytes, device_id, at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                &sha256,
-                &(offset as i64),
-                &(total as i64),
-                &bytes,
-                &device_id,
-                &now_ms(),
-            ],
-        )?;
-        tx.commit()?;
-        Ok(Ok(offset + bytes.len() as u64))
-    }
-
-    fn photo_upload(&self, sha256: &str) -> StorageResult<Vec<u8>> {
-        let mut out = vec![];
-        for r in self.pool.get()?.query(
-            "SELECT bytes FROM photo_parts WHERE sha256 = $1 ORDER BY part_offset",
-            &[&sha256],
-        )? {
-            out.extend_from_slice(r.get::<_, &[u8]>(0));
-        }
-        Ok(out)
-    }
-
-    fn complete_photo(
-        &self,
-        sha256: &str,
-        bytes: &[u8],
-        commune_id: &str,
-        device_id: &str,
-    ) -> StorageResult<()> {
-        let mut c = self.pool.get()?;
-        let mut tx = c.transaction()?;
-        tx.execute(
-            "INSERT INTO photos (sha256, bytes, commune_id, device_id, at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
-            &[&sha256, &bytes, &commune_id, &device_id, &now_ms()],
-        )?;
-        tx.execute("DELETE FROM photo_parts WHERE sha256 = $1", &[&sha256])?;
-        tx.commit()?;
         Ok(())
     }
-
-    fn discard_photo_upload(&self, sha256: &str) -> StorageResult<()> {
-        self.pool
-            .get()?
-            .execute("DELETE FROM photo_parts WHERE sha256 = $1", &[&sha256])?;
-        Ok(())
-    }
-
-    fn photo(&self, sha256: &str) -> StorageResult<Option<StoredPhoto>> {
-        Ok(self
-            .pool
-            .get()?
-            .query_opt(
-                "SELECT bytes, commune_id FROM photos WHERE sha256 = $1",
-                &[&sha256],
-            )?
-            .map(|r| StoredPhoto {
-                bytes: r.get(0),
-                commune_id: r.get(1),
-            }))
-    }
-}
-
-fn photo_held(c: &mut impl postgres::GenericClient, sha256: &str) -> StorageResult<PhotoHeld> {
-    if let Some(r) = c.query_opt(
-        "SELECT length(bytes)::BIGINT FROM photos WHERE sha256 = $1",
-        &[&sha256],
-    )? {
-        return Ok(PhotoHeld::Complete {
-            size: r.get::<_, i64>(0) as u64,
-        });
-    }
-    let r = c.query_one(
-        "SELECT SUM(length(bytes))::BIGINT, MAX(total) FROM photo_parts WHERE sha256 = $1",
-        &[&sha256],
-    )?;
-    Ok(
-        match (r.get::<_, Option<i64>>(0), r.get::<_, Option<i64>>(1)) {
-            (Some(received), Some(total)) => PhotoHeld::Partial {
-                received: received as u64,
-                total: total as u64,
-            },
-            _ => PhotoHeld::Nothing,
-        },
-    )
 }

@@ -80,7 +80,13 @@ fn start(data: &Path, database: Option<&str>) -> Server {
     ))
     .expect("staff json");
     let mut c = Command::new(server_bin());
-    c.arg("--data").arg(data).args(["--listen", "127.0.0.1:0"]);
+    // Every simulated phone enrols from this one address.
+    c.arg("--data").arg(data).args([
+        "--listen",
+        "127.0.0.1:0",
+        "--attempts-per-minute",
+        "1000000",
+    ]);
     if let Some(db) = database {
         c.arg("--database").arg(db);
     }

@@ -24,7 +24,7 @@ class TestServer : AutoCloseable {
     val url: String
 
     init {
-        process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:0")
+        process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:0", "--attempts-per-minute", "10000")
             .redirectErrorStream(true)
             .start()
         val reader = BufferedReader(InputStreamReader(process.inputStream, Charsets.UTF_8))

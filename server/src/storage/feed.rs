@@ -1,0 +1,252 @@
+//! The change feed: a push's writes in one transaction (log, document, row, review, audit,
+//! batch answer) and pull pages after a cursor.
+//!
+//! The cursor hazard: with concurrent writers a transaction could take sequence number N+1,
+//! commit, and be pulled past before the one holding N commits — a device would then skip N for
+//! ever. Every push holds the backend's push lock ([`Backend::begin_push`]) from before it
+//! touches the log until it commits, so numbers are handed out and committed in one order.
+
+use super::records::{record_by_id, scope_filter, RECORD_COLUMNS};
+use super::sql::Val;
+use super::*;
+use crate::args;
+use sachxanh_core::model::Decision;
+
+struct PushTx<'a> {
+    conn: Box<dyn PushConn + 'a>,
+}
+
+impl SyncTx for PushTx<'_> {
+    fn batch_answer(&mut self, device_id: &str, batch: &str) -> StorageResult<Option<BatchAnswer>> {
+        self.conn
+            .row(
+                "SELECT answer, fingerprint FROM batches WHERE device_id = $1 AND batch = $2",
+                args![device_id, batch],
+            )?
+            .map(|r| {
+                Ok(BatchAnswer {
+                    answer: r.bytes(0)?,
+                    fingerprint: r.opt_text(1)?.unwrap_or_default(),
+                })
+            })
+            .transpose()
+    }
+
+    fn snapshot(&mut self, id: &str) -> StorageResult<Option<Vec<u8>>> {
+        self.conn
+            .row("SELECT snapshot FROM documents WHERE id = $1", args![id])?
+            .map(|r| r.bytes(0))
+            .transpose()
+    }
+
+    fn record(&mut self, id: &str) -> StorageResult<Option<RecordRow>> {
+        record_by_id(self.conn.as_mut(), id)
+    }
+
+    fn record_of_change(&mut self, hash: &str) -> StorageResult<Option<String>> {
+        self.conn
+            .row("SELECT doc_id FROM log WHERE hash = $1", args![hash])?
+            .map(|r| r.text(0))
+            .transpose()
+    }
+
+    fn reviews_of(&mut self, record_id: &str) -> StorageResult<Vec<ReviewFact>> {
+        self.conn
+            .rows(
+                "SELECT id, created_at, heads, decision FROM reviews WHERE record_id = $1",
+                args![record_id],
+            )?
+            .iter()
+            .map(|r| {
+                let decision = r.text(3)?;
+                Ok(ReviewFact {
+                    id: r.text(0)?,
+                    created_at: r.int(1)?,
+                    heads: r.list(2)?,
+                    decision: Decision::parse(&decision).ok_or_else(|| {
+                        StorageError::Database(format!("unknown decision {decision}"))
+                    })?,
+                })
+            })
+            .collect()
+    }
+
+    fn append(&mut self, device: &Device, a: &Accepted) -> StorageResult<()> {
+        let row = &a.row;
+        let sql = self.conn.as_mut();
+        let mut last_seq = 0i64;
+        for (hash, bytes) in &a.changes {
+            last_seq = sql
+                .one(
+                    "INSERT INTO log (doc_id, area_id, commune_id, device_id, hash, bytes)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+                    args![
+                        &row.id,
+                        &row.area_id,
+                        &row.commune_id,
+                        &device.id,
+                        hash,
+                        bytes
+                    ],
+                )?
+                .int(0)?;
+        }
+        sql.exec(
+            "INSERT INTO documents (id, snapshot) VALUES ($1, $2)
+             ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
+            args![&row.id, &a.snapshot],
+        )?;
+        sql.exec(
+            &format!(
+                "INSERT INTO records ({RECORD_COLUMNS})
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, area_id = excluded.area_id,
+                   commune_id = excluded.commune_id, author = excluded.author,
+                   created_at = excluded.created_at, state = excluded.state,
+                   heads = excluded.heads, review_status = excluded.review_status,
+                   data = excluded.data, updated_seq = excluded.updated_seq,
+                   day = excluded.day"
+            ),
+            args![
+                &row.id,
+                &row.kind,
+                &row.area_id,
+                &row.commune_id,
+                &row.author,
+                row.created_at,
+                &row.state,
+                row.heads.join(","),
+                &row.review_status,
+                row.data.to_string(),
+                last_seq,
+                &row.day,
+            ],
+        )?;
+        if let (Some(review), Some(target)) = (&a.review, &a.reviewed_record) {
+            sql.exec(
+                "INSERT INTO reviews (id, record_id, created_at, heads, decision)
+                 VALUES ($1, $2, $3, $4, $5)",
+                args![
+                    &review.id,
+                    target,
+                    review.created_at,
+                    review.heads.join(","),
+                    review.decision.as_str()
+                ],
+            )?;
+        }
+        let hashes: Vec<&str> = a.changes.iter().map(|(h, _)| h.as_str()).collect();
+        sql.exec(
+            "INSERT INTO audit (at, device_id, person_id, doc_id, action, hashes)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            args![
+                now_ms(),
+                &device.id,
+                &device.person.id,
+                &row.id,
+                a.action,
+                hashes.join(",")
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn set_review_status(&mut self, id: &str, status: &str) -> StorageResult<()> {
+        self.conn.exec(
+            "UPDATE records SET review_status = $2 WHERE id = $1",
+            args![id, status],
+        )?;
+        Ok(())
+    }
+
+    fn save_batch_answer(
+        &mut self,
+        device_id: &str,
+        batch: &str,
+        answer: &BatchAnswer,
+    ) -> StorageResult<()> {
+        self.conn.exec(
+            "INSERT INTO batches (device_id, batch, answer, fingerprint, at)
+             VALUES ($1, $2, $3, $4, $5)",
+            args![
+                device_id,
+                batch,
+                &answer.answer,
+                &answer.fingerprint,
+                now_ms()
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> StorageResult<()> {
+        self.conn.commit()
+    }
+}
+
+impl<B: Backend> Feed for Db<B> {
+    fn begin(&self) -> StorageResult<Box<dyn SyncTx + '_>> {
+        Ok(Box::new(PushTx {
+            conn: self.backend.begin_push()?,
+        }))
+    }
+
+    fn pull(
+        &self,
+        scope: &PullScope,
+        exclude_device: &str,
+        after: u64,
+        max_entries: usize,
+        max_bytes: usize,
+    ) -> StorageResult<LogPage> {
+        // One snapshot for the page and the log's end, so an entry committed in between is
+        // never jumped over.
+        self.backend.read(|sql| {
+            let mut args: Vec<Val> = vec![
+                after.into(),
+                exclude_device.into(),
+                ((max_entries + 1) as u64).into(),
+            ];
+            let filter = scope_filter(scope, &mut args);
+            let rows = sql.rows(
+                &format!(
+                    "SELECT seq, doc_id, bytes FROM log
+                     WHERE seq > $1 AND device_id <> $2 {filter}
+                     ORDER BY seq LIMIT $3"
+                ),
+                &args,
+            )?;
+            let mut entries = vec![];
+            let mut cursor = after;
+            let mut bytes = 0;
+            let mut more = false;
+            for r in rows {
+                let b = r.bytes(2)?;
+                // Every entry is bounded (Limits::max_change_bytes), so a page's first entry
+                // always fits the page.
+                if entries.len() >= max_entries
+                    || (!entries.is_empty() && bytes + b.len() > max_bytes)
+                {
+                    more = true;
+                    break;
+                }
+                bytes += b.len();
+                cursor = r.int(0)? as u64;
+                entries.push((r.text(1)?, b));
+            }
+            if !more {
+                // Nothing for this device beyond here: move the cursor to the log's end so the
+                // next pull does not rescan others' entries.
+                let end = sql
+                    .one("SELECT COALESCE(MAX(seq), 0) FROM log", args![])?
+                    .int(0)?;
+                cursor = cursor.max(end as u64);
+            }
+            Ok(LogPage {
+                entries,
+                cursor,
+                more,
+            })
+        })
+    }
+}
