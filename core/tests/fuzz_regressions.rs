@@ -1,0 +1,31 @@
+//! Every input the fuzzers (`fuzz/`) found or were seeded with, replayed on each test run:
+//! a crash fixed once stays fixed. `fuzz/regressions/<target>/` holds them.
+
+use sachxanh_core::fuzzing;
+
+fn replay(target: &str, check: fn(&[u8])) -> usize {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/regressions")
+        .join(target);
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let ok = std::panic::catch_unwind(|| check(&data));
+        assert!(ok.is_ok(), "{} fails again", path.display());
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn every_found_input_still_passes() {
+    for (target, check) in [
+        ("change_bytes", fuzzing::change_bytes as fn(&[u8])),
+        ("push_body", fuzzing::push_body),
+        ("pull_body", fuzzing::pull_body),
+        ("enrolment_code", fuzzing::enrolment_code),
+    ] {
+        assert!(replay(target, check) > 0, "{target} has regression inputs");
+    }
+}
