@@ -9,7 +9,7 @@ use automerge::{ActorId, Automerge, Change, ChangeHash, ObjType, ReadDoc, Value,
 use serde::Serialize;
 
 /// Two or more values kept for one field because devices set it concurrently.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Conflict {
     /// The field's path, e.g. `data.members`.

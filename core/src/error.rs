@@ -2,7 +2,8 @@
 //! and explains the rule in Vietnamese and English. [`Error`] is everything else that can go wrong
 //! inside the core; the FFI and the server map it to their own small public types.
 
-use crate::i18n::{field_label, Lang, Message};
+use crate::i18n::{Lang, Message};
+use crate::model::RecordKind;
 use serde::{Deserialize, Serialize};
 
 /// One broken validation rule, with the field it concerns.
@@ -20,13 +21,22 @@ pub struct FieldError {
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum Rule {
     Required,
-    TooLong { max: u32 },
-    TooMany { max: u32 },
+    TooLong {
+        max: u32,
+    },
+    TooMany {
+        max: u32,
+    },
     ControlCharacters,
     DateInFuture,
-    DateTooOld { earliest: String },
+    DateTooOld {
+        earliest: String,
+    },
     NoParticipants,
-    OutOfRange { min: f64, max: f64 },
+    OutOfRange {
+        min: f64,
+        max: f64,
+    },
     NoWorkSelected,
     NothingCollectedRecorded,
     InvalidCoordinate,
@@ -36,10 +46,21 @@ pub enum Rule {
     UnknownHousehold,
     InvalidId,
     InvalidHash,
-    RequiredForStatus { status: String },
+    RequiredForStatus {
+        status: Message,
+    },
     DatesOutOfOrder,
     CodeCharacters,
-    CodeLength { length: u32 },
+    CodeLength {
+        length: u32,
+    },
+    NotAWholeNumber,
+    NotANumber,
+    InvalidDate,
+    /// A form sent a field its kind does not have (a shell out of step with the core).
+    UnknownField,
+    /// A form sent a value of the wrong sort for its field.
+    WrongInput,
 }
 
 impl FieldError {
@@ -50,10 +71,25 @@ impl FieldError {
         }
     }
 
-    /// The message shown under the field, naming it, in both languages.
+    /// The message naming the field of a kind's form, in both languages (for a list of
+    /// problems shown away from the form).
+    pub fn message_in(&self, kind: RecordKind) -> Message {
+        let label = crate::form::field_label(kind.fields(), &self.field)
+            .unwrap_or_else(|| field_label(&self.field));
+        self.named(label)
+    }
+
+    /// The message naming the field, in both languages, when the kind is not known: the first
+    /// kind with such a field names it.
     pub fn message(&self) -> Message {
-        let top = self.field.split('.').next().unwrap_or(&self.field);
-        let label = field_label(top);
+        let label = RecordKind::ALL
+            .iter()
+            .find_map(|k| crate::form::field_label(k.fields(), &self.field))
+            .unwrap_or_else(|| field_label(&self.field));
+        self.named(label)
+    }
+
+    fn named(&self, label: Message) -> Message {
         let rule = self.rule.message();
         Message::new(
             format!("{}: {}", label.vi, rule.vi),
@@ -61,7 +97,7 @@ impl FieldError {
         )
     }
 
-    pub fn message_in(&self, lang: Lang) -> String {
+    pub fn message_in_lang(&self, lang: Lang) -> String {
         self.message().get(lang).to_owned()
     }
 }
@@ -128,8 +164,8 @@ impl Rule {
                 "invalid file reference (SHA-256 expected)",
             ),
             Rule::RequiredForStatus { status } => Message::new(
-                format!("bắt buộc khi trạng thái là «{status}»"),
-                format!("is required when the status is “{status}”"),
+                format!("bắt buộc khi trạng thái là «{}»", status.vi),
+                format!("is required when the status is “{}”", status.en),
             ),
             Rule::DatesOutOfOrder => Message::new(
                 "các mốc thời gian không theo thứ tự",
@@ -143,8 +179,36 @@ impl Rule {
                 format!("gồm {length} chữ và số"),
                 format!("has {length} letters and digits"),
             ),
+            Rule::NotAWholeNumber => Message::new("hãy nhập một số nguyên", "enter a whole number"),
+            Rule::NotANumber => Message::new(
+                "hãy nhập một số (ví dụ 12,5)",
+                "enter a number (for example 12.5)",
+            ),
+            Rule::InvalidDate => Message::new(
+                "ngày không hợp lệ (ngày/tháng/năm, ví dụ 28/11/2026)",
+                "invalid date (day/month/year, for example 28/11/2026)",
+            ),
+            Rule::UnknownField => Message::new(
+                "trường này không có trong mẫu; hãy cập nhật ứng dụng",
+                "this field is not in the form; update the app",
+            ),
+            Rule::WrongInput => Message::new(
+                "giá trị không đúng loại; hãy cập nhật ứng dụng",
+                "the value is of the wrong sort; update the app",
+            ),
         }
     }
+}
+
+/// Labels of fields that belong to no record form (enrolment, settings, a photo being added).
+fn field_label(path: &str) -> Message {
+    let (vi, en) = match path {
+        crate::enrolment::FIELD => ("Mã đăng ký", "Enrolment code"),
+        "photo" => ("Ảnh", "Photo"),
+        "reference_geojson" => ("Bản đồ ấp, khu vực", "Areas map"),
+        other => return Message::new(other, other),
+    };
+    Message::new(vi, en)
 }
 
 /// A record that failed validation: every broken rule, so a form can mark all its fields at once.
@@ -206,3 +270,76 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+crate::string_enum! {
+    /// Why the server (or the wire) refused something: one typed set for the server's HTTP
+    /// errors, the wire's limits and the push check's refusals. The label is the reason a person
+    /// reads when nothing more specific is said. Phones and the dashboard key on the code.
+    pub enum ErrorCode {
+        Unauthorized = "unauthorized" ("thiết bị chưa đăng ký hoặc đã bị thu hồi", "device not enrolled or its token was revoked"),
+        Forbidden = "forbidden" ("vai trò của bạn không được làm việc này", "your role may not do this"),
+        NotFound = "not_found" ("không tìm thấy", "not found"),
+        BadRequest = "bad_request" ("yêu cầu không hợp lệ", "invalid request"),
+        Internal = "internal" ("lỗi máy chủ, vui lòng thử lại sau", "server error, please try again later"),
+        Busy = "busy" ("thiết bị đang gửi quá nhiều yêu cầu cùng lúc; thử lại sau giây lát", "this device has too many requests in flight; try again in a moment"),
+        TooManyAttempts = "too_many_attempts" ("thử quá nhiều lần; vui lòng đợi một phút rồi thử lại", "too many attempts; wait a minute and try again"),
+        UnsupportedMediaType = "unsupported_media_type" ("định dạng gói dữ liệu không đúng", "wrong body format"),
+        MalformedJson = "malformed_json" ("nội dung gửi lên không đúng định dạng JSON yêu cầu", "the JSON body is malformed or misses fields"),
+        BadCode = "bad_code" ("mã đăng ký sai, đã dùng hoặc đã hết hạn", "the enrolment code is wrong, used or expired"),
+        ActorTaken = "actor_taken" ("thiết bị này đã được đăng ký", "this device is already enrolled"),
+        BadKey = "bad_key" ("khóa đăng nhập không đúng hoặc đã bị thu hồi", "the sign-in key is wrong or was revoked"),
+        BatchReused = "batch_reused" ("mã lô gửi đã được dùng cho nội dung khác", "this batch id was already used for other contents"),
+        Changed = "changed" ("hồ sơ vừa được sửa, vui lòng xem lại phiên bản mới", "the record changed since you opened it; look at the new version"),
+        PhotoOffset = "photo_offset" ("máy chủ đã có phần khác của ảnh; hỏi lại vị trí tiếp tục", "the server holds a different part of the photo; ask where to resume"),
+        PhotoComplete = "photo_complete" ("máy chủ đã có đủ ảnh này", "the server already holds this photo"),
+        PhotoMismatch = "photo_mismatch" ("ảnh nhận được không khớp mã SHA-256 hoặc không phải JPEG; hãy gửi lại", "the photo received does not match its SHA-256 or is not a JPEG; send it again"),
+        TooManyUploads = "too_many_uploads" ("thiết bị đang gửi dở quá nhiều ảnh; hãy gửi xong các ảnh đó trước", "this device has too many unfinished photo uploads; finish those first"),
+        ReportTooLarge = "report_too_large" ("quá nhiều hồ sơ cho một báo cáo; hãy chọn từng xã/phường", "too many records for one report; choose a commune"),
+        BodyTooLarge = "body_too_large" ("gói dữ liệu quá lớn", "request body too large"),
+        InflatedTooLarge = "inflated_too_large" ("dữ liệu giải nén quá lớn", "decompressed body too large"),
+        Malformed = "malformed" ("gói dữ liệu không đọc được", "the request body could not be read"),
+        TooManyRecords = "too_many_records" ("quá nhiều hồ sơ trong một lần gửi", "too many records in one batch"),
+        TooManyChanges = "too_many_changes" ("quá nhiều thay đổi cho một hồ sơ", "too many changes for one record"),
+        TooManyOperations = "too_many_operations" ("một thay đổi quá lớn", "a change is too large"),
+        TooManyOperationsInPush = "too_many_operations_in_push" ("quá nhiều thao tác trong một lần gửi", "too many operations in one batch"),
+        TooManyChangesInPush = "too_many_changes_in_push" ("quá nhiều thay đổi trong một lần gửi", "too many changes in one batch"),
+        ChangeTooLarge = "change_too_large" ("hồ sơ quá lớn để gửi; hãy rút ngắn nội dung", "the record is too large to send; shorten it"),
+        CompressedChange = "compressed_change" ("thay đổi được nén riêng không được chấp nhận", "separately compressed changes are not accepted"),
+        DuplicateChange = "duplicate_change" ("cùng một thay đổi được gửi cho hai hồ sơ", "the same change was sent for two records"),
+        BadChange = "bad_change" ("một thay đổi bị hỏng hoặc không đọc được", "a change is damaged or unreadable"),
+        BadRecordId = "bad_record_id" ("mã hồ sơ không hợp lệ", "invalid record id"),
+        Invalid = "invalid" ("hồ sơ chưa hợp lệ", "the record is not valid"),
+        ForeignActor = "foreign_actor" ("thay đổi được ký bởi thiết bị khác", "the changes were made under another device's identity"),
+        MissingDependencies = "missing_dependencies" ("thiếu các thay đổi trước đó của hồ sơ này", "earlier changes of this record are missing"),
+        BadCounter = "bad_counter" ("thay đổi không nối tiếp phiên bản mà thiết bị đã có", "the change does not follow the version the device had"),
+        UnknownKind = "unknown_kind" ("loại hồ sơ không được hỗ trợ", "this kind of record is not supported"),
+        Unreadable = "unreadable" ("hồ sơ không đọc được theo đúng mẫu", "the record does not read as its kind"),
+        UnknownFields = "unknown_fields" ("hồ sơ chứa trường không thuộc mẫu", "the record holds fields its kind does not have"),
+        RecordTooLarge = "record_too_large" ("hồ sơ quá lớn; hãy rút ngắn nội dung hoặc bớt ảnh", "the record is too large; shorten it or use fewer photos"),
+        NotAllowedForRole = "not_allowed_for_role" ("vai trò của bạn không được phép ghi loại hồ sơ này", "your role may not write this kind of record"),
+        OutOfScope = "out_of_scope" ("hồ sơ thuộc địa bàn không được giao cho bạn", "the record belongs to an area not assigned to you"),
+        ReviewedRecordUnknown = "reviewed_record_unknown" ("hồ sơ được duyệt không có trên máy chủ", "the reviewed record is not on the server"),
+        AuthorMismatch = "author_mismatch" ("người ghi của hồ sơ không khớp với thiết bị", "the record's author does not match the device"),
+        KindChanged = "kind_changed" ("không được đổi loại hồ sơ", "a record cannot change its kind"),
+        ReviewImmutable = "review_immutable" ("quyết định duyệt đã ghi thì không sửa được; hãy duyệt lại bằng quyết định mới", "a review decision cannot be changed; make a new decision instead"),
+        ReviewerMismatch = "reviewer_mismatch" ("người duyệt phải là chính người dùng thiết bị này", "the reviewer must be the person using this device"),
+        ReviewTime = "review_time" ("thời điểm duyệt không khớp với đồng hồ máy chủ; hãy kiểm tra ngày giờ của máy và duyệt lại", "the review's time does not match the server's clock; check the phone's date and review again"),
+        NotAllowedToSubmit = "not_allowed_to_submit" ("chỉ người ghi hồ sơ hoặc trưởng ấp/khu vực mới được gửi duyệt hồ sơ này", "only the record's author or the area head may send this record for review"),
+        RequestTimeout = "request_timeout" ("yêu cầu quá lâu; hãy thử lại khi sóng tốt hơn", "the request took too long; try again with a better signal"),
+        /// A code this version does not know (a newer server).
+        Unknown = "unknown" ("lỗi không xác định", "unknown error"),
+    }
+}
+
+impl ErrorCode {
+    /// The code of a server answer; one this version does not know is `Unknown`.
+    pub fn of(code: &str) -> ErrorCode {
+        ErrorCode::parse(code).unwrap_or(ErrorCode::Unknown)
+    }
+}
+
+impl From<crate::model::Denial> for ErrorCode {
+    fn from(d: crate::model::Denial) -> Self {
+        d.code()
+    }
+}

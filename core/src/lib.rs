@@ -11,6 +11,7 @@
 
 pub mod document;
 pub mod enrolment;
+pub mod form;
 pub mod fuzzing;
 
 pub mod error;

@@ -35,9 +35,9 @@ impl Coord {
 crate::string_enum! {
     /// The shape of a place.
     pub enum Shape {
-        Point = "point",
-        Line = "line",
-        Polygon = "polygon",
+        Point = "point" ("Một điểm", "A point"),
+        Line = "line" ("Một đoạn đường", "A line"),
+        Polygon = "polygon" ("Một khu vực", "An area"),
     }
 }
 

@@ -29,6 +29,24 @@ pub struct Area {
     pub boundary: MultiPolygon<f64>,
 }
 
+impl Area {
+    /// The outer ring of the area's largest polygon, for drawing it on a phone's map.
+    pub fn outline(&self) -> Vec<crate::place::Coord> {
+        use geo::Area as _;
+        self.boundary
+            .0
+            .iter()
+            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+            .map(|p| {
+                p.exterior()
+                    .coords()
+                    .map(|c| crate::place::Coord::new(c.x, c.y))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// Communes and areas known to a device or the server.
 #[derive(Debug, Clone, Default)]
 pub struct Reference {

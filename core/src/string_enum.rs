@@ -1,10 +1,13 @@
 //! Enums stored in documents and projections as short stable strings ("in_force"), so a document
-//! read by any Automerge tool, or an exported row, says what it means without our code.
+//! read by any Automerge tool, or an exported row, says what it means without our code. Each
+//! value carries the words a person reads for it, in Vietnamese and English: the apps, the
+//! dashboard and the exports all show these, never the code.
 
-/// Declares a fieldless enum with a stable string per variant, serde, autosurgeon and SQL glue.
+/// Declares a fieldless enum with a stable string and a label per variant, with serde,
+/// autosurgeon and choice-list glue.
 #[macro_export]
 macro_rules! string_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal,)+ }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $s:literal ($vi:literal, $en:literal),)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
@@ -21,6 +24,24 @@ macro_rules! string_enum {
 
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+
+            /// What a person reads for this value (a constant, for form declarations).
+            pub const fn label_of(&self) -> $crate::i18n::Label {
+                match self { $($name::$variant => $crate::i18n::Label::new($vi, $en),)+ }
+            }
+
+            /// What a person reads for this value.
+            pub fn label(&self) -> $crate::i18n::Message {
+                self.label_of().message()
+            }
+
+            /// Every value with its label, in order: a form's choices.
+            pub fn choices() -> Vec<$crate::i18n::Choice> {
+                Self::ALL
+                    .iter()
+                    .map(|v| $crate::i18n::Choice { code: v.as_str().to_owned(), label: v.label() })
+                    .collect()
             }
         }
 

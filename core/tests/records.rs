@@ -554,28 +554,37 @@ fn the_campaign_s_other_records_are_created_edited_and_reopened_unchanged() {
     );
     assert_eq!(s.get::<Briefing>(&br).unwrap().body.attendance, 45);
     assert_eq!(s.get::<SelfManagedModel>(&sm).unwrap().body.members, 20);
-    // The outbox names each of them in words a volunteer recognises.
-    let titles: Vec<(RecordKind, String)> = s
+    // The outbox names each of them in words a volunteer recognises, in both languages: the
+    // kind's module words its titles, never a raw code.
+    let titles: Vec<(RecordKind, String, String)> = s
         .records_of("p-volunteer-1")
         .unwrap()
         .into_iter()
-        .map(|r| (r.kind, r.title))
+        .map(|r| (r.kind, r.title.vi, r.title.en))
         .collect();
+    let shown = |d: Day| d.shown();
     assert_eq!(
         titles,
         [
             (
                 RecordKind::CollectionPoint,
-                "Điểm tập kết đầu cầu Mỹ Hòa".to_owned()
+                "Điểm tập kết đầu cầu Mỹ Hòa · đạt yêu cầu".to_owned(),
+                "Điểm tập kết đầu cầu Mỹ Hòa · meets requirements".to_owned(),
             ),
             (
                 RecordKind::BlackSpot,
-                format!("{} · verified", days_ago(30))
+                format!("Bãi rác tự phát · {} · Đã xác minh", shown(days_ago(30))),
+                format!("Spontaneous dump · {} · Verified", shown(days_ago(30))),
             ),
-            (RecordKind::Briefing, format!("{} · residents", days_ago(5))),
+            (
+                RecordKind::Briefing,
+                format!("{} · Người dân · 45 người", shown(days_ago(5))),
+                format!("{} · Residents · 45 people", shown(days_ago(5))),
+            ),
             (
                 RecordKind::SelfManagedModel,
-                "Tổ phụ nữ tự quản bến sông Mỹ Hòa".to_owned()
+                "Tổ phụ nữ tự quản bến sông Mỹ Hòa · Đang hoạt động · 20 thành viên".to_owned(),
+                "Tổ phụ nữ tự quản bến sông Mỹ Hòa · Active · 20 members".to_owned(),
             ),
         ]
     );

@@ -20,7 +20,7 @@ fn refused<T: RecordBody>(s: &mut Store, body: T, field: &str, rule: Rule, vi: &
         .iter()
         .find(|e| e.field == field && e.rule == rule)
         .unwrap_or_else(|| panic!("{field}: {rule:?} not among {:?}", err.0));
-    let m = hit.message();
+    let m = hit.message_in(T::KIND);
     assert!(m.vi.contains(vi), "vi message {:?} lacks {vi:?}", m.vi);
     assert!(m.en.contains(en), "en message {:?} lacks {en:?}", m.en);
     assert_ne!(m.vi, m.en, "both languages are present");
@@ -40,7 +40,7 @@ fn household_rules() {
         h.clone(),
         "head_name",
         Rule::Required,
-        "Tên chủ hộ: không được để trống",
+        "Họ tên chủ hộ: không được để trống",
         "Head of household: is required",
     );
     h.head_name = "A".repeat(121);
@@ -185,7 +185,7 @@ fn cleanup_rules() {
             min: 0.0,
             max: 5000.0,
         },
-        "Số người tham gia: phải nằm trong khoảng 0 đến 5000",
+        "Đoàn Thanh niên: phải nằm trong khoảng 0 đến 5000",
         "must be between 0 and 5000",
     );
     let mut c = cleanup(sat);
@@ -338,7 +338,7 @@ fn covenant_rules() {
         c,
         "in_force_date",
         Rule::RequiredForStatus {
-            status: "Đang có hiệu lực".into(),
+            status: CovenantStatus::InForce.label(),
         },
         "bắt buộc khi trạng thái là «Đang có hiệu lực»",
         "required when the status is",
@@ -350,7 +350,7 @@ fn covenant_rules() {
         c,
         "clauses",
         Rule::RequiredForStatus {
-            status: "Đang có hiệu lực".into(),
+            status: CovenantStatus::InForce.label(),
         },
         "Điều khoản về môi trường",
         "Environmental clauses",
@@ -372,8 +372,8 @@ fn covenant_rules() {
         c,
         "document_sha256",
         Rule::InvalidHash,
-        "Văn bản đã ký",
-        "Signed document",
+        "Ảnh văn bản đã ký",
+        "Photo of the signed text",
     );
     let mut c = covenant(CovenantStatus::Drafting);
     c.clauses = (0..51).map(|i| format!("Điều {i}")).collect();
@@ -397,8 +397,8 @@ fn collection_point_rules() {
         c,
         "name",
         Rule::Required,
-        "Tên: không được để trống",
-        "Name: is required",
+        "Tên điểm tập kết: không được để trống",
+        "Name of the collection point: is required",
     );
     let mut c = collection_point(true);
     c.place = Place::point(Coord::new(106.7, 10.8));
@@ -422,7 +422,7 @@ fn black_spot_rules() {
         b,
         "verified_date",
         Rule::RequiredForStatus {
-            status: "Đã xác minh".into(),
+            status: SpotStatus::Verified.label(),
         },
         "Ngày xác minh: bắt buộc khi trạng thái là «Đã xác minh»",
         "Verified on: is required when the status is",
@@ -435,10 +435,10 @@ fn black_spot_rules() {
         b,
         "photos",
         Rule::RequiredForStatus {
-            status: "Đã thu dọn".into(),
+            status: SpotStatus::Cleaned.label(),
         },
-        "Ảnh: bắt buộc khi trạng thái là «Đã thu dọn»",
-        "Photos: is required when the status is",
+        "Ảnh trước và sau: bắt buộc khi trạng thái là «Đã thu dọn»",
+        "Photos before and after: is required when the status is",
     );
     let mut b = black_spot(SpotStatus::Closed);
     b.closed_date = Some(days_ago(40));
@@ -457,8 +457,8 @@ fn black_spot_rules() {
         b,
         "description",
         Rule::Required,
-        "Mô tả: không được để trống",
-        "Description: is required",
+        "Mô tả những gì thấy: không được để trống",
+        "What was seen: is required",
     );
 }
 

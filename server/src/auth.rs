@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use base64::Engine;
 use rand::Rng;
+use sachxanh_core::error::ErrorCode;
 use sachxanh_core::model::Role;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -144,12 +145,7 @@ impl Authed {
 }
 
 fn busy() -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "busy",
-        "thiết bị đang gửi quá nhiều yêu cầu cùng lúc; thử lại sau giây lát",
-        "this device has too many requests in flight; try again in a moment",
-    )
+    ApiError::of(StatusCode::TOO_MANY_REQUESTS, ErrorCode::Busy)
 }
 
 impl FromRequestParts<Arc<AppState>> for Authed {
@@ -248,12 +244,7 @@ impl Attempts {
         }
         *n += 1;
         if *n > self.per_window {
-            let mut e = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                "thử quá nhiều lần; vui lòng đợi một phút rồi thử lại",
-                "too many attempts; wait a minute and try again",
-            );
+            let mut e = ApiError::of(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts);
             e.retry_after = Some(self.window.as_secs().max(1));
             return Err(e);
         }
@@ -294,7 +285,10 @@ mod tests {
         let a = Attempts::new(2, Duration::from_secs(60));
         let ip = Some("10.0.0.1".parse().unwrap());
         assert!(a.attempt(ip).is_ok() && a.attempt(ip).is_ok());
-        assert_eq!(a.attempt(ip).unwrap_err().code, "too_many_attempts");
+        assert_eq!(
+            a.attempt(ip).unwrap_err().code,
+            sachxanh_core::error::ErrorCode::TooManyAttempts
+        );
         assert!(a.attempt(Some("10.0.0.2".parse().unwrap())).is_ok());
     }
 }

@@ -14,10 +14,13 @@ use crate::storage::{
 use automerge::{Change, ReadDoc};
 use axum::http::StatusCode;
 use sachxanh_core::document::RecordDoc;
+use sachxanh_core::error::ErrorCode;
 use sachxanh_core::i18n::Message;
 use sachxanh_core::model::permission::{check_review_time, Version};
 use sachxanh_core::model::review::{derive_status, ReviewFact};
-use sachxanh_core::model::{AnyRecord, Context, Denial, Lifecycle, Meta, RecordKind, ReviewStatus};
+use sachxanh_core::model::{
+    AnyRecord, AuditAction, Context, Denial, Lifecycle, Meta, RecordKind, ReviewStatus,
+};
 use sachxanh_core::sync::protocol::{encode, CheckedRecord, PushRequest, PushResponse, Refusal};
 use sachxanh_core::{FieldError, Reference};
 use sha2::{Digest, Sha256};
@@ -28,26 +31,22 @@ use sha2::{Digest, Sha256};
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
 
 /// A refusal before it is sent: code, message, broken rules.
-struct Deny(&'static str, Message, Vec<FieldError>);
+struct Deny(ErrorCode, Message, Vec<FieldError>);
 
-impl Deny {
-    fn simple(code: &'static str, vi: &str, en: &str) -> Self {
-        Deny(code, Message::new(vi, en), vec![])
+impl From<ErrorCode> for Deny {
+    fn from(code: ErrorCode) -> Self {
+        Deny(code, code.label(), vec![])
     }
 }
 
 impl From<Denial> for Deny {
     fn from(d: Denial) -> Self {
-        Deny(d.as_str(), d.message(), vec![])
+        d.code().into()
     }
 }
 
 fn invalid(fields: Vec<FieldError>) -> Deny {
-    Deny(
-        "invalid",
-        Message::new("hồ sơ chưa hợp lệ", "the record is not valid"),
-        fields,
-    )
+    Deny(ErrorCode::Invalid, ErrorCode::Invalid.label(), fields)
 }
 
 /// What a batch carried: its records and their changes' hashes, in order. A batch id sent
@@ -78,12 +77,7 @@ pub fn process_push(
         if done.fingerprint.is_empty() || done.fingerprint == print {
             return Ok(done.answer);
         }
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "batch_reused",
-            "mã lô gửi đã được dùng cho nội dung khác",
-            "this batch id was already used for other contents",
-        ));
+        return Err(ApiError::of(StatusCode::CONFLICT, ErrorCode::BatchReused));
     }
     let mut response = PushResponse {
         accepted: vec![],
@@ -98,16 +92,16 @@ pub fn process_push(
                     .map(|()| hashes.clone())
                     .map_err(|d| (d, hashes))
             }
-            Err(wire) => Err((Deny(wire.code(), wire.message(), vec![]), vec![])),
+            Err(wire) => Err((Deny(wire.error_code(), wire.message(), vec![]), vec![])),
         };
         match verdict {
             Ok(hashes) => response.accepted.extend(hashes),
             Err((Deny(code, message, fields), hashes)) => {
-                tracing::info!(record = %id, device = %device.id, code, "refused changes");
+                tracing::info!(record = %id, device = %device.id, code = code.as_str(), "refused changes");
                 response.refused.push(Refusal {
                     record_id: id,
                     hashes,
-                    code: code.to_owned(),
+                    code: code.as_str().to_owned(),
                     message,
                     fields,
                 })
@@ -140,7 +134,7 @@ fn reviewed_target(
 ) -> StorageResult<Result<RecordRow, Deny>> {
     let Some(target) = tx
         .record(&review.record_id)?
-        .filter(|t| t.kind != RecordKind::Review.as_str())
+        .filter(|t| t.kind() != RecordKind::Review)
     else {
         return Ok(Err(Denial::ReviewedRecordUnknown.into()));
     };
@@ -212,16 +206,11 @@ fn check_record(
         .iter()
         .any(|c| device.actor_id.as_deref() != Some(c.actor_id().to_hex_string().as_str()))
     {
-        return Ok(Err(Deny::simple(
-            "foreign_actor",
-            "thay đổi được ký bởi thiết bị khác",
-            "the changes were made under another device's identity",
-        )));
+        return Ok(Err(ErrorCode::ForeignActor.into()));
     }
     for c in &fresh {
         if tx.record_of_change(&c.hash().to_string())?.is_some() {
-            let w = sachxanh_core::sync::protocol::WireError::DuplicateChange;
-            return Ok(Err(Deny(w.code(), w.message(), vec![])));
+            return Ok(Err(ErrorCode::DuplicateChange.into()));
         }
     }
     let before: Option<(Meta, AnyRecord)> = match &existing {
@@ -237,54 +226,28 @@ fn check_record(
             .map_err(|e| StorageError::Database(e.to_string()))?,
     };
     if fork.apply(fresh.clone()).is_err() || fork.has_missing_deps() {
-        return Ok(Err(Deny::simple(
-            "missing_dependencies",
-            "thiếu các thay đổi trước đó của hồ sơ này",
-            "earlier changes of this record are missing",
-        )));
+        return Ok(Err(ErrorCode::MissingDependencies.into()));
     }
     if !honest_counters(&fork, &fresh, existing.is_some()) {
-        return Ok(Err(Deny::simple(
-            "bad_counter",
-            "thay đổi không nối tiếp phiên bản mà thiết bị đã có",
-            "the change does not follow the version the device had",
-        )));
+        return Ok(Err(ErrorCode::BadCounter.into()));
     }
     if fork.kind().is_none() {
-        return Ok(Err(Deny::simple(
-            "unknown_kind",
-            "loại hồ sơ không được hỗ trợ",
-            "this kind of record is not supported",
-        )));
+        return Ok(Err(ErrorCode::UnknownKind.into()));
     }
     let (meta, after) = match (fork.meta(), fork.record()) {
         (Ok(m), Ok(r)) => (m, r),
-        _ => {
-            return Ok(Err(Deny::simple(
-                "unreadable",
-                "hồ sơ không đọc được theo đúng mẫu",
-                "the record does not read as its kind",
-            )))
-        }
+        _ => return Ok(Err(ErrorCode::Unreadable.into())),
     };
     // A decision, once made, is kept: judged before anything else about it.
     if matches!(before, Some((_, AnyRecord::Review(_)))) {
         return Ok(Err(Denial::ReviewImmutable.into()));
     }
     if !fork.unknown_fields(id).is_ok_and(|extra| extra.is_empty()) {
-        return Ok(Err(Deny::simple(
-            "unknown_fields",
-            "hồ sơ chứa trường không thuộc mẫu",
-            "the record holds fields its kind does not have",
-        )));
+        return Ok(Err(ErrorCode::UnknownFields.into()));
     }
     let snapshot = fork.save();
     if snapshot.len() > MAX_DOCUMENT_BYTES {
-        return Ok(Err(Deny::simple(
-            "record_too_large",
-            "hồ sơ quá lớn; hãy rút ngắn nội dung hoặc bớt ảnh",
-            "the record is too large; shorten it or use fewer photos",
-        )));
+        return Ok(Err(ErrorCode::RecordTooLarge.into()));
     }
     let errors = after.check(&Context::new(reference));
     if !errors.is_empty() {
@@ -355,18 +318,15 @@ fn check_record(
     };
     let row = RecordRow {
         id: id.to_owned(),
-        kind: after.kind().as_str().to_owned(),
         area_id: area_after,
         commune_id,
         author: meta.author.clone(),
         created_at: meta.created_at,
-        state: meta.state.as_str().to_owned(),
+        state: meta.state,
         heads,
-        review_status: review_status.as_str().to_owned(),
+        review_status,
         day: crate::storage::listed_day(after.day(), meta.created_at),
-        data: serde_json::to_value(&after)
-            .map(|v| v["data"].clone())
-            .unwrap_or_default(),
+        record: after.clone(),
         updated_seq: 0,
     };
     let accepted = Accepted {
@@ -377,9 +337,9 @@ fn check_record(
             .collect(),
         snapshot,
         action: match (&after, &before) {
-            (AnyRecord::Review(_), _) => "review",
-            (_, None) => "create",
-            (_, Some(_)) => "edit",
+            (AnyRecord::Review(_), _) => AuditAction::Review,
+            (_, None) => AuditAction::Create,
+            (_, Some(_)) => AuditAction::Edit,
         },
         reviewed_record: target.as_ref().map(|t| t.id.clone()),
         review,
@@ -394,11 +354,11 @@ fn check_record(
 /// A reviewed record's standing after a new review, with the core's rule.
 fn refresh_status(tx: &mut dyn SyncTx, target: &RecordRow) -> StorageResult<()> {
     let status = derive_status(
-        target.state == Lifecycle::Submitted.as_str(),
+        target.state == Lifecycle::Submitted,
         &target.heads,
         &tx.reviews_of(&target.id)?,
     );
-    tx.set_review_status(&target.id, status.as_str())
+    tx.set_review_status(&target.id, status)
 }
 
 /// Why a review from the dashboard was not recorded.
@@ -430,7 +390,7 @@ pub fn review_from_dashboard(
     let scope = device.person.scope();
     let Some(target) = tx
         .record(record_id)?
-        .filter(|r| r.kind != RecordKind::Review.as_str())
+        .filter(|r| r.kind() != RecordKind::Review)
         .filter(|r| {
             r.area_id
                 .as_deref()
@@ -478,16 +438,15 @@ pub fn review_from_dashboard(
         .map_err(|e| StorageError::Database(e.to_string()))?;
     let row = RecordRow {
         id: id.clone(),
-        kind: RecordKind::Review.as_str().into(),
         area_id: target.area_id.clone(),
         commune_id: target.commune_id.clone(),
         author: meta.author.clone(),
         created_at: meta.created_at,
-        state: meta.state.as_str().into(),
+        state: meta.state,
         heads: doc.heads(),
-        review_status: ReviewStatus::Approved.as_str().into(),
+        review_status: ReviewStatus::Approved,
         day: crate::storage::listed_day(None, meta.created_at),
-        data: serde_json::to_value(&review).unwrap_or_default(),
+        record: AnyRecord::Review(review.clone()),
         updated_seq: 0,
     };
     tx.append(
@@ -496,7 +455,7 @@ pub fn review_from_dashboard(
             row,
             changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
             snapshot: doc.save(),
-            action: "review",
+            action: AuditAction::Review,
             review: Some(ReviewFact {
                 id: id.clone(),
                 created_at: meta.created_at,

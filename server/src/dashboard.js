@@ -97,7 +97,7 @@ function show(tab) {
 }
 $("fGo").onclick = () => loadQueue(false);
 let queueNext = null;
-const queueRow = r => `<tr class="click" data-id="${esc(r.id)}" data-testid="queue-row"><td>${esc(r.date)}</td><td>${esc(r.area_name)}</td><td>${esc(KIND[lang][r.kind])}</td><td>${esc(r.title)}</td><td>${esc(r.author)}</td><td><span class="badge ${esc(r.status)}">${esc(STATUS[lang][r.status] || r.status)}</span></td></tr>`;
+const queueRow = r => `<tr class="click" data-id="${esc(r.id)}" data-testid="queue-row"><td>${esc(r.date)}</td><td>${esc(r.area_name)}</td><td>${esc(r.kind_label[lang])}</td><td>${esc(r.title[lang])}</td><td>${esc(r.author)}</td><td><span class="badge ${esc(r.status)}">${esc(r.status_label[lang])}</span></td></tr>`;
 // The queue comes a page at a time; "more" appends the next page.
 async function loadQueue(more) {
   const q = new URLSearchParams({ area: $("fArea").value, kind: $("fKind").value, from: $("fFrom").value, to: $("fTo").value, status: $("fStatus").value });
@@ -112,28 +112,21 @@ async function loadQueue(more) {
 }
 $("qMore").onclick = () => loadQueue(true);
 $("back").onclick = () => { current = null; show("queue"); loadQueue(); };
-function value(v) {
-  if (v === null || v === undefined) return "—";
-  if (typeof v === "boolean") return v ? (lang === "vi" ? "Có" : "Yes") : (lang === "vi" ? "Không" : "No");
-  if (typeof v === "object") return esc(JSON.stringify(v));
-  return esc(v);
-}
 async function openRecord(id) {
   const d = await api(`/api/v1/records/${encodeURIComponent(id)}/detail`);
   current = d;
   show("record");
   $("rMsg").innerHTML = "";
-  $("rTitle").textContent = d.title;
-  $("rMeta").innerHTML = `${esc(KIND[lang][d.record.kind])} · ${esc(d.area_name)} · ${esc(d.author)} · <span class="badge ${esc(d.record.review_status)}" data-testid="status">${esc(STATUS[lang][d.record.review_status] || d.record.review_status)}</span>`;
-  $("rValues").innerHTML = Object.entries(d.record.data).map(([k, v]) => `<tr><th>${esc((lang === "vi" && FIELD.vi[k]) || k.replaceAll("_", " "))}</th><td>${value(v)}</td></tr>`).join("");
+  $("rTitle").textContent = d.title[lang];
+  $("rMeta").innerHTML = `${esc(d.kind_label[lang])} · ${esc(d.area_name)} · ${esc(d.author)} · <span class="badge ${esc(d.record.review_status)}" data-testid="status">${esc(d.status_label[lang])}</span>`;
+  $("rValues").innerHTML = d.fields.map(f => `<tr><th>${esc(f.label[lang])}</th><td>${esc(f.value[lang])}</td></tr>`).join("");
   $("rConflictsCard").classList.toggle("hidden", d.conflicts.length === 0);
   $("rConflicts").innerHTML = d.conflicts.map(c => `<tr><th>${esc(c.field)}</th><td>${c.values.map(esc).join(" | ")}</td></tr>`).join("");
-  $("rPhotos").innerHTML = d.photos.length ? d.photos.map(p => `<li><span>${esc(t("stage_" + p.stage))}</span><br><a href="/api/v1/photos/${esc(p.sha256)}" target="_blank"><img class="photo" data-testid="photo" alt="${esc(p.sha256.slice(0, 12))}" src="/api/v1/photos/${esc(p.sha256)}" loading="lazy"></a></li>`).join("") : `<li class="muted">—</li>`;
+  $("rPhotos").innerHTML = d.photos.length ? d.photos.map(p => `<li><span>${esc(p.label[lang])}</span><br><a href="/api/v1/photos/${esc(p.sha256)}" target="_blank"><img class="photo" data-testid="photo" alt="${esc(p.sha256.slice(0, 12))}" src="/api/v1/photos/${esc(p.sha256)}" loading="lazy"></a></li>`).join("") : `<li class="muted">—</li>`;
   // A photo not uploaded yet says so (no inline handlers: the page's CSP forbids them).
   $("rPhotos").querySelectorAll("img.photo").forEach(img => img.addEventListener("error", () => img.replaceWith(Object.assign(document.createElement("span"), { className: "muted", textContent: t("notUploaded") }))));
-  $("rHistory").innerHTML = d.history.map(h => `<tr><td>${esc(new Date(h.at).toLocaleString(lang === "vi" ? "vi-VN" : "en-GB"))}</td><td>${esc(h.person_name)}</td><td>${esc(h.action)}</td><td data-testid="history-fields">${esc(h.fields.map(f => f.replace(/^data\./, "")).filter(f => !f.startsWith("meta") && f !== "kind" && f !== "id" && f !== "data").map(f => (lang === "vi" && FIELD.vi[f]) || f).join(", "))}</td></tr>`).join("")
-    + d.reviews.map(r => `<tr><td>${esc(r.date)}</td><td>${esc(r.author)}</td><td>review</td><td>${esc(r.title)}</td></tr>`).join("");
-  $("rActions").classList.toggle("hidden", d.record.kind === "review");
+  $("rHistory").innerHTML = d.history.map(h => `<tr><td>${esc(new Date(h.at).toLocaleString(lang === "vi" ? "vi-VN" : "en-GB"))}</td><td>${esc(h.person_name)}</td><td>${esc(h.action[lang])}</td><td data-testid="history-fields">${esc(h.fields.map(f => f[lang]).join(", "))}</td></tr>`).join("")
+    + d.reviews.map(r => `<tr><td>${esc(r.date)}</td><td>${esc(r.author)}</td><td>${esc(r.kind_label[lang])}</td><td>${esc(r.title[lang])}</td></tr>`).join("");
   drawMap(d.geometry, d.record.area_id);
 }
 function drawMap(geometry, areaId) {

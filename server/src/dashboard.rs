@@ -9,6 +9,7 @@ use crate::check::{review_from_dashboard, ReviewRefused};
 use crate::enrol::json_body;
 use crate::error::ApiError;
 use crate::storage::{AuditRow, PullScope, QueueFilter, RecordFilter, RecordRow, Storage};
+use crate::view::Names;
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -16,11 +17,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use sachxanh_core::document::{Conflict, RecordDoc};
-use sachxanh_core::model::{
-    Cleanup, CollectionPoint, Covenant, Day, Decision, Household, RecordKind, ReviewStatus, Role,
-    SortingCheck,
-};
-use sachxanh_core::place::Place;
+use sachxanh_core::error::ErrorCode;
+use sachxanh_core::i18n::Message;
+use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
 use sachxanh_core::report::{self, Fact, Report};
 use sachxanh_core::Reference;
 use serde::{Deserialize, Serialize};
@@ -62,14 +61,7 @@ pub async fn sign_in(
     st.attempts.attempt(ip)?;
     let req = json_body(body)?;
     let key = req.key.trim().to_owned();
-    let bad_key = || {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_key",
-            "khóa đăng nhập không đúng hoặc đã bị thu hồi",
-            "the sign-in key is wrong or was revoked",
-        )
-    };
+    let bad_key = || ApiError::of(StatusCode::UNAUTHORIZED, ErrorCode::BadKey);
     if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(bad_key());
     }
@@ -156,68 +148,26 @@ pub async fn areas_geojson(
     ))
 }
 
-/// A line of the queue or of a drill-down.
+/// A line of the queue or of a drill-down: every text in both languages, from the core.
 #[derive(Serialize)]
 pub struct Line {
     id: String,
-    kind: String,
+    kind: RecordKind,
+    kind_label: Message,
     area_id: Option<String>,
     area_name: String,
-    title: String,
+    title: Message,
     date: String,
-    status: String,
+    status: ReviewStatus,
+    status_label: Message,
     author: String,
 }
 
-/// What a record is called in a list.
-pub fn title(row: &RecordRow) -> String {
-    let s = |k: &str| row.data[k].as_str().unwrap_or_default().to_owned();
-    match row.kind.as_str() {
-        "household" => format!("{} — {}", s("head_name"), s("address")),
-        "sorting_check" => {
-            let all = ["recyclable_sorted", "food_sorted", "other_sorted"]
-                .iter()
-                .all(|k| row.data[*k].as_bool() == Some(true));
-            format!(
-                "Kiểm tra phân loại rác / sorting check {} — {}",
-                s("check_date"),
-                if all {
-                    "đủ 3 nhóm / all 3 groups"
-                } else {
-                    "chưa đủ / not all groups"
-                }
-            )
-        }
-        "cleanup" => format!("Ra quân / cleanup {}", s("cleanup_date")),
-        "covenant" => format!("Hương ước / covenant: {}", s("status")),
-        "collection_point" => format!(
-            "Điểm tập kết / collection point: {} — {}",
-            s("name"),
-            match serde_json::from_value::<CollectionPoint>(row.data.clone()) {
-                Ok(c) if c.meets_requirements() => "đạt yêu cầu / meets requirements",
-                _ => "chưa đạt / below requirements",
-            }
-        ),
-        "black_spot" => format!(
-            "Điểm đen / black spot {} ({}): {}",
-            s("reported_date"),
-            s("spot_kind"),
-            s("status")
-        ),
-        "briefing" => format!(
-            "Phổ biến / briefing {}: {} người / people",
-            s("briefing_date"),
-            row.data["attendance"].as_u64().unwrap_or_default()
-        ),
-        "self_managed_model" => format!("Mô hình tự quản / self-managed model: {}", s("name")),
-        other => other.to_owned(),
-    }
-}
-
-fn line(reference: &Reference, row: &RecordRow, author: String) -> Line {
+fn line(reference: &Reference, names: &Names, row: &RecordRow, author: String) -> Line {
     Line {
         id: row.id.clone(),
-        kind: row.kind.clone(),
+        kind: row.kind(),
+        kind_label: row.kind().label(),
         area_name: row
             .area_id
             .as_deref()
@@ -225,9 +175,10 @@ fn line(reference: &Reference, row: &RecordRow, author: String) -> Line {
             .map(|a| a.name.clone())
             .unwrap_or_default(),
         area_id: row.area_id.clone(),
-        title: title(row),
+        title: names.title(row),
         date: row.day.clone(),
-        status: row.review_status.clone(),
+        status: row.review_status,
+        status_label: row.review_status.label(),
         author,
     }
 }
@@ -272,16 +223,14 @@ pub fn rows_of(
     for scope in scopes {
         rows.extend(storage.records(&RecordFilter {
             scope: Some(scope),
-            review_status: status.map(|s| s.as_str().to_owned()),
+            review_status: status,
             limit: MAX_REPORT_ROWS + 1 - rows.len(),
             ..Default::default()
         })?);
         if rows.len() > MAX_REPORT_ROWS {
-            return Err(ApiError::new(
+            return Err(ApiError::of(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "report_too_large",
-                "quá nhiều hồ sơ cho một báo cáo; hãy chọn từng xã/phường",
-                "too many records for one report; choose a commune",
+                ErrorCode::ReportTooLarge,
             ));
         }
     }
@@ -319,12 +268,12 @@ pub async fn queue(
     let (from, to) = (parse_day(&q.from)?, parse_day(&q.to)?);
     let statuses = match q.status.as_deref().unwrap_or("pending") {
         "pending" => vec![
-            ReviewStatus::AwaitingReview.as_str().to_owned(),
-            ReviewStatus::ChangedSinceApproval.as_str().to_owned(),
+            ReviewStatus::AwaitingReview,
+            ReviewStatus::ChangedSinceApproval,
         ],
         "all" | "" => vec![],
         s => match ReviewStatus::parse(s) {
-            Some(status) => vec![status.as_str().to_owned()],
+            Some(status) => vec![status],
             None => {
                 return Err(ApiError::bad_request(
                     "trạng thái không hợp lệ",
@@ -335,14 +284,9 @@ pub async fn queue(
     };
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,
-        Some(k) => Some(
-            RecordKind::parse(k)
-                .ok_or_else(|| {
-                    ApiError::bad_request("loại hồ sơ không tồn tại", "unknown record kind")
-                })?
-                .as_str()
-                .to_owned(),
-        ),
+        Some(k) => Some(RecordKind::parse(k).ok_or_else(|| {
+            ApiError::bad_request("loại hồ sơ không tồn tại", "unknown record kind")
+        })?),
     };
     let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
         None => None,
@@ -373,9 +317,11 @@ pub async fn queue(
         let next = more
             .then(|| found.last().map(|l| format!("{}|{}", l.row.day, l.row.id)))
             .flatten();
+        let rows: Vec<&RecordRow> = found.iter().map(|l| &l.row).collect();
+        let names = Names::for_rows(state.storage.as_ref(), &state.reference, &rows)?;
         let lines = found
             .into_iter()
-            .map(|l| line(&state.reference, &l.row, l.author_name))
+            .map(|l| line(&state.reference, &names, &l.row, l.author_name))
             .collect();
         Ok(QueuePage { lines, next })
     })
@@ -383,17 +329,31 @@ pub async fn queue(
     Ok(Json(page))
 }
 
+/// One line of a record's history, in words.
+#[derive(Serialize)]
+pub struct HistoryLine {
+    at: i64,
+    person_name: String,
+    action: Message,
+    /// What the change set, by the fields' labels.
+    fields: Vec<Message>,
+}
+
 #[derive(Serialize)]
 pub struct Detail {
     record: RecordRow,
-    title: String,
+    kind_label: Message,
+    status_label: Message,
+    /// The record's fields and values in words, as the core words them.
+    fields: Vec<sachxanh_core::form::ReadField>,
+    title: Message,
     area_name: String,
     author: String,
     conflicts: Vec<Conflict>,
-    history: Vec<AuditRow>,
+    history: Vec<HistoryLine>,
     /// The record's place or location as GeoJSON, if it has one.
     geometry: Option<serde_json::Value>,
-    photos: Vec<serde_json::Value>,
+    photos: Vec<sachxanh_core::model::Photo>,
     reviews: Vec<Line>,
 }
 
@@ -421,38 +381,50 @@ pub async fn detail(
             .snapshot(&id)?
             .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok());
         let conflicts = doc.as_ref().map(|d| d.conflicts()).unwrap_or_default();
-        let mut history = storage.audit_of(&id)?;
-        if let Some(d) = &doc {
-            for h in history.iter_mut() {
-                let mut fields: Vec<String> = h
-                    .hashes
-                    .iter()
-                    .flat_map(|c| d.fields_changed_by(c))
-                    .collect();
-                fields.sort();
-                fields.dedup();
-                h.fields = fields;
-            }
-        }
-        let geometry = place_of(&row).map(|p| p.to_geojson());
-        let photos = row.data["photos"].as_array().cloned().unwrap_or_default();
-        let reviews = storage
-            .reviews_of_record(&id)?
+        let kind = row.kind();
+        let history = storage
+            .audit_of(&id)?
             .into_iter()
+            .map(|h: AuditRow| {
+                let mut paths: Vec<String> = doc
+                    .iter()
+                    .flat_map(|d| h.hashes.iter().flat_map(|c| d.fields_changed_by(c)))
+                    .filter_map(|f| f.strip_prefix("data.").map(str::to_owned))
+                    .collect();
+                paths.sort();
+                paths.dedup();
+                HistoryLine {
+                    at: h.at,
+                    person_name: h.person_name,
+                    action: h.action.label(),
+                    fields: paths
+                        .iter()
+                        .filter_map(|p| sachxanh_core::form::field_label(kind.fields(), p))
+                        .collect(),
+                }
+            })
+            .collect();
+        let geometry = row.record.place().map(|p| p.to_geojson());
+        let photos = row.record.photos();
+        let reviews = storage.reviews_of_record(&id)?;
+        let mut rows: Vec<&RecordRow> = reviews.iter().collect();
+        rows.push(&row);
+        let names = Names::for_rows(storage, &state.reference, &rows)?;
+        let reviews = reviews
+            .iter()
             .map(|r| {
-                let name = author_name(storage, &r)?;
-                let mut l = line(&state.reference, &r, name);
-                l.title = format!(
-                    "{} {}",
-                    r.data["decision"].as_str().unwrap_or_default(),
-                    r.data["reason"].as_str().unwrap_or_default()
-                );
-                Ok(l)
+                let name = author_name(storage, r)?;
+                Ok(line(&state.reference, &names, r, name))
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
         let name = author_name(storage, &row)?;
-        let l = line(&state.reference, &row, name);
+        let l = line(&state.reference, &names, &row, name);
+        let state = row.record.kind().visit(FieldsOf(&row.record));
+        let fields = sachxanh_core::form::readable(&state, &|x| names.name(x));
         Ok(Some(Detail {
+            kind_label: l.kind_label,
+            status_label: l.status_label,
+            fields,
             title: l.title,
             area_name: l.area_name,
             author: l.author,
@@ -504,12 +476,7 @@ pub async fn review(
             Json(serde_json::json!({"review_id": review_id})),
         )),
         Err(ReviewRefused::NotFound) => Err(ApiError::not_found()),
-        Err(ReviewRefused::Changed) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "changed",
-            "hồ sơ vừa được sửa, vui lòng xem lại phiên bản mới",
-            "the record changed since you opened it; look at the new version",
-        )),
+        Err(ReviewRefused::Changed) => Err(ApiError::of(StatusCode::CONFLICT, ErrorCode::Changed)),
         Err(ReviewRefused::Invalid(fields)) => {
             let m = fields
                 .first()
@@ -517,78 +484,37 @@ pub async fn review(
                 .unwrap_or_else(|| sachxanh_core::i18n::Message::new("không hợp lệ", "invalid"));
             Err(ApiError::with_message(
                 StatusCode::BAD_REQUEST,
-                "invalid",
+                ErrorCode::Invalid,
                 m,
             ))
         }
         Err(ReviewRefused::Denied(d)) => Err(ApiError::with_message(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             d.message(),
         )),
     }
 }
 
-/// Where a record is: a household's location, the place of a cleanup, collection point or
-/// black spot.
-pub fn place_of(row: &RecordRow) -> Option<Place> {
-    if row.kind == "household" {
-        return serde_json::from_value::<Household>(row.data.clone())
-            .ok()
-            .and_then(|h| h.location)
-            .map(Place::point);
+/// A record's form fields with their values, for its page.
+struct FieldsOf<'a>(&'a sachxanh_core::model::AnyRecord);
+
+impl sachxanh_core::model::KindVisitor for FieldsOf<'_> {
+    type Output = sachxanh_core::form::FormState;
+    fn visit<T: sachxanh_core::model::RecordBody>(self) -> Self::Output {
+        let values = self.0.body().values();
+        sachxanh_core::form::state::<T>(&values, &[], T::LABEL.message())
     }
-    serde_json::from_value::<Place>(row.data.get("place")?.clone()).ok()
 }
 
 /// Approved records of the scope as facts for the targets.
 pub fn facts(rows: &[RecordRow]) -> Vec<Fact> {
     rows.iter()
-        .filter(|r| r.review_status == "approved")
-        .filter_map(|r| {
-            let id = r.id.clone();
-            let data = r.data.clone();
-            match r.kind.as_str() {
-                "household" => serde_json::from_value::<Household>(data)
-                    .ok()
-                    .map(|value| Fact::Household { id, value }),
-                "sorting_check" => serde_json::from_value::<SortingCheck>(data)
-                    .ok()
-                    .map(|value| Fact::Check {
-                        id,
-                        value,
-                        created_at: r.created_at,
-                    }),
-                "cleanup" => serde_json::from_value::<Cleanup>(data)
-                    .ok()
-                    .map(|c| Fact::Cleanup {
-                        id,
-                        area_id: c.area_id,
-                        date: c.cleanup_date,
-                    }),
-                "covenant" => {
-                    serde_json::from_value::<Covenant>(data)
-                        .ok()
-                        .map(|value| Fact::Covenant {
-                            id,
-                            value,
-                            created_at: r.created_at,
-                        })
-                }
-                "collection_point" => serde_json::from_value(data)
-                    .ok()
-                    .map(|value| Fact::CollectionPoint { id, value }),
-                "black_spot" => serde_json::from_value(data)
-                    .ok()
-                    .map(|value| Fact::BlackSpot { id, value }),
-                "briefing" => serde_json::from_value(data)
-                    .ok()
-                    .map(|value| Fact::Briefing { id, value }),
-                "self_managed_model" => serde_json::from_value(data)
-                    .ok()
-                    .map(|value| Fact::SelfManagedModel { id, value }),
-                _ => None,
-            }
+        .filter(|r| r.review_status == ReviewStatus::Approved)
+        .map(|r| Fact {
+            id: r.id.clone(),
+            created_at: r.created_at,
+            record: r.record.clone(),
         })
         .collect()
 }

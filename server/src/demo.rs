@@ -243,11 +243,11 @@ fn review_round(
         ..Default::default()
     })?;
     for r in rows.iter().filter(|r| {
-        r.kind != "review"
+        r.kind() != RecordKind::Review
             && r.created_at <= waited
             && matches!(
-                r.review_status.as_str(),
-                "awaiting_review" | "changed_since_approval"
+                r.review_status,
+                ReviewStatus::AwaitingReview | ReviewStatus::ChangedSinceApproval
             )
     }) {
         // The same record always gets the same decision: a stable, invented staff habit.

@@ -8,6 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use sachxanh_core::error::ErrorCode;
 use sachxanh_core::model::Role;
 use sachxanh_core::sync::Enrolment;
 use sachxanh_core::{text, Reference};
@@ -33,22 +34,12 @@ pub fn json_body<T>(
 ) -> Result<T, ApiError> {
     body.map(|Json(v)| v).map_err(|e| {
         tracing::debug!(error = %e, "refused JSON body");
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            "nội dung gửi lên không đúng định dạng JSON yêu cầu",
-            "the JSON body is malformed or misses fields",
-        )
+        ApiError::of(StatusCode::BAD_REQUEST, ErrorCode::MalformedJson)
     })
 }
 
 fn bad_code() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "bad_code",
-        "mã đăng ký sai, đã dùng hoặc đã hết hạn",
-        "the enrolment code is wrong, used or expired",
-    )
+    ApiError::of(StatusCode::NOT_FOUND, ErrorCode::BadCode)
 }
 
 pub async fn enrol(
@@ -81,12 +72,9 @@ pub async fn enrol(
                 chrono::Utc::now().timestamp_millis(),
             )
             .map_err(|e| match e {
-                StorageError::Conflict(_) => ApiError::new(
-                    StatusCode::CONFLICT,
-                    "actor_taken",
-                    "thiết bị này đã được đăng ký",
-                    "this device is already enrolled",
-                ),
+                StorageError::Conflict(_) => {
+                    ApiError::of(StatusCode::CONFLICT, ErrorCode::ActorTaken)
+                }
                 other => other.into(),
             })?
             .ok_or_else(bad_code)?;

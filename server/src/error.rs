@@ -4,61 +4,27 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use sachxanh_core::error::ErrorCode;
 use sachxanh_core::i18n::Message;
 use sachxanh_core::sync::protocol::{ErrorBody, WireError};
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: Message,
     /// Seconds to wait before trying again (429, 503).
     pub retry_after: Option<u64>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, vi: &str, en: &str) -> Self {
-        ApiError {
-            status,
-            code,
-            message: Message::new(vi, en),
-            retry_after: None,
-        }
+    /// An error saying what its code says.
+    pub fn of(status: StatusCode, code: ErrorCode) -> Self {
+        Self::with_message(status, code, code.label())
     }
 
-    pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "thiết bị chưa đăng ký hoặc đã bị thu hồi",
-            "device not enrolled or its token was revoked",
-        )
-    }
-
-    pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "vai trò của bạn không được làm việc này",
-            "your role may not do this",
-        )
-    }
-
-    pub fn not_found() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "không tìm thấy",
-            "not found",
-        )
-    }
-
-    pub fn bad_request(vi: &str, en: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", vi, en)
-    }
-
-    /// An error carrying the core's message.
-    pub fn with_message(status: StatusCode, code: &'static str, message: Message) -> Self {
+    /// An error saying something more specific than its code.
+    pub fn with_message(status: StatusCode, code: ErrorCode, message: Message) -> Self {
         ApiError {
             status,
             code,
@@ -67,14 +33,30 @@ impl ApiError {
         }
     }
 
+    pub fn unauthorized() -> Self {
+        Self::of(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+    }
+
+    pub fn forbidden() -> Self {
+        Self::of(StatusCode::FORBIDDEN, ErrorCode::Forbidden)
+    }
+
+    pub fn not_found() -> Self {
+        Self::of(StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    }
+
+    /// A bad request, saying what in it is wrong.
+    pub fn bad_request(vi: &str, en: &str) -> Self {
+        Self::with_message(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            Message::new(vi, en),
+        )
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "lỗi máy chủ, vui lòng thử lại sau",
-            "server error, please try again later",
-        )
+        Self::of(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
     }
 }
 
@@ -88,7 +70,7 @@ impl From<WireError> for ApiError {
             _ => StatusCode::BAD_REQUEST,
         };
         tracing::debug!(error = %e, "refused request body");
-        ApiError::with_message(status, e.code(), e.message())
+        ApiError::with_message(status, e.error_code(), e.message())
     }
 }
 
@@ -107,7 +89,7 @@ impl From<tokio::task::JoinError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            code: self.code.to_owned(),
+            code: self.code.as_str().to_owned(),
             message: self.message,
         };
         let mut resp = (self.status, Json(body)).into_response();

@@ -2,9 +2,10 @@
 //! the GeoJSON export of every located record.
 
 use crate::auth::Authed;
-use crate::dashboard::{communes_for, place_of, report_for, rows_of, title};
+use crate::dashboard::{communes_for, report_for, rows_of};
 use crate::error::ApiError;
 use crate::storage::RecordRow;
+use crate::view::Names;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -93,6 +94,7 @@ pub fn summary_rows(r: &Report) -> Vec<(String, String, Vec<f64>)> {
 fn xlsx(
     report: &Report,
     rows: &[RecordRow],
+    names: &Names,
     year: i32,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
@@ -147,7 +149,7 @@ fn xlsx(
                 s.write_string(r, 1, id)?;
                 if let Some(row) = by_id.get(id.as_str()) {
                     s.write_string(r, 2, &row.day)?;
-                    s.write_string(r, 3, title(row))?;
+                    s.write_string(r, 3, names.title(row).vi)?;
                 }
                 r += 1;
             }
@@ -189,14 +191,24 @@ async fn yearly(
     st: Arc<AppState>,
     authed: Authed,
     q: YearQuery,
-) -> Result<(Report, Vec<RecordRow>, i32), ApiError> {
+    xlsx_too: bool,
+) -> Result<(Report, Option<Vec<u8>>, i32), ApiError> {
     authed.require_viewer()?;
     let (year, from, to) = period(q.year)?;
     let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
-    let (report, rows) =
-        tokio::task::spawn_blocking(move || report_for(&st, &authed.0.person, &communes, from, to))
-            .await??;
-    Ok((report, rows, year))
+    let (report, book) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let (report, rows) = report_for(&st, &authed.0.person, &communes, from, to)?;
+        let book = if xlsx_too {
+            let all: Vec<&RecordRow> = rows.iter().collect();
+            let names = Names::for_rows(st.storage.as_ref(), &st.reference, &all)?;
+            Some(xlsx(&report, &rows, &names, year).map_err(ApiError::internal)?)
+        } else {
+            None
+        };
+        Ok((report, book))
+    })
+    .await??;
+    Ok((report, book, year))
 }
 
 pub async fn yearly_xlsx(
@@ -204,8 +216,8 @@ pub async fn yearly_xlsx(
     authed: Authed,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, ApiError> {
-    let (report, rows, year) = yearly(st, authed, q).await?;
-    let bytes = xlsx(&report, &rows, year).map_err(ApiError::internal)?;
+    let (_, bytes, year) = yearly(st, authed, q, true).await?;
+    let bytes = bytes.unwrap_or_default();
     Ok((
         [
             (
@@ -227,7 +239,7 @@ pub async fn yearly_csv(
     authed: Authed,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, ApiError> {
-    let (report, _, year) = yearly(st, authed, q).await?;
+    let (report, _, year) = yearly(st, authed, q, false).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -259,17 +271,23 @@ pub async fn records_geojson(
     let features =
         tokio::task::spawn_blocking(move || -> Result<Vec<serde_json::Value>, ApiError> {
             let rows = rows_of(state.storage.as_ref(), &authed.0.person, &communes, None)?;
+            let all: Vec<&RecordRow> = rows.iter().collect();
+            let names = Names::for_rows(state.storage.as_ref(), &state.reference, &all)?;
             Ok(rows
                 .iter()
                 .filter_map(|r| {
-                    let geometry = place_of(r)?.to_geojson();
+                    let geometry = r.record.place()?.to_geojson();
+                    let (title, kind, status) =
+                        (names.title(r), r.kind().label(), r.review_status.label());
                     Some(serde_json::json!({
                         "type": "Feature",
                         "id": r.id,
                         "geometry": geometry,
                         "properties": {
-                            "kind": r.kind, "area_id": r.area_id, "review_status": r.review_status,
-                            "date": r.day, "title": title(r),
+                            "kind": r.kind(), "kind_label": kind.vi, "kind_label_en": kind.en,
+                            "area_id": r.area_id, "review_status": r.review_status,
+                            "status_label": status.vi, "status_label_en": status.en,
+                            "date": r.day, "title": title.vi, "title_en": title.en,
                         },
                     }))
                 })

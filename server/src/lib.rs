@@ -12,6 +12,7 @@ pub mod photos;
 pub mod records;
 pub mod storage;
 pub mod sync;
+pub mod view;
 
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderValue, StatusCode};

@@ -15,6 +15,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
+use sachxanh_core::error::ErrorCode;
 use sachxanh_core::model::Role;
 use sachxanh_core::photo::{is_whole_jpeg, sha256_hex, MAX_PHOTO_BYTES};
 use sachxanh_core::sync::protocol::PhotoUploadStatus;
@@ -153,25 +154,15 @@ impl Drop for Arrived {
 }
 
 fn too_many_uploads() -> ApiError {
-    let mut e = ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too_many_uploads",
-        "thiết bị đang gửi dở quá nhiều ảnh; hãy gửi xong các ảnh đó trước",
-        "this device has too many unfinished photo uploads; finish those first",
-    );
+    let mut e = ApiError::of(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyUploads);
     e.retry_after = Some(60);
     e
 }
 
 fn offset_conflict(held: PhotoHeld) -> ApiError {
-    let mut e = ApiError::new(
-        StatusCode::CONFLICT,
-        "photo_offset",
-        "máy chủ đã có phần khác của ảnh; hỏi lại vị trí tiếp tục",
-        "the server holds a different part of the photo; ask where to resume",
-    );
+    let mut e = ApiError::of(StatusCode::CONFLICT, ErrorCode::PhotoOffset);
     if let PhotoHeld::Complete { .. } = held {
-        e.code = "photo_complete";
+        e = ApiError::of(StatusCode::CONFLICT, ErrorCode::PhotoComplete);
     }
     e
 }
@@ -249,11 +240,9 @@ pub async fn upload_part(
         // Decoded in full: what is kept and served as a JPEG is one.
         if bytes.len() as u64 != q.total || sha256_hex(&bytes) != sha256 || !is_whole_jpeg(&bytes) {
             s.discard_photo_upload(&sha256, &device)?;
-            return Err(ApiError::new(
+            return Err(ApiError::of(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "photo_mismatch",
-                "ảnh nhận được không khớp mã SHA-256 hoặc không phải JPEG; hãy gửi lại",
-                "the photo received does not match its SHA-256 or is not a JPEG; send it again",
+                ErrorCode::PhotoMismatch,
             ));
         }
         s.complete_photo(&sha256, &bytes, &commune, &device)?;

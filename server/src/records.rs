@@ -34,14 +34,12 @@ pub async fn list(
     Authed(device, _slot): Authed,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<RecordPage>, ApiError> {
-    if let Some(k) = &q.kind {
-        if RecordKind::parse(k).is_none() {
-            return Err(ApiError::bad_request(
-                "loại hồ sơ không tồn tại",
-                "unknown record kind",
-            ));
-        }
-    }
+    let kind = match q.kind.as_deref() {
+        None => None,
+        Some(k) => Some(RecordKind::parse(k).ok_or_else(|| {
+            ApiError::bad_request("loại hồ sơ không tồn tại", "unknown record kind")
+        })?),
+    };
     if let Some(c) = &q.cursor {
         if uuid::Uuid::parse_str(c).is_err() {
             return Err(ApiError::bad_request(
@@ -52,7 +50,7 @@ pub async fn list(
     }
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     let filter = RecordFilter {
-        kind: q.kind,
+        kind,
         area_id: q.area,
         scope: Some(PullScope::of(&device.person)),
         after_id: q.cursor,

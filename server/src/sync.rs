@@ -10,6 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use sachxanh_core::error::ErrorCode;
 use sachxanh_core::sync::protocol::{
     check_push, decode, encode, PullResponse, PushRequest, RecordChanges, WireError, CONTENT_TYPE,
 };
@@ -36,11 +37,9 @@ pub async fn push(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if content_type != CONTENT_TYPE {
-        return Err(ApiError::new(
+        return Err(ApiError::of(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "định dạng gói dữ liệu không đúng",
-            "wrong body format",
+            ErrorCode::UnsupportedMediaType,
         ));
     }
     let limits = st.limits;

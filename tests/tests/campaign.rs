@@ -132,18 +132,31 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
 
     // Staff see each in the queue with words, not ids, and decide.
     let queue = server.staff_get("/api/v1/review-queue");
-    let titles: Vec<&str> = queue["lines"]
+    let titles: Vec<(&str, &str)> = queue["lines"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["title"].as_str().unwrap())
+        .map(|r| {
+            (
+                r["title"]["vi"].as_str().unwrap(),
+                r["title"]["en"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(titles.len(), 5, "{titles:?}");
-    assert!(titles.iter().any(
-        |t| t.contains("Điểm tập kết bến đò") && t.contains("đạt yêu cầu / meets requirements")
-    ));
-    assert!(titles.iter().any(|t| t.contains("42 người")));
-    assert!(titles.iter().any(|t| t.contains("closed")));
+    assert!(titles
+        .iter()
+        .any(|(vi, en)| vi.contains("Điểm tập kết bến đò")
+            && vi.contains("đạt yêu cầu")
+            && en.contains("meets requirements")));
+    assert!(titles
+        .iter()
+        .any(|(vi, en)| vi.contains("42 người") && en.contains("42 people")));
+    // Statuses in words, never codes.
+    assert!(titles
+        .iter()
+        .any(|(vi, en)| vi.contains("Đã xử lý dứt điểm") && en.contains("Closed for good")));
+    assert!(!titles.iter().any(|(vi, _)| vi.contains("closed")));
     for id in [&good_point, &bare_point, &model, &dump, &briefing] {
         assert_eq!(server.staff_decide(id, "approved", "").status(), 201);
     }

@@ -165,16 +165,19 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     let d = server.staff_get(&format!("/api/v1/records/{cu}/detail"));
     assert_eq!(d["record"]["data"]["participants"]["youth_union"], 12);
     assert_eq!(d["geometry"]["type"], "Point");
-    assert_eq!(d["history"][0]["action"], "create");
+    assert_eq!(d["history"][0]["action"]["en"], "Created");
     // The history says what each change set: the first check was ticked "other" after creation.
     let c0 = server.staff_get(&format!("/api/v1/records/{}/detail", ids_a[0].1));
     let fields: Vec<&str> = c0["history"][0]["fields"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f.as_str().unwrap())
+        .map(|f| f["en"].as_str().unwrap())
         .collect();
-    assert!(fields.contains(&"data.other_sorted") && fields.contains(&"data.household_id"));
+    assert!(
+        fields.contains(&"Other domestic waste sorted") && fields.contains(&"Household"),
+        "{fields:?}"
+    );
     assert!(d["conflicts"].as_array().unwrap().is_empty());
 
     // Decisions: approve most, return one household with a reason; a return without a reason

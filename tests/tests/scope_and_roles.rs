@@ -4,6 +4,7 @@
 //! refused version for its user. Then the review path that is allowed: staff return a record,
 //! the volunteer fixes it, staff approve.
 
+use sachxanh_core::error::ErrorCode;
 use sachxanh_core::model::*;
 use sachxanh_core::sync::{SyncClient, SyncError};
 use sachxanh_core::Store;
@@ -34,7 +35,7 @@ fn another_hamlets_record_is_refused_and_kept_for_the_user() {
     let refused = a.store.refused().unwrap();
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].record_id, theirs);
-    assert_eq!(refused[0].code, "out_of_scope");
+    assert_eq!(refused[0].code, ErrorCode::OutOfScope);
     assert!(refused[0].message.vi.contains("địa bàn"));
     assert!(refused[0].message.en.contains("area"));
     // The user can still read what they wrote...
@@ -125,7 +126,7 @@ fn a_review_by_a_volunteer_is_refused() {
     assert_eq!(report.refused, 1);
     let refused = a.store.refused().unwrap();
     assert_eq!(refused[0].record_id, review);
-    assert_eq!(refused[0].code, "not_allowed_for_role");
+    assert_eq!(refused[0].code, ErrorCode::NotAllowedForRole);
     // The self-approval is gone: the record awaits review again, on the phone and the server.
     assert_eq!(
         a.store.get::<Household>(&id).unwrap().status,
@@ -134,7 +135,7 @@ fn a_review_by_a_volunteer_is_refused() {
     assert_eq!(server_state(&server), before);
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "awaiting_review"
+        ReviewStatus::AwaitingReview
     );
 }
 
@@ -197,7 +198,7 @@ fn changes_under_another_devices_actor_id_are_refused() {
     let never = std::sync::atomic::AtomicBool::new(false);
     let report = client.sync(&mut stranger, &mut |_| {}, &never).unwrap();
     assert_eq!(report.refused, 1);
-    assert_eq!(stranger.refused().unwrap()[0].code, "foreign_actor");
+    assert_eq!(stranger.refused().unwrap()[0].code, ErrorCode::ForeignActor);
     assert_eq!(server_state(&server), before);
 }
 
@@ -224,7 +225,7 @@ fn staff_return_a_record_the_volunteer_fixes_and_staff_approve() {
     assert_eq!(staff.sync().unwrap().refused, 0);
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "returned"
+        ReviewStatus::Returned
     );
     // The volunteer's phone gets the decision with its reason at the next sync.
     vol.sync().unwrap();
@@ -247,7 +248,7 @@ fn staff_return_a_record_the_volunteer_fixes_and_staff_approve() {
     vol.sync().unwrap();
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "awaiting_review"
+        ReviewStatus::AwaitingReview
     );
     staff.sync().unwrap();
     let heads = staff.store.heads(&id).unwrap();
@@ -269,6 +270,6 @@ fn staff_return_a_record_the_volunteer_fixes_and_staff_approve() {
     );
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "approved"
+        ReviewStatus::Approved
     );
 }

@@ -284,11 +284,11 @@ fn another_communes_staff_cannot_rewrite_a_review() {
         201
     );
     let review_id = server.storage.record(&id).unwrap().unwrap();
-    assert_eq!(review_id.review_status, "returned");
+    assert_eq!(review_id.review_status, ReviewStatus::Returned);
     let review = server
         .storage
         .records(&sachxanh_server::storage::RecordFilter {
-            kind: Some("review".into()),
+            kind: Some(RecordKind::Review),
             limit: 10,
             ..Default::default()
         })
@@ -338,7 +338,7 @@ fn another_communes_staff_cannot_rewrite_a_review() {
     assert_eq!(codes(&answer), vec!["review_immutable"]);
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "returned"
+        ReviewStatus::Returned
     );
 }
 
@@ -386,7 +386,7 @@ fn a_review_from_a_phone_cannot_set_its_own_time_or_reviewer() {
     }
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "awaiting_review"
+        ReviewStatus::AwaitingReview
     );
     // A review made honestly on the phone counts, and staff's later return in the dashboard
     // takes over.
@@ -394,7 +394,7 @@ fn a_review_from_a_phone_cannot_set_its_own_time_or_reviewer() {
     assert!(answer.refused.is_empty());
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "approved"
+        ReviewStatus::Approved
     );
     std::thread::sleep(Duration::from_millis(5));
     assert_eq!(
@@ -403,7 +403,7 @@ fn a_review_from_a_phone_cannot_set_its_own_time_or_reviewer() {
     );
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().review_status,
-        "returned"
+        ReviewStatus::Returned
     );
 }
 
@@ -443,7 +443,7 @@ fn only_the_author_or_the_area_head_sends_a_record_for_review() {
     assert!(answer.refused.is_empty());
     assert_eq!(
         server.storage.record(&id).unwrap().unwrap().state,
-        "submitted"
+        Lifecycle::Submitted
     );
 }
 

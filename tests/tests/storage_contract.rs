@@ -4,7 +4,9 @@
 //! cases pin down what each backend must do alike.
 
 use sachxanh_core::model::review::ReviewFact;
-use sachxanh_core::model::{Decision, Role};
+use sachxanh_core::model::{
+    AnyRecord, AuditAction, Decision, Household, Lifecycle, RecordKind, Review, ReviewStatus, Role,
+};
 use sachxanh_server::storage::*;
 use sachxanh_tests::Database;
 
@@ -32,18 +34,34 @@ fn device(id: &str, p: &Person) -> Device {
 }
 
 fn row(id: &str, kind: &str, area: &str, commune: &str, status: &str, day: &str) -> RecordRow {
+    let record = match RecordKind::parse(kind).unwrap() {
+        RecordKind::Review => AnyRecord::Review(Review {
+            record_id: id.into(),
+            record_heads: vec!["aa".into()],
+            decision: Decision::Approved,
+            reason: String::new(),
+            reviewer: "p-a".into(),
+        }),
+        _ => AnyRecord::Household(Household {
+            area_id: area.into(),
+            address: "Số 1".into(),
+            head_name: format!("Hộ {id}"),
+            members: 2,
+            location: None,
+            note: String::new(),
+        }),
+    };
     RecordRow {
         id: id.into(),
-        kind: kind.into(),
         area_id: Some(area.into()),
         commune_id: Some(commune.into()),
         author: "p-a".into(),
         created_at: 1,
-        state: "submitted".into(),
+        state: Lifecycle::Submitted,
         heads: vec!["aa".into()],
-        review_status: status.into(),
+        review_status: ReviewStatus::parse(status).unwrap(),
         day: day.into(),
-        data: serde_json::json!({"area_id": area}),
+        record,
         updated_seq: 0,
     }
 }
@@ -60,7 +78,7 @@ fn append(s: &dyn Storage, d: &Device, r: RecordRow, n: usize, size: usize) {
             row: r,
             changes,
             snapshot: vec![1, 2, 3],
-            action: "create",
+            action: AuditAction::Create,
             review: None,
             reviewed_record: None,
         },
@@ -235,9 +253,12 @@ fn the_feed_pages_by_scope_and_size_and_remembers_batches() {
     let mut tx = s.begin().unwrap();
     assert_eq!(tx.batch_answer("da", "b1").unwrap(), Some(answer));
     // Dropped without commit: nothing of it stays.
-    tx.set_review_status("r1", "approved").unwrap();
+    tx.set_review_status("r1", ReviewStatus::Approved).unwrap();
     drop(tx);
-    assert_eq!(s.record("r1").unwrap().unwrap().review_status, "draft");
+    assert_eq!(
+        s.record("r1").unwrap().unwrap().review_status,
+        ReviewStatus::Draft
+    );
 }
 
 #[test]
@@ -294,7 +315,10 @@ fn reviews_and_the_queue_are_read_in_the_database() {
         scope: PullScope::Commune("rach-sen".into()),
         kind: None,
         area_id: None,
-        statuses: vec!["awaiting_review".into(), "changed_since_approval".into()],
+        statuses: vec![
+            ReviewStatus::AwaitingReview,
+            ReviewStatus::ChangedSinceApproval,
+        ],
         from: None,
         to: None,
         after,
@@ -338,7 +362,7 @@ fn reviews_and_the_queue_are_read_in_the_database() {
             ),
             changes: vec![("rv-1-0".into(), vec![1])],
             snapshot: vec![1],
-            action: "review",
+            action: AuditAction::Review,
             review: Some(ReviewFact {
                 id: "rv-1".into(),
                 created_at: 5,
@@ -356,7 +380,7 @@ fn reviews_and_the_queue_are_read_in_the_database() {
     assert_eq!(s.reviews_of_record(target).unwrap()[0].id, "rv-1");
     let approved = s
         .records(&RecordFilter {
-            review_status: Some("approved".into()),
+            review_status: Some(ReviewStatus::Approved),
             limit: 10,
             ..Default::default()
         })

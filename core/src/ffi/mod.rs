@@ -7,11 +7,15 @@ mod error;
 
 pub use error::{ApiError, FieldProblem};
 
+use crate::form::{FieldInput, FormState};
+use crate::i18n::{Choice, Message};
 use crate::model::*;
 use crate::photo::PhotoSettings;
+use crate::store::forms::Saved;
 use crate::store::{
-    AreaCovenant, AreaFigures, HouseholdRow, LatestCheck, PhotoInfo, RecordSummary, Refused, Stored,
+    AreaCovenant, AreaFigures, HouseholdRow, LatestCheck, PhotoInfo, RecordSummary, Refused,
 };
+use crate::sync::policy::{AfterRun, RunOutcome, SyncConditions, SyncDecision};
 use crate::sync::{Progress, RetryPolicy, SyncClient, SyncReport};
 use crate::{Reference, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,12 +31,6 @@ pub struct DeviceSettings {
     /// How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
     #[uniffi(default = None)]
     pub photo: Option<PhotoSettings>,
-}
-
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct AreaInfo {
-    pub id: String,
-    pub name: String,
 }
 
 /// The person recording on this phone.
@@ -71,123 +69,131 @@ pub struct SyncStatus {
     pub photos_waiting: u64,
 }
 
-/// For one kind of record: the view a form shows (values, standing, version, conflicts) and
-/// the read / create / update calls of the entry object.
-macro_rules! record_kind {
-    ($view:ident, $body:ty, $get:ident, $create:ident, $update:ident) => {
-        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-        pub struct $view {
-            pub id: String,
-            pub value: $body,
-            pub author: String,
-            pub state: Lifecycle,
-            pub status: ReviewStatus,
-            pub heads: Vec<String>,
-            pub conflicts: Vec<crate::document::Conflict>,
-            /// Why it was returned or rejected, while it stands returned or rejected.
-            pub reason: Option<String>,
-        }
-
-        impl $view {
-            fn of(store: &Store, s: Stored<$body>) -> Result<Self, ApiError> {
-                let reason = match s.status {
-                    ReviewStatus::Returned | ReviewStatus::Rejected => {
-                        store.review_reason(&s.id)?
-                    }
-                    _ => None,
-                };
-                Ok($view {
-                    id: s.id,
-                    value: s.body,
-                    author: s.meta.author,
-                    state: s.meta.state,
-                    status: s.status,
-                    heads: s.heads,
-                    conflicts: s.conflicts,
-                    reason,
-                })
-            }
-        }
-
-        #[uniffi::export]
-        impl Sachxanh {
-            pub fn $get(&self, id: String) -> Result<$view, ApiError> {
-                let store = self.store();
-                let stored = store.get::<$body>(&id)?;
-                $view::of(&store, stored)
-            }
-
-            /// Saves a new record as a draft on this phone; returns its id.
-            pub fn $create(&self, value: $body) -> Result<String, ApiError> {
-                Ok(self.store().create(value)?)
-            }
-
-            /// Saves the form's values; only the fields that changed are written.
-            pub fn $update(&self, id: String, value: $body) -> Result<$view, ApiError> {
-                let mut store = self.store();
-                let stored = store.update::<$body>(&id, |r| *r = value)?;
-                $view::of(&store, stored)
-            }
-        }
-    };
+/// A stored record as a screen shows it: its values, its standing and version, and every
+/// text in both languages.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RecordView {
+    pub id: String,
+    pub kind: RecordKind,
+    pub kind_label: Message,
+    pub value: AnyRecord,
+    pub title: Message,
+    pub author: String,
+    pub state: Lifecycle,
+    pub status: ReviewStatus,
+    pub status_label: Message,
+    pub heads: Vec<String>,
+    pub conflicts: Vec<crate::document::Conflict>,
+    /// Why it was returned or rejected, while it stands returned or rejected.
+    pub reason: Option<String>,
 }
 
-record_kind!(
-    HouseholdView,
-    Household,
-    household,
-    create_household,
-    update_household
-);
-record_kind!(
-    SortingCheckView,
-    SortingCheck,
-    sorting_check,
-    create_sorting_check,
-    update_sorting_check
-);
-record_kind!(
-    CleanupView,
-    Cleanup,
-    cleanup,
-    create_cleanup,
-    update_cleanup
-);
-record_kind!(
-    CovenantView,
-    Covenant,
-    covenant,
-    create_covenant,
-    update_covenant
-);
-record_kind!(
-    CollectionPointView,
-    CollectionPoint,
-    collection_point,
-    create_collection_point,
-    update_collection_point
-);
-record_kind!(
-    BlackSpotView,
-    BlackSpot,
-    black_spot,
-    create_black_spot,
-    update_black_spot
-);
-record_kind!(
-    BriefingView,
-    Briefing,
-    briefing,
-    create_briefing,
-    update_briefing
-);
-record_kind!(
-    SelfManagedModelView,
-    SelfManagedModel,
-    self_managed_model,
-    create_self_managed_model,
-    update_self_managed_model
-);
+/// What saving a form did.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum SaveOutcome {
+    /// Saved on the phone (as a draft, or the edit); the record as it now stands.
+    Saved { record: RecordView },
+    /// Not saved: the form with each problem under its field.
+    Problems { form: FormState },
+}
+
+/// One field of a kind's form, without values: what the catalogue lists.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FieldInfo {
+    pub path: String,
+    pub label: Message,
+    pub input: crate::form::Input,
+    pub section: Option<Message>,
+    pub help: Option<Message>,
+    pub required: bool,
+}
+
+/// A kind, its name and its form's fields.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct KindInfo {
+    pub kind: RecordKind,
+    pub label: Message,
+    pub fields: Vec<FieldInfo>,
+}
+
+/// Every word the apps show for the campaign's data, from the core: kinds, fields, choices,
+/// statuses, roles, decisions, history actions. The apps' own strings keep only their chrome.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Catalog {
+    pub kinds: Vec<KindInfo>,
+    pub review_statuses: Vec<Choice>,
+    pub lifecycles: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub decisions: Vec<Choice>,
+    pub audit_actions: Vec<Choice>,
+}
+
+/// The catalogue of labels (the same words the dashboard shows).
+#[uniffi::export]
+pub fn catalog() -> Catalog {
+    Catalog {
+        kinds: RecordKind::ALL
+            .iter()
+            .map(|k| KindInfo {
+                kind: *k,
+                label: k.label(),
+                fields: k
+                    .fields()
+                    .iter()
+                    .map(|f| FieldInfo {
+                        path: f.path.to_owned(),
+                        label: f.label.message(),
+                        input: f.input.input(),
+                        section: f.section.map(|l| l.message()),
+                        help: f.help.map(|l| l.message()),
+                        required: f.required,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        review_statuses: ReviewStatus::choices(),
+        lifecycles: Lifecycle::choices(),
+        roles: Role::choices(),
+        decisions: Decision::choices(),
+        audit_actions: AuditAction::choices(),
+    }
+}
+
+/// Reads an enrolment code as typed (case, spaces and dashes do not matter).
+#[uniffi::export]
+pub fn parse_enrolment_code(text: String) -> Result<String, ApiError> {
+    crate::enrolment::parse_typed(&text).map_err(ApiError::field)
+}
+
+/// The enrolment code a scanned QR image carries, or `None` for any other QR code.
+#[uniffi::export]
+pub fn enrolment_code_from_qr(payload: String) -> Option<String> {
+    crate::enrolment::parse_qr(&payload)
+}
+
+/// Whether to sync now (the shells report the conditions, the core decides).
+#[uniffi::export]
+pub fn sync_decision(conditions: SyncConditions) -> SyncDecision {
+    crate::sync::policy::decide(&conditions)
+}
+
+/// What the scheduler does after a background run.
+#[uniffi::export]
+pub fn sync_after_run(outcome: RunOutcome, attempt: u32) -> AfterRun {
+    crate::sync::policy::after_run(outcome, attempt)
+}
+
+/// Whether a network that came back should start a sync at once.
+#[uniffi::export]
+pub fn sync_on_reconnect(waiting: u64) -> bool {
+    crate::sync::policy::sync_on_reconnect(waiting)
+}
+
+/// The interval between routine pulls with nothing to send, for the periodic scheduler.
+#[uniffi::export]
+pub fn sync_period_ms() -> u64 {
+    crate::sync::policy::PULL_EVERY_MS as u64
+}
 
 /// Progress of a sync, for a progress bar.
 #[uniffi::export(callback_interface)]
@@ -223,38 +229,57 @@ impl Sachxanh {
             .ok_or_else(ApiError::not_enrolled)
     }
 
-    fn person_of(store: &Store) -> Option<PersonInfo> {
+    /// Who is recording on this phone and what they may do, from what enrolment stored.
+    fn scope_of(store: &Store) -> Option<Scope> {
         let person_id = store.person()?.to_owned();
         let setting = |k: &str| store.setting(k).ok().flatten().unwrap_or_default();
-        let role = Role::parse(&setting("role"))?;
-        let commune_id = setting("commune_id");
-        let reference = store.reference();
-        let areas = match role {
-            Role::CommuneStaff | Role::ProvinceViewer => reference
-                .areas_of(&commune_id)
-                .map(|a| AreaInfo {
-                    id: a.id.clone(),
-                    name: a.name.clone(),
-                })
-                .collect(),
-            _ => setting("areas")
+        Some(Scope {
+            person_id,
+            role: Role::parse(&setting("role"))?,
+            commune_id: setting("commune_id"),
+            areas: setting("areas")
                 .split(',')
                 .filter(|a| !a.is_empty())
-                .map(|a| AreaInfo {
-                    id: a.to_owned(),
-                    name: reference
-                        .area(a)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_else(|| a.to_owned()),
-                })
+                .map(str::to_owned)
                 .collect(),
-        };
+        })
+    }
+
+    fn person_of(store: &Store) -> Option<PersonInfo> {
+        let scope = Self::scope_of(store)?;
+        let capabilities = scope.capabilities(store.reference());
         Some(PersonInfo {
-            person_id,
-            name: setting("person_name"),
-            role,
-            commune_id,
-            areas,
+            person_id: scope.person_id,
+            name: store
+                .setting("person_name")
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+            role: scope.role,
+            commune_id: scope.commune_id,
+            areas: capabilities.areas,
+        })
+    }
+
+    fn view(store: &Store, id: &str) -> Result<RecordView, ApiError> {
+        let record = store.record(id)?;
+        let summary = store.summary(id)?;
+        Ok(RecordView {
+            id: id.to_owned(),
+            kind: record.kind(),
+            kind_label: record.kind().label(),
+            title: record.title(&|x| store.name_of(x)),
+            author: summary.author,
+            state: summary.state,
+            status_label: summary.status.label(),
+            status: summary.status,
+            heads: store.heads(id)?,
+            conflicts: summary.conflicts,
+            reason: match summary.status {
+                ReviewStatus::Returned | ReviewStatus::Rejected => store.review_reason(id)?,
+                _ => None,
+            },
+            value: record,
         })
     }
 
@@ -270,11 +295,10 @@ impl Sachxanh {
     pub fn open(path: String, settings: DeviceSettings) -> Result<Arc<Self>, ApiError> {
         let reference = match &settings.reference_geojson {
             Some(g) => Reference::from_geojson(g).map_err(|_| {
-                ApiError::invalid(vec![FieldProblem {
-                    field: "reference_geojson".into(),
-                    message_vi: "Dữ liệu bản đồ không hợp lệ".into(),
-                    message_en: "Invalid map data".into(),
-                }])
+                ApiError::field(crate::error::FieldError::new(
+                    "reference_geojson",
+                    crate::error::Rule::InvalidGeometry,
+                ))
             })?,
             None => Reference::demo(),
         };
@@ -329,21 +353,71 @@ impl Sachxanh {
         })
     }
 
+    /// What this person may do: their areas, the kinds they may record, whether they review.
+    /// The covenant list, the area pickers and the "new record" menu show only this.
+    pub fn capabilities(&self) -> Option<Capabilities> {
+        let store = self.store();
+        Self::scope_of(&store).map(|s| s.capabilities(store.reference()))
+    }
+
+    /// A stored record with its standing.
+    pub fn record(&self, id: String) -> Result<RecordView, ApiError> {
+        Self::view(&self.store(), &id)
+    }
+
+    /// A new record's form, in one of the person's areas.
+    pub fn new_form(&self, kind: RecordKind, area_id: String) -> FormState {
+        self.store().new_form(kind, &area_id)
+    }
+
+    /// A stored record's form.
+    pub fn form(&self, id: String) -> Result<FormState, ApiError> {
+        Ok(self.store().form(&id)?)
+    }
+
+    /// The form as typed so far, read and checked without saving (as the person types).
+    pub fn check_form(
+        &self,
+        kind: RecordKind,
+        id: Option<String>,
+        area_id: String,
+        values: Vec<FieldInput>,
+    ) -> Result<FormState, ApiError> {
+        Ok(self
+            .store()
+            .check_form(kind, id.as_deref(), &area_id, &values)?)
+    }
+
+    /// Saves a form: a new draft (`id` none) or an edit, with only the fields that changed
+    /// written.
+    pub fn save_form(
+        &self,
+        kind: RecordKind,
+        id: Option<String>,
+        area_id: String,
+        values: Vec<FieldInput>,
+    ) -> Result<SaveOutcome, ApiError> {
+        let mut store = self.store();
+        match store.save_form(kind, id.as_deref(), &area_id, &values)? {
+            Saved::Record(id) => Ok(SaveOutcome::Saved {
+                record: Self::view(&store, &id)?,
+            }),
+            Saved::Problems(form) => Ok(SaveOutcome::Problems { form }),
+        }
+    }
+
     /// Sends a record for review (its values are checked again first).
     pub fn submit(&self, id: String) -> Result<(), ApiError> {
-        let mut store = self.store();
-        match store.kind_of(&id)? {
-            Some(RecordKind::Household) => store.submit::<Household>(&id).map(|_| ()),
-            Some(RecordKind::SortingCheck) => store.submit::<SortingCheck>(&id).map(|_| ()),
-            Some(RecordKind::Cleanup) => store.submit::<Cleanup>(&id).map(|_| ()),
-            Some(RecordKind::Covenant) => store.submit::<Covenant>(&id).map(|_| ()),
-            Some(RecordKind::CollectionPoint) => store.submit::<CollectionPoint>(&id).map(|_| ()),
-            Some(RecordKind::BlackSpot) => store.submit::<BlackSpot>(&id).map(|_| ()),
-            Some(RecordKind::Briefing) => store.submit::<Briefing>(&id).map(|_| ()),
-            Some(RecordKind::SelfManagedModel) => store.submit::<SelfManagedModel>(&id).map(|_| ()),
-            Some(RecordKind::Review) | None => Err(crate::Error::NotFound(id)),
-        }?;
-        Ok(())
+        Ok(self.store().submit_any(&id)?)
+    }
+
+    /// The outline of an area (its outer ring), for drawing places on the map.
+    pub fn area_outline(&self, area_id: String) -> Vec<crate::place::Coord> {
+        self.store()
+            .reference()
+            .area(&area_id)
+            .map(|a| a.outline())
+            .unwrap_or_default()
     }
 
     /// Commune staff on a phone: approve, return or reject the record at its current version.
@@ -474,9 +548,16 @@ impl Sachxanh {
         Ok(self.store().latest_checks(&area_id, false)?)
     }
 
+    /// The covenant of each of the person's areas (their capabilities' areas: the same list on
+    /// every app).
     pub fn covenant_status(&self) -> Result<Vec<AreaCovenant>, ApiError> {
         let store = self.store();
-        let commune = store.setting("commune_id")?.unwrap_or_default();
-        Ok(store.covenant_status(&commune)?)
+        let areas: Vec<(String, String)> = Self::scope_of(&store)
+            .map(|s| s.capabilities(store.reference()).areas)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        Ok(store.covenant_status_of(&areas)?)
     }
 }

@@ -1,8 +1,10 @@
 //! Phổ biến, quán triệt: a briefing session on the resolution and the plan (target d: every
 //! official and member briefed), with its audience and attendance.
 
-use super::{check_range, Context, Day, RecordBody, RecordKind};
+use super::{check_range, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
 use crate::error::FieldError;
+use crate::form::{Field, InputSpec};
+use crate::i18n::{Label, Message};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
 use rusqlite::{params, Connection};
@@ -10,14 +12,10 @@ use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
     pub enum Audience {
-        /// Cán bộ, công chức.
-        Officials = "officials",
-        /// Đoàn viên, hội viên of the Front's organisations.
-        Members = "members",
-        /// Người dân.
-        Residents = "residents",
-        /// Học sinh.
-        Pupils = "pupils",
+        Officials = "officials" ("Cán bộ, công chức", "Officials and civil servants"),
+        Members = "members" ("Đoàn viên, hội viên", "Union and association members"),
+        Residents = "residents" ("Người dân", "Residents"),
+        Pupils = "pupils" ("Học sinh", "Pupils"),
     }
 }
 
@@ -38,6 +36,50 @@ pub const MAX_ATTENDANCE: u32 = 5_000;
 
 impl RecordBody for Briefing {
     const KIND: RecordKind = RecordKind::Briefing;
+    const LABEL: Label = Label::new("Phổ biến, quán triệt", "Briefing");
+    const FIELDS: &'static [Field] = &[
+        Field::new("area_id", AREA, InputSpec::Area).required(),
+        Field::new(
+            "briefing_date",
+            Label::new("Ngày phổ biến", "Briefing date"),
+            InputSpec::Date { nullable: false },
+        )
+        .required(),
+        Field::new(
+            "topic",
+            Label::new("Nội dung phổ biến", "Topic"),
+            InputSpec::Text {
+                max_chars: 300,
+                multiline: false,
+            },
+        )
+        .required(),
+        Field::new(
+            "audience",
+            Label::new("Đối tượng", "Audience"),
+            InputSpec::Choice(Audience::choices),
+        )
+        .required(),
+        Field::new(
+            "attendance",
+            Label::new("Số người tham dự", "Attendance"),
+            InputSpec::Count {
+                max: MAX_ATTENDANCE,
+                nullable: false,
+            },
+        )
+        .required(),
+        Field::new(
+            "note",
+            NOTE,
+            InputSpec::Text {
+                max_chars: 2000,
+                multiline: true,
+            },
+        ),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "briefings";
 
     fn area_id(&self) -> Option<&str> {
         Some(&self.area_id)
@@ -69,24 +111,28 @@ impl RecordBody for Briefing {
         e
     }
 
-    crate::write_changed_fields!(area_id, briefing_date, topic, audience, attendance, note);
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::Briefing(self)
+    fn title(&self, _names: Names) -> Message {
+        let day = self.briefing_date.shown();
+        let audience = self.audience.label();
+        let n = self.attendance;
+        Message::new(
+            format!("{day} · {} · {n} người", audience.vi),
+            format!("{day} · {} · {n} people", audience.en),
+        )
     }
-}
 
-pub(crate) const TABLE: &str = "CREATE TABLE briefings (
-    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
-    area_id TEXT NOT NULL,
-    briefing_date TEXT NOT NULL,
-    audience TEXT NOT NULL,
-    attendance INTEGER NOT NULL
-);
-CREATE INDEX briefings_area ON briefings(area_id, briefing_date);";
+    fn draft(draft: &Draft) -> Self {
+        Briefing {
+            area_id: draft.area_id.clone(),
+            briefing_date: draft.today(),
+            topic: String::new(),
+            audience: Audience::Residents,
+            attendance: 0,
+            note: String::new(),
+        }
+    }
 
-impl Briefing {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         conn.prepare_cached(
             "INSERT OR REPLACE INTO briefings (id, area_id, briefing_date, audience, attendance)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -100,4 +146,15 @@ impl Briefing {
         ])?;
         Ok(())
     }
+
+    crate::write_changed_fields!(area_id, briefing_date, topic, audience, attendance, note);
 }
+
+const TABLE: &str = "CREATE TABLE briefings (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    area_id TEXT NOT NULL,
+    briefing_date TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    attendance INTEGER NOT NULL
+);
+CREATE INDEX briefings_area ON briefings(area_id, briefing_date);";

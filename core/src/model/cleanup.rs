@@ -1,48 +1,70 @@
 //! Ngày cuối tuần ra quân tổng vệ sinh: a weekend general cleanup in an area — where, what work,
 //! who took part by organisation, how much waste, and photos before and after.
 
-use super::{check_range, Context, Day, RecordBody, RecordKind};
+use super::{check_range, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE, PHOTOS};
 use crate::error::{FieldError, Rule};
-use crate::place::Place;
+use crate::form::{Field, InputSpec};
+use crate::i18n::{Label, Message};
+use crate::place::{Place, Shape};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
+crate::string_enum! {
+    /// Kinds of work of a cleanup (DOMAIN.md).
+    pub enum WorkKind {
+        Sweeping = "sweeping" ("Quét dọn đường phố, ngõ xóm", "Sweeping streets and alleys"),
+        Waterways = "waterways" ("Vớt rác sông, kênh, mương, ao hồ", "Collecting trash from rivers, canals, ditches and ponds"),
+        Drains = "drains" ("Khơi thông cống rãnh", "Clearing drains"),
+        Trees = "trees" ("Trồng cây xanh", "Planting trees"),
+    }
+}
+
 /// Kinds of work (each a field, so two volunteers ticking different boxes both count).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, Hydrate, Reconcile)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Work {
-    /// Quét dọn đường phố, ngõ xóm.
     pub sweeping: bool,
-    /// Vớt rác sông, kênh, mương, ao hồ.
     pub waterways: bool,
-    /// Khơi thông cống rãnh.
     pub drains: bool,
-    /// Trồng cây xanh.
     pub trees: bool,
 }
 
 impl Work {
-    pub fn any(&self) -> bool {
-        self.sweeping || self.waterways || self.drains || self.trees
+    pub fn has(&self, kind: WorkKind) -> bool {
+        match kind {
+            WorkKind::Sweeping => self.sweeping,
+            WorkKind::Waterways => self.waterways,
+            WorkKind::Drains => self.drains,
+            WorkKind::Trees => self.trees,
+        }
     }
 
-    pub fn labels(&self) -> Vec<&'static str> {
-        let mut v = vec![];
-        if self.sweeping {
-            v.push("sweeping");
-        }
-        if self.waterways {
-            v.push("waterways");
-        }
-        if self.drains {
-            v.push("drains");
-        }
-        if self.trees {
-            v.push("trees");
-        }
-        v
+    pub fn any(&self) -> bool {
+        WorkKind::ALL.iter().any(|k| self.has(*k))
+    }
+
+    /// The kinds of work done.
+    pub fn kinds(&self) -> Vec<WorkKind> {
+        WorkKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| self.has(*k))
+            .collect()
+    }
+}
+
+crate::string_enum! {
+    /// Who took part: the Fatherland Front and its member organisations, and residents.
+    pub enum Organisation {
+        FatherlandFront = "fatherland_front" ("Mặt trận Tổ quốc", "Fatherland Front"),
+        WomensUnion = "womens_union" ("Hội Phụ nữ", "Women's Union"),
+        YouthUnion = "youth_union" ("Đoàn Thanh niên", "Youth Union"),
+        FarmersUnion = "farmers_union" ("Hội Nông dân", "Farmers' Union"),
+        Veterans = "veterans" ("Hội Cựu chiến binh", "Veterans' Association"),
+        Residents = "residents" ("Người dân", "Residents"),
+        Other = "other" ("Khác", "Others"),
     }
 }
 
@@ -50,54 +72,37 @@ impl Work {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, Hydrate, Reconcile)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Participants {
-    /// Mặt trận Tổ quốc.
     pub fatherland_front: u32,
-    /// Hội Phụ nữ.
     pub womens_union: u32,
-    /// Đoàn Thanh niên.
     pub youth_union: u32,
-    /// Hội Nông dân.
     pub farmers_union: u32,
-    /// Hội Cựu chiến binh.
     pub veterans: u32,
-    /// Người dân.
     pub residents: u32,
     pub other: u32,
 }
 
 impl Participants {
-    pub fn total(&self) -> u64 {
-        [
-            self.fatherland_front,
-            self.womens_union,
-            self.youth_union,
-            self.farmers_union,
-            self.veterans,
-            self.residents,
-            self.other,
-        ]
-        .iter()
-        .map(|&n| n as u64)
-        .sum()
+    pub fn of(&self, org: Organisation) -> u32 {
+        match org {
+            Organisation::FatherlandFront => self.fatherland_front,
+            Organisation::WomensUnion => self.womens_union,
+            Organisation::YouthUnion => self.youth_union,
+            Organisation::FarmersUnion => self.farmers_union,
+            Organisation::Veterans => self.veterans,
+            Organisation::Residents => self.residents,
+            Organisation::Other => self.other,
+        }
     }
 
-    fn each(&self) -> [(&'static str, u32); 7] {
-        [
-            ("participants.fatherland_front", self.fatherland_front),
-            ("participants.womens_union", self.womens_union),
-            ("participants.youth_union", self.youth_union),
-            ("participants.farmers_union", self.farmers_union),
-            ("participants.veterans", self.veterans),
-            ("participants.residents", self.residents),
-            ("participants.other", self.other),
-        ]
+    pub fn total(&self) -> u64 {
+        Organisation::ALL.iter().map(|o| self.of(*o) as u64).sum()
     }
 }
 
 crate::string_enum! {
     pub enum PhotoStage {
-        Before = "before",
-        After = "after",
+        Before = "before" ("Trước khi làm", "Before"),
+        After = "after" ("Sau khi làm", "After"),
     }
 }
 
@@ -128,8 +133,85 @@ pub const MAX_PARTICIPANTS_PER_GROUP: u32 = 5_000;
 pub const MAX_WASTE_KG: f64 = 100_000.0;
 pub const MAX_BAGS: u32 = 10_000;
 
+const fn work(path: &'static str, kind: WorkKind) -> Field {
+    Field::new(path, kind.label_of(), InputSpec::Flag)
+}
+
+const fn people(path: &'static str, org: Organisation) -> Field {
+    Field::new(
+        path,
+        org.label_of(),
+        InputSpec::Count {
+            max: MAX_PARTICIPANTS_PER_GROUP,
+            nullable: false,
+        },
+    )
+}
+
 impl RecordBody for Cleanup {
     const KIND: RecordKind = RecordKind::Cleanup;
+    const LABEL: Label = Label::new("Ra quân tổng vệ sinh", "Weekend cleanup");
+    const FIELDS: &'static [Field] = &[
+        Field::new("area_id", AREA, InputSpec::Area).required(),
+        Field::new(
+            "cleanup_date",
+            Label::new("Ngày ra quân", "Cleanup date"),
+            InputSpec::Date { nullable: false },
+        )
+        .required(),
+        Field::new(
+            "place",
+            Label::new("Nơi làm vệ sinh", "Place cleaned"),
+            InputSpec::Place,
+        )
+        .required()
+        .help(Label::new(
+            "Một điểm, một đoạn đường hoặc một khu vực",
+            "A point, a stretch of road or an area",
+        )),
+        work("work.sweeping", WorkKind::Sweeping)
+            .section(Label::new("Nội dung công việc", "Kinds of work")),
+        work("work.waterways", WorkKind::Waterways),
+        work("work.drains", WorkKind::Drains),
+        work("work.trees", WorkKind::Trees),
+        people("participants.fatherland_front", Organisation::FatherlandFront)
+            .section(Label::new("Số người tham gia", "Participants")),
+        people("participants.womens_union", Organisation::WomensUnion),
+        people("participants.youth_union", Organisation::YouthUnion),
+        people("participants.farmers_union", Organisation::FarmersUnion),
+        people("participants.veterans", Organisation::Veterans),
+        people("participants.residents", Organisation::Residents),
+        people("participants.other", Organisation::Other),
+        Field::new(
+            "waste_kg",
+            Label::new("Khối lượng rác (kg)", "Waste collected (kg)"),
+            InputSpec::Quantity {
+                max: MAX_WASTE_KG,
+                unit: Label::new("kg", "kg"),
+                nullable: true,
+            },
+        )
+        .section(Label::new("Rác thu gom được", "Waste collected")),
+        Field::new(
+            "bags",
+            Label::new("Số bao rác", "Bags of waste"),
+            InputSpec::Count {
+                max: MAX_BAGS,
+                nullable: true,
+            },
+        ),
+        Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)),
+        Field::new(
+            "note",
+            NOTE,
+            InputSpec::Text {
+                max_chars: 2000,
+                multiline: true,
+            },
+        ),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "cleanups";
 
     fn area_id(&self) -> Option<&str> {
         Some(&self.area_id)
@@ -158,11 +240,11 @@ impl RecordBody for Cleanup {
         if !self.work.any() {
             e.push(FieldError::new("work", Rule::NoWorkSelected));
         }
-        for (field, n) in self.participants.each() {
+        for org in Organisation::ALL {
             check_range(
                 &mut e,
-                field,
-                n as f64,
+                &format!("participants.{org}"),
+                self.participants.of(*org) as f64,
                 0.0,
                 MAX_PARTICIPANTS_PER_GROUP as f64,
             );
@@ -186,6 +268,67 @@ impl RecordBody for Cleanup {
         e
     }
 
+    fn title(&self, _names: Names) -> Message {
+        let day = self.cleanup_date.shown();
+        let n = self.participants.total();
+        Message::new(
+            format!("Ra quân {day} · {n} người"),
+            format!("Cleanup {day} · {n} people"),
+        )
+    }
+
+    fn place(&self) -> Option<Place> {
+        Some(self.place.clone()).filter(|p| !p.coords.is_empty())
+    }
+
+    fn photos(&self) -> Vec<super::Photo> {
+        self.photos.iter().map(super::Photo::from).collect()
+    }
+
+    fn draft(draft: &Draft) -> Self {
+        Cleanup {
+            area_id: draft.area_id.clone(),
+            cleanup_date: draft.today(),
+            place: Place {
+                shape: Shape::Point,
+                coords: vec![],
+            },
+            work: Work::default(),
+            participants: Participants::default(),
+            waste_kg: None,
+            bags: None,
+            note: String::new(),
+            photos: vec![],
+        }
+    }
+
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+        let weekend = self
+            .cleanup_date
+            .is_weekend()
+            .then(|| self.cleanup_date.weekend_saturday().to_string());
+        let work: Vec<&str> = self.work.kinds().iter().map(|k| k.as_str()).collect();
+        conn.execute(
+            "INSERT OR REPLACE INTO cleanups (id, area_id, cleanup_date, weekend, shape, geometry,
+                work, participants, waste_kg, bags, photos)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                id,
+                self.area_id,
+                self.cleanup_date.to_string(),
+                weekend,
+                self.place.shape.as_str(),
+                self.place.to_geojson().to_string(),
+                work.join(","),
+                self.participants.total() as i64,
+                self.waste_kg,
+                self.bags,
+                self.photos.len() as i64
+            ],
+        )?;
+        Ok(())
+    }
+
     crate::write_changed_fields!(
         area_id,
         cleanup_date,
@@ -197,13 +340,9 @@ impl RecordBody for Cleanup {
         note,
         photos,
     );
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::Cleanup(self)
-    }
 }
 
-pub(crate) const TABLE: &str = "CREATE TABLE cleanups (
+const TABLE: &str = "CREATE TABLE cleanups (
     id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
     area_id TEXT NOT NULL,
     cleanup_date TEXT NOT NULL,
@@ -217,31 +356,3 @@ pub(crate) const TABLE: &str = "CREATE TABLE cleanups (
     photos INTEGER NOT NULL
 );
 CREATE INDEX cleanups_area_weekend ON cleanups(area_id, weekend);";
-
-impl Cleanup {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
-        let weekend = self
-            .cleanup_date
-            .is_weekend()
-            .then(|| self.cleanup_date.weekend_saturday().to_string());
-        conn.execute(
-            "INSERT OR REPLACE INTO cleanups (id, area_id, cleanup_date, weekend, shape, geometry,
-                work, participants, waste_kg, bags, photos)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                id,
-                self.area_id,
-                self.cleanup_date.to_string(),
-                weekend,
-                self.place.shape.as_str(),
-                self.place.to_geojson().to_string(),
-                self.work.labels().join(","),
-                self.participants.total() as i64,
-                self.waste_kg,
-                self.bags,
-                self.photos.len() as i64
-            ],
-        )?;
-        Ok(())
-    }
-}

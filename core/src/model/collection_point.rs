@@ -1,9 +1,11 @@
 //! Điểm tập kết rác: a collection point where households bring sorted waste for the collector,
 //! and whether it meets the technical requirements (target b: ending improper dumping).
 
-use super::{Context, Day, PhotoRef, RecordBody, RecordKind};
+use super::{Context, Day, Draft, Names, PhotoRef, PhotoStage, RecordBody, RecordKind, AREA, NOTE, PHOTOS};
 use crate::error::FieldError;
-use crate::place::Place;
+use crate::form::{Field, InputSpec};
+use crate::i18n::{Label, Message};
+use crate::place::{Place, Shape};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
 use rusqlite::{params, Connection};
@@ -43,8 +45,67 @@ impl CollectionPoint {
     }
 }
 
+const fn condition(path: &'static str, vi: &'static str, en: &'static str) -> Field {
+    Field::new(path, Label::new(vi, en), InputSpec::Flag)
+}
+
 impl RecordBody for CollectionPoint {
     const KIND: RecordKind = RecordKind::CollectionPoint;
+    const LABEL: Label = Label::new("Điểm tập kết rác", "Collection point");
+    const FIELDS: &'static [Field] = &[
+        Field::new("area_id", AREA, InputSpec::Area).required(),
+        Field::new(
+            "name",
+            Label::new("Tên điểm tập kết", "Name of the collection point"),
+            InputSpec::Text {
+                max_chars: 200,
+                multiline: false,
+            },
+        )
+        .required()
+        .help(Label::new(
+            "Như người dân vẫn gọi, ví dụ «Đầu cầu Rạch Sung»",
+            "As people call it, e.g. “Đầu cầu Rạch Sung”",
+        )),
+        Field::new("place", Label::new("Vị trí", "Location"), InputSpec::Place).required(),
+        Field::new(
+            "inspection_date",
+            Label::new("Ngày kiểm tra", "Inspection date"),
+            InputSpec::Date { nullable: false },
+        )
+        .required(),
+        condition("sealed_floor", "Nền chống thấm", "Sealed floor").section(Label::new(
+            "Điều kiện kỹ thuật",
+            "Technical conditions",
+        )),
+        condition("roofed", "Có mái che", "Roofed"),
+        condition(
+            "enclosed",
+            "Có tường, rào bao quanh",
+            "Enclosed by a wall or fence",
+        ),
+        condition(
+            "sorted_containers",
+            "Có thùng chứa theo nhóm đã phân loại",
+            "Containers for each sorted group",
+        ),
+        condition(
+            "collected_on_schedule",
+            "Được thu gom đúng lịch",
+            "Collected on schedule",
+        ),
+        Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)),
+        Field::new(
+            "note",
+            NOTE,
+            InputSpec::Text {
+                max_chars: 2000,
+                multiline: true,
+            },
+        ),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "collection_points";
 
     fn area_id(&self) -> Option<&str> {
         Some(&self.area_id)
@@ -77,36 +138,46 @@ impl RecordBody for CollectionPoint {
         e
     }
 
-    crate::write_changed_fields!(
-        area_id,
-        name,
-        place,
-        inspection_date,
-        sealed_floor,
-        roofed,
-        enclosed,
-        sorted_containers,
-        collected_on_schedule,
-        note,
-        photos,
-    );
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::CollectionPoint(self)
+    fn title(&self, _names: Names) -> Message {
+        let (vi, en) = if self.meets_requirements() {
+            ("đạt yêu cầu", "meets requirements")
+        } else {
+            ("chưa đạt yêu cầu", "below requirements")
+        };
+        Message::new(
+            format!("{} · {vi}", self.name),
+            format!("{} · {en}", self.name),
+        )
     }
-}
 
-pub(crate) const TABLE: &str = "CREATE TABLE collection_points (
-    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
-    area_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    inspection_date TEXT NOT NULL,
-    meets_requirements INTEGER NOT NULL
-);
-CREATE INDEX collection_points_area ON collection_points(area_id);";
+    fn place(&self) -> Option<Place> {
+        Some(self.place.clone()).filter(|p| !p.coords.is_empty())
+    }
 
-impl CollectionPoint {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    fn photos(&self) -> Vec<super::Photo> {
+        self.photos.iter().map(super::Photo::from).collect()
+    }
+
+    fn draft(draft: &Draft) -> Self {
+        CollectionPoint {
+            area_id: draft.area_id.clone(),
+            name: String::new(),
+            place: Place {
+                shape: Shape::Point,
+                coords: vec![],
+            },
+            inspection_date: draft.today(),
+            sealed_floor: false,
+            roofed: false,
+            enclosed: false,
+            sorted_containers: false,
+            collected_on_schedule: false,
+            note: String::new(),
+            photos: vec![],
+        }
+    }
+
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         conn.prepare_cached(
             "INSERT OR REPLACE INTO collection_points
                 (id, area_id, name, inspection_date, meets_requirements)
@@ -121,4 +192,27 @@ impl CollectionPoint {
         ])?;
         Ok(())
     }
+
+    crate::write_changed_fields!(
+        area_id,
+        name,
+        place,
+        inspection_date,
+        sealed_floor,
+        roofed,
+        enclosed,
+        sorted_containers,
+        collected_on_schedule,
+        note,
+        photos,
+    );
 }
+
+const TABLE: &str = "CREATE TABLE collection_points (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    area_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    inspection_date TEXT NOT NULL,
+    meets_requirements INTEGER NOT NULL
+);
+CREATE INDEX collection_points_area ON collection_points(area_id);";

@@ -1,7 +1,9 @@
 //! Hương ước, quy ước: an area's local covenant and how far it is in adding environmental rules.
 
-use super::{check_sha256, Context, Day, RecordBody, RecordKind};
+use super::{check_sha256, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
 use crate::error::{FieldError, Rule};
+use crate::form::{Field, InputSpec, Ladder};
+use crate::i18n::{Label, Message};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
 use rusqlite::{params, Connection};
@@ -10,23 +12,11 @@ use serde::{Deserialize, Serialize};
 crate::string_enum! {
     /// The ladder from DOMAIN.md, in order.
     pub enum CovenantStatus {
-        NotStarted = "not_started",
-        Drafting = "drafting",
-        Consultation = "consultation",
-        Approved = "approved",
-        InForce = "in_force",
-    }
-}
-
-impl CovenantStatus {
-    pub fn label_vi(&self) -> &'static str {
-        match self {
-            CovenantStatus::NotStarted => "Chưa thực hiện",
-            CovenantStatus::Drafting => "Đang soạn thảo",
-            CovenantStatus::Consultation => "Đang lấy ý kiến cộng đồng",
-            CovenantStatus::Approved => "Đã được xã phê duyệt",
-            CovenantStatus::InForce => "Đang có hiệu lực",
-        }
+        NotStarted = "not_started" ("Chưa thực hiện", "Not started"),
+        Drafting = "drafting" ("Đang soạn thảo", "Drafting"),
+        Consultation = "consultation" ("Đang lấy ý kiến cộng đồng", "Community consultation"),
+        Approved = "approved" ("Đã được xã phê duyệt", "Approved by the commune"),
+        InForce = "in_force" ("Đang có hiệu lực", "In force"),
     }
 }
 
@@ -55,8 +45,68 @@ impl Covenant {
     }
 }
 
+const fn date(path: &'static str, vi: &'static str, en: &'static str) -> Field {
+    Field::new(path, Label::new(vi, en), InputSpec::Date { nullable: true })
+}
+
 impl RecordBody for Covenant {
     const KIND: RecordKind = RecordKind::Covenant;
+    const LABEL: Label = Label::new("Hương ước, quy ước", "Local covenant");
+    const FIELDS: &'static [Field] = &[
+        Field::new("area_id", AREA, InputSpec::Area).required(),
+        Field::new(
+            "status",
+            Label::new("Tình trạng", "Status"),
+            InputSpec::Choice(CovenantStatus::choices),
+        )
+        .required(),
+        Field::new(
+            "clauses",
+            Label::new("Điều khoản về môi trường", "Environmental clauses"),
+            InputSpec::Lines {
+                max_items: MAX_CLAUSES as u32,
+                max_chars: 500,
+            },
+        )
+        .help(Label::new("Mỗi dòng một điều khoản", "One clause per line")),
+        date(
+            "drafting_started",
+            "Ngày bắt đầu soạn thảo",
+            "Drafting started",
+        ),
+        date(
+            "consultation_date",
+            "Ngày lấy ý kiến cộng đồng",
+            "Community consultation",
+        ),
+        date("approved_date", "Ngày xã phê duyệt", "Approved by the commune"),
+        date("in_force_date", "Ngày có hiệu lực", "In force since"),
+        Field::new(
+            "document_sha256",
+            Label::new("Ảnh văn bản đã ký", "Photo of the signed text"),
+            InputSpec::Photo,
+        ),
+        Field::new(
+            "note",
+            NOTE,
+            InputSpec::Text {
+                max_chars: 2000,
+                multiline: true,
+            },
+        ),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "covenants";
+    const LADDER: Option<Ladder> = Some(Ladder {
+        status: "status",
+        steps: &[
+            ("not_started", None),
+            ("drafting", Some("drafting_started")),
+            ("consultation", Some("consultation_date")),
+            ("approved", Some("approved_date")),
+            ("in_force", Some("in_force_date")),
+        ],
+    });
 
     fn area_id(&self) -> Option<&str> {
         Some(&self.area_id)
@@ -90,29 +140,12 @@ impl RecordBody for Covenant {
         for (i, c) in self.clauses.iter().enumerate() {
             text::check(&mut e, &format!("clauses.{i}"), c, true, 500, false);
         }
-        let reached = match self.status {
-            CovenantStatus::NotStarted => 0,
-            CovenantStatus::Drafting => 1,
-            CovenantStatus::Consultation => 2,
-            CovenantStatus::Approved => 3,
-            CovenantStatus::InForce => 4,
-        };
-        ctx.check_ladder(
-            &mut e,
-            &[
-                ("drafting_started", self.drafting_started),
-                ("consultation_date", self.consultation_date),
-                ("approved_date", self.approved_date),
-                ("in_force_date", self.in_force_date),
-            ],
-            reached,
-            self.status.label_vi(),
-        );
+        ctx.check_ladder(&mut e, self);
         if self.status == CovenantStatus::InForce && self.clauses.is_empty() {
             e.push(FieldError::new(
                 "clauses",
                 Rule::RequiredForStatus {
-                    status: self.status.label_vi().to_owned(),
+                    status: self.status.label(),
                 },
             ));
         }
@@ -123,35 +156,40 @@ impl RecordBody for Covenant {
         e
     }
 
-    crate::write_changed_fields!(
-        area_id,
-        status,
-        clauses,
-        drafting_started,
-        consultation_date,
-        approved_date,
-        in_force_date,
-        document_sha256,
-        note,
-    );
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::Covenant(self)
+    fn title(&self, names: Names) -> Message {
+        let area = names(&self.area_id).unwrap_or_else(|| self.area_id.clone());
+        let status = self.status.label();
+        Message::new(
+            format!("Hương ước {area}: {}", status.vi),
+            format!("Covenant of {area}: {}", status.en),
+        )
     }
-}
 
-pub(crate) const TABLE: &str = "CREATE TABLE covenants (
-    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
-    area_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    clauses INTEGER NOT NULL,
-    in_force_date TEXT,
-    with_environment INTEGER NOT NULL
-);
-CREATE INDEX covenants_area ON covenants(area_id);";
+    fn photos(&self) -> Vec<super::Photo> {
+        self.document_sha256
+            .iter()
+            .map(|sha| super::Photo {
+                sha256: sha.clone(),
+                label: Message::new("Văn bản đã ký", "Signed text"),
+            })
+            .collect()
+    }
 
-impl Covenant {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    fn draft(draft: &Draft) -> Self {
+        Covenant {
+            area_id: draft.area_id.clone(),
+            status: CovenantStatus::NotStarted,
+            clauses: vec![],
+            drafting_started: None,
+            consultation_date: None,
+            approved_date: None,
+            in_force_date: None,
+            document_sha256: None,
+            note: String::new(),
+        }
+    }
+
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         conn.execute(
             "INSERT OR REPLACE INTO covenants (id, area_id, status, clauses, in_force_date, with_environment)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -166,4 +204,26 @@ impl Covenant {
         )?;
         Ok(())
     }
+
+    crate::write_changed_fields!(
+        area_id,
+        status,
+        clauses,
+        drafting_started,
+        consultation_date,
+        approved_date,
+        in_force_date,
+        document_sha256,
+        note,
+    );
 }
+
+const TABLE: &str = "CREATE TABLE covenants (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    area_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    clauses INTEGER NOT NULL,
+    in_force_date TEXT,
+    with_environment INTEGER NOT NULL
+);
+CREATE INDEX covenants_area ON covenants(area_id);";

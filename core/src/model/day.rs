@@ -38,6 +38,11 @@ impl Day {
         }
     }
 
+    /// As people in Vietnam write a day: `28/11/2026`.
+    pub fn shown(&self) -> String {
+        self.0.format("%d/%m/%Y").to_string()
+    }
+
     /// Saturday or Sunday: the days of the weekend general cleanup.
     pub fn is_weekend(&self) -> bool {
         matches!(self.0.weekday(), Weekday::Sat | Weekday::Sun)

@@ -1,7 +1,9 @@
 //! Hộ gia đình: a household of an area, the unit that sorts its waste.
 
-use super::{Context, RecordBody, RecordKind};
+use super::{Context, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
 use crate::error::{FieldError, Rule};
+use crate::form::{Field, InputSpec};
+use crate::i18n::{Label, Message};
 use crate::place::{Coord, Place};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
@@ -24,6 +26,49 @@ pub const MAX_MEMBERS: u32 = 50;
 
 impl RecordBody for Household {
     const KIND: RecordKind = RecordKind::Household;
+    const LABEL: Label = Label::new("Hộ gia đình", "Household");
+    const FIELDS: &'static [Field] = &[
+        Field::new("area_id", AREA, InputSpec::Area).required(),
+        Field::new(
+            "head_name",
+            Label::new("Họ tên chủ hộ", "Head of household"),
+            InputSpec::Text {
+                max_chars: 120,
+                multiline: false,
+            },
+        )
+        .required(),
+        Field::new(
+            "address",
+            Label::new("Địa chỉ", "Address"),
+            InputSpec::Text {
+                max_chars: 200,
+                multiline: false,
+            },
+        )
+        .required()
+        .help(Label::new("Số nhà, hẻm, đường", "House number, alley, street")),
+        Field::new(
+            "members",
+            Label::new("Số nhân khẩu", "Household members"),
+            InputSpec::Count {
+                max: MAX_MEMBERS,
+                nullable: false,
+            },
+        )
+        .required(),
+        Field::new("location", Label::new("Vị trí", "Location"), InputSpec::Point),
+        Field::new(
+            "note",
+            NOTE,
+            InputSpec::Text {
+                max_chars: 1000,
+                multiline: true,
+            },
+        ),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "households";
 
     fn area_id(&self) -> Option<&str> {
         Some(&self.area_id)
@@ -63,26 +108,27 @@ impl RecordBody for Household {
         e
     }
 
-    crate::write_changed_fields!(area_id, address, head_name, members, location, note);
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::Household(self)
+    fn title(&self, _names: Names) -> Message {
+        let t = format!("{} — {}", self.head_name, self.address);
+        Message::new(t.clone(), t)
     }
-}
 
-pub(crate) const TABLE: &str = "CREATE TABLE households (
-    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
-    area_id TEXT NOT NULL,
-    head_name TEXT NOT NULL,
-    address TEXT NOT NULL,
-    members INTEGER NOT NULL,
-    lon REAL, lat REAL,
-    search TEXT NOT NULL
-);
-CREATE INDEX households_area_name ON households(area_id, search, id);";
+    fn place(&self) -> Option<Place> {
+        self.location.map(Place::point)
+    }
 
-impl Household {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    fn draft(draft: &Draft) -> Self {
+        Household {
+            area_id: draft.area_id.clone(),
+            address: String::new(),
+            head_name: String::new(),
+            members: 0,
+            location: None,
+            note: String::new(),
+        }
+    }
+
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         let search = text::search_key(&format!("{} {}", self.head_name, self.address));
         conn.execute(
             "INSERT OR REPLACE INTO households (id, area_id, head_name, address, members, lon, lat, search)
@@ -100,4 +146,17 @@ impl Household {
         )?;
         Ok(())
     }
+
+    crate::write_changed_fields!(area_id, address, head_name, members, location, note);
 }
+
+const TABLE: &str = "CREATE TABLE households (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    area_id TEXT NOT NULL,
+    head_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    members INTEGER NOT NULL,
+    lon REAL, lat REAL,
+    search TEXT NOT NULL
+);
+CREATE INDEX households_area_name ON households(area_id, search, id);";

@@ -1,58 +1,81 @@
 //! The records volunteers and staff make. One kind is one module holding its struct, its
-//! validation and its projection row; adding a kind touches its module plus the lines marked
-//! `registration` below.
+//! validation, its form, its projection row and how it is titled, placed and dated; adding a
+//! kind touches its module plus one line of the registry below (`record_kinds!`).
 
-pub mod black_spot;
-pub mod briefing;
-pub mod cleanup;
-pub mod collection_point;
-pub mod covenant;
 pub mod day;
-pub mod household;
 pub mod permission;
-pub mod review;
-pub mod self_managed_model;
-pub mod sorting_check;
+mod registry;
 
 pub use black_spot::{BlackSpot, SpotKind, SpotStatus};
 pub use briefing::{Audience, Briefing};
-pub use cleanup::{Cleanup, Participants, PhotoRef, PhotoStage, Work};
+pub use cleanup::{Cleanup, Organisation, Participants, PhotoRef, PhotoStage, Work, WorkKind};
 pub use collection_point::CollectionPoint;
 pub use covenant::{Covenant, CovenantStatus};
 pub use day::Day;
 pub use household::Household;
-pub use permission::{Denial, Role, Scope};
+pub use permission::{AreaInfo, Capabilities, Denial, KindCapability, Role, Scope};
 pub use review::{Decision, Review, ReviewStatus};
 pub use self_managed_model::{ModelStatus, SelfManagedModel};
 pub use sorting_check::SortingCheck;
 
 use crate::error::{FieldError, Invalid, Rule};
+use crate::form::{Field, Ladder};
+use crate::i18n::{Label, Message};
+use crate::place::Place;
 use crate::reference::Reference;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-crate::string_enum! {
-    /// The kinds of record. (registration)
-    pub enum RecordKind {
-        Household = "household",
-        SortingCheck = "sorting_check",
-        Cleanup = "cleanup",
-        Covenant = "covenant",
-        CollectionPoint = "collection_point",
-        BlackSpot = "black_spot",
-        Briefing = "briefing",
-        SelfManagedModel = "self_managed_model",
-        Review = "review",
-    }
+crate::record_kinds! {
+    Household = "household" => household::Household,
+    SortingCheck = "sorting_check" => sorting_check::SortingCheck,
+    Cleanup = "cleanup" => cleanup::Cleanup,
+    Covenant = "covenant" => covenant::Covenant,
+    CollectionPoint = "collection_point" => collection_point::CollectionPoint,
+    BlackSpot = "black_spot" => black_spot::BlackSpot,
+    Briefing = "briefing" => briefing::Briefing,
+    SelfManagedModel = "self_managed_model" => self_managed_model::SelfManagedModel,
+    Review = "review" => review::Review,
 }
 
 crate::string_enum! {
     /// Where the author is with a record. Review outcomes are separate records (see `review`).
     pub enum Lifecycle {
-        Draft = "draft",
-        Submitted = "submitted",
+        Draft = "draft" ("Bản nháp", "Draft"),
+        Submitted = "submitted" ("Đã gửi duyệt", "Sent for review"),
     }
 }
+
+crate::string_enum! {
+    /// What one line of a record's history did.
+    pub enum AuditAction {
+        Create = "create" ("Tạo mới", "Created"),
+        Edit = "edit" ("Sửa", "Edited"),
+        Review = "review" ("Duyệt", "Reviewed"),
+    }
+}
+
+/// A photo a record references, and what it shows (its stage, or "the signed text").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct Photo {
+    pub sha256: String,
+    pub label: Message,
+}
+
+impl From<&PhotoRef> for Photo {
+    fn from(p: &PhotoRef) -> Self {
+        Photo {
+            sha256: p.sha256.clone(),
+            label: p.stage.label(),
+        }
+    }
+}
+
+/// Labels several kinds share.
+pub(crate) const AREA: Label = Label::new("Ấp / khu vực", "Area");
+pub(crate) const NOTE: Label = Label::new("Ghi chú", "Note");
+pub(crate) const PHOTOS: Label = Label::new("Ảnh trước và sau", "Photos before and after");
 
 /// What every record carries besides its body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
@@ -125,25 +148,41 @@ impl<'a> Context<'a> {
     }
 
     /// A status ladder (covenant, black spot): every date given is a past date, each step
-    /// reached (`reached` of them) needs its date, and the dates climb with the ladder.
-    pub fn check_ladder(
-        &self,
-        errors: &mut Vec<FieldError>,
-        dates: &[(&str, Option<Day>)],
-        reached: usize,
-        status_label: &str,
-    ) {
-        for (field, d) in dates {
+    /// reached needs its date, and the dates climb with the ladder.
+    pub fn check_ladder<T: RecordBody>(&self, errors: &mut Vec<FieldError>, record: &T) {
+        let Some(ladder) = T::LADDER else { return };
+        let json = serde_json::to_value(record).unwrap_or_default();
+        let status = json[ladder.status].as_str().unwrap_or_default();
+        let day_of = |path: &str| json[path].as_str().and_then(Day::parse);
+        let dates: Vec<(&str, Option<Day>)> = ladder
+            .steps
+            .iter()
+            .filter_map(|(_, d)| *d)
+            .map(|d| (d, day_of(d)))
+            .collect();
+        for (field, d) in &dates {
             if let Some(d) = d {
                 self.check_past_date(errors, field, d);
             }
         }
-        for (field, d) in dates.iter().take(reached) {
-            if d.is_none() {
+        let status_label = T::FIELDS
+            .iter()
+            .find(|f| f.path == ladder.status)
+            .and_then(|f| match f.input {
+                crate::form::InputSpec::Choice(choices) => {
+                    choices().into_iter().find(|c| c.code == status)
+                }
+                _ => None,
+            })
+            .map(|c| c.label)
+            .unwrap_or_else(|| Message::new(status, status));
+        for (field, status_code) in ladder.reached_dates(status) {
+            if day_of(field).is_none() {
+                let _ = status_code;
                 errors.push(FieldError::new(
-                    *field,
+                    field,
                     Rule::RequiredForStatus {
-                        status: status_label.to_owned(),
+                        status: status_label.clone(),
                     },
                 ));
             }
@@ -209,11 +248,47 @@ pub fn check_range(errors: &mut Vec<FieldError>, field: &str, value: f64, min: f
     }
 }
 
+/// What a new record's form starts from: who records it, where, and today.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub person_id: String,
+    pub area_id: String,
+    pub today: Option<Day>,
+}
+
+impl Draft {
+    pub fn today(&self) -> Day {
+        self.today.unwrap_or(Day::EARLIEST)
+    }
+}
+
+/// Finds what another record is called (a sorting check names its household's head).
+pub type Names<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// A record's body: the typed struct behind one Automerge document.
 pub trait RecordBody:
-    Hydrate + Reconcile + Clone + PartialEq + std::fmt::Debug + Serialize + Send + Sync + 'static
+    Hydrate
+    + Reconcile
+    + Clone
+    + PartialEq
+    + std::fmt::Debug
+    + Serialize
+    + serde::de::DeserializeOwned
+    + Into<AnyRecord>
+    + Send
+    + Sync
+    + 'static
 {
     const KIND: RecordKind;
+    /// What the kind is called.
+    const LABEL: Label;
+    /// The form a person fills in, field by field, in order.
+    const FIELDS: &'static [Field];
+    /// The kind's projection table on the phone, and its name.
+    const TABLE: &'static str;
+    const TABLE_NAME: &'static str;
+    /// A status ladder (covenant, black spot).
+    const LADDER: Option<Ladder> = None;
 
     /// The area that scopes who may see and change the record. Reviews have none: they follow
     /// the record they review.
@@ -231,6 +306,35 @@ pub trait RecordBody:
         None
     }
 
+    /// What a list line calls it, in both languages.
+    fn title(&self, names: Names) -> Message;
+
+    /// Where it is, for maps.
+    fn place(&self) -> Option<Place> {
+        None
+    }
+
+    /// The photos (and scans) it references, with what each shows.
+    fn photos(&self) -> Vec<Photo> {
+        vec![]
+    }
+
+    /// Ids of other records its title names (a check's household).
+    fn refers_to(&self) -> Vec<&str> {
+        vec![]
+    }
+
+    /// A new record's starting values.
+    fn draft(draft: &Draft) -> Self;
+
+    /// An empty record, for a form's defaults.
+    fn blank() -> Self {
+        Self::draft(&Draft::default())
+    }
+
+    /// Writes its projection row on the phone.
+    fn project(&self, conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<()>;
+
     /// Writes only the fields that differ from `old` (and those named in `force`) into the
     /// document's `data` map, so that concurrent edits of different fields merge and a conflict
     /// on a field nobody touched in this edit is left for a person to resolve.
@@ -242,8 +346,6 @@ pub trait RecordBody:
         obj: &automerge::ObjId,
     ) -> Result<(), autosurgeon::ReconcileError>;
 
-    fn into_any(self) -> AnyRecord;
-
     fn validate(&self, ctx: &Context) -> Result<(), Invalid> {
         let errors = self.check(ctx);
         if errors.is_empty() {
@@ -252,6 +354,70 @@ pub trait RecordBody:
             Err(Invalid(errors))
         }
     }
+}
+
+/// What every kind can do, as an object: how code that handles any record (projections,
+/// sync, the server, forms) reaches the kind's module without naming it.
+pub trait Record: std::fmt::Debug + Send + Sync {
+    fn kind(&self) -> RecordKind;
+    fn area_id(&self) -> Option<&str>;
+    fn check(&self, ctx: &Context) -> Vec<FieldError>;
+    fn day(&self) -> Option<Day>;
+    fn title(&self, names: Names) -> Message;
+    fn place(&self) -> Option<Place>;
+    fn photos(&self) -> Vec<Photo>;
+    fn refers_to(&self) -> Vec<&str>;
+    fn project(&self, conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<()>;
+    fn values(&self) -> Vec<crate::form::FieldInput>;
+    fn normalize(&mut self);
+}
+
+impl<T: RecordBody> Record for T {
+    fn kind(&self) -> RecordKind {
+        T::KIND
+    }
+    fn area_id(&self) -> Option<&str> {
+        RecordBody::area_id(self)
+    }
+    fn check(&self, ctx: &Context) -> Vec<FieldError> {
+        RecordBody::check(self, ctx)
+    }
+    fn day(&self) -> Option<Day> {
+        RecordBody::day(self)
+    }
+    fn title(&self, names: Names) -> Message {
+        RecordBody::title(self, names)
+    }
+    fn place(&self) -> Option<Place> {
+        RecordBody::place(self)
+    }
+    fn photos(&self) -> Vec<Photo> {
+        RecordBody::photos(self)
+    }
+    fn refers_to(&self) -> Vec<&str> {
+        RecordBody::refers_to(self)
+    }
+    fn project(&self, conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<()> {
+        RecordBody::project(self, conn, id)
+    }
+    fn values(&self) -> Vec<crate::form::FieldInput> {
+        crate::form::values_of(self)
+    }
+    fn normalize(&mut self) {
+        RecordBody::normalize(self)
+    }
+}
+
+/// Code generic over kinds, called with whichever kind a record or a kind code is.
+pub trait KindVisitor {
+    type Output;
+    fn visit<T: RecordBody>(self) -> Self::Output;
+}
+
+/// Code generic over kinds, given the record itself.
+pub trait RecordVisitor {
+    type Output;
+    fn visit<T: RecordBody>(self, record: T) -> Self::Output;
 }
 
 /// Implements [`RecordBody::write_changed`] field by field for a struct.
@@ -277,112 +443,43 @@ macro_rules! write_changed_fields {
     };
 }
 
-/// A record of any kind, for code that handles them all (projections, sync, the server).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
-pub enum AnyRecord {
-    Household(Household),
-    SortingCheck(SortingCheck),
-    Cleanup(Cleanup),
-    Covenant(Covenant),
-    CollectionPoint(CollectionPoint),
-    BlackSpot(BlackSpot),
-    Briefing(Briefing),
-    SelfManagedModel(SelfManagedModel),
-    Review(Review),
-}
-
-/// Runs the same expression on whichever kind a record is. (registration)
-#[macro_export]
-macro_rules! with_record {
-    ($any:expr, $r:ident => $body:expr) => {
-        match $any {
-            $crate::model::AnyRecord::Household($r) => $body,
-            $crate::model::AnyRecord::SortingCheck($r) => $body,
-            $crate::model::AnyRecord::Cleanup($r) => $body,
-            $crate::model::AnyRecord::Covenant($r) => $body,
-            $crate::model::AnyRecord::CollectionPoint($r) => $body,
-            $crate::model::AnyRecord::BlackSpot($r) => $body,
-            $crate::model::AnyRecord::Briefing($r) => $body,
-            $crate::model::AnyRecord::SelfManagedModel($r) => $body,
-            $crate::model::AnyRecord::Review($r) => $body,
-        }
-    };
-}
-
 impl AnyRecord {
     pub fn kind(&self) -> RecordKind {
-        crate::with_record!(self, r => kind_of(r))
+        self.body().kind()
     }
 
     pub fn area_id(&self) -> Option<&str> {
-        crate::with_record!(self, r => r.area_id())
+        self.body().area_id()
     }
 
     pub fn check(&self, ctx: &Context) -> Vec<FieldError> {
-        crate::with_record!(self, r => r.check(ctx))
+        self.body().check(ctx)
     }
 
     pub fn day(&self) -> Option<Day> {
-        crate::with_record!(self, r => r.day())
+        self.body().day()
     }
 
-    /// A record from its kind and its values as JSON (as the server's rows keep them).
-    /// (registration)
-    pub fn from_json(kind: RecordKind, data: serde_json::Value) -> serde_json::Result<AnyRecord> {
-        use serde_json::from_value as v;
-        Ok(match kind {
-            RecordKind::Household => AnyRecord::Household(v(data)?),
-            RecordKind::SortingCheck => AnyRecord::SortingCheck(v(data)?),
-            RecordKind::Cleanup => AnyRecord::Cleanup(v(data)?),
-            RecordKind::Covenant => AnyRecord::Covenant(v(data)?),
-            RecordKind::CollectionPoint => AnyRecord::CollectionPoint(v(data)?),
-            RecordKind::BlackSpot => AnyRecord::BlackSpot(v(data)?),
-            RecordKind::Briefing => AnyRecord::Briefing(v(data)?),
-            RecordKind::SelfManagedModel => AnyRecord::SelfManagedModel(v(data)?),
-            RecordKind::Review => AnyRecord::Review(v(data)?),
-        })
+    pub fn title(&self, names: Names) -> Message {
+        self.body().title(names)
     }
 
-    /// The photos (and scans) the record references, by SHA-256.
-    pub fn photo_refs(&self) -> Vec<&str> {
-        fn refs(photos: &[PhotoRef]) -> Vec<&str> {
-            photos.iter().map(|p| p.sha256.as_str()).collect()
-        }
-        match self {
-            AnyRecord::Cleanup(c) => refs(&c.photos),
-            AnyRecord::BlackSpot(b) => refs(&b.photos),
-            AnyRecord::CollectionPoint(c) => refs(&c.photos),
-            AnyRecord::Covenant(c) => c.document_sha256.as_deref().into_iter().collect(),
-            _ => vec![],
-        }
+    pub fn place(&self) -> Option<Place> {
+        self.body().place()
     }
 
-    /// Reads the body of a document of the given kind. (registration)
-    pub fn hydrate_from(
-        kind: RecordKind,
-        doc: &automerge::Automerge,
-    ) -> Result<AnyRecord, autosurgeon::HydrateError> {
-        use autosurgeon::hydrate_prop;
-        let root = automerge::ROOT;
-        Ok(match kind {
-            RecordKind::Household => AnyRecord::Household(hydrate_prop(doc, root, "data")?),
-            RecordKind::SortingCheck => AnyRecord::SortingCheck(hydrate_prop(doc, root, "data")?),
-            RecordKind::Cleanup => AnyRecord::Cleanup(hydrate_prop(doc, root, "data")?),
-            RecordKind::Covenant => AnyRecord::Covenant(hydrate_prop(doc, root, "data")?),
-            RecordKind::CollectionPoint => {
-                AnyRecord::CollectionPoint(hydrate_prop(doc, root, "data")?)
-            }
-            RecordKind::BlackSpot => AnyRecord::BlackSpot(hydrate_prop(doc, root, "data")?),
-            RecordKind::Briefing => AnyRecord::Briefing(hydrate_prop(doc, root, "data")?),
-            RecordKind::SelfManagedModel => {
-                AnyRecord::SelfManagedModel(hydrate_prop(doc, root, "data")?)
-            }
-            RecordKind::Review => AnyRecord::Review(hydrate_prop(doc, root, "data")?),
-        })
+    /// The photos (and scans) the record references, with what each shows.
+    pub fn photos(&self) -> Vec<Photo> {
+        self.body().photos()
     }
-}
 
-fn kind_of<T: RecordBody>(_: &T) -> RecordKind {
-    T::KIND
+    /// The SHA-256 of every photo (and scan) the record references.
+    pub fn photo_refs(&self) -> Vec<String> {
+        self.photos().into_iter().map(|p| p.sha256).collect()
+    }
+
+    /// Ids of other records its title names.
+    pub fn refers_to(&self) -> Vec<&str> {
+        self.body().refers_to()
+    }
 }

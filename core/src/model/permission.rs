@@ -4,6 +4,7 @@
 //! take it over. A review is a decision made once, by the person whose device sends it.
 
 use super::{AnyRecord, Lifecycle, Meta, RecordKind};
+use crate::error::ErrorCode;
 use crate::i18n::Message;
 use crate::reference::Reference;
 use serde::{Deserialize, Serialize};
@@ -11,21 +12,10 @@ use serde::{Deserialize, Serialize};
 crate::string_enum! {
     /// A person's role (DOMAIN.md, "People and roles").
     pub enum Role {
-        Volunteer = "volunteer",
-        AreaHead = "area_head",
-        CommuneStaff = "commune_staff",
-        ProvinceViewer = "province_viewer",
-    }
-}
-
-impl Role {
-    pub fn label(&self) -> Message {
-        match self {
-            Role::Volunteer => Message::new("Tình nguyện viên", "Volunteer"),
-            Role::AreaHead => Message::new("Trưởng ấp / tổ trưởng", "Area head"),
-            Role::CommuneStaff => Message::new("Cán bộ xã/phường", "Commune staff"),
-            Role::ProvinceViewer => Message::new("Sở Nông nghiệp và Môi trường", "Province viewer"),
-        }
+        Volunteer = "volunteer" ("Tình nguyện viên", "Volunteer"),
+        AreaHead = "area_head" ("Trưởng ấp / tổ trưởng", "Area head"),
+        CommuneStaff = "commune_staff" ("Cán bộ xã/phường", "Commune staff"),
+        ProvinceViewer = "province_viewer" ("Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment"),
     }
 }
 
@@ -39,63 +29,44 @@ pub struct Scope {
     pub areas: Vec<String>,
 }
 
-crate::string_enum! {
-    /// Why a change was refused. Stable codes: phones key their behaviour on them.
-    pub enum Denial {
-        NotAllowedForRole = "not_allowed_for_role",
-        OutOfScope = "out_of_scope",
-        ReviewedRecordUnknown = "reviewed_record_unknown",
-        AuthorMismatch = "author_mismatch",
-        KindChanged = "kind_changed",
-        /// A decision, once made, is kept: a new decision is a new review.
-        ReviewImmutable = "review_immutable",
-        ReviewerMismatch = "reviewer_mismatch",
-        /// A review dated outside the server's clock (forward or far back).
-        ReviewTime = "review_time",
-        NotAllowedToSubmit = "not_allowed_to_submit",
-    }
+/// Why a change was refused by the write rules; its code and words are the
+/// [`ErrorCode`](crate::error::ErrorCode) of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Denial {
+    NotAllowedForRole,
+    OutOfScope,
+    ReviewedRecordUnknown,
+    AuthorMismatch,
+    KindChanged,
+    /// A decision, once made, is kept: a new decision is a new review.
+    ReviewImmutable,
+    ReviewerMismatch,
+    /// A review dated outside the server's clock (forward or far back).
+    ReviewTime,
+    NotAllowedToSubmit,
 }
 
 impl Denial {
-    pub fn message(&self) -> Message {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Denial::NotAllowedForRole => Message::new(
-                "vai trò của bạn không được phép ghi loại hồ sơ này",
-                "your role may not write this kind of record",
-            ),
-            Denial::OutOfScope => Message::new(
-                "hồ sơ thuộc địa bàn không được giao cho bạn",
-                "the record belongs to an area not assigned to you",
-            ),
-            Denial::ReviewedRecordUnknown => Message::new(
-                "hồ sơ được duyệt không có trên máy chủ",
-                "the reviewed record is not on the server",
-            ),
-            Denial::AuthorMismatch => Message::new(
-                "người ghi của hồ sơ không khớp với thiết bị",
-                "the record's author does not match the device",
-            ),
-            Denial::KindChanged => Message::new(
-                "không được đổi loại hồ sơ",
-                "a record cannot change its kind",
-            ),
-            Denial::ReviewImmutable => Message::new(
-                "quyết định duyệt đã ghi thì không sửa được; hãy duyệt lại bằng quyết định mới",
-                "a review decision cannot be changed; make a new decision instead",
-            ),
-            Denial::ReviewerMismatch => Message::new(
-                "người duyệt phải là chính người dùng thiết bị này",
-                "the reviewer must be the person using this device",
-            ),
-            Denial::ReviewTime => Message::new(
-                "thời điểm duyệt không khớp với đồng hồ máy chủ; hãy kiểm tra ngày giờ của máy và duyệt lại",
-                "the review's time does not match the server's clock; check the phone's date and review again",
-            ),
-            Denial::NotAllowedToSubmit => Message::new(
-                "chỉ người ghi hồ sơ hoặc trưởng ấp/khu vực mới được gửi duyệt hồ sơ này",
-                "only the record's author or the area head may send this record for review",
-            ),
+            Denial::NotAllowedForRole => ErrorCode::NotAllowedForRole,
+            Denial::OutOfScope => ErrorCode::OutOfScope,
+            Denial::ReviewedRecordUnknown => ErrorCode::ReviewedRecordUnknown,
+            Denial::AuthorMismatch => ErrorCode::AuthorMismatch,
+            Denial::KindChanged => ErrorCode::KindChanged,
+            Denial::ReviewImmutable => ErrorCode::ReviewImmutable,
+            Denial::ReviewerMismatch => ErrorCode::ReviewerMismatch,
+            Denial::ReviewTime => ErrorCode::ReviewTime,
+            Denial::NotAllowedToSubmit => ErrorCode::NotAllowedToSubmit,
         }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.code().as_str()
+    }
+
+    pub fn message(&self) -> Message {
+        self.code().label()
     }
 }
 
@@ -124,7 +95,81 @@ pub fn check_review_time(created_at_ms: i64, now_ms: i64) -> Result<(), Denial> 
     }
 }
 
+/// An area as a person picks it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct AreaInfo {
+    pub id: String,
+    pub name: String,
+}
+
+/// One kind as a person may use it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct KindCapability {
+    pub kind: RecordKind,
+    pub label: Message,
+    /// The person may record this kind (in their areas).
+    pub may_write: bool,
+}
+
+/// What the signed-in person may do, for the shells to show only that: the areas they work
+/// in (the covenant list, the area pickers), the kinds they may record, whether they review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct Capabilities {
+    pub role: Role,
+    pub role_label: Message,
+    pub areas: Vec<AreaInfo>,
+    /// Every kind people record (reviews aside), with whether this person may.
+    pub kinds: Vec<KindCapability>,
+    pub may_review: bool,
+    /// May send others' records of their areas for review (area heads, staff).
+    pub may_submit_others: bool,
+}
+
 impl Scope {
+    /// What this person may do: areas, kinds, review.
+    pub fn capabilities(&self, reference: &Reference) -> Capabilities {
+        let areas = match self.role {
+            Role::Volunteer | Role::AreaHead => self
+                .areas
+                .iter()
+                .map(|a| AreaInfo {
+                    id: a.clone(),
+                    name: reference
+                        .area(a)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_else(|| a.clone()),
+                })
+                .collect(),
+            Role::CommuneStaff => reference
+                .areas_of(&self.commune_id)
+                .map(|a| AreaInfo {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                })
+                .collect(),
+            Role::ProvinceViewer => vec![],
+        };
+        Capabilities {
+            role: self.role,
+            role_label: self.role.label(),
+            areas,
+            kinds: RecordKind::ALL
+                .iter()
+                .filter(|k| **k != RecordKind::Review)
+                .map(|k| KindCapability {
+                    kind: *k,
+                    label: k.label(),
+                    may_write: self.may_write_kind(*k),
+                })
+                .collect(),
+            may_review: self.role == Role::CommuneStaff,
+            may_submit_others: matches!(self.role, Role::AreaHead | Role::CommuneStaff),
+        }
+    }
+
     /// Whether the person may see (and, role permitting, write) records of an area.
     pub fn covers_area(&self, reference: &Reference, area_id: &str) -> bool {
         match self.role {

@@ -2,8 +2,10 @@
 //! record naming the reviewed record's Automerge heads, so an edit after approval is visible as
 //! "changed since approval" rather than silently riding on an old approval.
 
-use super::{check_id, Context, RecordBody, RecordKind};
+use super::{check_id, Context, Draft, Names, RecordBody, RecordKind};
 use crate::error::{FieldError, Rule};
+use crate::form::{Field, InputSpec};
+use crate::i18n::{Label, Message};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
 use rusqlite::{params, Connection};
@@ -11,9 +13,9 @@ use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
     pub enum Decision {
-        Approved = "approved",
-        Returned = "returned",
-        Rejected = "rejected",
+        Approved = "approved" ("Duyệt", "Approve"),
+        Returned = "returned" ("Trả lại để sửa", "Return for changes"),
+        Rejected = "rejected" ("Không duyệt", "Reject"),
     }
 }
 
@@ -33,29 +35,13 @@ pub struct Review {
 crate::string_enum! {
     /// A record's standing, derived from its lifecycle, its heads and the reviews of it.
     pub enum ReviewStatus {
-        Draft = "draft",
-        AwaitingReview = "awaiting_review",
-        Approved = "approved",
-        Returned = "returned",
-        Rejected = "rejected",
+        Draft = "draft" ("Bản nháp", "Draft"),
+        AwaitingReview = "awaiting_review" ("Chờ duyệt", "Awaiting review"),
+        Approved = "approved" ("Đã duyệt", "Approved"),
+        Returned = "returned" ("Trả lại để sửa", "Returned for changes"),
+        Rejected = "rejected" ("Không duyệt", "Rejected"),
         /// Approved once, edited since: needs review again and does not count meanwhile.
-        ChangedSinceApproval = "changed_since_approval",
-    }
-}
-
-impl ReviewStatus {
-    pub fn label(&self) -> crate::i18n::Message {
-        use crate::i18n::Message;
-        match self {
-            ReviewStatus::Draft => Message::new("Bản nháp", "Draft"),
-            ReviewStatus::AwaitingReview => Message::new("Chờ duyệt", "Awaiting review"),
-            ReviewStatus::Approved => Message::new("Đã duyệt", "Approved"),
-            ReviewStatus::Returned => Message::new("Trả lại để sửa", "Returned for changes"),
-            ReviewStatus::Rejected => Message::new("Không duyệt", "Rejected"),
-            ReviewStatus::ChangedSinceApproval => {
-                Message::new("Đã sửa sau khi duyệt", "Changed since approval")
-            }
-        }
+        ChangedSinceApproval = "changed_since_approval" ("Đã sửa sau khi duyệt", "Changed since approval"),
     }
 }
 
@@ -99,6 +85,53 @@ pub fn derive_status(
 
 impl RecordBody for Review {
     const KIND: RecordKind = RecordKind::Review;
+    const LABEL: Label = Label::new("Ý kiến duyệt", "Review decision");
+    const FIELDS: &'static [Field] = &[
+        Field::new(
+            "decision",
+            Label::new("Quyết định", "Decision"),
+            InputSpec::Choice(Decision::choices),
+        )
+        .required(),
+        Field::new(
+            "reason",
+            Label::new("Lý do", "Reason"),
+            InputSpec::Text {
+                max_chars: 1000,
+                multiline: true,
+            },
+        )
+        .help(Label::new("Người ghi sẽ đọc được", "The author reads it")),
+        Field::new(
+            "record_id",
+            Label::new("Hồ sơ được duyệt", "Reviewed record"),
+            InputSpec::Text {
+                max_chars: 64,
+                multiline: false,
+            },
+        )
+        .hidden(),
+        Field::new(
+            "record_heads",
+            Label::new("Phiên bản được duyệt", "Reviewed version"),
+            InputSpec::Lines {
+                max_items: 64,
+                max_chars: 64,
+            },
+        )
+        .hidden(),
+        Field::new(
+            "reviewer",
+            Label::new("Người duyệt", "Reviewer"),
+            InputSpec::Text {
+                max_chars: 120,
+                multiline: false,
+            },
+        )
+        .hidden(),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "reviews";
 
     fn area_id(&self) -> Option<&str> {
         None
@@ -125,25 +158,29 @@ impl RecordBody for Review {
         e
     }
 
-    crate::write_changed_fields!(record_id, record_heads, decision, reason, reviewer);
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::Review(self)
+    fn title(&self, _names: Names) -> Message {
+        let d = self.decision.label();
+        if self.reason.is_empty() {
+            d
+        } else {
+            Message::new(
+                format!("{}: {}", d.vi, self.reason),
+                format!("{}: {}", d.en, self.reason),
+            )
+        }
     }
-}
 
-pub(crate) const TABLE: &str = "CREATE TABLE reviews (
-    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
-    record_id TEXT NOT NULL,
-    heads TEXT NOT NULL,
-    decision TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    reviewer TEXT NOT NULL
-);
-CREATE INDEX reviews_record ON reviews(record_id);";
+    fn draft(draft: &Draft) -> Self {
+        Review {
+            record_id: String::new(),
+            record_heads: vec![],
+            decision: Decision::Approved,
+            reason: String::new(),
+            reviewer: draft.person_id.clone(),
+        }
+    }
 
-impl Review {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         conn.execute(
             "INSERT OR REPLACE INTO reviews (id, record_id, heads, decision, reason, reviewer)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -158,7 +195,19 @@ impl Review {
         )?;
         Ok(())
     }
+
+    crate::write_changed_fields!(record_id, record_heads, decision, reason, reviewer);
 }
+
+const TABLE: &str = "CREATE TABLE reviews (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    record_id TEXT NOT NULL,
+    heads TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    reviewer TEXT NOT NULL
+);
+CREATE INDEX reviews_record ON reviews(record_id);";
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,10 @@
 //! đường xanh – sạch – đẹp", "Tổ phụ nữ tự quản bến sông"), its members, start and standing
 //! (target c).
 
-use super::{check_range, Context, Day, RecordBody, RecordKind};
+use super::{check_range, Context, Day, Draft, Names, RecordBody, RecordKind, AREA};
 use crate::error::FieldError;
+use crate::form::{Field, InputSpec};
+use crate::i18n::{Label, Message};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
 use rusqlite::{params, Connection};
@@ -11,12 +13,9 @@ use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
     pub enum ModelStatus {
-        /// Đang hoạt động.
-        Active = "active",
-        /// Tạm ngưng.
-        Paused = "paused",
-        /// Đã giải thể.
-        Ended = "ended",
+        Active = "active" ("Đang hoạt động", "Active"),
+        Paused = "paused" ("Tạm ngưng", "Paused"),
+        Ended = "ended" ("Đã giải thể", "Ended"),
     }
 }
 
@@ -36,6 +35,54 @@ pub const MAX_MODEL_MEMBERS: u32 = 10_000;
 
 impl RecordBody for SelfManagedModel {
     const KIND: RecordKind = RecordKind::SelfManagedModel;
+    const LABEL: Label = Label::new("Mô hình tự quản về môi trường", "Self-managed model");
+    const FIELDS: &'static [Field] = &[
+        Field::new("area_id", AREA, InputSpec::Area).required(),
+        Field::new(
+            "name",
+            Label::new("Tên mô hình", "Name of the model"),
+            InputSpec::Text {
+                max_chars: 200,
+                multiline: false,
+            },
+        )
+        .required()
+        .help(Label::new(
+            "Ví dụ «Tuyến đường xanh – sạch – đẹp»",
+            "E.g. “Tuyến đường xanh – sạch – đẹp” (green, clean, beautiful street)",
+        )),
+        Field::new(
+            "members",
+            Label::new("Số thành viên", "Members"),
+            InputSpec::Count {
+                max: MAX_MODEL_MEMBERS,
+                nullable: false,
+            },
+        )
+        .required(),
+        Field::new(
+            "start_date",
+            Label::new("Ngày thành lập", "Started on"),
+            InputSpec::Date { nullable: false },
+        )
+        .required(),
+        Field::new(
+            "status",
+            Label::new("Tình trạng", "Status"),
+            InputSpec::Choice(ModelStatus::choices),
+        )
+        .required(),
+        Field::new(
+            "activities",
+            Label::new("Hoạt động", "Activities"),
+            InputSpec::Text {
+                max_chars: 2000,
+                multiline: true,
+            },
+        ),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "self_managed_models";
 
     fn area_id(&self) -> Option<&str> {
         Some(&self.area_id)
@@ -67,24 +114,26 @@ impl RecordBody for SelfManagedModel {
         e
     }
 
-    crate::write_changed_fields!(area_id, name, members, start_date, status, activities);
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::SelfManagedModel(self)
+    fn title(&self, _names: Names) -> Message {
+        let status = self.status.label();
+        Message::new(
+            format!("{} · {} · {} thành viên", self.name, status.vi, self.members),
+            format!("{} · {} · {} members", self.name, status.en, self.members),
+        )
     }
-}
 
-pub(crate) const TABLE: &str = "CREATE TABLE self_managed_models (
-    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
-    area_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    status TEXT NOT NULL,
-    members INTEGER NOT NULL
-);
-CREATE INDEX self_managed_models_area ON self_managed_models(area_id);";
+    fn draft(draft: &Draft) -> Self {
+        SelfManagedModel {
+            area_id: draft.area_id.clone(),
+            name: String::new(),
+            members: 0,
+            start_date: draft.today(),
+            status: ModelStatus::Active,
+            activities: String::new(),
+        }
+    }
 
-impl SelfManagedModel {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         conn.prepare_cached(
             "INSERT OR REPLACE INTO self_managed_models (id, area_id, name, status, members)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -98,4 +147,15 @@ impl SelfManagedModel {
         ])?;
         Ok(())
     }
+
+    crate::write_changed_fields!(area_id, name, members, start_date, status, activities);
 }
+
+const TABLE: &str = "CREATE TABLE self_managed_models (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    area_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    members INTEGER NOT NULL
+);
+CREATE INDEX self_managed_models_area ON self_managed_models(area_id);";

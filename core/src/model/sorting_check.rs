@@ -2,8 +2,10 @@
 //! Protection 2020, art. 75 (reusable/recyclable, food waste, other), plus hazardous waste kept
 //! apart, collection service, and burning or dumping seen.
 
-use super::{check_id, Context, Day, RecordBody, RecordKind};
+use super::{check_id, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
 use crate::error::FieldError;
+use crate::form::{Field, InputSpec};
+use crate::i18n::{Label, Message};
 use crate::text;
 use autosurgeon::{Hydrate, Reconcile};
 use rusqlite::{params, Connection};
@@ -35,8 +37,83 @@ impl SortingCheck {
     }
 }
 
+const fn flag(path: &'static str, vi: &'static str, en: &'static str) -> Field {
+    Field::new(path, Label::new(vi, en), InputSpec::Flag)
+}
+
 impl RecordBody for SortingCheck {
     const KIND: RecordKind = RecordKind::SortingCheck;
+    const LABEL: Label = Label::new("Kiểm tra phân loại rác", "Waste sorting check");
+    const FIELDS: &'static [Field] = &[
+        Field::new("area_id", AREA, InputSpec::Area).required(),
+        Field::new(
+            "household_id",
+            Label::new("Hộ gia đình", "Household"),
+            InputSpec::Household,
+        )
+        .required(),
+        Field::new(
+            "check_date",
+            Label::new("Ngày kiểm tra", "Check date"),
+            InputSpec::Date { nullable: false },
+        )
+        .required(),
+        flag(
+            "recyclable_sorted",
+            "Phân loại rác tái chế, tái sử dụng",
+            "Reusable and recyclable waste sorted",
+        )
+        .section(Label::new(
+            "Ba nhóm rác (Luật Bảo vệ môi trường 2020, điều 75)",
+            "The three groups (Law on Environmental Protection 2020, art. 75)",
+        )),
+        flag(
+            "food_sorted",
+            "Phân loại chất thải thực phẩm",
+            "Food waste sorted",
+        ),
+        flag(
+            "other_sorted",
+            "Phân loại chất thải rắn sinh hoạt khác",
+            "Other domestic waste sorted",
+        ),
+        flag(
+            "hazardous_separated",
+            "Để riêng chất thải nguy hại (pin, bóng đèn)",
+            "Hazardous waste (batteries, bulbs) kept apart",
+        )
+        .section(Label::new("Thu gom và xử lý", "Collection and disposal")),
+        flag(
+            "served_by_collection",
+            "Được thu gom rác",
+            "Served by waste collection",
+        ),
+        flag("burning_seen", "Thấy đốt rác", "Burning seen"),
+        flag(
+            "dumping_seen",
+            "Thấy vứt, đổ rác bừa bãi",
+            "Improper dumping seen",
+        ),
+        Field::new(
+            "note",
+            NOTE,
+            InputSpec::Text {
+                max_chars: 1000,
+                multiline: true,
+            },
+        ),
+        Field::new(
+            "checked_by",
+            Label::new("Người kiểm tra", "Checked by"),
+            InputSpec::Text {
+                max_chars: 120,
+                multiline: false,
+            },
+        )
+        .hidden(),
+    ];
+    const TABLE: &'static str = TABLE;
+    const TABLE_NAME: &'static str = "sorting_checks";
 
     fn area_id(&self) -> Option<&str> {
         Some(&self.area_id)
@@ -63,45 +140,39 @@ impl RecordBody for SortingCheck {
         e
     }
 
-    crate::write_changed_fields!(
-        household_id,
-        area_id,
-        check_date,
-        recyclable_sorted,
-        food_sorted,
-        other_sorted,
-        hazardous_separated,
-        served_by_collection,
-        burning_seen,
-        dumping_seen,
-        note,
-        checked_by,
-    );
-
-    fn into_any(self) -> super::AnyRecord {
-        super::AnyRecord::SortingCheck(self)
+    fn title(&self, names: Names) -> Message {
+        let who = names(&self.household_id).unwrap_or_default();
+        let (vi, en) = if self.sorts_all_groups() {
+            ("đủ 3 nhóm", "all three groups")
+        } else {
+            ("chưa đủ 3 nhóm", "not all groups")
+        };
+        let day = self.check_date.shown();
+        Message::new(format!("{day} · {who} · {vi}"), format!("{day} · {who} · {en}"))
     }
-}
 
-pub(crate) const TABLE: &str = "CREATE TABLE sorting_checks (
-    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
-    household_id TEXT NOT NULL,
-    area_id TEXT NOT NULL,
-    check_date TEXT NOT NULL,
-    recyclable_sorted INTEGER NOT NULL,
-    food_sorted INTEGER NOT NULL,
-    other_sorted INTEGER NOT NULL,
-    all_sorted INTEGER NOT NULL,
-    hazardous_separated INTEGER NOT NULL,
-    served_by_collection INTEGER NOT NULL,
-    burning_seen INTEGER NOT NULL,
-    dumping_seen INTEGER NOT NULL
-);
-CREATE INDEX sorting_checks_household ON sorting_checks(household_id, check_date);
-CREATE INDEX sorting_checks_area ON sorting_checks(area_id);";
+    fn refers_to(&self) -> Vec<&str> {
+        vec![&self.household_id]
+    }
 
-impl SortingCheck {
-    pub(crate) fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    fn draft(draft: &Draft) -> Self {
+        SortingCheck {
+            household_id: String::new(),
+            area_id: draft.area_id.clone(),
+            check_date: draft.today(),
+            recyclable_sorted: false,
+            food_sorted: false,
+            other_sorted: false,
+            hazardous_separated: false,
+            served_by_collection: false,
+            burning_seen: false,
+            dumping_seen: false,
+            note: String::new(),
+            checked_by: draft.person_id.clone(),
+        }
+    }
+
+    fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         conn.execute(
             "INSERT OR REPLACE INTO sorting_checks (id, household_id, area_id, check_date,
                 recyclable_sorted, food_sorted, other_sorted, all_sorted, hazardous_separated,
@@ -124,4 +195,36 @@ impl SortingCheck {
         )?;
         Ok(())
     }
+
+    crate::write_changed_fields!(
+        household_id,
+        area_id,
+        check_date,
+        recyclable_sorted,
+        food_sorted,
+        other_sorted,
+        hazardous_separated,
+        served_by_collection,
+        burning_seen,
+        dumping_seen,
+        note,
+        checked_by,
+    );
 }
+
+const TABLE: &str = "CREATE TABLE sorting_checks (
+    id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+    household_id TEXT NOT NULL,
+    area_id TEXT NOT NULL,
+    check_date TEXT NOT NULL,
+    recyclable_sorted INTEGER NOT NULL,
+    food_sorted INTEGER NOT NULL,
+    other_sorted INTEGER NOT NULL,
+    all_sorted INTEGER NOT NULL,
+    hazardous_separated INTEGER NOT NULL,
+    served_by_collection INTEGER NOT NULL,
+    burning_seen INTEGER NOT NULL,
+    dumping_seen INTEGER NOT NULL
+);
+CREATE INDEX sorting_checks_household ON sorting_checks(household_id, check_date);
+CREATE INDEX sorting_checks_area ON sorting_checks(area_id);";

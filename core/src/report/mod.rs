@@ -3,66 +3,23 @@
 //! phone from its projections; each figure keeps its numerator, denominator and the records
 //! behind it for drilling down.
 
-use crate::model::{
-    BlackSpot, Briefing, CollectionPoint, Covenant, Day, Household, ModelStatus, SelfManagedModel,
-    SortingCheck, SpotKind,
-};
+use crate::model::{AnyRecord, Day, ModelStatus, SpotKind};
 use crate::reference::Reference;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// An approved record of a kind the targets read, with what the targets need of it.
+/// An approved record, with what the targets need besides its values: its id (for drilling
+/// down) and when it was made (the latest of several checks or covenants wins).
 #[derive(Debug, Clone)]
-pub enum Fact {
-    Household {
-        id: String,
-        value: Household,
-    },
-    Check {
-        id: String,
-        value: SortingCheck,
-        created_at: i64,
-    },
-    Cleanup {
-        id: String,
-        area_id: String,
-        date: Day,
-    },
-    Covenant {
-        id: String,
-        value: Covenant,
-        created_at: i64,
-    },
-    CollectionPoint {
-        id: String,
-        value: CollectionPoint,
-    },
-    BlackSpot {
-        id: String,
-        value: BlackSpot,
-    },
-    Briefing {
-        id: String,
-        value: Briefing,
-    },
-    SelfManagedModel {
-        id: String,
-        value: SelfManagedModel,
-    },
+pub struct Fact {
+    pub id: String,
+    pub created_at: i64,
+    pub record: AnyRecord,
 }
 
 impl Fact {
     fn area_id(&self) -> &str {
-        match self {
-            Fact::Household { value, .. } => &value.area_id,
-            Fact::Check { .. } => "",
-            Fact::Cleanup { area_id, .. } => area_id,
-            Fact::Covenant { value, .. } => &value.area_id,
-            Fact::CollectionPoint { value, .. } => &value.area_id,
-            Fact::BlackSpot { value, .. } => &value.area_id,
-            Fact::Briefing { value, .. } => &value.area_id,
-            Fact::SelfManagedModel { value, .. } => &value.area_id,
-        }
+        self.record.area_id().unwrap_or_default()
     }
 }
 
@@ -188,11 +145,12 @@ impl Targets {
                 f.records.push(id.to_owned());
             }
         };
-        match fact {
-            Fact::CollectionPoint { id, value } if value.inspection_date <= to => {
+        let id = fact.id.as_str();
+        match &fact.record {
+            AnyRecord::CollectionPoint(value) if value.inspection_date <= to => {
                 one(&mut self.collection_points, id, value.meets_requirements())
             }
-            Fact::BlackSpot { id, value }
+            AnyRecord::BlackSpot(value)
                 if matches!(
                     value.spot_kind,
                     SpotKind::SpontaneousDump | SpotKind::PollutionSpot
@@ -201,12 +159,12 @@ impl Targets {
                 let closed = value.is_closed() && value.closed_date.is_some_and(|d| d <= to);
                 one(&mut self.dumps_closed, id, closed)
             }
-            Fact::Briefing { id, value }
+            AnyRecord::Briefing(value)
                 if value.briefing_date >= from && value.briefing_date <= to =>
             {
                 self.briefings.push(id, value.attendance)
             }
-            Fact::SelfManagedModel { id, value }
+            AnyRecord::SelfManagedModel(value)
                 if value.status == ModelStatus::Active && value.start_date <= to =>
             {
                 self.self_managed_models.push(id, value.members)
@@ -262,16 +220,13 @@ pub fn compute(
     let mut cleanups: BTreeMap<(&str, Day), Vec<&str>> = BTreeMap::new();
     let mut covenants: BTreeMap<&str, (i64, &str, bool)> = BTreeMap::new();
     for f in facts {
-        match f {
-            Fact::Household { id, value } => households.entry(&value.area_id).or_default().push(id),
-            Fact::Check {
-                id,
-                value,
-                created_at,
-            } if value.check_date <= to => {
+        let (id, created_at) = (&f.id, f.created_at);
+        match &f.record {
+            AnyRecord::Household(value) => households.entry(&value.area_id).or_default().push(id),
+            AnyRecord::SortingCheck(value) if value.check_date <= to => {
                 let key = (
                     value.check_date,
-                    *created_at,
+                    created_at,
                     id.as_str(),
                     value.sorts_all_groups(),
                 );
@@ -280,22 +235,19 @@ pub fn compute(
                     *e = key;
                 }
             }
-            Fact::Cleanup { id, area_id, date }
-                if date.is_weekend() && *date >= from && *date <= to =>
-            {
-                cleanups
-                    .entry((area_id, date.weekend_saturday()))
-                    .or_default()
-                    .push(id)
+            AnyRecord::Cleanup(c) => {
+                let date = c.cleanup_date;
+                if date.is_weekend() && date >= from && date <= to {
+                    cleanups
+                        .entry((&c.area_id, date.weekend_saturday()))
+                        .or_default()
+                        .push(id)
+                }
             }
-            Fact::Covenant {
-                id,
-                value,
-                created_at,
-            } => {
+            AnyRecord::Covenant(value) => {
                 let in_time = value.in_force_date.is_none_or(|d| d <= to);
                 let key = (
-                    *created_at,
+                    created_at,
                     id.as_str(),
                     value.in_force_with_environment() && in_time,
                 );
@@ -312,11 +264,11 @@ pub fn compute(
     let mut others: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
     for f in facts {
         if matches!(
-            f,
-            Fact::CollectionPoint { .. }
-                | Fact::BlackSpot { .. }
-                | Fact::Briefing { .. }
-                | Fact::SelfManagedModel { .. }
+            f.record,
+            AnyRecord::CollectionPoint(_)
+                | AnyRecord::BlackSpot(_)
+                | AnyRecord::Briefing(_)
+                | AnyRecord::SelfManagedModel(_)
         ) {
             others.entry(f.area_id()).or_default().push(f);
         }
@@ -406,47 +358,58 @@ mod tests {
         let day = |m, d| Day::ymd(2026, m, d).unwrap();
         let (from, to) = (day(1, 1), day(11, 30));
         let area = "rs-ap-my-hoa";
-        let spot = |id: &str, kind, closed: Option<Day>| Fact::BlackSpot {
+        let fact = |id: &str, record: AnyRecord| Fact {
             id: id.into(),
-            value: BlackSpot {
-                area_id: area.into(),
-                spot_kind: kind,
-                place: Place::point(Coord::new(105.628, 9.998)),
-                description: "Bãi rác ven kênh".into(),
-                status: if closed.is_some() {
-                    SpotStatus::Closed
-                } else {
-                    SpotStatus::Reported
-                },
-                reported_date: day(3, 1),
-                verified_date: None,
-                cleaned_date: None,
-                closed_date: closed,
-                photos: vec![],
-                note: String::new(),
-            },
+            created_at: 0,
+            record,
         };
-        let briefing = |id: &str, date, attendance| Fact::Briefing {
-            id: id.into(),
-            value: Briefing {
-                area_id: area.into(),
-                briefing_date: date,
-                topic: "Phân loại rác".into(),
-                audience: Audience::Members,
-                attendance,
-                note: String::new(),
-            },
+        let spot = |id: &str, kind, closed: Option<Day>| {
+            fact(
+                id,
+                AnyRecord::BlackSpot(BlackSpot {
+                    area_id: area.into(),
+                    spot_kind: kind,
+                    place: Place::point(Coord::new(105.628, 9.998)),
+                    description: "Bãi rác ven kênh".into(),
+                    status: if closed.is_some() {
+                        SpotStatus::Closed
+                    } else {
+                        SpotStatus::Reported
+                    },
+                    reported_date: day(3, 1),
+                    verified_date: None,
+                    cleaned_date: None,
+                    closed_date: closed,
+                    photos: vec![],
+                    note: String::new(),
+                }),
+            )
         };
-        let model = |id: &str, status| Fact::SelfManagedModel {
-            id: id.into(),
-            value: SelfManagedModel {
-                area_id: area.into(),
-                name: "Tổ tự quản".into(),
-                members: 12,
-                start_date: day(2, 1),
-                status,
-                activities: String::new(),
-            },
+        let briefing = |id: &str, date, attendance| {
+            fact(
+                id,
+                AnyRecord::Briefing(Briefing {
+                    area_id: area.into(),
+                    briefing_date: date,
+                    topic: "Phân loại rác".into(),
+                    audience: Audience::Members,
+                    attendance,
+                    note: String::new(),
+                }),
+            )
+        };
+        let model = |id: &str, status| {
+            fact(
+                id,
+                AnyRecord::SelfManagedModel(SelfManagedModel {
+                    area_id: area.into(),
+                    name: "Tổ tự quản".into(),
+                    members: 12,
+                    start_date: day(2, 1),
+                    status,
+                    activities: String::new(),
+                }),
+            )
         };
         let facts = vec![
             spot("closed", SpotKind::SpontaneousDump, Some(day(6, 1))),

@@ -6,6 +6,7 @@
 //! `synchronous=FULL`, so what the user was told is saved survives a crash or a flat battery.
 
 mod documents;
+pub mod forms;
 pub mod outbox;
 mod photos;
 mod projection;
@@ -156,7 +157,7 @@ impl Store {
         documents::load(&self.conn, id, &self.actor)
     }
 
-    fn context(&self) -> Context<'_> {
+    pub(crate) fn context(&self) -> Context<'_> {
         Context::new(&self.reference)
     }
 
@@ -164,7 +165,7 @@ impl Store {
     pub fn create<T: RecordBody>(&mut self, mut body: T) -> Result<String> {
         body.normalize();
         body.validate(&self.context())?;
-        self.check_links(&body.clone().into_any())?;
+        self.check_links(&body.clone().into())?;
         let id = uuid::Uuid::now_v7().to_string();
         let meta = Meta {
             author: self.author()?,
@@ -286,7 +287,7 @@ impl Store {
         }
         new.normalize();
         new.validate(&self.context())?;
-        self.check_links(&new.clone().into_any())?;
+        self.check_links(&new.clone().into())?;
         // Re-submitting an already submitted record after a fix is a plain edit.
         let state = state.filter(|s| *s != current.meta.state);
         let force: Vec<String> = if resolve {
@@ -429,7 +430,7 @@ impl Store {
     /// Every projection row as text, sorted: lets tests compare two stores or a rebuild.
     pub fn projection_dump(&self) -> Result<Vec<String>> {
         let mut out = vec![];
-        for t in schema::PROJECTION_TABLE_NAMES {
+        for t in schema::projection_table_names() {
             let mut stmt = self.conn.prepare(&format!("SELECT * FROM {t}"))?;
             let n = stmt.column_count();
             let rows = stmt.query_map([], |r| {

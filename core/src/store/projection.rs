@@ -19,8 +19,8 @@ pub fn project(conn: &Connection, id: &str, doc: &RecordDoc) -> Result<()> {
     let conflicts = serde_json::to_string(&doc.conflicts()).unwrap_or_else(|_| "[]".into());
     conn.prepare_cached(
         "INSERT OR REPLACE INTO records (id, kind, area_id, author, created_at, state, heads,
-            review_status, conflicts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8)",
+            review_status, conflicts, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9)",
     )?
     .execute(params![
         id,
@@ -30,15 +30,16 @@ pub fn project(conn: &Connection, id: &str, doc: &RecordDoc) -> Result<()> {
         meta.created_at,
         meta.state.as_str(),
         doc.heads().join(","),
-        conflicts
+        conflicts,
+        record.to_json().to_string()
     ])?;
-    crate::with_record!(&record, r => r.project(conn, id))?;
+    record.body().project(conn, id)?;
     // Which photos records use: only those are uploaded, and only unused ones may be discarded.
     conn.prepare_cached("DELETE FROM record_photos WHERE id = ?1")?
         .execute([id])?;
     for sha in record.photo_refs() {
         conn.prepare_cached("INSERT OR IGNORE INTO record_photos (id, sha256) VALUES (?1, ?2)")?
-            .execute([id, sha])?;
+            .execute([id, sha.as_str()])?;
     }
     let target = match &record {
         AnyRecord::Review(r) => r.record_id.as_str(),
@@ -93,7 +94,7 @@ pub fn rebuild(
     mut load: impl FnMut(&str) -> Result<RecordDoc>,
     ids: &[String],
 ) -> Result<()> {
-    for t in super::schema::PROJECTION_TABLE_NAMES {
+    for t in super::schema::projection_table_names() {
         conn.execute_batch(&format!("DELETE FROM {t};"))?;
     }
     for id in ids {

@@ -2,6 +2,7 @@
 
 use super::Store;
 use crate::error::Result;
+use crate::i18n::Message;
 use crate::model::{CovenantStatus, Day, RecordKind, ReviewStatus};
 use crate::text;
 use rusqlite::{params, OptionalExtension};
@@ -57,6 +58,8 @@ pub struct AreaCovenant {
     pub record_id: Option<String>,
     /// `None` when nobody has recorded the area's covenant yet.
     pub status: Option<CovenantStatus>,
+    /// The status in words, or that none is recorded.
+    pub status_label: Message,
     pub with_environment: bool,
     pub review_status: Option<ReviewStatus>,
 }
@@ -75,23 +78,25 @@ pub enum NeedsUser {
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Attention {
     pub id: String,
-    pub kind: String,
+    pub kind: RecordKind,
     pub area_id: Option<String>,
     pub why: NeedsUser,
 }
 
-/// One line of a list on a phone: what the record is, where, its standing, and why it waits.
+/// One line of a list on a phone: what the record is, where, its standing, and why it waits,
+/// every text in both languages as the core words it.
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordSummary {
     pub id: String,
     pub kind: RecordKind,
+    pub kind_label: Message,
     pub area_id: Option<String>,
+    pub area_name: Option<String>,
     pub status: ReviewStatus,
-    /// A household's head, a check's date and household, a cleanup's date, a covenant's status,
-    /// a collection point's or model's name, a black spot's date and status, a briefing's date
-    /// and audience.
-    pub title: String,
+    pub status_label: Message,
+    /// What the record's kind calls it (its module's `title`).
+    pub title: Message,
     pub in_conflict: bool,
     /// Why the record was returned or rejected, while it stands returned or rejected.
     pub reason: Option<String>,
@@ -112,6 +117,10 @@ pub struct AreaFigures {
     pub participants: u64,
     pub waste_kg: f64,
     pub covenant: Option<CovenantStatus>,
+}
+
+fn not_recorded() -> Message {
+    Message::new("Chưa ghi nhận", "Not recorded yet")
 }
 
 fn status(s: String) -> ReviewStatus {
@@ -249,17 +258,27 @@ impl Store {
     }
 
     /// The covenant status of every area of a commune, including areas with none recorded.
-    /// Where an area has several covenant records, the most recently created one counts.
     pub fn covenant_status(&self, commune_id: &str) -> Result<Vec<AreaCovenant>> {
+        let areas: Vec<(String, String)> = self
+            .reference()
+            .areas_of(commune_id)
+            .map(|a| (a.id.clone(), a.name.clone()))
+            .collect();
+        self.covenant_status_of(&areas)
+    }
+
+    /// The covenant status of the given areas (id, name), including areas with none recorded.
+    /// Where an area has several covenant records, the most recently created one counts.
+    pub fn covenant_status_of(&self, areas: &[(String, String)]) -> Result<Vec<AreaCovenant>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.id, c.status, c.with_environment, r.review_status
              FROM covenants c JOIN records r ON r.id = c.id
              WHERE c.area_id = ?1 ORDER BY r.created_at DESC, c.id DESC LIMIT 1",
         )?;
         let mut out = vec![];
-        for area in self.reference().areas_of(commune_id) {
+        for (area_id, area_name) in areas {
             let row = stmt
-                .query_row([&area.id], |r| {
+                .query_row([area_id], |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
@@ -270,18 +289,22 @@ impl Store {
                 .optional()?;
             out.push(match row {
                 Some((id, st, env, rs)) => AreaCovenant {
-                    area_id: area.id.clone(),
-                    area_name: area.name.clone(),
+                    area_id: area_id.clone(),
+                    area_name: area_name.clone(),
                     record_id: Some(id),
                     status: CovenantStatus::parse(&st),
+                    status_label: CovenantStatus::parse(&st)
+                        .map(|s| s.label())
+                        .unwrap_or_else(not_recorded),
                     with_environment: env,
                     review_status: Some(status(rs)),
                 },
                 None => AreaCovenant {
-                    area_id: area.id.clone(),
-                    area_name: area.name.clone(),
+                    area_id: area_id.clone(),
+                    area_name: area_name.clone(),
                     record_id: None,
                     status: None,
+                    status_label: not_recorded(),
                     with_environment: false,
                     review_status: None,
                 },
@@ -304,9 +327,10 @@ impl Store {
             .query_map([author], |r| {
                 let rs: String = r.get(3)?;
                 let conflict: bool = r.get(4)?;
+                let kind: String = r.get(1)?;
                 Ok(Attention {
                     id: r.get(0)?,
-                    kind: r.get(1)?,
+                    kind: RecordKind::parse(&kind).unwrap_or(RecordKind::Household),
                     area_id: r.get(2)?,
                     why: if conflict {
                         NeedsUser::Conflict
@@ -357,7 +381,35 @@ impl Store {
     }
 }
 
+/// A record's standing as its projection row holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub author: String,
+    pub state: crate::model::Lifecycle,
+    pub status: ReviewStatus,
+    pub conflicts: Vec<crate::document::Conflict>,
+}
+
 impl Store {
+    /// A record's author, lifecycle, review status and conflicts, without loading it.
+    pub fn summary(&self, id: &str) -> Result<Standing> {
+        let (author, state, st, conflicts): (String, String, String, String) = self
+            .conn()
+            .query_row(
+                "SELECT author, state, review_status, conflicts FROM records WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?
+            .ok_or_else(|| crate::error::Error::NotFound(id.to_owned()))?;
+        Ok(Standing {
+            author,
+            state: crate::model::Lifecycle::parse(&state).unwrap_or(crate::model::Lifecycle::Draft),
+            status: status(st),
+            conflicts: serde_json::from_str(&conflicts).unwrap_or_default(),
+        })
+    }
+
     /// The reason of the latest return or rejection of a record, for the person fixing it.
     pub fn review_reason(&self, record_id: &str) -> Result<Option<String>> {
         Ok(self
@@ -374,47 +426,96 @@ impl Store {
 }
 
 const SUMMARY_SQL: &str = "SELECT r.id, r.kind, r.area_id, r.review_status, r.conflicts != '[]',
-        COALESCE(h.head_name, c.check_date || ' · ' || hc.head_name, cl.cleanup_date,
-                 cv.status, cp.name, bs.reported_date || ' · ' || bs.status,
-                 br.briefing_date || ' · ' || br.audience, sm.name, ''),
+        r.data,
         CASE WHEN r.review_status IN ('returned', 'rejected') THEN
         (SELECT v.reason FROM reviews v JOIN records rv ON rv.id = v.id
           WHERE v.record_id = r.id AND v.decision != 'approved'
           ORDER BY rv.created_at DESC, v.id DESC LIMIT 1) END,
         EXISTS (SELECT 1 FROM outbox o WHERE o.doc_id = r.id)
      FROM records r
-     LEFT JOIN households h ON h.id = r.id
-     LEFT JOIN sorting_checks c ON c.id = r.id
-     LEFT JOIN households hc ON hc.id = c.household_id
-     LEFT JOIN cleanups cl ON cl.id = r.id
-     LEFT JOIN covenants cv ON cv.id = r.id
-     LEFT JOIN collection_points cp ON cp.id = r.id
-     LEFT JOIN black_spots bs ON bs.id = r.id
-     LEFT JOIN briefings br ON br.id = r.id
-     LEFT JOIN self_managed_models sm ON sm.id = r.id
      WHERE r.kind != 'review' AND ";
+
+impl Store {
+    /// What another record or an area is called, for titles that name one.
+    pub fn name_of(&self, id: &str) -> Option<String> {
+        if let Some(a) = self.reference().area(id) {
+            return Some(a.name.clone());
+        }
+        self.conn()
+            .query_row(
+                "SELECT head_name FROM households WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// A record's title from its row's kind and values.
+    pub(crate) fn title_of(&self, kind: RecordKind, data: &str) -> Message {
+        serde_json::from_str(data)
+            .ok()
+            .and_then(|d| crate::model::AnyRecord::from_json(kind, d).ok())
+            .map(|r| r.title(&|id| self.name_of(id)))
+            .unwrap_or_else(|| kind.label())
+    }
+}
 
 impl Store {
     fn summaries(&self, condition: &str, arg: Option<&str>) -> Result<Vec<RecordSummary>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "{SUMMARY_SQL}{condition} ORDER BY r.created_at, r.id"
         ))?;
-        let rows = stmt
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            String,
+            bool,
+            String,
+            Option<String>,
+            bool,
+        );
+        let rows: Vec<Row> = stmt
             .query_map([arg], |r| {
-                let kind: String = r.get(1)?;
-                Ok(RecordSummary {
-                    id: r.get(0)?,
-                    kind: RecordKind::parse(&kind).unwrap_or(RecordKind::Household),
-                    area_id: r.get(2)?,
-                    status: status(r.get(3)?),
-                    in_conflict: r.get(4)?,
-                    title: r.get(5)?,
-                    reason: r.get(6)?,
-                    unsent: r.get(7)?,
-                })
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        Ok(rows
+            .into_iter()
+            .filter_map(
+                |(id, kind, area_id, st, in_conflict, data, reason, unsent)| {
+                    let kind = RecordKind::parse(&kind)?;
+                    let status = status(st);
+                    Some(RecordSummary {
+                        kind_label: kind.label(),
+                        title: self.title_of(kind, &data),
+                        area_name: area_id
+                            .as_deref()
+                            .and_then(|a| self.reference().area(a))
+                            .map(|a| a.name.clone()),
+                        status_label: status.label(),
+                        id,
+                        kind,
+                        area_id,
+                        status,
+                        in_conflict,
+                        reason,
+                        unsent,
+                    })
+                },
+            )
+            .collect())
     }
 
     /// Records waiting for a reviewer: submitted and not yet decided at their current version.

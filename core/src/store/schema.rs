@@ -54,10 +54,13 @@ const MIGRATIONS: &[&str] = &[
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Bump when a projection table or the way rows are derived changes.
-pub const PROJECTION_VERSION: i64 = 3;
+pub const PROJECTION_VERSION: i64 = 4;
 
-fn projection_tables() -> Vec<&'static str> {
-    vec![
+/// The tables every kind shares: one row per record (with its values as JSON, which lists read
+/// titles from), and which photos records use.
+const SHARED_TABLES: &[(&str, &str)] = &[
+    (
+        "records",
         "CREATE TABLE records (
             id TEXT PRIMARY KEY,
             kind TEXT NOT NULL,
@@ -67,42 +70,38 @@ fn projection_tables() -> Vec<&'static str> {
             state TEXT NOT NULL,
             heads TEXT NOT NULL,
             review_status TEXT NOT NULL,
-            conflicts TEXT NOT NULL
+            conflicts TEXT NOT NULL,
+            data TEXT NOT NULL
         );
         CREATE INDEX records_kind_area ON records(kind, area_id);
         CREATE INDEX records_status ON records(review_status);",
-        model::household::TABLE,
-        model::sorting_check::TABLE,
-        model::cleanup::TABLE,
-        model::covenant::TABLE,
-        model::collection_point::TABLE,
-        model::black_spot::TABLE,
-        model::briefing::TABLE,
-        model::self_managed_model::TABLE,
-        model::review::TABLE,
-        // `id` is the record's, like every projection table's (a record's rows go by its id).
+    ),
+    // `id` is the record's, like every projection table's (a record's rows go by its id).
+    (
+        "record_photos",
         "CREATE TABLE record_photos (
             id TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
             sha256 TEXT NOT NULL,
             PRIMARY KEY (id, sha256)
         );
         CREATE INDEX record_photos_sha ON record_photos(sha256);",
-    ]
+    ),
+];
+
+/// Every projection table, (name, `CREATE TABLE …`): the shared ones, then each kind's.
+fn projection_tables() -> Vec<(&'static str, &'static str)> {
+    let mut all = SHARED_TABLES.to_vec();
+    all.extend(model::RecordKind::ALL.iter().map(|k| k.table()));
+    all
 }
 
-pub const PROJECTION_TABLE_NAMES: &[&str] = &[
-    "households",
-    "sorting_checks",
-    "cleanups",
-    "covenants",
-    "collection_points",
-    "black_spots",
-    "briefings",
-    "self_managed_models",
-    "reviews",
-    "record_photos",
-    "records",
-];
+/// Names of the projection tables, children before `records` (their rows reference it).
+pub fn projection_table_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = projection_tables().iter().map(|(n, _)| *n).collect();
+    names.retain(|n| *n != "records");
+    names.push("records");
+    names
+}
 
 /// Brings the durable schema up to date. Returns whether the projections must be rebuilt.
 pub fn migrate(conn: &mut Connection) -> Result<bool> {
@@ -127,10 +126,10 @@ pub fn migrate(conn: &mut Connection) -> Result<bool> {
         .optional()?;
     let rebuild = projected != Some(PROJECTION_VERSION);
     if rebuild {
-        for t in PROJECTION_TABLE_NAMES {
+        for t in projection_table_names() {
             tx.execute_batch(&format!("DROP TABLE IF EXISTS {t};"))?;
         }
-        for sql in projection_tables() {
+        for (_, sql) in projection_tables() {
             tx.execute_batch(sql)?;
         }
         tx.execute(

@@ -5,8 +5,9 @@
 
 use super::{documents, outbox, projection, Store};
 use crate::document::{parse_changes, RecordDoc};
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, ErrorCode, FieldError, Result};
 use crate::i18n::Message;
+use crate::model::RecordKind;
 use crate::sync::change_bytes;
 use crate::sync::protocol::{Limits, PushRequest, RecordChanges, Refusal};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -18,9 +19,12 @@ use serde_bytes::ByteBuf;
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Refused {
     pub record_id: String,
-    pub kind: Option<String>,
-    pub code: String,
+    pub kind: Option<RecordKind>,
+    pub kind_label: Option<Message>,
+    pub code: ErrorCode,
     pub message: Message,
+    /// Each broken rule, naming its field, to show with the refusal.
+    pub problems: Vec<Message>,
     pub fields: Vec<FieldError>,
     pub refused_at: i64,
 }
@@ -210,12 +214,26 @@ impl Store {
         let rows = stmt
             .query_map([], |r| {
                 let fields: String = r.get(5)?;
+                let kind = r
+                    .get::<_, Option<String>>(1)?
+                    .as_deref()
+                    .and_then(RecordKind::parse);
+                // Kept by an older version in another shape: the message still says why.
+                let fields: Vec<FieldError> = serde_json::from_str(&fields).unwrap_or_default();
                 Ok(Refused {
                     record_id: r.get(0)?,
-                    kind: r.get(1)?,
-                    code: r.get(2)?,
+                    kind_label: kind.map(|k| k.label()),
+                    code: ErrorCode::of(&r.get::<_, String>(2)?),
                     message: Message::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-                    fields: serde_json::from_str(&fields).unwrap_or_default(),
+                    problems: fields
+                        .iter()
+                        .map(|f| match kind {
+                            Some(k) => f.message_in(k),
+                            None => f.message(),
+                        })
+                        .collect(),
+                    kind,
+                    fields,
                     refused_at: r.get(6)?,
                 })
             })?
@@ -264,7 +282,7 @@ fn keep_refused(tx: &Transaction, r: &Refusal, doc: &RecordDoc) -> Result<()> {
 }
 
 fn remove_document(tx: &Transaction, id: &str) -> Result<()> {
-    for t in super::schema::PROJECTION_TABLE_NAMES {
+    for t in super::schema::projection_table_names() {
         // Review rows point at the record they review, not at themselves: keep those of others.
         tx.execute(&format!("DELETE FROM {t} WHERE id = ?1"), [id])?;
     }

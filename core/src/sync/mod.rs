@@ -7,6 +7,7 @@
 pub mod change_bytes;
 pub mod client;
 mod photos;
+pub mod policy;
 pub mod protocol;
 
 pub use client::{Enrolment, Progress, RetryPolicy, SyncClient, SyncError, SyncPhase, SyncReport};

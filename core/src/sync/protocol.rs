@@ -5,7 +5,7 @@
 //! Every limit here is enforced on the server before any work, and respected by the client.
 
 use super::change_bytes;
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 use crate::i18n::Message;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -160,81 +160,51 @@ impl From<change_bytes::Refused> for WireError {
 }
 
 impl WireError {
-    pub fn code(&self) -> &'static str {
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            WireError::BodyTooLarge { .. } => "body_too_large",
-            WireError::InflatedTooLarge { .. } => "inflated_too_large",
-            WireError::Malformed(_) => "malformed",
-            WireError::TooManyRecords { .. } => "too_many_records",
-            WireError::TooManyChanges { .. } => "too_many_changes",
-            WireError::TooManyOps { .. } => "too_many_operations",
-            WireError::TooManyOpsInPush { .. } => "too_many_operations_in_push",
-            WireError::TooManyChangesInPush { .. } => "too_many_changes_in_push",
-            WireError::ChangeTooLarge { .. } => "change_too_large",
-            WireError::CompressedChange => "compressed_change",
-            WireError::DuplicateChange => "duplicate_change",
-            WireError::BadChange(_) => "bad_change",
-            WireError::BadRecordId => "bad_record_id",
+            WireError::BodyTooLarge { .. } => ErrorCode::BodyTooLarge,
+            WireError::InflatedTooLarge { .. } => ErrorCode::InflatedTooLarge,
+            WireError::Malformed(_) => ErrorCode::Malformed,
+            WireError::TooManyRecords { .. } => ErrorCode::TooManyRecords,
+            WireError::TooManyChanges { .. } => ErrorCode::TooManyChanges,
+            WireError::TooManyOps { .. } => ErrorCode::TooManyOperations,
+            WireError::TooManyOpsInPush { .. } => ErrorCode::TooManyOperationsInPush,
+            WireError::TooManyChangesInPush { .. } => ErrorCode::TooManyChangesInPush,
+            WireError::ChangeTooLarge { .. } => ErrorCode::ChangeTooLarge,
+            WireError::CompressedChange => ErrorCode::CompressedChange,
+            WireError::DuplicateChange => ErrorCode::DuplicateChange,
+            WireError::BadChange(_) => ErrorCode::BadChange,
+            WireError::BadRecordId => ErrorCode::BadRecordId,
         }
     }
 
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code's words, with the limit that was passed where there is one.
     pub fn message(&self) -> Message {
+        let at_most = |m: Message, max: usize| {
+            Message::new(
+                format!("{} (tối đa {max})", m.vi),
+                format!("{} (at most {max})", m.en),
+            )
+        };
+        let m = self.error_code().label();
         match self {
-            WireError::BodyTooLarge { limit } => Message::new(
-                format!("gói dữ liệu quá lớn (tối đa {limit} byte)"),
-                format!("request body too large (at most {limit} bytes)"),
-            ),
-            WireError::InflatedTooLarge { limit } => Message::new(
-                format!("dữ liệu giải nén quá lớn (tối đa {limit} byte)"),
-                format!("decompressed body too large (at most {limit} bytes)"),
-            ),
-            WireError::Malformed(_) => Message::new(
-                "gói dữ liệu không đọc được",
-                "the request body could not be read",
-            ),
-            WireError::TooManyRecords { max } => Message::new(
-                format!("quá nhiều hồ sơ trong một lần gửi (tối đa {max})"),
-                format!("too many records in one batch (at most {max})"),
-            ),
-            WireError::TooManyChanges { max } => Message::new(
-                format!("quá nhiều thay đổi cho một hồ sơ (tối đa {max})"),
-                format!("too many changes for one record (at most {max})"),
-            ),
-            WireError::TooManyOps { max } => Message::new(
-                format!("một thay đổi quá lớn (tối đa {max} thao tác)"),
-                format!("a change is too large (at most {max} operations)"),
-            ),
-            WireError::TooManyOpsInPush { max } => Message::new(
-                format!("quá nhiều thao tác trong một lần gửi (tối đa {max})"),
-                format!("too many operations in one batch (at most {max})"),
-            ),
-            WireError::TooManyChangesInPush { max } => Message::new(
-                format!("quá nhiều thay đổi trong một lần gửi (tối đa {max})"),
-                format!("too many changes in one batch (at most {max})"),
-            ),
+            WireError::BodyTooLarge { limit } | WireError::InflatedTooLarge { limit } => {
+                at_most(m, *limit)
+            }
+            WireError::TooManyRecords { max }
+            | WireError::TooManyChanges { max }
+            | WireError::TooManyOps { max }
+            | WireError::TooManyOpsInPush { max }
+            | WireError::TooManyChangesInPush { max } => at_most(m, *max),
             WireError::ChangeTooLarge { max } => Message::new(
-                format!(
-                    "hồ sơ quá lớn để gửi (mỗi thay đổi tối đa {} KB); hãy rút ngắn nội dung",
-                    max / 1024
-                ),
-                format!(
-                    "the record is too large to send (each change at most {} KB); shorten it",
-                    max / 1024
-                ),
+                format!("{} (mỗi thay đổi tối đa {} KB)", m.vi, max / 1024),
+                format!("{} (each change at most {} KB)", m.en, max / 1024),
             ),
-            WireError::CompressedChange => Message::new(
-                "thay đổi được nén riêng không được chấp nhận",
-                "separately compressed changes are not accepted",
-            ),
-            WireError::DuplicateChange => Message::new(
-                "cùng một thay đổi được gửi cho hai hồ sơ",
-                "the same change was sent for two records",
-            ),
-            WireError::BadChange(_) => Message::new(
-                "một thay đổi bị hỏng hoặc không đọc được",
-                "a change is damaged or unreadable",
-            ),
-            WireError::BadRecordId => Message::new("mã hồ sơ không hợp lệ", "invalid record id"),
+            _ => m,
         }
     }
 

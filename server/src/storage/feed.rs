@@ -10,7 +10,7 @@ use super::records::{record_by_id, scope_filter, RECORD_COLUMNS};
 use super::sql::Val;
 use super::*;
 use crate::args;
-use sachxanh_core::model::Decision;
+use sachxanh_core::model::{Decision, ReviewStatus};
 
 struct PushTx<'a> {
     conn: Box<dyn PushConn + 'a>,
@@ -109,15 +109,15 @@ impl SyncTx for PushTx<'_> {
             ),
             args![
                 &row.id,
-                &row.kind,
+                row.kind().as_str(),
                 &row.area_id,
                 &row.commune_id,
                 &row.author,
                 row.created_at,
-                &row.state,
+                row.state.as_str(),
                 row.heads.join(","),
-                &row.review_status,
-                row.data.to_string(),
+                row.review_status.as_str(),
+                row.record.to_json().to_string(),
                 last_seq,
                 &row.day,
             ],
@@ -144,17 +144,17 @@ impl SyncTx for PushTx<'_> {
                 &device.id,
                 &device.person.id,
                 &row.id,
-                a.action,
+                a.action.as_str(),
                 hashes.join(",")
             ],
         )?;
         Ok(())
     }
 
-    fn set_review_status(&mut self, id: &str, status: &str) -> StorageResult<()> {
+    fn set_review_status(&mut self, id: &str, status: ReviewStatus) -> StorageResult<()> {
         self.conn.exec(
             "UPDATE records SET review_status = $2 WHERE id = $1",
-            args![id, status],
+            args![id, status.as_str()],
         )?;
         Ok(())
     }

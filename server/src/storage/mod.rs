@@ -18,7 +18,9 @@ pub mod sql;
 pub mod sqlite;
 
 use sachxanh_core::model::review::ReviewFact;
-use sachxanh_core::model::{Role, Scope};
+use sachxanh_core::model::{
+    AnyRecord, AuditAction, Lifecycle, RecordKind, ReviewStatus, Role, Scope,
+};
 use serde::Serialize;
 use sql::Sql;
 
@@ -71,25 +73,31 @@ pub struct Device {
     pub actor_id: Option<String>,
 }
 
-/// A record as the server keeps it: its document and its projection row.
+/// A record as the server keeps it: its projection row, with the core's typed record. (Read
+/// as JSON it is `{id, kind, data, …}`: the record flattens into its kind and values.)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordRow {
     pub id: String,
-    pub kind: String,
     pub area_id: Option<String>,
     pub commune_id: Option<String>,
     pub author: String,
     pub created_at: i64,
-    pub state: String,
+    pub state: Lifecycle,
     pub heads: Vec<String>,
-    pub review_status: String,
+    pub review_status: ReviewStatus,
     /// The day the record is about (`YYYY-MM-DD`), else the day it was made: lists sort and
     /// filter by it.
     pub day: String,
-    /// The record's values as JSON (the core's typed struct, serialised).
-    pub data: serde_json::Value,
+    #[serde(flatten)]
+    pub record: AnyRecord,
     /// Log sequence of the record's last accepted change.
     pub updated_seq: i64,
+}
+
+impl RecordRow {
+    pub fn kind(&self) -> RecordKind {
+        self.record.kind()
+    }
 }
 
 /// What a device may pull.
@@ -118,7 +126,7 @@ pub struct Accepted {
     pub changes: Vec<(String, Vec<u8>)>,
     /// The whole document after the changes (Automerge `save()`).
     pub snapshot: Vec<u8>,
-    pub action: &'static str,
+    pub action: AuditAction,
     /// For a review: the record it reviews, the heads it names and its decision.
     pub review: Option<ReviewFact>,
     pub reviewed_record: Option<String>,
@@ -139,7 +147,7 @@ pub struct AuditRow {
     pub at: i64,
     pub person_id: String,
     pub person_name: String,
-    pub action: String,
+    pub action: AuditAction,
     /// The Automerge changes the action carried (hex hashes).
     pub hashes: Vec<String>,
     /// The fields those changes set, filled in by the dashboard from the document.
@@ -182,11 +190,11 @@ pub struct StoredPhoto {
 /// Filter of the staff read API.
 #[derive(Debug, Clone, Default)]
 pub struct RecordFilter {
-    pub kind: Option<String>,
+    pub kind: Option<RecordKind>,
     pub area_id: Option<String>,
     pub scope: Option<PullScope>,
     /// Only records of this review status.
-    pub review_status: Option<String>,
+    pub review_status: Option<ReviewStatus>,
     pub after_id: Option<String>,
     pub limit: usize,
 }
@@ -195,10 +203,10 @@ pub struct RecordFilter {
 #[derive(Debug, Clone)]
 pub struct QueueFilter {
     pub scope: PullScope,
-    pub kind: Option<String>,
+    pub kind: Option<RecordKind>,
     pub area_id: Option<String>,
     /// Review statuses to show; all when empty.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ReviewStatus>,
     pub from: Option<String>,
     pub to: Option<String>,
     /// The (day, id) of the last line of the previous page.
@@ -234,7 +242,7 @@ pub trait SyncTx {
     /// Appends accepted changes to the log, replaces the document and its row, writes the audit
     /// row.
     fn append(&mut self, device: &Device, accepted: &Accepted) -> StorageResult<()>;
-    fn set_review_status(&mut self, id: &str, status: &str) -> StorageResult<()>;
+    fn set_review_status(&mut self, id: &str, status: ReviewStatus) -> StorageResult<()>;
     fn save_batch_answer(
         &mut self,
         device_id: &str,
@@ -313,6 +321,8 @@ pub trait Records: Send + Sync + 'static {
     fn changes_of(&self, id: &str) -> StorageResult<Vec<Vec<u8>>>;
     fn record(&self, id: &str) -> StorageResult<Option<RecordRow>>;
     fn records(&self, filter: &RecordFilter) -> StorageResult<Vec<RecordRow>>;
+    /// The records of these ids (those that exist), in one read.
+    fn records_by_id(&self, ids: &[String]) -> StorageResult<Vec<RecordRow>>;
     /// The reviews of a record, oldest first.
     fn reviews_of_record(&self, record_id: &str) -> StorageResult<Vec<RecordRow>>;
     /// One page of the review queue, filtered and paged in the database.

@@ -3,38 +3,47 @@
 use super::sql::{placeholders, Row, Sql, Val};
 use super::*;
 use crate::args;
+use sachxanh_core::model::AuditAction;
 
 pub(super) const RECORD_COLUMNS: &str =
     "id, kind, area_id, commune_id, author, created_at, state, heads, review_status, data, updated_seq, day";
 
+/// Reads an enum column; a value this version does not know is an error, not a guess.
+fn parsed<T>(r: &Row, i: usize, parse: fn(&str) -> Option<T>) -> StorageResult<T> {
+    let s = r.text(i)?;
+    parse(&s).ok_or_else(|| StorageError::Database(format!("column {i}: unknown value {s:?}")))
+}
+
 fn record_row(r: &Row) -> StorageResult<RecordRow> {
-    let data = r.text(9)?;
+    let kind = parsed(r, 1, RecordKind::parse)?;
+    let data: serde_json::Value = serde_json::from_str(&r.text(9)?)
+        .map_err(|e| StorageError::Database(format!("record data: {e}")))?;
+    let record = AnyRecord::from_json(kind, data)
+        .map_err(|e| StorageError::Database(format!("record data: {e}")))?;
     let created_at = r.int(5)?;
     Ok(RecordRow {
         id: r.text(0)?,
-        kind: r.text(1)?,
         area_id: r.opt_text(2)?,
         commune_id: r.opt_text(3)?,
         author: r.text(4)?,
         created_at,
-        state: r.text(6)?,
+        state: parsed(r, 6, Lifecycle::parse)?,
         heads: r.list(7)?,
-        review_status: r.text(8)?,
-        data: serde_json::from_str(&data)
-            .map_err(|e| StorageError::Database(format!("record data: {e}")))?,
+        review_status: parsed(r, 8, ReviewStatus::parse)?,
         updated_seq: r.int(10)?,
         day: match r.opt_text(11)? {
             Some(d) => d,
-            None => day_of(r.text(1)?.as_str(), &data, created_at),
+            None => listed_day(record.day(), created_at),
         },
+        record,
     })
 }
 
 /// The day a record is listed by: the day it is about, else the day it was made.
-pub fn day_of(kind: &str, data: &str, created_at: i64) -> String {
-    let about = sachxanh_core::model::RecordKind::parse(kind)
+fn day_of(kind: &str, data: &str, created_at: i64) -> String {
+    let about = RecordKind::parse(kind)
         .and_then(|k| serde_json::from_str(data).ok().map(|d| (k, d)))
-        .and_then(|(k, d)| sachxanh_core::model::AnyRecord::from_json(k, d).ok())
+        .and_then(|(k, d)| AnyRecord::from_json(k, d).ok())
         .and_then(|r| r.day());
     listed_day(about, created_at)
 }
@@ -121,7 +130,7 @@ impl<B: Backend> Records for Db<B> {
         let mut args: Vec<Val> = vec![];
         let mut sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE 1 = 1");
         if let Some(k) = &f.kind {
-            args.push(k.into());
+            args.push(k.as_str().into());
             sql.push_str(&format!(" AND kind = ${}", args.len()));
         }
         if let Some(a) = &f.area_id {
@@ -132,7 +141,7 @@ impl<B: Backend> Records for Db<B> {
             sql.push_str(&scope_filter(scope, &mut args));
         }
         if let Some(status) = &f.review_status {
-            args.push(status.into());
+            args.push(status.as_str().into());
             sql.push_str(&format!(" AND review_status = ${}", args.len()));
         }
         if let Some(after) = &f.after_id {
@@ -143,6 +152,25 @@ impl<B: Backend> Records for Db<B> {
         sql.push_str(&format!(" ORDER BY id LIMIT ${}", args.len()));
         self.backend
             .read(|db| db.rows(&sql, &args)?.iter().map(record_row).collect())
+    }
+
+    fn records_by_id(&self, ids: &[String]) -> StorageResult<Vec<RecordRow>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let args: Vec<Val> = ids.iter().map(Val::from).collect();
+        self.backend.read(|sql| {
+            sql.rows(
+                &format!(
+                    "SELECT {RECORD_COLUMNS} FROM records WHERE id IN ({})",
+                    placeholders(1, ids.len())
+                ),
+                &args,
+            )?
+            .iter()
+            .map(record_row)
+            .collect()
+        })
     }
 
     fn reviews_of_record(&self, record_id: &str) -> StorageResult<Vec<RecordRow>> {
@@ -173,20 +201,21 @@ impl<B: Backend> Records for Db<B> {
             .collect();
         let mut sql = format!(
             "SELECT {}, COALESCE(p.name, '') FROM records r LEFT JOIN people p ON p.id = r.author
-             WHERE r.kind <> 'review'",
+             WHERE r.kind <> $1",
             columns.join(", ")
         );
+        args.push(RecordKind::Review.as_str().into());
         let mut scope_sql = scope_filter(&f.scope, &mut args);
         for c in ["commune_id", "area_id"] {
             scope_sql = scope_sql.replace(&format!(" {c} "), &format!(" r.{c} "));
         }
         sql.push_str(&scope_sql);
-        let mut cond = |c: &str, v: &String, sql: &mut String| {
+        let mut cond = |c: &str, v: &str, sql: &mut String| {
             args.push(v.into());
             sql.push_str(&format!(" AND {c} ${}", args.len()));
         };
         if let Some(k) = &f.kind {
-            cond("r.kind =", k, &mut sql);
+            cond("r.kind =", k.as_str(), &mut sql);
         }
         if let Some(a) = &f.area_id {
             cond("r.area_id =", a, &mut sql);
@@ -199,7 +228,7 @@ impl<B: Backend> Records for Db<B> {
         }
         if !f.statuses.is_empty() {
             let first = args.len() + 1;
-            args.extend(f.statuses.iter().map(Val::from));
+            args.extend(f.statuses.iter().map(|s| Val::from(s.as_str())));
             sql.push_str(&format!(
                 " AND r.review_status IN ({})",
                 placeholders(first, f.statuses.len())
@@ -248,7 +277,7 @@ impl<B: Backend> Records for Db<B> {
                     at: r.int(0)?,
                     person_id: r.text(1)?,
                     person_name: r.text(2)?,
-                    action: r.text(3)?,
+                    action: parsed(r, 3, AuditAction::parse)?,
                     hashes: r.list(4)?,
                     fields: vec![],
                 })
