@@ -650,6 +650,18 @@ pub fn state<T: RecordBody>(
     }
 }
 
+/// A record's form as it stands, with no problems (for reading it).
+pub fn state_of(record: &crate::model::AnyRecord) -> FormState {
+    struct Of<'a>(&'a crate::model::AnyRecord);
+    impl crate::model::KindVisitor for Of<'_> {
+        type Output = FormState;
+        fn visit<T: RecordBody>(self) -> FormState {
+            state::<T>(&self.0.body().values(), &[], T::LABEL.message())
+        }
+    }
+    record.kind().visit(Of(record))
+}
+
 /// One field as a reader sees it: its label and its value in words, in both languages.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]

@@ -419,7 +419,7 @@ pub async fn detail(
             .collect::<Result<Vec<_>, ApiError>>()?;
         let name = author_name(storage, &row)?;
         let l = line(&state.reference, &names, &row, name);
-        let state = row.record.kind().visit(FieldsOf(&row.record));
+        let state = sachxanh_core::form::state_of(&row.record);
         let fields = sachxanh_core::form::readable(&state, &|x| names.name(x));
         Ok(Some(Detail {
             kind_label: l.kind_label,
@@ -493,17 +493,6 @@ pub async fn review(
             ErrorCode::Forbidden,
             d.message(),
         )),
-    }
-}
-
-/// A record's form fields with their values, for its page.
-struct FieldsOf<'a>(&'a sachxanh_core::model::AnyRecord);
-
-impl sachxanh_core::model::KindVisitor for FieldsOf<'_> {
-    type Output = sachxanh_core::form::FormState;
-    fn visit<T: sachxanh_core::model::RecordBody>(self) -> Self::Output {
-        let values = self.0.body().values();
-        sachxanh_core::form::state::<T>(&values, &[], T::LABEL.message())
     }
 }
 

@@ -654,62 +654,32 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     
     func areaFigures(areaId: String) throws  -> AreaFigures
     
-    func blackSpot(id: String) throws  -> BlackSpotView
-    
-    func briefing(id: String) throws  -> BriefingView
+    /**
+     * The outline of an area (its outer ring), for drawing places on the map.
+     */
+    func areaOutline(areaId: String)  -> [Coord]
     
     /**
      * Stops a running sync at the next safe point; what was done stays done.
      */
     func cancelSync() 
     
-    func cleanup(id: String) throws  -> CleanupView
+    /**
+     * What this person may do: their areas, the kinds they may record, whether they review.
+     * The covenant list, the area pickers and the "new record" menu show only this.
+     */
+    func capabilities()  -> Capabilities?
     
-    func collectionPoint(id: String) throws  -> CollectionPointView
+    /**
+     * The form as typed so far, read and checked without saving (as the person types).
+     */
+    func checkForm(kind: RecordKind, id: String?, areaId: String, values: [FieldInput]) throws  -> FormState
     
-    func covenant(id: String) throws  -> CovenantView
-    
+    /**
+     * The covenant of each of the person's areas (their capabilities' areas: the same list on
+     * every app).
+     */
     func covenantStatus() throws  -> [AreaCovenant]
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createBlackSpot(value: BlackSpot) throws  -> String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createBriefing(value: Briefing) throws  -> String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createCleanup(value: Cleanup) throws  -> String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createCollectionPoint(value: CollectionPoint) throws  -> String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createCovenant(value: Covenant) throws  -> String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createHousehold(value: Household) throws  -> String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createSelfManagedModel(value: SelfManagedModel) throws  -> String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    func createSortingCheck(value: SortingCheck) throws  -> String
     
     /**
      * Forgets a photo taken by mistake: only one that no saved record uses and the server does
@@ -725,11 +695,14 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     func enrol(code: String) throws  -> EnrolResult
     
     /**
+     * A stored record's form.
+     */
+    func form(id: String) throws  -> FormState
+    
+    /**
      * Whether the photo is on this phone (opening it then needs no network).
      */
     func hasPhoto(sha256: String) throws  -> Bool
-    
-    func household(id: String) throws  -> HouseholdView
     
     func households(areaId: String, query: String, after: String?, limit: UInt32) throws  -> HouseholdPage
     
@@ -746,6 +719,11 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     func needsAttention() throws  -> [RecordSummary]
     
     /**
+     * A new record's form, in one of the person's areas.
+     */
+    func newForm(kind: RecordKind, areaId: String)  -> FormState
+    
+    /**
      * Everything I recorded on this phone with its review standing, whether it still waits to
      * be sent, and the latest return or rejection reason: the outbox screen.
      */
@@ -756,6 +734,22 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
      * opens a photo someone else took (then kept).
      */
     func photo(sha256: String) throws  -> Data
+    
+    /**
+     * A stored record's fields and values in words, for a read-only view (a reviewer's, or a
+     * record of someone else).
+     */
+    func readRecord(id: String) throws  -> [ReadField]
+    
+    /**
+     * A version the server refused, in words: what the person sent, to correct it.
+     */
+    func readRefused(id: String) throws  -> [ReadField]
+    
+    /**
+     * A stored record with its standing.
+     */
+    func record(id: String) throws  -> RecordView
     
     /**
      * Versions the server refused, kept readable with the reason.
@@ -772,14 +766,16 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
      */
     func reviewQueue() throws  -> [RecordSummary]
     
-    func selfManagedModel(id: String) throws  -> SelfManagedModelView
+    /**
+     * Saves a form: a new draft (`id` none) or an edit, with only the fields that changed
+     * written.
+     */
+    func saveForm(kind: RecordKind, id: String?, areaId: String, values: [FieldInput]) throws  -> SaveOutcome
     
     /**
      * Hands back the token kept in secure storage.
      */
     func setToken(token: String) 
-    
-    func sortingCheck(id: String) throws  -> SortingCheckView
     
     /**
      * Sends a record for review (its values are checked again first).
@@ -792,46 +788,6 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     func sync(observer: SyncObserver) throws  -> SyncReport
     
     func syncStatus() throws  -> SyncStatus
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateBlackSpot(id: String, value: BlackSpot) throws  -> BlackSpotView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateBriefing(id: String, value: Briefing) throws  -> BriefingView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateCleanup(id: String, value: Cleanup) throws  -> CleanupView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateCollectionPoint(id: String, value: CollectionPoint) throws  -> CollectionPointView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateCovenant(id: String, value: Covenant) throws  -> CovenantView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateHousehold(id: String, value: Household) throws  -> HouseholdView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateSelfManagedModel(id: String, value: SelfManagedModel) throws  -> SelfManagedModelView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    func updateSortingCheck(id: String, value: SortingCheck) throws  -> SortingCheckView
     
 }
 /**
@@ -929,22 +885,15 @@ open func areaFigures(areaId: String)throws  -> AreaFigures  {
 })
 }
     
-open func blackSpot(id: String)throws  -> BlackSpotView  {
-    return try  FfiConverterTypeBlackSpotView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+    /**
+     * The outline of an area (its outer ring), for drawing places on the map.
+     */
+open func areaOutline(areaId: String) -> [Coord]  {
+    return try!  FfiConverterSequenceTypeCoord.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_black_spot(
+    uniffi_sachxanh_core_fn_method_sachxanh_area_outline(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-open func briefing(id: String)throws  -> BriefingView  {
-    return try  FfiConverterTypeBriefingView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_briefing(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterString.lower(areaId),uniffiCallStatus
     )
 })
 }
@@ -960,145 +909,44 @@ open func cancelSync()  {try! rustCall() {
 }
 }
     
-open func cleanup(id: String)throws  -> CleanupView  {
-    return try  FfiConverterTypeCleanupView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+    /**
+     * What this person may do: their areas, the kinds they may record, whether they review.
+     * The covenant list, the area pickers and the "new record" menu show only this.
+     */
+open func capabilities() -> Capabilities?  {
+    return try!  FfiConverterOptionTypeCapabilities.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_cleanup(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-open func collectionPoint(id: String)throws  -> CollectionPointView  {
-    return try  FfiConverterTypeCollectionPointView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_collection_point(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-open func covenant(id: String)throws  -> CovenantView  {
-    return try  FfiConverterTypeCovenantView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_covenant(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-open func covenantStatus()throws  -> [AreaCovenant]  {
-    return try  FfiConverterSequenceTypeAreaCovenant.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(
+    uniffi_sachxanh_core_fn_method_sachxanh_capabilities(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Saves a new record as a draft on this phone; returns its id.
+     * The form as typed so far, read and checked without saving (as the person types).
      */
-open func createBlackSpot(value: BlackSpot)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+open func checkForm(kind: RecordKind, id: String?, areaId: String, values: [FieldInput])throws  -> FormState  {
+    return try  FfiConverterTypeFormState_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_black_spot(
+    uniffi_sachxanh_core_fn_method_sachxanh_check_form(
             self.uniffiCloneHandle(),
-        FfiConverterTypeBlackSpot_lower(value),uniffiCallStatus
+        FfiConverterTypeRecordKind_lower(kind),
+        FfiConverterOptionString.lower(id),
+        FfiConverterString.lower(areaId),
+        FfiConverterSequenceTypeFieldInput.lower(values),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Saves a new record as a draft on this phone; returns its id.
+     * The covenant of each of the person's areas (their capabilities' areas: the same list on
+     * every app).
      */
-open func createBriefing(value: Briefing)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+open func covenantStatus()throws  -> [AreaCovenant]  {
+    return try  FfiConverterSequenceTypeAreaCovenant.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_briefing(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeBriefing_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-open func createCleanup(value: Cleanup)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_cleanup(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCleanup_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-open func createCollectionPoint(value: CollectionPoint)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_collection_point(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCollectionPoint_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-open func createCovenant(value: Covenant)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_covenant(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCovenant_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-open func createHousehold(value: Household)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_household(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeHousehold_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-open func createSelfManagedModel(value: SelfManagedModel)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSelfManagedModel_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-open func createSortingCheck(value: SortingCheck)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_create_sorting_check(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSortingCheck_lower(value),uniffiCallStatus
+    uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1140,6 +988,19 @@ open func enrol(code: String)throws  -> EnrolResult  {
 }
     
     /**
+     * A stored record's form.
+     */
+open func form(id: String)throws  -> FormState  {
+    return try  FfiConverterTypeFormState_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_form(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Whether the photo is on this phone (opening it then needs no network).
      */
 open func hasPhoto(sha256: String)throws  -> Bool  {
@@ -1148,16 +1009,6 @@ open func hasPhoto(sha256: String)throws  -> Bool  {
     uniffi_sachxanh_core_fn_method_sachxanh_has_photo(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(sha256),uniffiCallStatus
-    )
-})
-}
-    
-open func household(id: String)throws  -> HouseholdView  {
-    return try  FfiConverterTypeHouseholdView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_household(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
     )
 })
 }
@@ -1210,6 +1061,20 @@ open func needsAttention()throws  -> [RecordSummary]  {
 }
     
     /**
+     * A new record's form, in one of the person's areas.
+     */
+open func newForm(kind: RecordKind, areaId: String) -> FormState  {
+    return try!  FfiConverterTypeFormState_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_new_form(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordKind_lower(kind),
+        FfiConverterString.lower(areaId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Everything I recorded on this phone with its review standing, whether it still waits to
      * be sent, and the latest return or rejection reason: the outbox screen.
      */
@@ -1232,6 +1097,46 @@ open func photo(sha256: String)throws  -> Data  {
     uniffi_sachxanh_core_fn_method_sachxanh_photo(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(sha256),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A stored record's fields and values in words, for a read-only view (a reviewer's, or a
+     * record of someone else).
+     */
+open func readRecord(id: String)throws  -> [ReadField]  {
+    return try  FfiConverterSequenceTypeReadField.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_read_record(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A version the server refused, in words: what the person sent, to correct it.
+     */
+open func readRefused(id: String)throws  -> [ReadField]  {
+    return try  FfiConverterSequenceTypeReadField.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_read_refused(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A stored record with its standing.
+     */
+open func record(id: String)throws  -> RecordView  {
+    return try  FfiConverterTypeRecordView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_record(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
     )
 })
 }
@@ -1275,12 +1180,19 @@ open func reviewQueue()throws  -> [RecordSummary]  {
 })
 }
     
-open func selfManagedModel(id: String)throws  -> SelfManagedModelView  {
-    return try  FfiConverterTypeSelfManagedModelView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+    /**
+     * Saves a form: a new draft (`id` none) or an edit, with only the fields that changed
+     * written.
+     */
+open func saveForm(kind: RecordKind, id: String?, areaId: String, values: [FieldInput])throws  -> SaveOutcome  {
+    return try  FfiConverterTypeSaveOutcome_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_self_managed_model(
+    uniffi_sachxanh_core_fn_method_sachxanh_save_form(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterTypeRecordKind_lower(kind),
+        FfiConverterOptionString.lower(id),
+        FfiConverterString.lower(areaId),
+        FfiConverterSequenceTypeFieldInput.lower(values),uniffiCallStatus
     )
 })
 }
@@ -1295,16 +1207,6 @@ open func setToken(token: String)  {try! rustCall() {
         FfiConverterString.lower(token),uniffiCallStatus
     )
 }
-}
-    
-open func sortingCheck(id: String)throws  -> SortingCheckView  {
-    return try  FfiConverterTypeSortingCheckView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_sorting_check(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
 }
     
     /**
@@ -1337,118 +1239,6 @@ open func syncStatus()throws  -> SyncStatus  {
         uniffiCallStatus in
     uniffi_sachxanh_core_fn_method_sachxanh_sync_status(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateBlackSpot(id: String, value: BlackSpot)throws  -> BlackSpotView  {
-    return try  FfiConverterTypeBlackSpotView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_black_spot(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeBlackSpot_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateBriefing(id: String, value: Briefing)throws  -> BriefingView  {
-    return try  FfiConverterTypeBriefingView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_briefing(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeBriefing_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateCleanup(id: String, value: Cleanup)throws  -> CleanupView  {
-    return try  FfiConverterTypeCleanupView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_cleanup(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeCleanup_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateCollectionPoint(id: String, value: CollectionPoint)throws  -> CollectionPointView  {
-    return try  FfiConverterTypeCollectionPointView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_collection_point(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeCollectionPoint_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateCovenant(id: String, value: Covenant)throws  -> CovenantView  {
-    return try  FfiConverterTypeCovenantView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_covenant(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeCovenant_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateHousehold(id: String, value: Household)throws  -> HouseholdView  {
-    return try  FfiConverterTypeHouseholdView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_household(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeHousehold_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateSelfManagedModel(id: String, value: SelfManagedModel)throws  -> SelfManagedModelView  {
-    return try  FfiConverterTypeSelfManagedModelView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_self_managed_model(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeSelfManagedModel_lower(value),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-open func updateSortingCheck(id: String, value: SortingCheck)throws  -> SortingCheckView  {
-    return try  FfiConverterTypeSortingCheckView_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
-        uniffiCallStatus in
-    uniffi_sachxanh_core_fn_method_sachxanh_update_sorting_check(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterTypeSortingCheck_lower(value),uniffiCallStatus
     )
 })
 }
@@ -1509,6 +1299,10 @@ public struct AreaCovenant: Equatable, Hashable {
      * `None` when nobody has recorded the area's covenant yet.
      */
     public var status: CovenantStatus?
+    /**
+     * The status in words, or that none is recorded.
+     */
+    public var statusLabel: Message
     public var withEnvironment: Bool
     public var reviewStatus: ReviewStatus?
 
@@ -1517,11 +1311,15 @@ public struct AreaCovenant: Equatable, Hashable {
     public init(areaId: String, areaName: String, recordId: String?, 
         /**
          * `None` when nobody has recorded the area's covenant yet.
-         */status: CovenantStatus?, withEnvironment: Bool, reviewStatus: ReviewStatus?) {
+         */status: CovenantStatus?, 
+        /**
+         * The status in words, or that none is recorded.
+         */statusLabel: Message, withEnvironment: Bool, reviewStatus: ReviewStatus?) {
         self.areaId = areaId
         self.areaName = areaName
         self.recordId = recordId
         self.status = status
+        self.statusLabel = statusLabel
         self.withEnvironment = withEnvironment
         self.reviewStatus = reviewStatus
     }
@@ -1546,6 +1344,7 @@ public struct FfiConverterTypeAreaCovenant: FfiConverterRustBuffer {
                 areaName: FfiConverterString.read(from: &buf), 
                 recordId: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterOptionTypeCovenantStatus.read(from: &buf), 
+                statusLabel: FfiConverterTypeMessage.read(from: &buf), 
                 withEnvironment: FfiConverterBool.read(from: &buf), 
                 reviewStatus: FfiConverterOptionTypeReviewStatus.read(from: &buf)
         )
@@ -1556,6 +1355,7 @@ public struct FfiConverterTypeAreaCovenant: FfiConverterRustBuffer {
         FfiConverterString.write(value.areaName, into: &buf)
         FfiConverterOptionString.write(value.recordId, into: &buf)
         FfiConverterOptionTypeCovenantStatus.write(value.status, into: &buf)
+        FfiConverterTypeMessage.write(value.statusLabel, into: &buf)
         FfiConverterBool.write(value.withEnvironment, into: &buf)
         FfiConverterOptionTypeReviewStatus.write(value.reviewStatus, into: &buf)
     }
@@ -1662,6 +1462,9 @@ public func FfiConverterTypeAreaFigures_lower(_ value: AreaFigures) -> RustBuffe
 }
 
 
+/**
+ * An area as a person picks it.
+ */
 public struct AreaInfo: Equatable, Hashable {
     public var id: String
     public var name: String
@@ -1718,13 +1521,13 @@ public func FfiConverterTypeAreaInfo_lower(_ value: AreaInfo) -> RustBuffer {
 
 public struct Attention: Equatable, Hashable {
     public var id: String
-    public var kind: String
+    public var kind: RecordKind
     public var areaId: String?
     public var why: NeedsUser
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, kind: String, areaId: String?, why: NeedsUser) {
+    public init(id: String, kind: RecordKind, areaId: String?, why: NeedsUser) {
         self.id = id
         self.kind = kind
         self.areaId = areaId
@@ -1748,7 +1551,7 @@ public struct FfiConverterTypeAttention: FfiConverterRustBuffer {
         return
             try Attention(
                 id: FfiConverterString.read(from: &buf), 
-                kind: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeRecordKind.read(from: &buf), 
                 areaId: FfiConverterOptionString.read(from: &buf), 
                 why: FfiConverterTypeNeedsUser.read(from: &buf)
         )
@@ -1756,7 +1559,7 @@ public struct FfiConverterTypeAttention: FfiConverterRustBuffer {
 
     public static func write(_ value: Attention, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterTypeRecordKind.write(value.kind, into: &buf)
         FfiConverterOptionString.write(value.areaId, into: &buf)
         FfiConverterTypeNeedsUser.write(value.why, into: &buf)
     }
@@ -1880,90 +1683,6 @@ public func FfiConverterTypeBlackSpot_lower(_ value: BlackSpot) -> RustBuffer {
 }
 
 
-public struct BlackSpotView: Equatable, Hashable {
-    public var id: String
-    public var value: BlackSpot
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    public var reason: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String, value: BlackSpot, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
-        /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BlackSpotView: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBlackSpotView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BlackSpotView {
-        return
-            try BlackSpotView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeBlackSpot.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BlackSpotView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeBlackSpot.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBlackSpotView_lift(_ buf: RustBuffer) throws -> BlackSpotView {
-    return try FfiConverterTypeBlackSpotView.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBlackSpotView_lower(_ value: BlackSpotView) -> RustBuffer {
-    return FfiConverterTypeBlackSpotView.lower(value)
-}
-
-
 public struct Briefing: Equatable, Hashable {
     public var areaId: String
     public var briefingDate: Day
@@ -2040,33 +1759,39 @@ public func FfiConverterTypeBriefing_lower(_ value: Briefing) -> RustBuffer {
 }
 
 
-public struct BriefingView: Equatable, Hashable {
-    public var id: String
-    public var value: Briefing
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
+/**
+ * What the signed-in person may do, for the shells to show only that: the areas they work
+ * in (the covenant list, the area pickers), the kinds they may record, whether they review.
+ */
+public struct Capabilities: Equatable, Hashable {
+    public var role: Role
+    public var roleLabel: Message
+    public var areas: [AreaInfo]
     /**
-     * Why it was returned or rejected, while it stands returned or rejected.
+     * Every kind people record (reviews aside), with whether this person may.
      */
-    public var reason: String?
+    public var kinds: [KindCapability]
+    public var mayReview: Bool
+    /**
+     * May send others' records of their areas for review (area heads, staff).
+     */
+    public var maySubmitOthers: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: Briefing, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+    public init(role: Role, roleLabel: Message, areas: [AreaInfo], 
         /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
+         * Every kind people record (reviews aside), with whether this person may.
+         */kinds: [KindCapability], mayReview: Bool, 
+        /**
+         * May send others' records of their areas for review (area heads, staff).
+         */maySubmitOthers: Bool) {
+        self.role = role
+        self.roleLabel = roleLabel
+        self.areas = areas
+        self.kinds = kinds
+        self.mayReview = mayReview
+        self.maySubmitOthers = maySubmitOthers
     }
 
     
@@ -2075,36 +1800,32 @@ public struct BriefingView: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension BriefingView: Sendable {}
+extension Capabilities: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeBriefingView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BriefingView {
+public struct FfiConverterTypeCapabilities: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Capabilities {
         return
-            try BriefingView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeBriefing.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
+            try Capabilities(
+                role: FfiConverterTypeRole.read(from: &buf), 
+                roleLabel: FfiConverterTypeMessage.read(from: &buf), 
+                areas: FfiConverterSequenceTypeAreaInfo.read(from: &buf), 
+                kinds: FfiConverterSequenceTypeKindCapability.read(from: &buf), 
+                mayReview: FfiConverterBool.read(from: &buf), 
+                maySubmitOthers: FfiConverterBool.read(from: &buf)
         )
     }
 
-    public static func write(_ value: BriefingView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeBriefing.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
+    public static func write(_ value: Capabilities, into buf: inout [UInt8]) {
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterTypeMessage.write(value.roleLabel, into: &buf)
+        FfiConverterSequenceTypeAreaInfo.write(value.areas, into: &buf)
+        FfiConverterSequenceTypeKindCapability.write(value.kinds, into: &buf)
+        FfiConverterBool.write(value.mayReview, into: &buf)
+        FfiConverterBool.write(value.maySubmitOthers, into: &buf)
     }
 }
 
@@ -2112,15 +1833,146 @@ public struct FfiConverterTypeBriefingView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeBriefingView_lift(_ buf: RustBuffer) throws -> BriefingView {
-    return try FfiConverterTypeBriefingView.lift(buf)
+public func FfiConverterTypeCapabilities_lift(_ buf: RustBuffer) throws -> Capabilities {
+    return try FfiConverterTypeCapabilities.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeBriefingView_lower(_ value: BriefingView) -> RustBuffer {
-    return FfiConverterTypeBriefingView.lower(value)
+public func FfiConverterTypeCapabilities_lower(_ value: Capabilities) -> RustBuffer {
+    return FfiConverterTypeCapabilities.lower(value)
+}
+
+
+/**
+ * Every word the apps show for the campaign's data, from the core: kinds, fields, choices,
+ * statuses, roles, decisions, history actions. The apps' own strings keep only their chrome.
+ */
+public struct Catalog: Equatable, Hashable {
+    public var kinds: [KindInfo]
+    public var reviewStatuses: [Choice]
+    public var lifecycles: [Choice]
+    public var roles: [Choice]
+    public var decisions: [Choice]
+    public var auditActions: [Choice]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kinds: [KindInfo], reviewStatuses: [Choice], lifecycles: [Choice], roles: [Choice], decisions: [Choice], auditActions: [Choice]) {
+        self.kinds = kinds
+        self.reviewStatuses = reviewStatuses
+        self.lifecycles = lifecycles
+        self.roles = roles
+        self.decisions = decisions
+        self.auditActions = auditActions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Catalog: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalog: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Catalog {
+        return
+            try Catalog(
+                kinds: FfiConverterSequenceTypeKindInfo.read(from: &buf), 
+                reviewStatuses: FfiConverterSequenceTypeChoice.read(from: &buf), 
+                lifecycles: FfiConverterSequenceTypeChoice.read(from: &buf), 
+                roles: FfiConverterSequenceTypeChoice.read(from: &buf), 
+                decisions: FfiConverterSequenceTypeChoice.read(from: &buf), 
+                auditActions: FfiConverterSequenceTypeChoice.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Catalog, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeKindInfo.write(value.kinds, into: &buf)
+        FfiConverterSequenceTypeChoice.write(value.reviewStatuses, into: &buf)
+        FfiConverterSequenceTypeChoice.write(value.lifecycles, into: &buf)
+        FfiConverterSequenceTypeChoice.write(value.roles, into: &buf)
+        FfiConverterSequenceTypeChoice.write(value.decisions, into: &buf)
+        FfiConverterSequenceTypeChoice.write(value.auditActions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalog_lift(_ buf: RustBuffer) throws -> Catalog {
+    return try FfiConverterTypeCatalog.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalog_lower(_ value: Catalog) -> RustBuffer {
+    return FfiConverterTypeCatalog.lower(value)
+}
+
+
+/**
+ * One value a person may pick: its stable code and what they read for it.
+ */
+public struct Choice: Equatable, Hashable {
+    public var code: String
+    public var label: Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(code: String, label: Message) {
+        self.code = code
+        self.label = label
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Choice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Choice {
+        return
+            try Choice(
+                code: FfiConverterString.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Choice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoice_lift(_ buf: RustBuffer) throws -> Choice {
+    return try FfiConverterTypeChoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
+    return FfiConverterTypeChoice.lower(value)
 }
 
 
@@ -2203,90 +2055,6 @@ public func FfiConverterTypeCleanup_lift(_ buf: RustBuffer) throws -> Cleanup {
 #endif
 public func FfiConverterTypeCleanup_lower(_ value: Cleanup) -> RustBuffer {
     return FfiConverterTypeCleanup.lower(value)
-}
-
-
-public struct CleanupView: Equatable, Hashable {
-    public var id: String
-    public var value: Cleanup
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    public var reason: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String, value: Cleanup, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
-        /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CleanupView: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCleanupView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CleanupView {
-        return
-            try CleanupView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeCleanup.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CleanupView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeCleanup.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCleanupView_lift(_ buf: RustBuffer) throws -> CleanupView {
-    return try FfiConverterTypeCleanupView.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCleanupView_lower(_ value: CleanupView) -> RustBuffer {
-    return FfiConverterTypeCleanupView.lower(value)
 }
 
 
@@ -2419,90 +2187,6 @@ public func FfiConverterTypeCollectionPoint_lift(_ buf: RustBuffer) throws -> Co
 #endif
 public func FfiConverterTypeCollectionPoint_lower(_ value: CollectionPoint) -> RustBuffer {
     return FfiConverterTypeCollectionPoint.lower(value)
-}
-
-
-public struct CollectionPointView: Equatable, Hashable {
-    public var id: String
-    public var value: CollectionPoint
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    public var reason: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String, value: CollectionPoint, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
-        /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CollectionPointView: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCollectionPointView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CollectionPointView {
-        return
-            try CollectionPointView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeCollectionPoint.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CollectionPointView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeCollectionPoint.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCollectionPointView_lift(_ buf: RustBuffer) throws -> CollectionPointView {
-    return try FfiConverterTypeCollectionPointView.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCollectionPointView_lower(_ value: CollectionPointView) -> RustBuffer {
-    return FfiConverterTypeCollectionPointView.lower(value)
 }
 
 
@@ -2726,90 +2410,6 @@ public func FfiConverterTypeCovenant_lower(_ value: Covenant) -> RustBuffer {
 }
 
 
-public struct CovenantView: Equatable, Hashable {
-    public var id: String
-    public var value: Covenant
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    public var reason: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String, value: Covenant, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
-        /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CovenantView: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCovenantView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CovenantView {
-        return
-            try CovenantView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeCovenant.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CovenantView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeCovenant.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCovenantView_lift(_ buf: RustBuffer) throws -> CovenantView {
-    return try FfiConverterTypeCovenantView.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCovenantView_lower(_ value: CovenantView) -> RustBuffer {
-    return FfiConverterTypeCovenantView.lower(value)
-}
-
-
 /**
  * How the phone was set up.
  */
@@ -3011,19 +2611,157 @@ public func FfiConverterTypeFieldError_lower(_ value: FieldError) -> RustBuffer 
 
 
 /**
- * A broken rule under a form field, ready to show.
+ * One field of a kind's form, without values: what the catalogue lists.
  */
-public struct FieldProblem: Equatable, Hashable {
-    public var field: String
-    public var messageVi: String
-    public var messageEn: String
+public struct FieldInfo: Equatable, Hashable {
+    public var path: String
+    public var label: Message
+    public var input: Input
+    public var section: Message?
+    public var help: Message?
+    public var required: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(field: String, messageVi: String, messageEn: String) {
+    public init(path: String, label: Message, input: Input, section: Message?, help: Message?, required: Bool) {
+        self.path = path
+        self.label = label
+        self.input = input
+        self.section = section
+        self.help = help
+        self.required = required
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FieldInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldInfo {
+        return
+            try FieldInfo(
+                path: FfiConverterString.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf), 
+                input: FfiConverterTypeInput.read(from: &buf), 
+                section: FfiConverterOptionTypeMessage.read(from: &buf), 
+                help: FfiConverterOptionTypeMessage.read(from: &buf), 
+                required: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FieldInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+        FfiConverterTypeInput.write(value.input, into: &buf)
+        FfiConverterOptionTypeMessage.write(value.section, into: &buf)
+        FfiConverterOptionTypeMessage.write(value.help, into: &buf)
+        FfiConverterBool.write(value.required, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldInfo_lift(_ buf: RustBuffer) throws -> FieldInfo {
+    return try FfiConverterTypeFieldInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldInfo_lower(_ value: FieldInfo) -> RustBuffer {
+    return FfiConverterTypeFieldInfo.lower(value)
+}
+
+
+/**
+ * One field's value, by path.
+ */
+public struct FieldInput: Equatable, Hashable {
+    public var path: String
+    public var value: FieldValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, value: FieldValue) {
+        self.path = path
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FieldInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldInput {
+        return
+            try FieldInput(
+                path: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeFieldValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FieldInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterTypeFieldValue.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldInput_lift(_ buf: RustBuffer) throws -> FieldInput {
+    return try FfiConverterTypeFieldInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldInput_lower(_ value: FieldInput) -> RustBuffer {
+    return FfiConverterTypeFieldInput.lower(value)
+}
+
+
+/**
+ * A broken rule under a form field, ready to show.
+ */
+public struct FieldProblem: Equatable, Hashable {
+    /**
+     * The field's path in its form (`members`, `participants.youth_union`); forms match it to
+     * their fields by equality, never by parsing it.
+     */
+    public var field: String
+    public var rule: Rule
+    public var message: Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The field's path in its form (`members`, `participants.youth_union`); forms match it to
+         * their fields by equality, never by parsing it.
+         */field: String, rule: Rule, message: Message) {
         self.field = field
-        self.messageVi = messageVi
-        self.messageEn = messageEn
+        self.rule = rule
+        self.message = message
     }
 
     
@@ -3043,15 +2781,15 @@ public struct FfiConverterTypeFieldProblem: FfiConverterRustBuffer {
         return
             try FieldProblem(
                 field: FfiConverterString.read(from: &buf), 
-                messageVi: FfiConverterString.read(from: &buf), 
-                messageEn: FfiConverterString.read(from: &buf)
+                rule: FfiConverterTypeRule.read(from: &buf), 
+                message: FfiConverterTypeMessage.read(from: &buf)
         )
     }
 
     public static func write(_ value: FieldProblem, into buf: inout [UInt8]) {
         FfiConverterString.write(value.field, into: &buf)
-        FfiConverterString.write(value.messageVi, into: &buf)
-        FfiConverterString.write(value.messageEn, into: &buf)
+        FfiConverterTypeRule.write(value.rule, into: &buf)
+        FfiConverterTypeMessage.write(value.message, into: &buf)
     }
 }
 
@@ -3135,6 +2873,179 @@ public func FfiConverterTypeFigure_lift(_ buf: RustBuffer) throws -> Figure {
 #endif
 public func FfiConverterTypeFigure_lower(_ value: Figure) -> RustBuffer {
     return FfiConverterTypeFigure.lower(value)
+}
+
+
+/**
+ * One field as the form shows it now.
+ */
+public struct FormField: Equatable, Hashable {
+    public var path: String
+    public var label: Message
+    public var input: Input
+    public var required: Bool
+    public var help: Message?
+    /**
+     * A heading to show above this field.
+     */
+    public var section: Message?
+    /**
+     * Hidden fields (a ladder's dates of steps not reached) keep their values.
+     */
+    public var shown: Bool
+    public var value: FieldValue
+    /**
+     * What is wrong with it, to show under it.
+     */
+    public var problems: [Message]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, label: Message, input: Input, required: Bool, help: Message?, 
+        /**
+         * A heading to show above this field.
+         */section: Message?, 
+        /**
+         * Hidden fields (a ladder's dates of steps not reached) keep their values.
+         */shown: Bool, value: FieldValue, 
+        /**
+         * What is wrong with it, to show under it.
+         */problems: [Message]) {
+        self.path = path
+        self.label = label
+        self.input = input
+        self.required = required
+        self.help = help
+        self.section = section
+        self.shown = shown
+        self.value = value
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FormField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFormField: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FormField {
+        return
+            try FormField(
+                path: FfiConverterString.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf), 
+                input: FfiConverterTypeInput.read(from: &buf), 
+                required: FfiConverterBool.read(from: &buf), 
+                help: FfiConverterOptionTypeMessage.read(from: &buf), 
+                section: FfiConverterOptionTypeMessage.read(from: &buf), 
+                shown: FfiConverterBool.read(from: &buf), 
+                value: FfiConverterTypeFieldValue.read(from: &buf), 
+                problems: FfiConverterSequenceTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FormField, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+        FfiConverterTypeInput.write(value.input, into: &buf)
+        FfiConverterBool.write(value.required, into: &buf)
+        FfiConverterOptionTypeMessage.write(value.help, into: &buf)
+        FfiConverterOptionTypeMessage.write(value.section, into: &buf)
+        FfiConverterBool.write(value.shown, into: &buf)
+        FfiConverterTypeFieldValue.write(value.value, into: &buf)
+        FfiConverterSequenceTypeMessage.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormField_lift(_ buf: RustBuffer) throws -> FormField {
+    return try FfiConverterTypeFormField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormField_lower(_ value: FormField) -> RustBuffer {
+    return FfiConverterTypeFormField.lower(value)
+}
+
+
+/**
+ * A form as it stands: its fields in order, problems under them, and those that belong to no
+ * field (shown at the top, so a new rule is never hidden).
+ */
+public struct FormState: Equatable, Hashable {
+    public var kind: RecordKind
+    public var title: Message
+    public var fields: [FormField]
+    public var general: [Message]
+    public var ladder: LadderState?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: RecordKind, title: Message, fields: [FormField], general: [Message], ladder: LadderState?) {
+        self.kind = kind
+        self.title = title
+        self.fields = fields
+        self.general = general
+        self.ladder = ladder
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FormState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFormState: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FormState {
+        return
+            try FormState(
+                kind: FfiConverterTypeRecordKind.read(from: &buf), 
+                title: FfiConverterTypeMessage.read(from: &buf), 
+                fields: FfiConverterSequenceTypeFormField.read(from: &buf), 
+                general: FfiConverterSequenceTypeMessage.read(from: &buf), 
+                ladder: FfiConverterOptionTypeLadderState.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FormState, into buf: inout [UInt8]) {
+        FfiConverterTypeRecordKind.write(value.kind, into: &buf)
+        FfiConverterTypeMessage.write(value.title, into: &buf)
+        FfiConverterSequenceTypeFormField.write(value.fields, into: &buf)
+        FfiConverterSequenceTypeMessage.write(value.general, into: &buf)
+        FfiConverterOptionTypeLadderState.write(value.ladder, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormState_lift(_ buf: RustBuffer) throws -> FormState {
+    return try FfiConverterTypeFormState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormState_lower(_ value: FormState) -> RustBuffer {
+    return FfiConverterTypeFormState.lower(value)
 }
 
 
@@ -3275,16 +3186,18 @@ public struct HouseholdRow: Equatable, Hashable {
     public var address: String
     public var members: UInt32
     public var status: ReviewStatus
+    public var statusLabel: Message
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, areaId: String, headName: String, address: String, members: UInt32, status: ReviewStatus) {
+    public init(id: String, areaId: String, headName: String, address: String, members: UInt32, status: ReviewStatus, statusLabel: Message) {
         self.id = id
         self.areaId = areaId
         self.headName = headName
         self.address = address
         self.members = members
         self.status = status
+        self.statusLabel = statusLabel
     }
 
     
@@ -3308,7 +3221,8 @@ public struct FfiConverterTypeHouseholdRow: FfiConverterRustBuffer {
                 headName: FfiConverterString.read(from: &buf), 
                 address: FfiConverterString.read(from: &buf), 
                 members: FfiConverterUInt32.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf)
+                status: FfiConverterTypeReviewStatus.read(from: &buf), 
+                statusLabel: FfiConverterTypeMessage.read(from: &buf)
         )
     }
 
@@ -3319,6 +3233,7 @@ public struct FfiConverterTypeHouseholdRow: FfiConverterRustBuffer {
         FfiConverterString.write(value.address, into: &buf)
         FfiConverterUInt32.write(value.members, into: &buf)
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
+        FfiConverterTypeMessage.write(value.statusLabel, into: &buf)
     }
 }
 
@@ -3338,33 +3253,26 @@ public func FfiConverterTypeHouseholdRow_lower(_ value: HouseholdRow) -> RustBuf
 }
 
 
-public struct HouseholdView: Equatable, Hashable {
-    public var id: String
-    public var value: Household
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
+/**
+ * One kind as a person may use it.
+ */
+public struct KindCapability: Equatable, Hashable {
+    public var kind: RecordKind
+    public var label: Message
     /**
-     * Why it was returned or rejected, while it stands returned or rejected.
+     * The person may record this kind (in their areas).
      */
-    public var reason: String?
+    public var mayWrite: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: Household, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+    public init(kind: RecordKind, label: Message, 
         /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
+         * The person may record this kind (in their areas).
+         */mayWrite: Bool) {
+        self.kind = kind
+        self.label = label
+        self.mayWrite = mayWrite
     }
 
     
@@ -3373,36 +3281,26 @@ public struct HouseholdView: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension HouseholdView: Sendable {}
+extension KindCapability: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeHouseholdView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HouseholdView {
+public struct FfiConverterTypeKindCapability: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KindCapability {
         return
-            try HouseholdView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeHousehold.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
+            try KindCapability(
+                kind: FfiConverterTypeRecordKind.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf), 
+                mayWrite: FfiConverterBool.read(from: &buf)
         )
     }
 
-    public static func write(_ value: HouseholdView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeHousehold.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
+    public static func write(_ value: KindCapability, into buf: inout [UInt8]) {
+        FfiConverterTypeRecordKind.write(value.kind, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+        FfiConverterBool.write(value.mayWrite, into: &buf)
     }
 }
 
@@ -3410,15 +3308,147 @@ public struct FfiConverterTypeHouseholdView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeHouseholdView_lift(_ buf: RustBuffer) throws -> HouseholdView {
-    return try FfiConverterTypeHouseholdView.lift(buf)
+public func FfiConverterTypeKindCapability_lift(_ buf: RustBuffer) throws -> KindCapability {
+    return try FfiConverterTypeKindCapability.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeHouseholdView_lower(_ value: HouseholdView) -> RustBuffer {
-    return FfiConverterTypeHouseholdView.lower(value)
+public func FfiConverterTypeKindCapability_lower(_ value: KindCapability) -> RustBuffer {
+    return FfiConverterTypeKindCapability.lower(value)
+}
+
+
+/**
+ * A kind, its name and its form's fields.
+ */
+public struct KindInfo: Equatable, Hashable {
+    public var kind: RecordKind
+    public var label: Message
+    public var fields: [FieldInfo]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: RecordKind, label: Message, fields: [FieldInfo]) {
+        self.kind = kind
+        self.label = label
+        self.fields = fields
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KindInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKindInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KindInfo {
+        return
+            try KindInfo(
+                kind: FfiConverterTypeRecordKind.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf), 
+                fields: FfiConverterSequenceTypeFieldInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KindInfo, into buf: inout [UInt8]) {
+        FfiConverterTypeRecordKind.write(value.kind, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+        FfiConverterSequenceTypeFieldInfo.write(value.fields, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKindInfo_lift(_ buf: RustBuffer) throws -> KindInfo {
+    return try FfiConverterTypeKindInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKindInfo_lower(_ value: KindInfo) -> RustBuffer {
+    return FfiConverterTypeKindInfo.lower(value)
+}
+
+
+/**
+ * Where a ladder stands, and the step a person may take next.
+ */
+public struct LadderState: Equatable, Hashable {
+    public var statusPath: String
+    public var current: Choice
+    public var next: Choice?
+    /**
+     * The date field the next step needs.
+     */
+    public var nextDatePath: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(statusPath: String, current: Choice, next: Choice?, 
+        /**
+         * The date field the next step needs.
+         */nextDatePath: String?) {
+        self.statusPath = statusPath
+        self.current = current
+        self.next = next
+        self.nextDatePath = nextDatePath
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LadderState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLadderState: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LadderState {
+        return
+            try LadderState(
+                statusPath: FfiConverterString.read(from: &buf), 
+                current: FfiConverterTypeChoice.read(from: &buf), 
+                next: FfiConverterOptionTypeChoice.read(from: &buf), 
+                nextDatePath: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LadderState, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.statusPath, into: &buf)
+        FfiConverterTypeChoice.write(value.current, into: &buf)
+        FfiConverterOptionTypeChoice.write(value.next, into: &buf)
+        FfiConverterOptionString.write(value.nextDatePath, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLadderState_lift(_ buf: RustBuffer) throws -> LadderState {
+    return try FfiConverterTypeLadderState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLadderState_lower(_ value: LadderState) -> RustBuffer {
+    return FfiConverterTypeLadderState.lower(value)
 }
 
 
@@ -3429,16 +3459,18 @@ public struct LatestCheck: Equatable, Hashable {
     public var checkDate: String
     public var allSorted: Bool
     public var status: ReviewStatus
+    public var statusLabel: Message
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(householdId: String, headName: String, checkId: String, checkDate: String, allSorted: Bool, status: ReviewStatus) {
+    public init(householdId: String, headName: String, checkId: String, checkDate: String, allSorted: Bool, status: ReviewStatus, statusLabel: Message) {
         self.householdId = householdId
         self.headName = headName
         self.checkId = checkId
         self.checkDate = checkDate
         self.allSorted = allSorted
         self.status = status
+        self.statusLabel = statusLabel
     }
 
     
@@ -3462,7 +3494,8 @@ public struct FfiConverterTypeLatestCheck: FfiConverterRustBuffer {
                 checkId: FfiConverterString.read(from: &buf), 
                 checkDate: FfiConverterString.read(from: &buf), 
                 allSorted: FfiConverterBool.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf)
+                status: FfiConverterTypeReviewStatus.read(from: &buf), 
+                statusLabel: FfiConverterTypeMessage.read(from: &buf)
         )
     }
 
@@ -3473,6 +3506,7 @@ public struct FfiConverterTypeLatestCheck: FfiConverterRustBuffer {
         FfiConverterString.write(value.checkDate, into: &buf)
         FfiConverterBool.write(value.allSorted, into: &buf)
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
+        FfiConverterTypeMessage.write(value.statusLabel, into: &buf)
     }
 }
 
@@ -3626,53 +3660,17 @@ public func FfiConverterTypeMeta_lower(_ value: Meta) -> RustBuffer {
  * Participants by organisation of the Fatherland Front, plus residents.
  */
 public struct Participants: Equatable, Hashable {
-    /**
-     * Mặt trận Tổ quốc.
-     */
     public var fatherlandFront: UInt32
-    /**
-     * Hội Phụ nữ.
-     */
     public var womensUnion: UInt32
-    /**
-     * Đoàn Thanh niên.
-     */
     public var youthUnion: UInt32
-    /**
-     * Hội Nông dân.
-     */
     public var farmersUnion: UInt32
-    /**
-     * Hội Cựu chiến binh.
-     */
     public var veterans: UInt32
-    /**
-     * Người dân.
-     */
     public var residents: UInt32
     public var other: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * Mặt trận Tổ quốc.
-         */fatherlandFront: UInt32, 
-        /**
-         * Hội Phụ nữ.
-         */womensUnion: UInt32, 
-        /**
-         * Đoàn Thanh niên.
-         */youthUnion: UInt32, 
-        /**
-         * Hội Nông dân.
-         */farmersUnion: UInt32, 
-        /**
-         * Hội Cựu chiến binh.
-         */veterans: UInt32, 
-        /**
-         * Người dân.
-         */residents: UInt32, other: UInt32) {
+    public init(fatherlandFront: UInt32, womensUnion: UInt32, youthUnion: UInt32, farmersUnion: UInt32, veterans: UInt32, residents: UInt32, other: UInt32) {
         self.fatherlandFront = fatherlandFront
         self.womensUnion = womensUnion
         self.youthUnion = youthUnion
@@ -3801,6 +3799,63 @@ public func FfiConverterTypePersonInfo_lift(_ buf: RustBuffer) throws -> PersonI
 #endif
 public func FfiConverterTypePersonInfo_lower(_ value: PersonInfo) -> RustBuffer {
     return FfiConverterTypePersonInfo.lower(value)
+}
+
+
+/**
+ * A photo a record references, and what it shows (its stage, or "the signed text").
+ */
+public struct Photo: Equatable, Hashable {
+    public var sha256: String
+    public var label: Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(sha256: String, label: Message) {
+        self.sha256 = sha256
+        self.label = label
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Photo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhoto: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Photo {
+        return
+            try Photo(
+                sha256: FfiConverterString.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Photo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoto_lift(_ buf: RustBuffer) throws -> Photo {
+    return try FfiConverterTypePhoto.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoto_lower(_ value: Photo) -> RustBuffer {
+    return FfiConverterTypePhoto.lower(value)
 }
 
 
@@ -4122,19 +4177,86 @@ public func FfiConverterTypeProgress_lower(_ value: Progress) -> RustBuffer {
 
 
 /**
- * One line of a list on a phone: what the record is, where, its standing, and why it waits.
+ * One field as a reader sees it: its label and its value in words, in both languages.
+ */
+public struct ReadField: Equatable, Hashable {
+    public var path: String
+    public var section: Message?
+    public var label: Message
+    public var value: Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, section: Message?, label: Message, value: Message) {
+        self.path = path
+        self.section = section
+        self.label = label
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReadField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadField: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadField {
+        return
+            try ReadField(
+                path: FfiConverterString.read(from: &buf), 
+                section: FfiConverterOptionTypeMessage.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf), 
+                value: FfiConverterTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReadField, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionTypeMessage.write(value.section, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+        FfiConverterTypeMessage.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadField_lift(_ buf: RustBuffer) throws -> ReadField {
+    return try FfiConverterTypeReadField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadField_lower(_ value: ReadField) -> RustBuffer {
+    return FfiConverterTypeReadField.lower(value)
+}
+
+
+/**
+ * One line of a list on a phone: what the record is, where, its standing, and why it waits,
+ * every text in both languages as the core words it.
  */
 public struct RecordSummary: Equatable, Hashable {
     public var id: String
     public var kind: RecordKind
+    public var kindLabel: Message
     public var areaId: String?
+    public var areaName: String?
     public var status: ReviewStatus
+    public var statusLabel: Message
     /**
-     * A household's head, a check's date and household, a cleanup's date, a covenant's status,
-     * a collection point's or model's name, a black spot's date and status, a briefing's date
-     * and audience.
+     * What the record's kind calls it (its module's `title`).
      */
-    public var title: String
+    public var title: Message
     public var inConflict: Bool
     /**
      * Why the record was returned or rejected, while it stands returned or rejected.
@@ -4147,12 +4269,10 @@ public struct RecordSummary: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, kind: RecordKind, areaId: String?, status: ReviewStatus, 
+    public init(id: String, kind: RecordKind, kindLabel: Message, areaId: String?, areaName: String?, status: ReviewStatus, statusLabel: Message, 
         /**
-         * A household's head, a check's date and household, a cleanup's date, a covenant's status,
-         * a collection point's or model's name, a black spot's date and status, a briefing's date
-         * and audience.
-         */title: String, inConflict: Bool, 
+         * What the record's kind calls it (its module's `title`).
+         */title: Message, inConflict: Bool, 
         /**
          * Why the record was returned or rejected, while it stands returned or rejected.
          */reason: String?, 
@@ -4161,8 +4281,11 @@ public struct RecordSummary: Equatable, Hashable {
          */unsent: Bool) {
         self.id = id
         self.kind = kind
+        self.kindLabel = kindLabel
         self.areaId = areaId
+        self.areaName = areaName
         self.status = status
+        self.statusLabel = statusLabel
         self.title = title
         self.inConflict = inConflict
         self.reason = reason
@@ -4187,9 +4310,12 @@ public struct FfiConverterTypeRecordSummary: FfiConverterRustBuffer {
             try RecordSummary(
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterTypeRecordKind.read(from: &buf), 
+                kindLabel: FfiConverterTypeMessage.read(from: &buf), 
                 areaId: FfiConverterOptionString.read(from: &buf), 
+                areaName: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                title: FfiConverterString.read(from: &buf), 
+                statusLabel: FfiConverterTypeMessage.read(from: &buf), 
+                title: FfiConverterTypeMessage.read(from: &buf), 
                 inConflict: FfiConverterBool.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
                 unsent: FfiConverterBool.read(from: &buf)
@@ -4199,9 +4325,12 @@ public struct FfiConverterTypeRecordSummary: FfiConverterRustBuffer {
     public static func write(_ value: RecordSummary, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterTypeRecordKind.write(value.kind, into: &buf)
+        FfiConverterTypeMessage.write(value.kindLabel, into: &buf)
         FfiConverterOptionString.write(value.areaId, into: &buf)
+        FfiConverterOptionString.write(value.areaName, into: &buf)
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypeMessage.write(value.statusLabel, into: &buf)
+        FfiConverterTypeMessage.write(value.title, into: &buf)
         FfiConverterBool.write(value.inConflict, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
         FfiConverterBool.write(value.unsent, into: &buf)
@@ -4225,23 +4354,137 @@ public func FfiConverterTypeRecordSummary_lower(_ value: RecordSummary) -> RustB
 
 
 /**
+ * A stored record as a screen shows it: its values, its standing and version, and every
+ * text in both languages.
+ */
+public struct RecordView: Equatable, Hashable {
+    public var id: String
+    public var kind: RecordKind
+    public var kindLabel: Message
+    public var value: AnyRecord
+    public var title: Message
+    public var author: String
+    public var state: Lifecycle
+    public var status: ReviewStatus
+    public var statusLabel: Message
+    public var heads: [String]
+    public var conflicts: [Conflict]
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    public var reason: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, kind: RecordKind, kindLabel: Message, value: AnyRecord, title: Message, author: String, state: Lifecycle, status: ReviewStatus, statusLabel: Message, heads: [String], conflicts: [Conflict], 
+        /**
+         * Why it was returned or rejected, while it stands returned or rejected.
+         */reason: String?) {
+        self.id = id
+        self.kind = kind
+        self.kindLabel = kindLabel
+        self.value = value
+        self.title = title
+        self.author = author
+        self.state = state
+        self.status = status
+        self.statusLabel = statusLabel
+        self.heads = heads
+        self.conflicts = conflicts
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecordView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordView {
+        return
+            try RecordView(
+                id: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeRecordKind.read(from: &buf), 
+                kindLabel: FfiConverterTypeMessage.read(from: &buf), 
+                value: FfiConverterTypeAnyRecord.read(from: &buf), 
+                title: FfiConverterTypeMessage.read(from: &buf), 
+                author: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeLifecycle.read(from: &buf), 
+                status: FfiConverterTypeReviewStatus.read(from: &buf), 
+                statusLabel: FfiConverterTypeMessage.read(from: &buf), 
+                heads: FfiConverterSequenceString.read(from: &buf), 
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecordView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeRecordKind.write(value.kind, into: &buf)
+        FfiConverterTypeMessage.write(value.kindLabel, into: &buf)
+        FfiConverterTypeAnyRecord.write(value.value, into: &buf)
+        FfiConverterTypeMessage.write(value.title, into: &buf)
+        FfiConverterString.write(value.author, into: &buf)
+        FfiConverterTypeLifecycle.write(value.state, into: &buf)
+        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
+        FfiConverterTypeMessage.write(value.statusLabel, into: &buf)
+        FfiConverterSequenceString.write(value.heads, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordView_lift(_ buf: RustBuffer) throws -> RecordView {
+    return try FfiConverterTypeRecordView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordView_lower(_ value: RecordView) -> RustBuffer {
+    return FfiConverterTypeRecordView.lower(value)
+}
+
+
+/**
  * A version the server refused, kept for the person who made it.
  */
 public struct Refused: Equatable, Hashable {
     public var recordId: String
-    public var kind: String?
-    public var code: String
+    public var kind: RecordKind?
+    public var kindLabel: Message?
+    public var code: ErrorCode
     public var message: Message
+    /**
+     * Each broken rule, naming its field, to show with the refusal.
+     */
+    public var problems: [Message]
     public var fields: [FieldError]
     public var refusedAt: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(recordId: String, kind: String?, code: String, message: Message, fields: [FieldError], refusedAt: Int64) {
+    public init(recordId: String, kind: RecordKind?, kindLabel: Message?, code: ErrorCode, message: Message, 
+        /**
+         * Each broken rule, naming its field, to show with the refusal.
+         */problems: [Message], fields: [FieldError], refusedAt: Int64) {
         self.recordId = recordId
         self.kind = kind
+        self.kindLabel = kindLabel
         self.code = code
         self.message = message
+        self.problems = problems
         self.fields = fields
         self.refusedAt = refusedAt
     }
@@ -4263,9 +4506,11 @@ public struct FfiConverterTypeRefused: FfiConverterRustBuffer {
         return
             try Refused(
                 recordId: FfiConverterString.read(from: &buf), 
-                kind: FfiConverterOptionString.read(from: &buf), 
-                code: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterOptionTypeRecordKind.read(from: &buf), 
+                kindLabel: FfiConverterOptionTypeMessage.read(from: &buf), 
+                code: FfiConverterTypeErrorCode.read(from: &buf), 
                 message: FfiConverterTypeMessage.read(from: &buf), 
+                problems: FfiConverterSequenceTypeMessage.read(from: &buf), 
                 fields: FfiConverterSequenceTypeFieldError.read(from: &buf), 
                 refusedAt: FfiConverterInt64.read(from: &buf)
         )
@@ -4273,9 +4518,11 @@ public struct FfiConverterTypeRefused: FfiConverterRustBuffer {
 
     public static func write(_ value: Refused, into buf: inout [UInt8]) {
         FfiConverterString.write(value.recordId, into: &buf)
-        FfiConverterOptionString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionTypeRecordKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeMessage.write(value.kindLabel, into: &buf)
+        FfiConverterTypeErrorCode.write(value.code, into: &buf)
         FfiConverterTypeMessage.write(value.message, into: &buf)
+        FfiConverterSequenceTypeMessage.write(value.problems, into: &buf)
         FfiConverterSequenceTypeFieldError.write(value.fields, into: &buf)
         FfiConverterInt64.write(value.refusedAt, into: &buf)
     }
@@ -4457,90 +4704,6 @@ public func FfiConverterTypeSelfManagedModel_lower(_ value: SelfManagedModel) ->
 }
 
 
-public struct SelfManagedModelView: Equatable, Hashable {
-    public var id: String
-    public var value: SelfManagedModel
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    public var reason: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String, value: SelfManagedModel, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
-        /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SelfManagedModelView: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SelfManagedModelView {
-        return
-            try SelfManagedModelView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeSelfManagedModel.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SelfManagedModelView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeSelfManagedModel.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSelfManagedModelView_lift(_ buf: RustBuffer) throws -> SelfManagedModelView {
-    return try FfiConverterTypeSelfManagedModelView.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSelfManagedModelView_lower(_ value: SelfManagedModelView) -> RustBuffer {
-    return FfiConverterTypeSelfManagedModelView.lower(value)
-}
-
-
 public struct SortingCheck: Equatable, Hashable {
     public var householdId: String
     /**
@@ -4647,33 +4810,48 @@ public func FfiConverterTypeSortingCheck_lower(_ value: SortingCheck) -> RustBuf
 }
 
 
-public struct SortingCheckView: Equatable, Hashable {
-    public var id: String
-    public var value: SortingCheck
-    public var author: String
-    public var state: Lifecycle
-    public var status: ReviewStatus
-    public var heads: [String]
-    public var conflicts: [Conflict]
+/**
+ * What the decision depends on.
+ */
+public struct SyncConditions: Equatable, Hashable {
+    public var enrolled: Bool
+    public var network: Network
     /**
-     * Why it was returned or rejected, while it stands returned or rejected.
+     * The phone's battery saver is on: only what waits to be sent goes now.
      */
-    public var reason: String?
+    public var batterySaver: Bool
+    /**
+     * Changes saved on the phone and not yet on the server.
+     */
+    public var waiting: UInt64
+    public var photosWaiting: UInt64
+    public var lastSyncMs: Int64?
+    public var nowMs: Int64
+    /**
+     * The person asked photos to go only over Wi-Fi.
+     */
+    public var photosOnWifiOnly: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, value: SortingCheck, author: String, state: Lifecycle, status: ReviewStatus, heads: [String], conflicts: [Conflict], 
+    public init(enrolled: Bool, network: Network, 
         /**
-         * Why it was returned or rejected, while it stands returned or rejected.
-         */reason: String?) {
-        self.id = id
-        self.value = value
-        self.author = author
-        self.state = state
-        self.status = status
-        self.heads = heads
-        self.conflicts = conflicts
-        self.reason = reason
+         * The phone's battery saver is on: only what waits to be sent goes now.
+         */batterySaver: Bool, 
+        /**
+         * Changes saved on the phone and not yet on the server.
+         */waiting: UInt64, photosWaiting: UInt64, lastSyncMs: Int64?, nowMs: Int64, 
+        /**
+         * The person asked photos to go only over Wi-Fi.
+         */photosOnWifiOnly: Bool) {
+        self.enrolled = enrolled
+        self.network = network
+        self.batterySaver = batterySaver
+        self.waiting = waiting
+        self.photosWaiting = photosWaiting
+        self.lastSyncMs = lastSyncMs
+        self.nowMs = nowMs
+        self.photosOnWifiOnly = photosOnWifiOnly
     }
 
     
@@ -4682,36 +4860,36 @@ public struct SortingCheckView: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension SortingCheckView: Sendable {}
+extension SyncConditions: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeSortingCheckView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SortingCheckView {
+public struct FfiConverterTypeSyncConditions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncConditions {
         return
-            try SortingCheckView(
-                id: FfiConverterString.read(from: &buf), 
-                value: FfiConverterTypeSortingCheck.read(from: &buf), 
-                author: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeLifecycle.read(from: &buf), 
-                status: FfiConverterTypeReviewStatus.read(from: &buf), 
-                heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf)
+            try SyncConditions(
+                enrolled: FfiConverterBool.read(from: &buf), 
+                network: FfiConverterTypeNetwork.read(from: &buf), 
+                batterySaver: FfiConverterBool.read(from: &buf), 
+                waiting: FfiConverterUInt64.read(from: &buf), 
+                photosWaiting: FfiConverterUInt64.read(from: &buf), 
+                lastSyncMs: FfiConverterOptionInt64.read(from: &buf), 
+                nowMs: FfiConverterInt64.read(from: &buf), 
+                photosOnWifiOnly: FfiConverterBool.read(from: &buf)
         )
     }
 
-    public static func write(_ value: SortingCheckView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeSortingCheck.write(value.value, into: &buf)
-        FfiConverterString.write(value.author, into: &buf)
-        FfiConverterTypeLifecycle.write(value.state, into: &buf)
-        FfiConverterTypeReviewStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
+    public static func write(_ value: SyncConditions, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.enrolled, into: &buf)
+        FfiConverterTypeNetwork.write(value.network, into: &buf)
+        FfiConverterBool.write(value.batterySaver, into: &buf)
+        FfiConverterUInt64.write(value.waiting, into: &buf)
+        FfiConverterUInt64.write(value.photosWaiting, into: &buf)
+        FfiConverterOptionInt64.write(value.lastSyncMs, into: &buf)
+        FfiConverterInt64.write(value.nowMs, into: &buf)
+        FfiConverterBool.write(value.photosOnWifiOnly, into: &buf)
     }
 }
 
@@ -4719,15 +4897,15 @@ public struct FfiConverterTypeSortingCheckView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSortingCheckView_lift(_ buf: RustBuffer) throws -> SortingCheckView {
-    return try FfiConverterTypeSortingCheckView.lift(buf)
+public func FfiConverterTypeSyncConditions_lift(_ buf: RustBuffer) throws -> SyncConditions {
+    return try FfiConverterTypeSyncConditions.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSortingCheckView_lower(_ value: SortingCheckView) -> RustBuffer {
-    return FfiConverterTypeSortingCheckView.lower(value)
+public func FfiConverterTypeSyncConditions_lower(_ value: SyncConditions) -> RustBuffer {
+    return FfiConverterTypeSyncConditions.lower(value)
 }
 
 
@@ -5197,38 +5375,14 @@ public func FfiConverterTypeWeekendCleanups_lower(_ value: WeekendCleanups) -> R
  * Kinds of work (each a field, so two volunteers ticking different boxes both count).
  */
 public struct Work: Equatable, Hashable {
-    /**
-     * Quét dọn đường phố, ngõ xóm.
-     */
     public var sweeping: Bool
-    /**
-     * Vớt rác sông, kênh, mương, ao hồ.
-     */
     public var waterways: Bool
-    /**
-     * Khơi thông cống rãnh.
-     */
     public var drains: Bool
-    /**
-     * Trồng cây xanh.
-     */
     public var trees: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * Quét dọn đường phố, ngõ xóm.
-         */sweeping: Bool, 
-        /**
-         * Vớt rác sông, kênh, mương, ao hồ.
-         */waterways: Bool, 
-        /**
-         * Khơi thông cống rãnh.
-         */drains: Bool, 
-        /**
-         * Trồng cây xanh.
-         */trees: Bool) {
+    public init(sweeping: Bool, waterways: Bool, drains: Bool, trees: Bool) {
         self.sweeping = sweeping
         self.waterways = waterways
         self.drains = drains
@@ -5282,39 +5436,267 @@ public func FfiConverterTypeWork_lower(_ value: Work) -> RustBuffer {
 }
 
 
+/**
+ * What the scheduler does after a background run.
+ */
+
+public enum AfterRun: Equatable, Hashable {
+    
+    case success
+    /**
+     * Try again after `delay_ms`.
+     */
+    case retry(delayMs: UInt64
+    )
+    case stop
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AfterRun: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAfterRun: FfiConverterRustBuffer {
+    typealias SwiftType = AfterRun
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AfterRun {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success
+        
+        case 2: return .retry(delayMs: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 3: return .stop
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AfterRun, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .success:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .retry(delayMs):
+            writeInt(&buf, Int32(2))
+            FfiConverterUInt64.write(delayMs, into: &buf)
+            
+        
+        case .stop:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAfterRun_lift(_ buf: RustBuffer) throws -> AfterRun {
+    return try FfiConverterTypeAfterRun.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAfterRun_lower(_ value: AfterRun) -> RustBuffer {
+    return FfiConverterTypeAfterRun.lower(value)
+}
+
+
+
+/**
+ * A record of any kind, for code that handles them all (projections, sync, the server,
+ * the apps' forms).
+ */
+
+public enum AnyRecord: Equatable, Hashable {
+    
+    case household(Household
+    )
+    case sortingCheck(SortingCheck
+    )
+    case cleanup(Cleanup
+    )
+    case covenant(Covenant
+    )
+    case collectionPoint(CollectionPoint
+    )
+    case blackSpot(BlackSpot
+    )
+    case briefing(Briefing
+    )
+    case selfManagedModel(SelfManagedModel
+    )
+    case review(Review
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AnyRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnyRecord: FfiConverterRustBuffer {
+    typealias SwiftType = AnyRecord
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AnyRecord {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .household(try FfiConverterTypeHousehold.read(from: &buf)
+        )
+        
+        case 2: return .sortingCheck(try FfiConverterTypeSortingCheck.read(from: &buf)
+        )
+        
+        case 3: return .cleanup(try FfiConverterTypeCleanup.read(from: &buf)
+        )
+        
+        case 4: return .covenant(try FfiConverterTypeCovenant.read(from: &buf)
+        )
+        
+        case 5: return .collectionPoint(try FfiConverterTypeCollectionPoint.read(from: &buf)
+        )
+        
+        case 6: return .blackSpot(try FfiConverterTypeBlackSpot.read(from: &buf)
+        )
+        
+        case 7: return .briefing(try FfiConverterTypeBriefing.read(from: &buf)
+        )
+        
+        case 8: return .selfManagedModel(try FfiConverterTypeSelfManagedModel.read(from: &buf)
+        )
+        
+        case 9: return .review(try FfiConverterTypeReview.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AnyRecord, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .household(v1):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeHousehold.write(v1, into: &buf)
+            
+        
+        case let .sortingCheck(v1):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeSortingCheck.write(v1, into: &buf)
+            
+        
+        case let .cleanup(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeCleanup.write(v1, into: &buf)
+            
+        
+        case let .covenant(v1):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeCovenant.write(v1, into: &buf)
+            
+        
+        case let .collectionPoint(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeCollectionPoint.write(v1, into: &buf)
+            
+        
+        case let .blackSpot(v1):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypeBlackSpot.write(v1, into: &buf)
+            
+        
+        case let .briefing(v1):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypeBriefing.write(v1, into: &buf)
+            
+        
+        case let .selfManagedModel(v1):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeSelfManagedModel.write(v1, into: &buf)
+            
+        
+        case let .review(v1):
+            writeInt(&buf, Int32(9))
+            FfiConverterTypeReview.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnyRecord_lift(_ buf: RustBuffer) throws -> AnyRecord {
+    return try FfiConverterTypeAnyRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnyRecord_lower(_ value: AnyRecord) -> RustBuffer {
+    return FfiConverterTypeAnyRecord.lower(value)
+}
+
+
+
 public 
 enum ApiError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
     
     
     /**
-     * The form has mistakes: one problem per broken rule.
+     * What was given has mistakes: one problem per broken rule.
      */
-    case Invalid(messageVi: String, messageEn: String, problems: [FieldProblem]
+    case Invalid(message: Message, problems: [FieldProblem]
     )
-    case NotFound(messageVi: String, messageEn: String
+    case NotFound(message: Message
     )
     /**
      * The phone must be enrolled (or re-enrolled) first.
      */
-    case NotEnrolled(messageVi: String, messageEn: String
+    case NotEnrolled(message: Message
     )
     /**
      * No connection, or the server did not answer in time: try again later, nothing is lost.
      */
-    case Offline(messageVi: String, messageEn: String
+    case Offline(message: Message
     )
     /**
-     * The server refused the request (its code is stable).
+     * The server refused the request, for the reason its code names.
      */
-    case Server(code: String, messageVi: String, messageEn: String
+    case Server(code: ErrorCode, message: Message
     )
-    case Cancelled(messageVi: String, messageEn: String
+    case Cancelled(message: Message
     )
     /**
      * The phone's storage failed (full disk, damaged file).
      */
-    case Storage(messageVi: String, messageEn: String
+    case Storage(message: Message
     )
 
     
@@ -5346,34 +5728,27 @@ public struct FfiConverterTypeApiError: FfiConverterRustBuffer {
 
         
         case 1: return .Invalid(
-            messageVi: try FfiConverterString.read(from: &buf), 
-            messageEn: try FfiConverterString.read(from: &buf), 
+            message: try FfiConverterTypeMessage.read(from: &buf), 
             problems: try FfiConverterSequenceTypeFieldProblem.read(from: &buf)
             )
         case 2: return .NotFound(
-            messageVi: try FfiConverterString.read(from: &buf), 
-            messageEn: try FfiConverterString.read(from: &buf)
+            message: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 3: return .NotEnrolled(
-            messageVi: try FfiConverterString.read(from: &buf), 
-            messageEn: try FfiConverterString.read(from: &buf)
+            message: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 4: return .Offline(
-            messageVi: try FfiConverterString.read(from: &buf), 
-            messageEn: try FfiConverterString.read(from: &buf)
+            message: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 5: return .Server(
-            code: try FfiConverterString.read(from: &buf), 
-            messageVi: try FfiConverterString.read(from: &buf), 
-            messageEn: try FfiConverterString.read(from: &buf)
+            code: try FfiConverterTypeErrorCode.read(from: &buf), 
+            message: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 6: return .Cancelled(
-            messageVi: try FfiConverterString.read(from: &buf), 
-            messageEn: try FfiConverterString.read(from: &buf)
+            message: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 7: return .Storage(
-            messageVi: try FfiConverterString.read(from: &buf), 
-            messageEn: try FfiConverterString.read(from: &buf)
+            message: try FfiConverterTypeMessage.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -5387,48 +5762,41 @@ public struct FfiConverterTypeApiError: FfiConverterRustBuffer {
 
         
         
-        case let .Invalid(messageVi,messageEn,problems):
+        case let .Invalid(message,problems):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(messageVi, into: &buf)
-            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterTypeMessage.write(message, into: &buf)
             FfiConverterSequenceTypeFieldProblem.write(problems, into: &buf)
             
         
-        case let .NotFound(messageVi,messageEn):
+        case let .NotFound(message):
             writeInt(&buf, Int32(2))
-            FfiConverterString.write(messageVi, into: &buf)
-            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterTypeMessage.write(message, into: &buf)
             
         
-        case let .NotEnrolled(messageVi,messageEn):
+        case let .NotEnrolled(message):
             writeInt(&buf, Int32(3))
-            FfiConverterString.write(messageVi, into: &buf)
-            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterTypeMessage.write(message, into: &buf)
             
         
-        case let .Offline(messageVi,messageEn):
+        case let .Offline(message):
             writeInt(&buf, Int32(4))
-            FfiConverterString.write(messageVi, into: &buf)
-            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterTypeMessage.write(message, into: &buf)
             
         
-        case let .Server(code,messageVi,messageEn):
+        case let .Server(code,message):
             writeInt(&buf, Int32(5))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(messageVi, into: &buf)
-            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterTypeErrorCode.write(code, into: &buf)
+            FfiConverterTypeMessage.write(message, into: &buf)
             
         
-        case let .Cancelled(messageVi,messageEn):
+        case let .Cancelled(message):
             writeInt(&buf, Int32(6))
-            FfiConverterString.write(messageVi, into: &buf)
-            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterTypeMessage.write(message, into: &buf)
             
         
-        case let .Storage(messageVi,messageEn):
+        case let .Storage(message):
             writeInt(&buf, Int32(7))
-            FfiConverterString.write(messageVi, into: &buf)
-            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterTypeMessage.write(message, into: &buf)
             
         }
     }
@@ -5453,21 +5821,9 @@ public func FfiConverterTypeApiError_lower(_ value: ApiError) -> RustBuffer {
 
 public enum Audience: Equatable, Hashable {
     
-    /**
-     * Cán bộ, công chức.
-     */
     case officials
-    /**
-     * Đoàn viên, hội viên of the Front's organisations.
-     */
     case members
-    /**
-     * Người dân.
-     */
     case residents
-    /**
-     * Học sinh.
-     */
     case pupils
 
 
@@ -5538,6 +5894,82 @@ public func FfiConverterTypeAudience_lift(_ buf: RustBuffer) throws -> Audience 
 #endif
 public func FfiConverterTypeAudience_lower(_ value: Audience) -> RustBuffer {
     return FfiConverterTypeAudience.lower(value)
+}
+
+
+
+/**
+ * What one line of a record's history did.
+ */
+
+public enum AuditAction: Equatable, Hashable {
+    
+    case create
+    case edit
+    case review
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AuditAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
+    typealias SwiftType = AuditAction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditAction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .create
+        
+        case 2: return .edit
+        
+        case 3: return .review
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AuditAction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .create:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .edit:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .review:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditAction_lift(_ buf: RustBuffer) throws -> AuditAction {
+    return try FfiConverterTypeAuditAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditAction_lower(_ value: AuditAction) -> RustBuffer {
+    return FfiConverterTypeAuditAction.lower(value)
 }
 
 
@@ -5706,16 +6138,67 @@ public func FfiConverterTypeDecision_lower(_ value: Decision) -> RustBuffer {
 
 
 /**
- * Why a change was refused. Stable codes: phones key their behaviour on them.
+ * Why the server (or the wire) refused something: one typed set for the server's HTTP
+ * errors, the wire's limits and the push check's refusals. The label is the reason a person
+ * reads when nothing more specific is said. Phones and the dashboard key on the code.
  */
 
-public enum Denial: Equatable, Hashable {
+public enum ErrorCode: Equatable, Hashable {
     
+    case unauthorized
+    case forbidden
+    case notFound
+    case badRequest
+    case `internal`
+    case busy
+    case tooManyAttempts
+    case unsupportedMediaType
+    case malformedJson
+    case badCode
+    case actorTaken
+    case badKey
+    case batchReused
+    case changed
+    case photoOffset
+    case photoComplete
+    case photoMismatch
+    case tooManyUploads
+    case reportTooLarge
+    case bodyTooLarge
+    case inflatedTooLarge
+    case malformed
+    case tooManyRecords
+    case tooManyChanges
+    case tooManyOperations
+    case tooManyOperationsInPush
+    case tooManyChangesInPush
+    case changeTooLarge
+    case compressedChange
+    case duplicateChange
+    case badChange
+    case badRecordId
+    case invalid
+    case foreignActor
+    case missingDependencies
+    case badCounter
+    case unknownKind
+    case unreadable
+    case unknownFields
+    case recordTooLarge
     case notAllowedForRole
     case outOfScope
     case reviewedRecordUnknown
     case authorMismatch
     case kindChanged
+    case reviewImmutable
+    case reviewerMismatch
+    case reviewTime
+    case notAllowedToSubmit
+    case requestTimeout
+    /**
+     * A code this version does not know (a newer server).
+     */
+    case unknown
 
 
 
@@ -5724,55 +6207,331 @@ public enum Denial: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Denial: Sendable {}
+extension ErrorCode: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeDenial: FfiConverterRustBuffer {
-    typealias SwiftType = Denial
+public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
+    typealias SwiftType = ErrorCode
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Denial {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ErrorCode {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .notAllowedForRole
+        case 1: return .unauthorized
         
-        case 2: return .outOfScope
+        case 2: return .forbidden
         
-        case 3: return .reviewedRecordUnknown
+        case 3: return .notFound
         
-        case 4: return .authorMismatch
+        case 4: return .badRequest
         
-        case 5: return .kindChanged
+        case 5: return .`internal`
+        
+        case 6: return .busy
+        
+        case 7: return .tooManyAttempts
+        
+        case 8: return .unsupportedMediaType
+        
+        case 9: return .malformedJson
+        
+        case 10: return .badCode
+        
+        case 11: return .actorTaken
+        
+        case 12: return .badKey
+        
+        case 13: return .batchReused
+        
+        case 14: return .changed
+        
+        case 15: return .photoOffset
+        
+        case 16: return .photoComplete
+        
+        case 17: return .photoMismatch
+        
+        case 18: return .tooManyUploads
+        
+        case 19: return .reportTooLarge
+        
+        case 20: return .bodyTooLarge
+        
+        case 21: return .inflatedTooLarge
+        
+        case 22: return .malformed
+        
+        case 23: return .tooManyRecords
+        
+        case 24: return .tooManyChanges
+        
+        case 25: return .tooManyOperations
+        
+        case 26: return .tooManyOperationsInPush
+        
+        case 27: return .tooManyChangesInPush
+        
+        case 28: return .changeTooLarge
+        
+        case 29: return .compressedChange
+        
+        case 30: return .duplicateChange
+        
+        case 31: return .badChange
+        
+        case 32: return .badRecordId
+        
+        case 33: return .invalid
+        
+        case 34: return .foreignActor
+        
+        case 35: return .missingDependencies
+        
+        case 36: return .badCounter
+        
+        case 37: return .unknownKind
+        
+        case 38: return .unreadable
+        
+        case 39: return .unknownFields
+        
+        case 40: return .recordTooLarge
+        
+        case 41: return .notAllowedForRole
+        
+        case 42: return .outOfScope
+        
+        case 43: return .reviewedRecordUnknown
+        
+        case 44: return .authorMismatch
+        
+        case 45: return .kindChanged
+        
+        case 46: return .reviewImmutable
+        
+        case 47: return .reviewerMismatch
+        
+        case 48: return .reviewTime
+        
+        case 49: return .notAllowedToSubmit
+        
+        case 50: return .requestTimeout
+        
+        case 51: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
 
-    public static func write(_ value: Denial, into buf: inout [UInt8]) {
+    public static func write(_ value: ErrorCode, into buf: inout [UInt8]) {
         switch value {
         
         
-        case .notAllowedForRole:
+        case .unauthorized:
             writeInt(&buf, Int32(1))
         
         
-        case .outOfScope:
+        case .forbidden:
             writeInt(&buf, Int32(2))
         
         
-        case .reviewedRecordUnknown:
+        case .notFound:
             writeInt(&buf, Int32(3))
         
         
-        case .authorMismatch:
+        case .badRequest:
             writeInt(&buf, Int32(4))
         
         
-        case .kindChanged:
+        case .`internal`:
             writeInt(&buf, Int32(5))
+        
+        
+        case .busy:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .tooManyAttempts:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .unsupportedMediaType:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .malformedJson:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .badCode:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .actorTaken:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .badKey:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .batchReused:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .changed:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .photoOffset:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .photoComplete:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .photoMismatch:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .tooManyUploads:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .reportTooLarge:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .bodyTooLarge:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .inflatedTooLarge:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .malformed:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .tooManyRecords:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .tooManyChanges:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .tooManyOperations:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .tooManyOperationsInPush:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .tooManyChangesInPush:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .changeTooLarge:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .compressedChange:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .duplicateChange:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .badChange:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .badRecordId:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .invalid:
+            writeInt(&buf, Int32(33))
+        
+        
+        case .foreignActor:
+            writeInt(&buf, Int32(34))
+        
+        
+        case .missingDependencies:
+            writeInt(&buf, Int32(35))
+        
+        
+        case .badCounter:
+            writeInt(&buf, Int32(36))
+        
+        
+        case .unknownKind:
+            writeInt(&buf, Int32(37))
+        
+        
+        case .unreadable:
+            writeInt(&buf, Int32(38))
+        
+        
+        case .unknownFields:
+            writeInt(&buf, Int32(39))
+        
+        
+        case .recordTooLarge:
+            writeInt(&buf, Int32(40))
+        
+        
+        case .notAllowedForRole:
+            writeInt(&buf, Int32(41))
+        
+        
+        case .outOfScope:
+            writeInt(&buf, Int32(42))
+        
+        
+        case .reviewedRecordUnknown:
+            writeInt(&buf, Int32(43))
+        
+        
+        case .authorMismatch:
+            writeInt(&buf, Int32(44))
+        
+        
+        case .kindChanged:
+            writeInt(&buf, Int32(45))
+        
+        
+        case .reviewImmutable:
+            writeInt(&buf, Int32(46))
+        
+        
+        case .reviewerMismatch:
+            writeInt(&buf, Int32(47))
+        
+        
+        case .reviewTime:
+            writeInt(&buf, Int32(48))
+        
+        
+        case .notAllowedToSubmit:
+            writeInt(&buf, Int32(49))
+        
+        
+        case .requestTimeout:
+            writeInt(&buf, Int32(50))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(51))
         
         }
     }
@@ -5782,15 +6541,300 @@ public struct FfiConverterTypeDenial: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeDenial_lift(_ buf: RustBuffer) throws -> Denial {
-    return try FfiConverterTypeDenial.lift(buf)
+public func FfiConverterTypeErrorCode_lift(_ buf: RustBuffer) throws -> ErrorCode {
+    return try FfiConverterTypeErrorCode.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeDenial_lower(_ value: Denial) -> RustBuffer {
-    return FfiConverterTypeDenial.lower(value)
+public func FfiConverterTypeErrorCode_lower(_ value: ErrorCode) -> RustBuffer {
+    return FfiConverterTypeErrorCode.lower(value)
+}
+
+
+
+/**
+ * A field's value as the form holds it: text as typed, ticks, choices, places, photos.
+ */
+
+public enum FieldValue: Equatable, Hashable {
+    
+    case text(text: String
+    )
+    case flag(on: Bool
+    )
+    case choice(code: String?
+    )
+    case place(place: Place?
+    )
+    case photos(photos: [PhotoRef]
+    )
+    case lines(lines: [String]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FieldValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldValue: FfiConverterRustBuffer {
+    typealias SwiftType = FieldValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .text(text: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .flag(on: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 3: return .choice(code: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 4: return .place(place: try FfiConverterOptionTypePlace.read(from: &buf)
+        )
+        
+        case 5: return .photos(photos: try FfiConverterSequenceTypePhotoRef.read(from: &buf)
+        )
+        
+        case 6: return .lines(lines: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FieldValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .text(text):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(text, into: &buf)
+            
+        
+        case let .flag(on):
+            writeInt(&buf, Int32(2))
+            FfiConverterBool.write(on, into: &buf)
+            
+        
+        case let .choice(code):
+            writeInt(&buf, Int32(3))
+            FfiConverterOptionString.write(code, into: &buf)
+            
+        
+        case let .place(place):
+            writeInt(&buf, Int32(4))
+            FfiConverterOptionTypePlace.write(place, into: &buf)
+            
+        
+        case let .photos(photos):
+            writeInt(&buf, Int32(5))
+            FfiConverterSequenceTypePhotoRef.write(photos, into: &buf)
+            
+        
+        case let .lines(lines):
+            writeInt(&buf, Int32(6))
+            FfiConverterSequenceString.write(lines, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldValue_lift(_ buf: RustBuffer) throws -> FieldValue {
+    return try FfiConverterTypeFieldValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldValue_lower(_ value: FieldValue) -> RustBuffer {
+    return FfiConverterTypeFieldValue.lower(value)
+}
+
+
+
+/**
+ * How one field is entered, for the shells.
+ */
+
+public enum Input: Equatable, Hashable {
+    
+    case text(maxChars: UInt32, multiline: Bool
+    )
+    case count(max: UInt32
+    )
+    case quantity(max: Double, unit: Message
+    )
+    case date
+    case flag
+    case choice(options: [Choice]
+    )
+    case area
+    case household
+    case place(shapes: [Choice]
+    )
+    case point
+    case photos(stages: [Choice]
+    )
+    case photo
+    case lines(maxItems: UInt32, maxChars: UInt32
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Input: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInput: FfiConverterRustBuffer {
+    typealias SwiftType = Input
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Input {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .text(maxChars: try FfiConverterUInt32.read(from: &buf), multiline: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 2: return .count(max: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 3: return .quantity(max: try FfiConverterDouble.read(from: &buf), unit: try FfiConverterTypeMessage.read(from: &buf)
+        )
+        
+        case 4: return .date
+        
+        case 5: return .flag
+        
+        case 6: return .choice(options: try FfiConverterSequenceTypeChoice.read(from: &buf)
+        )
+        
+        case 7: return .area
+        
+        case 8: return .household
+        
+        case 9: return .place(shapes: try FfiConverterSequenceTypeChoice.read(from: &buf)
+        )
+        
+        case 10: return .point
+        
+        case 11: return .photos(stages: try FfiConverterSequenceTypeChoice.read(from: &buf)
+        )
+        
+        case 12: return .photo
+        
+        case 13: return .lines(maxItems: try FfiConverterUInt32.read(from: &buf), maxChars: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Input, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .text(maxChars,multiline):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt32.write(maxChars, into: &buf)
+            FfiConverterBool.write(multiline, into: &buf)
+            
+        
+        case let .count(max):
+            writeInt(&buf, Int32(2))
+            FfiConverterUInt32.write(max, into: &buf)
+            
+        
+        case let .quantity(max,unit):
+            writeInt(&buf, Int32(3))
+            FfiConverterDouble.write(max, into: &buf)
+            FfiConverterTypeMessage.write(unit, into: &buf)
+            
+        
+        case .date:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .flag:
+            writeInt(&buf, Int32(5))
+        
+        
+        case let .choice(options):
+            writeInt(&buf, Int32(6))
+            FfiConverterSequenceTypeChoice.write(options, into: &buf)
+            
+        
+        case .area:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .household:
+            writeInt(&buf, Int32(8))
+        
+        
+        case let .place(shapes):
+            writeInt(&buf, Int32(9))
+            FfiConverterSequenceTypeChoice.write(shapes, into: &buf)
+            
+        
+        case .point:
+            writeInt(&buf, Int32(10))
+        
+        
+        case let .photos(stages):
+            writeInt(&buf, Int32(11))
+            FfiConverterSequenceTypeChoice.write(stages, into: &buf)
+            
+        
+        case .photo:
+            writeInt(&buf, Int32(12))
+        
+        
+        case let .lines(maxItems,maxChars):
+            writeInt(&buf, Int32(13))
+            FfiConverterUInt32.write(maxItems, into: &buf)
+            FfiConverterUInt32.write(maxChars, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInput_lift(_ buf: RustBuffer) throws -> Input {
+    return try FfiConverterTypeInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInput_lower(_ value: Input) -> RustBuffer {
+    return FfiConverterTypeInput.lower(value)
 }
 
 
@@ -5867,17 +6911,8 @@ public func FfiConverterTypeLifecycle_lower(_ value: Lifecycle) -> RustBuffer {
 
 public enum ModelStatus: Equatable, Hashable {
     
-    /**
-     * Đang hoạt động.
-     */
     case active
-    /**
-     * Tạm ngưng.
-     */
     case paused
-    /**
-     * Đã giải thể.
-     */
     case ended
 
 
@@ -6022,6 +7057,202 @@ public func FfiConverterTypeNeedsUser_lower(_ value: NeedsUser) -> RustBuffer {
 
 
 
+/**
+ * The network as the phone sees it.
+ */
+
+public enum Network: Equatable, Hashable {
+    
+    case none
+    /**
+     * Mobile data: paid by the megabyte.
+     */
+    case metered
+    /**
+     * Wi-Fi.
+     */
+    case unmetered
+    /**
+     * Not known yet (the first callback has not come).
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Network: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNetwork: FfiConverterRustBuffer {
+    typealias SwiftType = Network
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Network {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .none
+        
+        case 2: return .metered
+        
+        case 3: return .unmetered
+        
+        case 4: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Network, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .none:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .metered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unmetered:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetwork_lift(_ buf: RustBuffer) throws -> Network {
+    return try FfiConverterTypeNetwork.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetwork_lower(_ value: Network) -> RustBuffer {
+    return FfiConverterTypeNetwork.lower(value)
+}
+
+
+
+/**
+ * Who took part: the Fatherland Front and its member organisations, and residents.
+ */
+
+public enum Organisation: Equatable, Hashable {
+    
+    case fatherlandFront
+    case womensUnion
+    case youthUnion
+    case farmersUnion
+    case veterans
+    case residents
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Organisation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrganisation: FfiConverterRustBuffer {
+    typealias SwiftType = Organisation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Organisation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .fatherlandFront
+        
+        case 2: return .womensUnion
+        
+        case 3: return .youthUnion
+        
+        case 4: return .farmersUnion
+        
+        case 5: return .veterans
+        
+        case 6: return .residents
+        
+        case 7: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Organisation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .fatherlandFront:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .womensUnion:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .youthUnion:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .farmersUnion:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .veterans:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .residents:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganisation_lift(_ buf: RustBuffer) throws -> Organisation {
+    return try FfiConverterTypeOrganisation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganisation_lower(_ value: Organisation) -> RustBuffer {
+    return FfiConverterTypeOrganisation.lower(value)
+}
+
+
+
 
 public enum PhotoStage: Equatable, Hashable {
     
@@ -6089,7 +7320,7 @@ public func FfiConverterTypePhotoStage_lower(_ value: PhotoStage) -> RustBuffer 
 
 
 /**
- * The kinds of record. (registration)
+ * The kinds of record.
  */
 
 public enum RecordKind: Equatable, Hashable {
@@ -6416,9 +7647,23 @@ public enum Rule: Equatable, Hashable {
     case unknownHousehold
     case invalidId
     case invalidHash
-    case requiredForStatus(status: String
+    case requiredForStatus(status: Message
     )
     case datesOutOfOrder
+    case codeCharacters
+    case codeLength(length: UInt32
+    )
+    case notAWholeNumber
+    case notANumber
+    case invalidDate
+    /**
+     * A form sent a field its kind does not have (a shell out of step with the core).
+     */
+    case unknownField
+    /**
+     * A form sent a value of the wrong sort for its field.
+     */
+    case wrongInput
 
 
 
@@ -6478,10 +7723,25 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         
         case 17: return .invalidHash
         
-        case 18: return .requiredForStatus(status: try FfiConverterString.read(from: &buf)
+        case 18: return .requiredForStatus(status: try FfiConverterTypeMessage.read(from: &buf)
         )
         
         case 19: return .datesOutOfOrder
+        
+        case 20: return .codeCharacters
+        
+        case 21: return .codeLength(length: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 22: return .notAWholeNumber
+        
+        case 23: return .notANumber
+        
+        case 24: return .invalidDate
+        
+        case 25: return .unknownField
+        
+        case 26: return .wrongInput
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6566,11 +7826,40 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         
         case let .requiredForStatus(status):
             writeInt(&buf, Int32(18))
-            FfiConverterString.write(status, into: &buf)
+            FfiConverterTypeMessage.write(status, into: &buf)
             
         
         case .datesOutOfOrder:
             writeInt(&buf, Int32(19))
+        
+        
+        case .codeCharacters:
+            writeInt(&buf, Int32(20))
+        
+        
+        case let .codeLength(length):
+            writeInt(&buf, Int32(21))
+            FfiConverterUInt32.write(length, into: &buf)
+            
+        
+        case .notAWholeNumber:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .notANumber:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .invalidDate:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .unknownField:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .wrongInput:
+            writeInt(&buf, Int32(26))
         
         }
     }
@@ -6589,6 +7878,187 @@ public func FfiConverterTypeRule_lift(_ buf: RustBuffer) throws -> Rule {
 #endif
 public func FfiConverterTypeRule_lower(_ value: Rule) -> RustBuffer {
     return FfiConverterTypeRule.lower(value)
+}
+
+
+
+/**
+ * How a background run ended.
+ */
+
+public enum RunOutcome: Equatable, Hashable {
+    
+    case done
+    case notEnrolled
+    case offline
+    case cancelled
+    case failed
+    /**
+     * Another sync was running (the person pressed "sync now"): it does the work.
+     */
+    case alreadyRunning
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RunOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRunOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = RunOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RunOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .done
+        
+        case 2: return .notEnrolled
+        
+        case 3: return .offline
+        
+        case 4: return .cancelled
+        
+        case 5: return .failed
+        
+        case 6: return .alreadyRunning
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RunOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .done:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .notEnrolled:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .offline:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .alreadyRunning:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRunOutcome_lift(_ buf: RustBuffer) throws -> RunOutcome {
+    return try FfiConverterTypeRunOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRunOutcome_lower(_ value: RunOutcome) -> RustBuffer {
+    return FfiConverterTypeRunOutcome.lower(value)
+}
+
+
+
+/**
+ * What saving a form did.
+ */
+
+public enum SaveOutcome: Equatable, Hashable {
+    
+    /**
+     * Saved on the phone (as a draft, or the edit); the record as it now stands.
+     */
+    case saved(record: RecordView
+    )
+    /**
+     * Not saved: the form with each problem under its field.
+     */
+    case problems(form: FormState
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SaveOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaveOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = SaveOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaveOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .saved(record: try FfiConverterTypeRecordView.read(from: &buf)
+        )
+        
+        case 2: return .problems(form: try FfiConverterTypeFormState.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SaveOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .saved(record):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeRecordView.write(record, into: &buf)
+            
+        
+        case let .problems(form):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeFormState.write(form, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaveOutcome_lift(_ buf: RustBuffer) throws -> SaveOutcome {
+    return try FfiConverterTypeSaveOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaveOutcome_lower(_ value: SaveOutcome) -> RustBuffer {
+    return FfiConverterTypeSaveOutcome.lower(value)
 }
 
 
@@ -6672,17 +8142,11 @@ public func FfiConverterTypeShape_lower(_ value: Shape) -> RustBuffer {
 
 public enum SpotKind: Equatable, Hashable {
     
-    /**
-     * Bãi rác tự phát.
-     */
     case spontaneousDump
     /**
-     * Điểm đen ô nhiễm (a polluted ditch, a stinking corner).
+     * A polluted ditch, a stinking corner.
      */
     case pollutionSpot
-    /**
-     * Đốt rác không đúng quy định.
-     */
     case burning
     /**
      * Another violation reported by a resident.
@@ -6844,6 +8308,95 @@ public func FfiConverterTypeSpotStatus_lower(_ value: SpotStatus) -> RustBuffer 
 
 
 
+/**
+ * What to do now.
+ */
+
+public enum SyncDecision: Equatable, Hashable {
+    
+    /**
+     * Not enrolled: nothing to sync, ever, until enrolment.
+     */
+    case stop
+    case waitForNetwork
+    case run
+    /**
+     * Nothing waits and the last sync is recent.
+     */
+    case skip
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SyncDecision: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncDecision: FfiConverterRustBuffer {
+    typealias SwiftType = SyncDecision
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncDecision {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .stop
+        
+        case 2: return .waitForNetwork
+        
+        case 3: return .run
+        
+        case 4: return .skip
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SyncDecision, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .stop:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .waitForNetwork:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .run:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .skip:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncDecision_lift(_ buf: RustBuffer) throws -> SyncDecision {
+    return try FfiConverterTypeSyncDecision.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncDecision_lower(_ value: SyncDecision) -> RustBuffer {
+    return FfiConverterTypeSyncDecision.lower(value)
+}
+
+
+
 
 public enum SyncPhase: Equatable, Hashable {
     
@@ -6923,6 +8476,89 @@ public func FfiConverterTypeSyncPhase_lift(_ buf: RustBuffer) throws -> SyncPhas
 #endif
 public func FfiConverterTypeSyncPhase_lower(_ value: SyncPhase) -> RustBuffer {
     return FfiConverterTypeSyncPhase.lower(value)
+}
+
+
+
+/**
+ * Kinds of work of a cleanup (DOMAIN.md).
+ */
+
+public enum WorkKind: Equatable, Hashable {
+    
+    case sweeping
+    case waterways
+    case drains
+    case trees
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension WorkKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWorkKind: FfiConverterRustBuffer {
+    typealias SwiftType = WorkKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WorkKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sweeping
+        
+        case 2: return .waterways
+        
+        case 3: return .drains
+        
+        case 4: return .trees
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WorkKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sweeping:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .waterways:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .drains:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .trees:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkKind_lift(_ buf: RustBuffer) throws -> WorkKind {
+    return try FfiConverterTypeWorkKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkKind_lower(_ value: WorkKind) -> RustBuffer {
+    return FfiConverterTypeWorkKind.lower(value)
 }
 
 
@@ -7163,6 +8799,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCapabilities: FfiConverterRustBuffer {
+    typealias SwiftType = Capabilities?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCapabilities.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCapabilities.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChoice: FfiConverterRustBuffer {
+    typealias SwiftType = Choice?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChoice.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChoice.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCoord: FfiConverterRustBuffer {
     typealias SwiftType = Coord?
 
@@ -7179,6 +8863,54 @@ fileprivate struct FfiConverterOptionTypeCoord: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCoord.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLadderState: FfiConverterRustBuffer {
+    typealias SwiftType = LadderState?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLadderState.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLadderState.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMessage: FfiConverterRustBuffer {
+    typealias SwiftType = Message?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMessage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMessage.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7235,6 +8967,30 @@ fileprivate struct FfiConverterOptionTypePhotoSettings: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePlace: FfiConverterRustBuffer {
+    typealias SwiftType = Place?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePlace.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePlace.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCovenantStatus: FfiConverterRustBuffer {
     typealias SwiftType = CovenantStatus?
 
@@ -7251,6 +9007,30 @@ fileprivate struct FfiConverterOptionTypeCovenantStatus: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCovenantStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeRecordKind: FfiConverterRustBuffer {
+    typealias SwiftType = RecordKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRecordKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRecordKind.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7382,6 +9162,31 @@ fileprivate struct FfiConverterSequenceTypeAreaInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeChoice: FfiConverterRustBuffer {
+    typealias SwiftType = [Choice]
+
+    public static func write(_ value: [Choice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChoice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Choice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Choice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChoice.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
     typealias SwiftType = [Conflict]
 
@@ -7457,6 +9262,56 @@ fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFieldInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldInfo]
+
+    public static func write(_ value: [FieldInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFieldInput: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldInput]
+
+    public static func write(_ value: [FieldInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldInput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFieldProblem: FfiConverterRustBuffer {
     typealias SwiftType = [FieldProblem]
 
@@ -7474,6 +9329,31 @@ fileprivate struct FfiConverterSequenceTypeFieldProblem: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFieldProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFormField: FfiConverterRustBuffer {
+    typealias SwiftType = [FormField]
+
+    public static func write(_ value: [FormField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFormField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FormField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FormField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFormField.read(from: &buf))
         }
         return seq
     }
@@ -7507,6 +9387,56 @@ fileprivate struct FfiConverterSequenceTypeHouseholdRow: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeKindCapability: FfiConverterRustBuffer {
+    typealias SwiftType = [KindCapability]
+
+    public static func write(_ value: [KindCapability], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeKindCapability.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KindCapability] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [KindCapability]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeKindCapability.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeKindInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [KindInfo]
+
+    public static func write(_ value: [KindInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeKindInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KindInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [KindInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeKindInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeLatestCheck: FfiConverterRustBuffer {
     typealias SwiftType = [LatestCheck]
 
@@ -7532,6 +9462,31 @@ fileprivate struct FfiConverterSequenceTypeLatestCheck: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeMessage: FfiConverterRustBuffer {
+    typealias SwiftType = [Message]
+
+    public static func write(_ value: [Message], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMessage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Message] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Message]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMessage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePhotoRef: FfiConverterRustBuffer {
     typealias SwiftType = [PhotoRef]
 
@@ -7549,6 +9504,31 @@ fileprivate struct FfiConverterSequenceTypePhotoRef: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePhotoRef.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReadField: FfiConverterRustBuffer {
+    typealias SwiftType = [ReadField]
+
+    public static func write(_ value: [ReadField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReadField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReadField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReadField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReadField.read(from: &buf))
         }
         return seq
     }
@@ -7643,6 +9623,82 @@ public func FfiConverterTypeDay_lower(_ value: Day) -> RustBuffer {
     return FfiConverterTypeDay.lower(value)
 }
 
+/**
+ * The catalogue of labels (the same words the dashboard shows).
+ */
+public func catalog() -> Catalog  {
+    return try!  FfiConverterTypeCatalog_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_catalog(uniffiCallStatus
+    )
+})
+}
+/**
+ * The enrolment code a scanned QR image carries, or `None` for any other QR code.
+ */
+public func enrolmentCodeFromQr(payload: String) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_enrolment_code_from_qr(
+        FfiConverterString.lower(payload),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads an enrolment code as typed (case, spaces and dashes do not matter).
+ */
+public func parseEnrolmentCode(text: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_parse_enrolment_code(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * What the scheduler does after a background run.
+ */
+public func syncAfterRun(outcome: RunOutcome, attempt: UInt32) -> AfterRun  {
+    return try!  FfiConverterTypeAfterRun_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_sync_after_run(
+        FfiConverterTypeRunOutcome_lower(outcome),
+        FfiConverterUInt32.lower(attempt),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether to sync now (the shells report the conditions, the core decides).
+ */
+public func syncDecision(conditions: SyncConditions) -> SyncDecision  {
+    return try!  FfiConverterTypeSyncDecision_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_sync_decision(
+        FfiConverterTypeSyncConditions_lower(conditions),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether a network that came back should start a sync at once.
+ */
+public func syncOnReconnect(waiting: UInt64) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_sync_on_reconnect(
+        FfiConverterUInt64.lower(waiting),uniffiCallStatus
+    )
+})
+}
+/**
+ * The interval between routine pulls with nothing to send, for the periodic scheduler.
+ */
+public func syncPeriodMs() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_sync_period_ms(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -7659,55 +9715,46 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_sachxanh_core_checksum_func_catalog() != 44472) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr() != 28385) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_func_parse_enrolment_code() != 19334) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_func_sync_after_run() != 7619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_func_sync_decision() != 32) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_func_sync_on_reconnect() != 1334) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_func_sync_period_ms() != 32716) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() != 30151) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() != 11737) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_black_spot() != 42638) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_briefing() != 42532) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_area_outline() != 38771) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync() != 45045) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_cleanup() != 46218) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_capabilities() != 4555) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_collection_point() != 30378) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_check_form() != 42217) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_covenant() != 48749) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() != 14885) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_black_spot() != 59556) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_briefing() != 14263) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup() != 28425) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_collection_point() != 41986) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant() != 63236) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_household() != 19124) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_self_managed_model() != 58674) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() != 43078) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() != 22319) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo() != 52922) {
@@ -7719,10 +9766,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_enrol() != 43443) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_has_photo() != 23371) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_form() != 37031) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_household() != 51698) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_has_photo() != 23371) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_households() != 31092) {
@@ -7737,10 +9784,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention() != 61022) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_new_form() != 61486) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_outbox() != 38855) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_photo() != 43317) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_read_record() != 39836) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_read_refused() != 64291) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_record() != 11334) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_refused() != 5101) {
@@ -7752,13 +9811,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_review_queue() != 35552) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_self_managed_model() != 63683) {
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_save_form() != 34686) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_set_token() != 35299) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_sorting_check() != 24428) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_submit() != 16026) {
@@ -7768,30 +9824,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_sync_status() != 34475) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_black_spot() != 43935) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_briefing() != 48636) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup() != 65287) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_collection_point() != 18455) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant() != 51131) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_household() != 30330) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_self_managed_model() != 9832) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check() != 20911) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_constructor_sachxanh_open() != 51112) {

@@ -7,7 +7,7 @@ mod error;
 
 pub use error::{ApiError, FieldProblem};
 
-use crate::form::{FieldInput, FormState};
+use crate::form::{FieldInput, FormState, ReadField};
 use crate::i18n::{Choice, Message};
 use crate::model::*;
 use crate::photo::PhotoSettings;
@@ -404,6 +404,22 @@ impl Sachxanh {
             }),
             Saved::Problems(form) => Ok(SaveOutcome::Problems { form }),
         }
+    }
+
+    /// A stored record's fields and values in words, for a read-only view (a reviewer's, or a
+    /// record of someone else).
+    pub fn read_record(&self, id: String) -> Result<Vec<ReadField>, ApiError> {
+        let store = self.store();
+        let form = store.form(&id)?;
+        Ok(crate::form::readable(&form, &|x| store.name_of(x)))
+    }
+
+    /// A version the server refused, in words: what the person sent, to correct it.
+    pub fn read_refused(&self, id: String) -> Result<Vec<ReadField>, ApiError> {
+        let store = self.store();
+        let record = store.refused_record(&id)?;
+        let form = crate::form::state_of(&record);
+        Ok(crate::form::readable(&form, &|x| store.name_of(x)))
     }
 
     /// Sends a record for review (its values are checked again first).

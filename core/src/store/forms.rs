@@ -35,11 +35,7 @@ impl Store {
 
     /// A stored record's form, as it stands.
     pub fn form(&self, id: &str) -> Result<FormState> {
-        let record = self.record(id)?;
-        Ok(record.kind().visit(Show {
-            values: record.body().values(),
-            problems: vec![],
-        }))
+        Ok(form::state_of(&self.record(id)?))
     }
 
     /// What the person typed, read and checked without saving: the form with every problem

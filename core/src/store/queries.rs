@@ -25,6 +25,7 @@ pub struct HouseholdRow {
     pub address: String,
     pub members: u32,
     pub status: ReviewStatus,
+    pub status_label: Message,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,6 +37,7 @@ pub struct LatestCheck {
     pub check_date: String,
     pub all_sorted: bool,
     pub status: ReviewStatus,
+    pub status_label: Message,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -179,13 +181,15 @@ impl Store {
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut items: Vec<HouseholdRow> = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {
+                let status = status(r.get(5)?);
                 Ok(HouseholdRow {
                     id: r.get(0)?,
                     area_id: r.get(1)?,
                     head_name: r.get(2)?,
                     address: r.get(3)?,
                     members: r.get(4)?,
-                    status: status(r.get(5)?),
+                    status_label: status.label(),
+                    status,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -215,13 +219,15 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![area_id, approved_only], |r| {
+                let status = status(r.get(5)?);
                 Ok(LatestCheck {
                     household_id: r.get(0)?,
                     head_name: r.get(1)?,
                     check_id: r.get(2)?,
                     check_date: r.get(3)?,
                     all_sorted: r.get(4)?,
-                    status: status(r.get(5)?),
+                    status_label: status.label(),
+                    status,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

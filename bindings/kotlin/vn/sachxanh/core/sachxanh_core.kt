@@ -697,39 +697,33 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_sachxanh_core_checksum_func_catalog(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_func_parse_enrolment_code(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_func_sync_after_run(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_func_sync_decision(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_func_sync_on_reconnect(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_func_sync_period_ms(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_add_photo(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_area_figures(
     ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_black_spot(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_briefing(
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_area_outline(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync(
     ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_cleanup(
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_capabilities(
     ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_collection_point(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_covenant(
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_check_form(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_black_spot(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_briefing(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_collection_point(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_household(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_self_managed_model(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo(
     ): Int
@@ -737,9 +731,9 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_enrol(
     ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_has_photo(
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_form(
     ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_household(
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_has_photo(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_households(
     ): Int
@@ -749,9 +743,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_new_form(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_outbox(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_photo(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_read_record(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_read_refused(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_record(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_refused(
     ): Int
@@ -759,33 +761,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_review_queue(
     ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_self_managed_model(
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_save_form(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_set_token(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_sorting_check(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_submit(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_sync(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_sync_status(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_black_spot(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_briefing(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_collection_point(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_household(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_self_managed_model(
-    ): Int
-    external fun uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check(
     ): Int
     external fun uniffi_sachxanh_core_checksum_constructor_sachxanh_open(
     ): Int
@@ -822,35 +806,15 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_area_figures(`ptr`: Long,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_black_spot(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_briefing(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_area_outline(`ptr`: Long,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_cancel_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_cleanup(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_capabilities(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_collection_point(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_covenant(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_check_form(`ptr`: Long,`kind`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`areaId`: RustBuffer.ByValue,`values`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_black_spot(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_briefing(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_cleanup(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_collection_point(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_covenant(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_household(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_create_sorting_check(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_discard_photo(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -858,10 +822,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_enrol(`ptr`: Long,`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_form(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_has_photo(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_household(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_households(`ptr`: Long,`areaId`: RustBuffer.ByValue,`query`: RustBuffer.ByValue,`after`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_latest_checks(`ptr`: Long,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -870,9 +834,17 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_needs_attention(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_new_form(`ptr`: Long,`kind`: RustBuffer.ByValue,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_outbox(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_photo(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_read_record(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_read_refused(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_record(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_refused(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -880,36 +852,32 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_review_queue(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_self_managed_model(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_save_form(`ptr`: Long,`kind`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`areaId`: RustBuffer.ByValue,`values`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_set_token(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_sorting_check(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_submit(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_sync(`ptr`: Long,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_sync_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_black_spot(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_briefing(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_cleanup(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_collection_point(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_covenant(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_household(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_self_managed_model(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_sachxanh_core_fn_method_sachxanh_update_sorting_check(`ptr`: Long,`id`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_init_callback_vtable_syncobserver(`vtable`: UniffiVTableCallbackInterfaceSyncObserver,
     ): Unit
+    external fun uniffi_sachxanh_core_fn_func_catalog(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_func_enrolment_code_from_qr(`payload`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_func_parse_enrolment_code(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_func_sync_after_run(`outcome`: RustBuffer.ByValue,`attempt`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_func_sync_decision(`conditions`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_func_sync_on_reconnect(`waiting`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_sachxanh_core_fn_func_sync_period_ms(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun ffi_sachxanh_core_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_sachxanh_core_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1029,55 +997,46 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_sachxanh_core_checksum_func_catalog() and 0xFFFF) != 44472) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr() and 0xFFFF) != 28385) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_func_parse_enrolment_code() and 0xFFFF) != 19334) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_func_sync_after_run() and 0xFFFF) != 7619) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_func_sync_decision() and 0xFFFF) != 32) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_func_sync_on_reconnect() and 0xFFFF) != 1334) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_func_sync_period_ms() and 0xFFFF) != 32716) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_add_photo() and 0xFFFF) != 30151) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_area_figures() and 0xFFFF) != 11737) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_black_spot() and 0xFFFF) != 42638) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_briefing() and 0xFFFF) != 42532) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_area_outline() and 0xFFFF) != 38771) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync() and 0xFFFF) != 45045) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_cleanup() and 0xFFFF) != 46218) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_capabilities() and 0xFFFF) != 4555) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_collection_point() and 0xFFFF) != 30378) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_check_form() and 0xFFFF) != 42217) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_covenant() and 0xFFFF) != 48749) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() and 0xFFFF) != 14885) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_black_spot() and 0xFFFF) != 59556) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_briefing() and 0xFFFF) != 14263) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_cleanup() and 0xFFFF) != 28425) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_collection_point() and 0xFFFF) != 41986) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_covenant() and 0xFFFF) != 63236) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_household() and 0xFFFF) != 19124) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_self_managed_model() and 0xFFFF) != 58674) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_create_sorting_check() and 0xFFFF) != 43078) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() and 0xFFFF) != 22319) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo() and 0xFFFF) != 52922) {
@@ -1089,10 +1048,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_enrol() and 0xFFFF) != 43443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_has_photo() and 0xFFFF) != 23371) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_form() and 0xFFFF) != 37031) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_household() and 0xFFFF) != 51698) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_has_photo() and 0xFFFF) != 23371) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_households() and 0xFFFF) != 31092) {
@@ -1107,10 +1066,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_needs_attention() and 0xFFFF) != 61022) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_new_form() and 0xFFFF) != 61486) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_outbox() and 0xFFFF) != 38855) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_photo() and 0xFFFF) != 43317) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_read_record() and 0xFFFF) != 39836) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_read_refused() and 0xFFFF) != 64291) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_record() and 0xFFFF) != 11334) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_refused() and 0xFFFF) != 5101) {
@@ -1122,13 +1093,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_review_queue() and 0xFFFF) != 35552) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_self_managed_model() and 0xFFFF) != 63683) {
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_save_form() and 0xFFFF) != 34686) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_set_token() and 0xFFFF) != 35299) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_sorting_check() and 0xFFFF) != 24428) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_submit() and 0xFFFF) != 16026) {
@@ -1138,30 +1106,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_sync_status() and 0xFFFF) != 34475) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_black_spot() and 0xFFFF) != 43935) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_briefing() and 0xFFFF) != 48636) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_cleanup() and 0xFFFF) != 65287) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_collection_point() and 0xFFFF) != 18455) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_covenant() and 0xFFFF) != 51131) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_household() and 0xFFFF) != 30330) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_self_managed_model() and 0xFFFF) != 9832) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_update_sorting_check() and 0xFFFF) != 20911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_constructor_sachxanh_open() and 0xFFFF) != 51112) {
@@ -1687,62 +1631,32 @@ public interface SachxanhInterface {
     
     fun `areaFigures`(`areaId`: kotlin.String): AreaFigures
     
-    fun `blackSpot`(`id`: kotlin.String): BlackSpotView
-    
-    fun `briefing`(`id`: kotlin.String): BriefingView
+    /**
+     * The outline of an area (its outer ring), for drawing places on the map.
+     */
+    fun `areaOutline`(`areaId`: kotlin.String): List<Coord>
     
     /**
      * Stops a running sync at the next safe point; what was done stays done.
      */
     fun `cancelSync`()
     
-    fun `cleanup`(`id`: kotlin.String): CleanupView
+    /**
+     * What this person may do: their areas, the kinds they may record, whether they review.
+     * The covenant list, the area pickers and the "new record" menu show only this.
+     */
+    fun `capabilities`(): Capabilities?
     
-    fun `collectionPoint`(`id`: kotlin.String): CollectionPointView
+    /**
+     * The form as typed so far, read and checked without saving (as the person types).
+     */
+    fun `checkForm`(`kind`: RecordKind, `id`: kotlin.String?, `areaId`: kotlin.String, `values`: List<FieldInput>): FormState
     
-    fun `covenant`(`id`: kotlin.String): CovenantView
-    
+    /**
+     * The covenant of each of the person's areas (their capabilities' areas: the same list on
+     * every app).
+     */
     fun `covenantStatus`(): List<AreaCovenant>
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createBlackSpot`(`value`: BlackSpot): kotlin.String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createBriefing`(`value`: Briefing): kotlin.String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createCleanup`(`value`: Cleanup): kotlin.String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createCollectionPoint`(`value`: CollectionPoint): kotlin.String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createCovenant`(`value`: Covenant): kotlin.String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createHousehold`(`value`: Household): kotlin.String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createSelfManagedModel`(`value`: SelfManagedModel): kotlin.String
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    fun `createSortingCheck`(`value`: SortingCheck): kotlin.String
     
     /**
      * Forgets a photo taken by mistake: only one that no saved record uses and the server does
@@ -1758,11 +1672,14 @@ public interface SachxanhInterface {
     fun `enrol`(`code`: kotlin.String): EnrolResult
     
     /**
+     * A stored record's form.
+     */
+    fun `form`(`id`: kotlin.String): FormState
+    
+    /**
      * Whether the photo is on this phone (opening it then needs no network).
      */
     fun `hasPhoto`(`sha256`: kotlin.String): kotlin.Boolean
-    
-    fun `household`(`id`: kotlin.String): HouseholdView
     
     fun `households`(`areaId`: kotlin.String, `query`: kotlin.String, `after`: kotlin.String?, `limit`: kotlin.UInt): HouseholdPage
     
@@ -1779,6 +1696,11 @@ public interface SachxanhInterface {
     fun `needsAttention`(): List<RecordSummary>
     
     /**
+     * A new record's form, in one of the person's areas.
+     */
+    fun `newForm`(`kind`: RecordKind, `areaId`: kotlin.String): FormState
+    
+    /**
      * Everything I recorded on this phone with its review standing, whether it still waits to
      * be sent, and the latest return or rejection reason: the outbox screen.
      */
@@ -1789,6 +1711,22 @@ public interface SachxanhInterface {
      * opens a photo someone else took (then kept).
      */
     fun `photo`(`sha256`: kotlin.String): kotlin.ByteArray
+    
+    /**
+     * A stored record's fields and values in words, for a read-only view (a reviewer's, or a
+     * record of someone else).
+     */
+    fun `readRecord`(`id`: kotlin.String): List<ReadField>
+    
+    /**
+     * A version the server refused, in words: what the person sent, to correct it.
+     */
+    fun `readRefused`(`id`: kotlin.String): List<ReadField>
+    
+    /**
+     * A stored record with its standing.
+     */
+    fun `record`(`id`: kotlin.String): RecordView
     
     /**
      * Versions the server refused, kept readable with the reason.
@@ -1805,14 +1743,16 @@ public interface SachxanhInterface {
      */
     fun `reviewQueue`(): List<RecordSummary>
     
-    fun `selfManagedModel`(`id`: kotlin.String): SelfManagedModelView
+    /**
+     * Saves a form: a new draft (`id` none) or an edit, with only the fields that changed
+     * written.
+     */
+    fun `saveForm`(`kind`: RecordKind, `id`: kotlin.String?, `areaId`: kotlin.String, `values`: List<FieldInput>): SaveOutcome
     
     /**
      * Hands back the token kept in secure storage.
      */
     fun `setToken`(`token`: kotlin.String)
-    
-    fun `sortingCheck`(`id`: kotlin.String): SortingCheckView
     
     /**
      * Sends a record for review (its values are checked again first).
@@ -1825,46 +1765,6 @@ public interface SachxanhInterface {
     fun `sync`(`observer`: SyncObserver): SyncReport
     
     fun `syncStatus`(): SyncStatus
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateBlackSpot`(`id`: kotlin.String, `value`: BlackSpot): BlackSpotView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateBriefing`(`id`: kotlin.String, `value`: Briefing): BriefingView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateCleanup`(`id`: kotlin.String, `value`: Cleanup): CleanupView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateCollectionPoint`(`id`: kotlin.String, `value`: CollectionPoint): CollectionPointView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateCovenant`(`id`: kotlin.String, `value`: Covenant): CovenantView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateHousehold`(`id`: kotlin.String, `value`: Household): HouseholdView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateSelfManagedModel`(`id`: kotlin.String, `value`: SelfManagedModel): SelfManagedModelView
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    fun `updateSortingCheck`(`id`: kotlin.String, `value`: SortingCheck): SortingCheckView
     
     companion object
 }
@@ -2010,29 +1910,16 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
-    @Throws(ApiException::class)override fun `blackSpot`(`id`: kotlin.String): BlackSpotView {
-            return FfiConverterTypeBlackSpotView.lift(
+    /**
+     * The outline of an area (its outer ring), for drawing places on the map.
+     */override fun `areaOutline`(`areaId`: kotlin.String): List<Coord> {
+            return FfiConverterSequenceTypeCoord.lift(
     callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_black_spot(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_area_outline(
         it,
         
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(ApiException::class)override fun `briefing`(`id`: kotlin.String): BriefingView {
-            return FfiConverterTypeBriefingView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_briefing(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterString.lower(`areaId`),_status)
 }
     }
     )
@@ -2055,56 +1942,14 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
-    @Throws(ApiException::class)override fun `cleanup`(`id`: kotlin.String): CleanupView {
-            return FfiConverterTypeCleanupView.lift(
+    /**
+     * What this person may do: their areas, the kinds they may record, whether they review.
+     * The covenant list, the area pickers and the "new record" menu show only this.
+     */override fun `capabilities`(): Capabilities? {
+            return FfiConverterOptionalTypeCapabilities.lift(
     callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_cleanup(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(ApiException::class)override fun `collectionPoint`(`id`: kotlin.String): CollectionPointView {
-            return FfiConverterTypeCollectionPointView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_collection_point(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(ApiException::class)override fun `covenant`(`id`: kotlin.String): CovenantView {
-            return FfiConverterTypeCovenantView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_covenant(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(ApiException::class)override fun `covenantStatus`(): List<AreaCovenant> {
-            return FfiConverterSequenceTypeAreaCovenant.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_capabilities(
         it,
         _status)
 }
@@ -2115,16 +1960,19 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
 
     
     /**
-     * Saves a new record as a draft on this phone; returns its id.
+     * The form as typed so far, read and checked without saving (as the person types).
      */
-    @Throws(ApiException::class)override fun `createBlackSpot`(`value`: BlackSpot): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(ApiException::class)override fun `checkForm`(`kind`: RecordKind, `id`: kotlin.String?, `areaId`: kotlin.String, `values`: List<FieldInput>): FormState {
+            return FfiConverterTypeFormState.lift(
     callWithHandle {
     uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_black_spot(
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_check_form(
         it,
         
-        FfiConverterTypeBlackSpot.lower(`value`),_status)
+        FfiConverterTypeRecordKind.lower(`kind`),
+        FfiConverterOptionalString.lower(`id`),
+        FfiConverterString.lower(`areaId`),
+        FfiConverterSequenceTypeFieldInput.lower(`values`),_status)
 }
     }
     )
@@ -2133,124 +1981,16 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
 
     
     /**
-     * Saves a new record as a draft on this phone; returns its id.
+     * The covenant of each of the person's areas (their capabilities' areas: the same list on
+     * every app).
      */
-    @Throws(ApiException::class)override fun `createBriefing`(`value`: Briefing): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(ApiException::class)override fun `covenantStatus`(): List<AreaCovenant> {
+            return FfiConverterSequenceTypeAreaCovenant.lift(
     callWithHandle {
     uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_briefing(
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(
         it,
-        
-        FfiConverterTypeBriefing.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    @Throws(ApiException::class)override fun `createCleanup`(`value`: Cleanup): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_cleanup(
-        it,
-        
-        FfiConverterTypeCleanup.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    @Throws(ApiException::class)override fun `createCollectionPoint`(`value`: CollectionPoint): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_collection_point(
-        it,
-        
-        FfiConverterTypeCollectionPoint.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    @Throws(ApiException::class)override fun `createCovenant`(`value`: Covenant): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_covenant(
-        it,
-        
-        FfiConverterTypeCovenant.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    @Throws(ApiException::class)override fun `createHousehold`(`value`: Household): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_household(
-        it,
-        
-        FfiConverterTypeHousehold.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    @Throws(ApiException::class)override fun `createSelfManagedModel`(`value`: SelfManagedModel): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_self_managed_model(
-        it,
-        
-        FfiConverterTypeSelfManagedModel.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves a new record as a draft on this phone; returns its id.
-     */
-    @Throws(ApiException::class)override fun `createSortingCheck`(`value`: SortingCheck): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_create_sorting_check(
-        it,
-        
-        FfiConverterTypeSortingCheck.lower(`value`),_status)
+        _status)
 }
     }
     )
@@ -2310,6 +2050,24 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
 
     
     /**
+     * A stored record's form.
+     */
+    @Throws(ApiException::class)override fun `form`(`id`: kotlin.String): FormState {
+            return FfiConverterTypeFormState.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_form(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Whether the photo is on this phone (opening it then needs no network).
      */
     @Throws(ApiException::class)override fun `hasPhoto`(`sha256`: kotlin.String): kotlin.Boolean {
@@ -2320,21 +2078,6 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
         it,
         
         FfiConverterString.lower(`sha256`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    @Throws(ApiException::class)override fun `household`(`id`: kotlin.String): HouseholdView {
-            return FfiConverterTypeHouseholdView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_household(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
 }
     }
     )
@@ -2409,6 +2152,24 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
 
     
     /**
+     * A new record's form, in one of the person's areas.
+     */override fun `newForm`(`kind`: RecordKind, `areaId`: kotlin.String): FormState {
+            return FfiConverterTypeFormState.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_new_form(
+        it,
+        
+        FfiConverterTypeRecordKind.lower(`kind`),
+        FfiConverterString.lower(`areaId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Everything I recorded on this phone with its review standing, whether it still waits to
      * be sent, and the latest return or rejection reason: the outbox screen.
      */
@@ -2438,6 +2199,61 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
         it,
         
         FfiConverterString.lower(`sha256`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A stored record's fields and values in words, for a read-only view (a reviewer's, or a
+     * record of someone else).
+     */
+    @Throws(ApiException::class)override fun `readRecord`(`id`: kotlin.String): List<ReadField> {
+            return FfiConverterSequenceTypeReadField.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_read_record(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A version the server refused, in words: what the person sent, to correct it.
+     */
+    @Throws(ApiException::class)override fun `readRefused`(`id`: kotlin.String): List<ReadField> {
+            return FfiConverterSequenceTypeReadField.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_read_refused(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A stored record with its standing.
+     */
+    @Throws(ApiException::class)override fun `record`(`id`: kotlin.String): RecordView {
+            return FfiConverterTypeRecordView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_record(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
 }
     }
     )
@@ -2499,14 +2315,21 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     
 
     
-    @Throws(ApiException::class)override fun `selfManagedModel`(`id`: kotlin.String): SelfManagedModelView {
-            return FfiConverterTypeSelfManagedModelView.lift(
+    /**
+     * Saves a form: a new draft (`id` none) or an edit, with only the fields that changed
+     * written.
+     */
+    @Throws(ApiException::class)override fun `saveForm`(`kind`: RecordKind, `id`: kotlin.String?, `areaId`: kotlin.String, `values`: List<FieldInput>): SaveOutcome {
+            return FfiConverterTypeSaveOutcome.lift(
     callWithHandle {
     uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_self_managed_model(
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_save_form(
         it,
         
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterTypeRecordKind.lower(`kind`),
+        FfiConverterOptionalString.lower(`id`),
+        FfiConverterString.lower(`areaId`),
+        FfiConverterSequenceTypeFieldInput.lower(`values`),_status)
 }
     }
     )
@@ -2527,21 +2350,6 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
 }
     }
     
-    
-
-    
-    @Throws(ApiException::class)override fun `sortingCheck`(`id`: kotlin.String): SortingCheckView {
-            return FfiConverterTypeSortingCheckView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_sorting_check(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
     
 
     
@@ -2587,158 +2395,6 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_sync_status(
         it,
         _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateBlackSpot`(`id`: kotlin.String, `value`: BlackSpot): BlackSpotView {
-            return FfiConverterTypeBlackSpotView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_black_spot(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeBlackSpot.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateBriefing`(`id`: kotlin.String, `value`: Briefing): BriefingView {
-            return FfiConverterTypeBriefingView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_briefing(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeBriefing.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateCleanup`(`id`: kotlin.String, `value`: Cleanup): CleanupView {
-            return FfiConverterTypeCleanupView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_cleanup(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeCleanup.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateCollectionPoint`(`id`: kotlin.String, `value`: CollectionPoint): CollectionPointView {
-            return FfiConverterTypeCollectionPointView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_collection_point(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeCollectionPoint.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateCovenant`(`id`: kotlin.String, `value`: Covenant): CovenantView {
-            return FfiConverterTypeCovenantView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_covenant(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeCovenant.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateHousehold`(`id`: kotlin.String, `value`: Household): HouseholdView {
-            return FfiConverterTypeHouseholdView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_household(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeHousehold.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateSelfManagedModel`(`id`: kotlin.String, `value`: SelfManagedModel): SelfManagedModelView {
-            return FfiConverterTypeSelfManagedModelView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_self_managed_model(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeSelfManagedModel.lower(`value`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Saves the form's values; only the fields that changed are written.
-     */
-    @Throws(ApiException::class)override fun `updateSortingCheck`(`id`: kotlin.String, `value`: SortingCheck): SortingCheckView {
-            return FfiConverterTypeSortingCheckView.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ApiException) { _status ->
-    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_update_sorting_check(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterTypeSortingCheck.lower(`value`),_status)
 }
     }
     )
@@ -2812,6 +2468,11 @@ data class AreaCovenant (
      */
     var `status`: CovenantStatus?
     , 
+    /**
+     * The status in words, or that none is recorded.
+     */
+    var `statusLabel`: Message
+    , 
     var `withEnvironment`: kotlin.Boolean
     , 
     var `reviewStatus`: ReviewStatus?
@@ -2835,6 +2496,7 @@ public object FfiConverterTypeAreaCovenant: FfiConverterRustBuffer<AreaCovenant>
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeCovenantStatus.read(buf),
+            FfiConverterTypeMessage.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeReviewStatus.read(buf),
         )
@@ -2845,6 +2507,7 @@ public object FfiConverterTypeAreaCovenant: FfiConverterRustBuffer<AreaCovenant>
             FfiConverterString.allocationSize(value.`areaName`) +
             FfiConverterOptionalString.allocationSize(value.`recordId`) +
             FfiConverterOptionalTypeCovenantStatus.allocationSize(value.`status`) +
+            FfiConverterTypeMessage.allocationSize(value.`statusLabel`) +
             FfiConverterBoolean.allocationSize(value.`withEnvironment`) +
             FfiConverterOptionalTypeReviewStatus.allocationSize(value.`reviewStatus`)
     )
@@ -2854,6 +2517,7 @@ public object FfiConverterTypeAreaCovenant: FfiConverterRustBuffer<AreaCovenant>
             FfiConverterString.write(value.`areaName`, buf)
             FfiConverterOptionalString.write(value.`recordId`, buf)
             FfiConverterOptionalTypeCovenantStatus.write(value.`status`, buf)
+            FfiConverterTypeMessage.write(value.`statusLabel`, buf)
             FfiConverterBoolean.write(value.`withEnvironment`, buf)
             FfiConverterOptionalTypeReviewStatus.write(value.`reviewStatus`, buf)
     }
@@ -2937,6 +2601,9 @@ public object FfiConverterTypeAreaFigures: FfiConverterRustBuffer<AreaFigures> {
 
 
 
+/**
+ * An area as a person picks it.
+ */
 data class AreaInfo (
     var `id`: kotlin.String
     , 
@@ -2978,7 +2645,7 @@ public object FfiConverterTypeAreaInfo: FfiConverterRustBuffer<AreaInfo> {
 data class Attention (
     var `id`: kotlin.String
     , 
-    var `kind`: kotlin.String
+    var `kind`: RecordKind
     , 
     var `areaId`: kotlin.String?
     , 
@@ -3000,7 +2667,7 @@ public object FfiConverterTypeAttention: FfiConverterRustBuffer<Attention> {
     override fun read(buf: ByteBuffer): Attention {
         return Attention(
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTypeRecordKind.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterTypeNeedsUser.read(buf),
         )
@@ -3008,14 +2675,14 @@ public object FfiConverterTypeAttention: FfiConverterRustBuffer<Attention> {
 
     override fun allocationSize(value: Attention) = (
             FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterTypeRecordKind.allocationSize(value.`kind`) +
             FfiConverterOptionalString.allocationSize(value.`areaId`) +
             FfiConverterTypeNeedsUser.allocationSize(value.`why`)
     )
 
     override fun write(value: Attention, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterTypeRecordKind.write(value.`kind`, buf)
             FfiConverterOptionalString.write(value.`areaId`, buf)
             FfiConverterTypeNeedsUser.write(value.`why`, buf)
     }
@@ -3112,77 +2779,6 @@ public object FfiConverterTypeBlackSpot: FfiConverterRustBuffer<BlackSpot> {
 
 
 
-data class BlackSpotView (
-    var `id`: kotlin.String
-    , 
-    var `value`: BlackSpot
-    , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
-    , 
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    var `reason`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeBlackSpotView: FfiConverterRustBuffer<BlackSpotView> {
-    override fun read(buf: ByteBuffer): BlackSpotView {
-        return BlackSpotView(
-            FfiConverterString.read(buf),
-            FfiConverterTypeBlackSpot.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: BlackSpotView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeBlackSpot.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
-    )
-
-    override fun write(value: BlackSpotView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeBlackSpot.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
-    }
-}
-
-
-
 data class Briefing (
     var `areaId`: kotlin.String
     , 
@@ -3244,25 +2840,28 @@ public object FfiConverterTypeBriefing: FfiConverterRustBuffer<Briefing> {
 
 
 
-data class BriefingView (
-    var `id`: kotlin.String
+/**
+ * What the signed-in person may do, for the shells to show only that: the areas they work
+ * in (the covenant list, the area pickers), the kinds they may record, whether they review.
+ */
+data class Capabilities (
+    var `role`: Role
     , 
-    var `value`: Briefing
+    var `roleLabel`: Message
     , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
+    var `areas`: List<AreaInfo>
     , 
     /**
-     * Why it was returned or rejected, while it stands returned or rejected.
+     * Every kind people record (reviews aside), with whether this person may.
      */
-    var `reason`: kotlin.String?
+    var `kinds`: List<KindCapability>
+    , 
+    var `mayReview`: kotlin.Boolean
+    , 
+    /**
+     * May send others' records of their areas for review (area heads, staff).
+     */
+    var `maySubmitOthers`: kotlin.Boolean
     
 ){
     
@@ -3276,40 +2875,137 @@ data class BriefingView (
 /**
  * @suppress
  */
-public object FfiConverterTypeBriefingView: FfiConverterRustBuffer<BriefingView> {
-    override fun read(buf: ByteBuffer): BriefingView {
-        return BriefingView(
-            FfiConverterString.read(buf),
-            FfiConverterTypeBriefing.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
-            FfiConverterOptionalString.read(buf),
+public object FfiConverterTypeCapabilities: FfiConverterRustBuffer<Capabilities> {
+    override fun read(buf: ByteBuffer): Capabilities {
+        return Capabilities(
+            FfiConverterTypeRole.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterSequenceTypeAreaInfo.read(buf),
+            FfiConverterSequenceTypeKindCapability.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
-    override fun allocationSize(value: BriefingView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeBriefing.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
+    override fun allocationSize(value: Capabilities) = (
+            FfiConverterTypeRole.allocationSize(value.`role`) +
+            FfiConverterTypeMessage.allocationSize(value.`roleLabel`) +
+            FfiConverterSequenceTypeAreaInfo.allocationSize(value.`areas`) +
+            FfiConverterSequenceTypeKindCapability.allocationSize(value.`kinds`) +
+            FfiConverterBoolean.allocationSize(value.`mayReview`) +
+            FfiConverterBoolean.allocationSize(value.`maySubmitOthers`)
     )
 
-    override fun write(value: BriefingView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeBriefing.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
+    override fun write(value: Capabilities, buf: ByteBuffer) {
+            FfiConverterTypeRole.write(value.`role`, buf)
+            FfiConverterTypeMessage.write(value.`roleLabel`, buf)
+            FfiConverterSequenceTypeAreaInfo.write(value.`areas`, buf)
+            FfiConverterSequenceTypeKindCapability.write(value.`kinds`, buf)
+            FfiConverterBoolean.write(value.`mayReview`, buf)
+            FfiConverterBoolean.write(value.`maySubmitOthers`, buf)
+    }
+}
+
+
+
+/**
+ * Every word the apps show for the campaign's data, from the core: kinds, fields, choices,
+ * statuses, roles, decisions, history actions. The apps' own strings keep only their chrome.
+ */
+data class Catalog (
+    var `kinds`: List<KindInfo>
+    , 
+    var `reviewStatuses`: List<Choice>
+    , 
+    var `lifecycles`: List<Choice>
+    , 
+    var `roles`: List<Choice>
+    , 
+    var `decisions`: List<Choice>
+    , 
+    var `auditActions`: List<Choice>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCatalog: FfiConverterRustBuffer<Catalog> {
+    override fun read(buf: ByteBuffer): Catalog {
+        return Catalog(
+            FfiConverterSequenceTypeKindInfo.read(buf),
+            FfiConverterSequenceTypeChoice.read(buf),
+            FfiConverterSequenceTypeChoice.read(buf),
+            FfiConverterSequenceTypeChoice.read(buf),
+            FfiConverterSequenceTypeChoice.read(buf),
+            FfiConverterSequenceTypeChoice.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Catalog) = (
+            FfiConverterSequenceTypeKindInfo.allocationSize(value.`kinds`) +
+            FfiConverterSequenceTypeChoice.allocationSize(value.`reviewStatuses`) +
+            FfiConverterSequenceTypeChoice.allocationSize(value.`lifecycles`) +
+            FfiConverterSequenceTypeChoice.allocationSize(value.`roles`) +
+            FfiConverterSequenceTypeChoice.allocationSize(value.`decisions`) +
+            FfiConverterSequenceTypeChoice.allocationSize(value.`auditActions`)
+    )
+
+    override fun write(value: Catalog, buf: ByteBuffer) {
+            FfiConverterSequenceTypeKindInfo.write(value.`kinds`, buf)
+            FfiConverterSequenceTypeChoice.write(value.`reviewStatuses`, buf)
+            FfiConverterSequenceTypeChoice.write(value.`lifecycles`, buf)
+            FfiConverterSequenceTypeChoice.write(value.`roles`, buf)
+            FfiConverterSequenceTypeChoice.write(value.`decisions`, buf)
+            FfiConverterSequenceTypeChoice.write(value.`auditActions`, buf)
+    }
+}
+
+
+
+/**
+ * One value a person may pick: its stable code and what they read for it.
+ */
+data class Choice (
+    var `code`: kotlin.String
+    , 
+    var `label`: Message
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChoice: FfiConverterRustBuffer<Choice> {
+    override fun read(buf: ByteBuffer): Choice {
+        return Choice(
+            FfiConverterString.read(buf),
+            FfiConverterTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Choice) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`)
+    )
+
+    override fun write(value: Choice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
     }
 }
 
@@ -3383,77 +3079,6 @@ public object FfiConverterTypeCleanup: FfiConverterRustBuffer<Cleanup> {
             FfiConverterOptionalUInt.write(value.`bags`, buf)
             FfiConverterString.write(value.`note`, buf)
             FfiConverterSequenceTypePhotoRef.write(value.`photos`, buf)
-    }
-}
-
-
-
-data class CleanupView (
-    var `id`: kotlin.String
-    , 
-    var `value`: Cleanup
-    , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
-    , 
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    var `reason`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCleanupView: FfiConverterRustBuffer<CleanupView> {
-    override fun read(buf: ByteBuffer): CleanupView {
-        return CleanupView(
-            FfiConverterString.read(buf),
-            FfiConverterTypeCleanup.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CleanupView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeCleanup.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
-    )
-
-    override fun write(value: CleanupView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeCleanup.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -3558,77 +3183,6 @@ public object FfiConverterTypeCollectionPoint: FfiConverterRustBuffer<Collection
             FfiConverterBoolean.write(value.`collectedOnSchedule`, buf)
             FfiConverterString.write(value.`note`, buf)
             FfiConverterSequenceTypePhotoRef.write(value.`photos`, buf)
-    }
-}
-
-
-
-data class CollectionPointView (
-    var `id`: kotlin.String
-    , 
-    var `value`: CollectionPoint
-    , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
-    , 
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    var `reason`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCollectionPointView: FfiConverterRustBuffer<CollectionPointView> {
-    override fun read(buf: ByteBuffer): CollectionPointView {
-        return CollectionPointView(
-            FfiConverterString.read(buf),
-            FfiConverterTypeCollectionPoint.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CollectionPointView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeCollectionPoint.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
-    )
-
-    override fun write(value: CollectionPointView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeCollectionPoint.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -3801,77 +3355,6 @@ public object FfiConverterTypeCovenant: FfiConverterRustBuffer<Covenant> {
 
 
 
-data class CovenantView (
-    var `id`: kotlin.String
-    , 
-    var `value`: Covenant
-    , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
-    , 
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    var `reason`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCovenantView: FfiConverterRustBuffer<CovenantView> {
-    override fun read(buf: ByteBuffer): CovenantView {
-        return CovenantView(
-            FfiConverterString.read(buf),
-            FfiConverterTypeCovenant.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CovenantView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeCovenant.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
-    )
-
-    override fun write(value: CovenantView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeCovenant.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
-    }
-}
-
-
-
 /**
  * How the phone was set up.
  */
@@ -4014,14 +3497,120 @@ public object FfiConverterTypeFieldError: FfiConverterRustBuffer<FieldError> {
 
 
 /**
+ * One field of a kind's form, without values: what the catalogue lists.
+ */
+data class FieldInfo (
+    var `path`: kotlin.String
+    , 
+    var `label`: Message
+    , 
+    var `input`: Input
+    , 
+    var `section`: Message?
+    , 
+    var `help`: Message?
+    , 
+    var `required`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFieldInfo: FfiConverterRustBuffer<FieldInfo> {
+    override fun read(buf: ByteBuffer): FieldInfo {
+        return FieldInfo(
+            FfiConverterString.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterTypeInput.read(buf),
+            FfiConverterOptionalTypeMessage.read(buf),
+            FfiConverterOptionalTypeMessage.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FieldInfo) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`) +
+            FfiConverterTypeInput.allocationSize(value.`input`) +
+            FfiConverterOptionalTypeMessage.allocationSize(value.`section`) +
+            FfiConverterOptionalTypeMessage.allocationSize(value.`help`) +
+            FfiConverterBoolean.allocationSize(value.`required`)
+    )
+
+    override fun write(value: FieldInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
+            FfiConverterTypeInput.write(value.`input`, buf)
+            FfiConverterOptionalTypeMessage.write(value.`section`, buf)
+            FfiConverterOptionalTypeMessage.write(value.`help`, buf)
+            FfiConverterBoolean.write(value.`required`, buf)
+    }
+}
+
+
+
+/**
+ * One field's value, by path.
+ */
+data class FieldInput (
+    var `path`: kotlin.String
+    , 
+    var `value`: FieldValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFieldInput: FfiConverterRustBuffer<FieldInput> {
+    override fun read(buf: ByteBuffer): FieldInput {
+        return FieldInput(
+            FfiConverterString.read(buf),
+            FfiConverterTypeFieldValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FieldInput) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterTypeFieldValue.allocationSize(value.`value`)
+    )
+
+    override fun write(value: FieldInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterTypeFieldValue.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
  * A broken rule under a form field, ready to show.
  */
 data class FieldProblem (
+    /**
+     * The field's path in its form (`members`, `participants.youth_union`); forms match it to
+     * their fields by equality, never by parsing it.
+     */
     var `field`: kotlin.String
     , 
-    var `messageVi`: kotlin.String
+    var `rule`: Rule
     , 
-    var `messageEn`: kotlin.String
+    var `message`: Message
     
 ){
     
@@ -4039,21 +3628,21 @@ public object FfiConverterTypeFieldProblem: FfiConverterRustBuffer<FieldProblem>
     override fun read(buf: ByteBuffer): FieldProblem {
         return FieldProblem(
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTypeRule.read(buf),
+            FfiConverterTypeMessage.read(buf),
         )
     }
 
     override fun allocationSize(value: FieldProblem) = (
             FfiConverterString.allocationSize(value.`field`) +
-            FfiConverterString.allocationSize(value.`messageVi`) +
-            FfiConverterString.allocationSize(value.`messageEn`)
+            FfiConverterTypeRule.allocationSize(value.`rule`) +
+            FfiConverterTypeMessage.allocationSize(value.`message`)
     )
 
     override fun write(value: FieldProblem, buf: ByteBuffer) {
             FfiConverterString.write(value.`field`, buf)
-            FfiConverterString.write(value.`messageVi`, buf)
-            FfiConverterString.write(value.`messageEn`, buf)
+            FfiConverterTypeRule.write(value.`rule`, buf)
+            FfiConverterTypeMessage.write(value.`message`, buf)
     }
 }
 
@@ -4103,6 +3692,148 @@ public object FfiConverterTypeFigure: FfiConverterRustBuffer<Figure> {
             FfiConverterULong.write(value.`numerator`, buf)
             FfiConverterULong.write(value.`denominator`, buf)
             FfiConverterSequenceString.write(value.`records`, buf)
+    }
+}
+
+
+
+/**
+ * One field as the form shows it now.
+ */
+data class FormField (
+    var `path`: kotlin.String
+    , 
+    var `label`: Message
+    , 
+    var `input`: Input
+    , 
+    var `required`: kotlin.Boolean
+    , 
+    var `help`: Message?
+    , 
+    /**
+     * A heading to show above this field.
+     */
+    var `section`: Message?
+    , 
+    /**
+     * Hidden fields (a ladder's dates of steps not reached) keep their values.
+     */
+    var `shown`: kotlin.Boolean
+    , 
+    var `value`: FieldValue
+    , 
+    /**
+     * What is wrong with it, to show under it.
+     */
+    var `problems`: List<Message>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFormField: FfiConverterRustBuffer<FormField> {
+    override fun read(buf: ByteBuffer): FormField {
+        return FormField(
+            FfiConverterString.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterTypeInput.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeMessage.read(buf),
+            FfiConverterOptionalTypeMessage.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeFieldValue.read(buf),
+            FfiConverterSequenceTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FormField) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`) +
+            FfiConverterTypeInput.allocationSize(value.`input`) +
+            FfiConverterBoolean.allocationSize(value.`required`) +
+            FfiConverterOptionalTypeMessage.allocationSize(value.`help`) +
+            FfiConverterOptionalTypeMessage.allocationSize(value.`section`) +
+            FfiConverterBoolean.allocationSize(value.`shown`) +
+            FfiConverterTypeFieldValue.allocationSize(value.`value`) +
+            FfiConverterSequenceTypeMessage.allocationSize(value.`problems`)
+    )
+
+    override fun write(value: FormField, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
+            FfiConverterTypeInput.write(value.`input`, buf)
+            FfiConverterBoolean.write(value.`required`, buf)
+            FfiConverterOptionalTypeMessage.write(value.`help`, buf)
+            FfiConverterOptionalTypeMessage.write(value.`section`, buf)
+            FfiConverterBoolean.write(value.`shown`, buf)
+            FfiConverterTypeFieldValue.write(value.`value`, buf)
+            FfiConverterSequenceTypeMessage.write(value.`problems`, buf)
+    }
+}
+
+
+
+/**
+ * A form as it stands: its fields in order, problems under them, and those that belong to no
+ * field (shown at the top, so a new rule is never hidden).
+ */
+data class FormState (
+    var `kind`: RecordKind
+    , 
+    var `title`: Message
+    , 
+    var `fields`: List<FormField>
+    , 
+    var `general`: List<Message>
+    , 
+    var `ladder`: LadderState?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFormState: FfiConverterRustBuffer<FormState> {
+    override fun read(buf: ByteBuffer): FormState {
+        return FormState(
+            FfiConverterTypeRecordKind.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterSequenceTypeFormField.read(buf),
+            FfiConverterSequenceTypeMessage.read(buf),
+            FfiConverterOptionalTypeLadderState.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FormState) = (
+            FfiConverterTypeRecordKind.allocationSize(value.`kind`) +
+            FfiConverterTypeMessage.allocationSize(value.`title`) +
+            FfiConverterSequenceTypeFormField.allocationSize(value.`fields`) +
+            FfiConverterSequenceTypeMessage.allocationSize(value.`general`) +
+            FfiConverterOptionalTypeLadderState.allocationSize(value.`ladder`)
+    )
+
+    override fun write(value: FormState, buf: ByteBuffer) {
+            FfiConverterTypeRecordKind.write(value.`kind`, buf)
+            FfiConverterTypeMessage.write(value.`title`, buf)
+            FfiConverterSequenceTypeFormField.write(value.`fields`, buf)
+            FfiConverterSequenceTypeMessage.write(value.`general`, buf)
+            FfiConverterOptionalTypeLadderState.write(value.`ladder`, buf)
     }
 }
 
@@ -4219,6 +3950,8 @@ data class HouseholdRow (
     var `members`: kotlin.UInt
     , 
     var `status`: ReviewStatus
+    , 
+    var `statusLabel`: Message
     
 ){
     
@@ -4241,6 +3974,7 @@ public object FfiConverterTypeHouseholdRow: FfiConverterRustBuffer<HouseholdRow>
             FfiConverterString.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterTypeReviewStatus.read(buf),
+            FfiConverterTypeMessage.read(buf),
         )
     }
 
@@ -4250,7 +3984,8 @@ public object FfiConverterTypeHouseholdRow: FfiConverterRustBuffer<HouseholdRow>
             FfiConverterString.allocationSize(value.`headName`) +
             FfiConverterString.allocationSize(value.`address`) +
             FfiConverterUInt.allocationSize(value.`members`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`)
+            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
+            FfiConverterTypeMessage.allocationSize(value.`statusLabel`)
     )
 
     override fun write(value: HouseholdRow, buf: ByteBuffer) {
@@ -4260,30 +3995,24 @@ public object FfiConverterTypeHouseholdRow: FfiConverterRustBuffer<HouseholdRow>
             FfiConverterString.write(value.`address`, buf)
             FfiConverterUInt.write(value.`members`, buf)
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
+            FfiConverterTypeMessage.write(value.`statusLabel`, buf)
     }
 }
 
 
 
-data class HouseholdView (
-    var `id`: kotlin.String
+/**
+ * One kind as a person may use it.
+ */
+data class KindCapability (
+    var `kind`: RecordKind
     , 
-    var `value`: Household
-    , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
+    var `label`: Message
     , 
     /**
-     * Why it was returned or rejected, while it stands returned or rejected.
+     * The person may record this kind (in their areas).
      */
-    var `reason`: kotlin.String?
+    var `mayWrite`: kotlin.Boolean
     
 ){
     
@@ -4297,40 +4026,125 @@ data class HouseholdView (
 /**
  * @suppress
  */
-public object FfiConverterTypeHouseholdView: FfiConverterRustBuffer<HouseholdView> {
-    override fun read(buf: ByteBuffer): HouseholdView {
-        return HouseholdView(
+public object FfiConverterTypeKindCapability: FfiConverterRustBuffer<KindCapability> {
+    override fun read(buf: ByteBuffer): KindCapability {
+        return KindCapability(
+            FfiConverterTypeRecordKind.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KindCapability) = (
+            FfiConverterTypeRecordKind.allocationSize(value.`kind`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`) +
+            FfiConverterBoolean.allocationSize(value.`mayWrite`)
+    )
+
+    override fun write(value: KindCapability, buf: ByteBuffer) {
+            FfiConverterTypeRecordKind.write(value.`kind`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
+            FfiConverterBoolean.write(value.`mayWrite`, buf)
+    }
+}
+
+
+
+/**
+ * A kind, its name and its form's fields.
+ */
+data class KindInfo (
+    var `kind`: RecordKind
+    , 
+    var `label`: Message
+    , 
+    var `fields`: List<FieldInfo>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKindInfo: FfiConverterRustBuffer<KindInfo> {
+    override fun read(buf: ByteBuffer): KindInfo {
+        return KindInfo(
+            FfiConverterTypeRecordKind.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterSequenceTypeFieldInfo.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KindInfo) = (
+            FfiConverterTypeRecordKind.allocationSize(value.`kind`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`) +
+            FfiConverterSequenceTypeFieldInfo.allocationSize(value.`fields`)
+    )
+
+    override fun write(value: KindInfo, buf: ByteBuffer) {
+            FfiConverterTypeRecordKind.write(value.`kind`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
+            FfiConverterSequenceTypeFieldInfo.write(value.`fields`, buf)
+    }
+}
+
+
+
+/**
+ * Where a ladder stands, and the step a person may take next.
+ */
+data class LadderState (
+    var `statusPath`: kotlin.String
+    , 
+    var `current`: Choice
+    , 
+    var `next`: Choice?
+    , 
+    /**
+     * The date field the next step needs.
+     */
+    var `nextDatePath`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLadderState: FfiConverterRustBuffer<LadderState> {
+    override fun read(buf: ByteBuffer): LadderState {
+        return LadderState(
             FfiConverterString.read(buf),
-            FfiConverterTypeHousehold.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterTypeChoice.read(buf),
+            FfiConverterOptionalTypeChoice.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
 
-    override fun allocationSize(value: HouseholdView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeHousehold.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
+    override fun allocationSize(value: LadderState) = (
+            FfiConverterString.allocationSize(value.`statusPath`) +
+            FfiConverterTypeChoice.allocationSize(value.`current`) +
+            FfiConverterOptionalTypeChoice.allocationSize(value.`next`) +
+            FfiConverterOptionalString.allocationSize(value.`nextDatePath`)
     )
 
-    override fun write(value: HouseholdView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeHousehold.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
+    override fun write(value: LadderState, buf: ByteBuffer) {
+            FfiConverterString.write(value.`statusPath`, buf)
+            FfiConverterTypeChoice.write(value.`current`, buf)
+            FfiConverterOptionalTypeChoice.write(value.`next`, buf)
+            FfiConverterOptionalString.write(value.`nextDatePath`, buf)
     }
 }
 
@@ -4348,6 +4162,8 @@ data class LatestCheck (
     var `allSorted`: kotlin.Boolean
     , 
     var `status`: ReviewStatus
+    , 
+    var `statusLabel`: Message
     
 ){
     
@@ -4370,6 +4186,7 @@ public object FfiConverterTypeLatestCheck: FfiConverterRustBuffer<LatestCheck> {
             FfiConverterString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterTypeReviewStatus.read(buf),
+            FfiConverterTypeMessage.read(buf),
         )
     }
 
@@ -4379,7 +4196,8 @@ public object FfiConverterTypeLatestCheck: FfiConverterRustBuffer<LatestCheck> {
             FfiConverterString.allocationSize(value.`checkId`) +
             FfiConverterString.allocationSize(value.`checkDate`) +
             FfiConverterBoolean.allocationSize(value.`allSorted`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`)
+            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
+            FfiConverterTypeMessage.allocationSize(value.`statusLabel`)
     )
 
     override fun write(value: LatestCheck, buf: ByteBuffer) {
@@ -4389,6 +4207,7 @@ public object FfiConverterTypeLatestCheck: FfiConverterRustBuffer<LatestCheck> {
             FfiConverterString.write(value.`checkDate`, buf)
             FfiConverterBoolean.write(value.`allSorted`, buf)
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
+            FfiConverterTypeMessage.write(value.`statusLabel`, buf)
     }
 }
 
@@ -4491,34 +4310,16 @@ public object FfiConverterTypeMeta: FfiConverterRustBuffer<Meta> {
  * Participants by organisation of the Fatherland Front, plus residents.
  */
 data class Participants (
-    /**
-     * Mặt trận Tổ quốc.
-     */
     var `fatherlandFront`: kotlin.UInt
     , 
-    /**
-     * Hội Phụ nữ.
-     */
     var `womensUnion`: kotlin.UInt
     , 
-    /**
-     * Đoàn Thanh niên.
-     */
     var `youthUnion`: kotlin.UInt
     , 
-    /**
-     * Hội Nông dân.
-     */
     var `farmersUnion`: kotlin.UInt
     , 
-    /**
-     * Hội Cựu chiến binh.
-     */
     var `veterans`: kotlin.UInt
     , 
-    /**
-     * Người dân.
-     */
     var `residents`: kotlin.UInt
     , 
     var `other`: kotlin.UInt
@@ -4622,6 +4423,47 @@ public object FfiConverterTypePersonInfo: FfiConverterRustBuffer<PersonInfo> {
             FfiConverterTypeRole.write(value.`role`, buf)
             FfiConverterString.write(value.`communeId`, buf)
             FfiConverterSequenceTypeAreaInfo.write(value.`areas`, buf)
+    }
+}
+
+
+
+/**
+ * A photo a record references, and what it shows (its stage, or "the signed text").
+ */
+data class Photo (
+    var `sha256`: kotlin.String
+    , 
+    var `label`: Message
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhoto: FfiConverterRustBuffer<Photo> {
+    override fun read(buf: ByteBuffer): Photo {
+        return Photo(
+            FfiConverterString.read(buf),
+            FfiConverterTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Photo) = (
+            FfiConverterString.allocationSize(value.`sha256`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`)
+    )
+
+    override fun write(value: Photo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`sha256`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
     }
 }
 
@@ -4858,23 +4700,79 @@ public object FfiConverterTypeProgress: FfiConverterRustBuffer<Progress> {
 
 
 /**
- * One line of a list on a phone: what the record is, where, its standing, and why it waits.
+ * One field as a reader sees it: its label and its value in words, in both languages.
+ */
+data class ReadField (
+    var `path`: kotlin.String
+    , 
+    var `section`: Message?
+    , 
+    var `label`: Message
+    , 
+    var `value`: Message
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReadField: FfiConverterRustBuffer<ReadField> {
+    override fun read(buf: ByteBuffer): ReadField {
+        return ReadField(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeMessage.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReadField) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterOptionalTypeMessage.allocationSize(value.`section`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`) +
+            FfiConverterTypeMessage.allocationSize(value.`value`)
+    )
+
+    override fun write(value: ReadField, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterOptionalTypeMessage.write(value.`section`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
+            FfiConverterTypeMessage.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * One line of a list on a phone: what the record is, where, its standing, and why it waits,
+ * every text in both languages as the core words it.
  */
 data class RecordSummary (
     var `id`: kotlin.String
     , 
     var `kind`: RecordKind
     , 
+    var `kindLabel`: Message
+    , 
     var `areaId`: kotlin.String?
+    , 
+    var `areaName`: kotlin.String?
     , 
     var `status`: ReviewStatus
     , 
+    var `statusLabel`: Message
+    , 
     /**
-     * A household's head, a check's date and household, a cleanup's date, a covenant's status,
-     * a collection point's or model's name, a black spot's date and status, a briefing's date
-     * and audience.
+     * What the record's kind calls it (its module's `title`).
      */
-    var `title`: kotlin.String
+    var `title`: Message
     , 
     var `inConflict`: kotlin.Boolean
     , 
@@ -4905,9 +4803,12 @@ public object FfiConverterTypeRecordSummary: FfiConverterRustBuffer<RecordSummar
         return RecordSummary(
             FfiConverterString.read(buf),
             FfiConverterTypeRecordKind.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterTypeMessage.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
@@ -4917,9 +4818,12 @@ public object FfiConverterTypeRecordSummary: FfiConverterRustBuffer<RecordSummar
     override fun allocationSize(value: RecordSummary) = (
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterTypeRecordKind.allocationSize(value.`kind`) +
+            FfiConverterTypeMessage.allocationSize(value.`kindLabel`) +
             FfiConverterOptionalString.allocationSize(value.`areaId`) +
+            FfiConverterOptionalString.allocationSize(value.`areaName`) +
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterTypeMessage.allocationSize(value.`statusLabel`) +
+            FfiConverterTypeMessage.allocationSize(value.`title`) +
             FfiConverterBoolean.allocationSize(value.`inConflict`) +
             FfiConverterOptionalString.allocationSize(value.`reason`) +
             FfiConverterBoolean.allocationSize(value.`unsent`)
@@ -4928,12 +4832,110 @@ public object FfiConverterTypeRecordSummary: FfiConverterRustBuffer<RecordSummar
     override fun write(value: RecordSummary, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTypeRecordKind.write(value.`kind`, buf)
+            FfiConverterTypeMessage.write(value.`kindLabel`, buf)
             FfiConverterOptionalString.write(value.`areaId`, buf)
+            FfiConverterOptionalString.write(value.`areaName`, buf)
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterString.write(value.`title`, buf)
+            FfiConverterTypeMessage.write(value.`statusLabel`, buf)
+            FfiConverterTypeMessage.write(value.`title`, buf)
             FfiConverterBoolean.write(value.`inConflict`, buf)
             FfiConverterOptionalString.write(value.`reason`, buf)
             FfiConverterBoolean.write(value.`unsent`, buf)
+    }
+}
+
+
+
+/**
+ * A stored record as a screen shows it: its values, its standing and version, and every
+ * text in both languages.
+ */
+data class RecordView (
+    var `id`: kotlin.String
+    , 
+    var `kind`: RecordKind
+    , 
+    var `kindLabel`: Message
+    , 
+    var `value`: AnyRecord
+    , 
+    var `title`: Message
+    , 
+    var `author`: kotlin.String
+    , 
+    var `state`: Lifecycle
+    , 
+    var `status`: ReviewStatus
+    , 
+    var `statusLabel`: Message
+    , 
+    var `heads`: List<kotlin.String>
+    , 
+    var `conflicts`: List<Conflict>
+    , 
+    /**
+     * Why it was returned or rejected, while it stands returned or rejected.
+     */
+    var `reason`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRecordView: FfiConverterRustBuffer<RecordView> {
+    override fun read(buf: ByteBuffer): RecordView {
+        return RecordView(
+            FfiConverterString.read(buf),
+            FfiConverterTypeRecordKind.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterTypeAnyRecord.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeLifecycle.read(buf),
+            FfiConverterTypeReviewStatus.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RecordView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeRecordKind.allocationSize(value.`kind`) +
+            FfiConverterTypeMessage.allocationSize(value.`kindLabel`) +
+            FfiConverterTypeAnyRecord.allocationSize(value.`value`) +
+            FfiConverterTypeMessage.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`author`) +
+            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
+            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
+            FfiConverterTypeMessage.allocationSize(value.`statusLabel`) +
+            FfiConverterSequenceString.allocationSize(value.`heads`) +
+            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: RecordView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeRecordKind.write(value.`kind`, buf)
+            FfiConverterTypeMessage.write(value.`kindLabel`, buf)
+            FfiConverterTypeAnyRecord.write(value.`value`, buf)
+            FfiConverterTypeMessage.write(value.`title`, buf)
+            FfiConverterString.write(value.`author`, buf)
+            FfiConverterTypeLifecycle.write(value.`state`, buf)
+            FfiConverterTypeReviewStatus.write(value.`status`, buf)
+            FfiConverterTypeMessage.write(value.`statusLabel`, buf)
+            FfiConverterSequenceString.write(value.`heads`, buf)
+            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -4945,11 +4947,18 @@ public object FfiConverterTypeRecordSummary: FfiConverterRustBuffer<RecordSummar
 data class Refused (
     var `recordId`: kotlin.String
     , 
-    var `kind`: kotlin.String?
+    var `kind`: RecordKind?
     , 
-    var `code`: kotlin.String
+    var `kindLabel`: Message?
+    , 
+    var `code`: ErrorCode
     , 
     var `message`: Message
+    , 
+    /**
+     * Each broken rule, naming its field, to show with the refusal.
+     */
+    var `problems`: List<Message>
     , 
     var `fields`: List<FieldError>
     , 
@@ -4971,9 +4980,11 @@ public object FfiConverterTypeRefused: FfiConverterRustBuffer<Refused> {
     override fun read(buf: ByteBuffer): Refused {
         return Refused(
             FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeRecordKind.read(buf),
+            FfiConverterOptionalTypeMessage.read(buf),
+            FfiConverterTypeErrorCode.read(buf),
             FfiConverterTypeMessage.read(buf),
+            FfiConverterSequenceTypeMessage.read(buf),
             FfiConverterSequenceTypeFieldError.read(buf),
             FfiConverterLong.read(buf),
         )
@@ -4981,18 +4992,22 @@ public object FfiConverterTypeRefused: FfiConverterRustBuffer<Refused> {
 
     override fun allocationSize(value: Refused) = (
             FfiConverterString.allocationSize(value.`recordId`) +
-            FfiConverterOptionalString.allocationSize(value.`kind`) +
-            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterOptionalTypeRecordKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalTypeMessage.allocationSize(value.`kindLabel`) +
+            FfiConverterTypeErrorCode.allocationSize(value.`code`) +
             FfiConverterTypeMessage.allocationSize(value.`message`) +
+            FfiConverterSequenceTypeMessage.allocationSize(value.`problems`) +
             FfiConverterSequenceTypeFieldError.allocationSize(value.`fields`) +
             FfiConverterLong.allocationSize(value.`refusedAt`)
     )
 
     override fun write(value: Refused, buf: ByteBuffer) {
             FfiConverterString.write(value.`recordId`, buf)
-            FfiConverterOptionalString.write(value.`kind`, buf)
-            FfiConverterString.write(value.`code`, buf)
+            FfiConverterOptionalTypeRecordKind.write(value.`kind`, buf)
+            FfiConverterOptionalTypeMessage.write(value.`kindLabel`, buf)
+            FfiConverterTypeErrorCode.write(value.`code`, buf)
             FfiConverterTypeMessage.write(value.`message`, buf)
+            FfiConverterSequenceTypeMessage.write(value.`problems`, buf)
             FfiConverterSequenceTypeFieldError.write(value.`fields`, buf)
             FfiConverterLong.write(value.`refusedAt`, buf)
     }
@@ -5123,77 +5138,6 @@ public object FfiConverterTypeSelfManagedModel: FfiConverterRustBuffer<SelfManag
 
 
 
-data class SelfManagedModelView (
-    var `id`: kotlin.String
-    , 
-    var `value`: SelfManagedModel
-    , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
-    , 
-    /**
-     * Why it was returned or rejected, while it stands returned or rejected.
-     */
-    var `reason`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeSelfManagedModelView: FfiConverterRustBuffer<SelfManagedModelView> {
-    override fun read(buf: ByteBuffer): SelfManagedModelView {
-        return SelfManagedModelView(
-            FfiConverterString.read(buf),
-            FfiConverterTypeSelfManagedModel.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: SelfManagedModelView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeSelfManagedModel.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
-    )
-
-    override fun write(value: SelfManagedModelView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeSelfManagedModel.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
-    }
-}
-
-
-
 data class SortingCheck (
     var `householdId`: kotlin.String
     , 
@@ -5288,25 +5232,34 @@ public object FfiConverterTypeSortingCheck: FfiConverterRustBuffer<SortingCheck>
 
 
 
-data class SortingCheckView (
-    var `id`: kotlin.String
+/**
+ * What the decision depends on.
+ */
+data class SyncConditions (
+    var `enrolled`: kotlin.Boolean
     , 
-    var `value`: SortingCheck
-    , 
-    var `author`: kotlin.String
-    , 
-    var `state`: Lifecycle
-    , 
-    var `status`: ReviewStatus
-    , 
-    var `heads`: List<kotlin.String>
-    , 
-    var `conflicts`: List<Conflict>
+    var `network`: Network
     , 
     /**
-     * Why it was returned or rejected, while it stands returned or rejected.
+     * The phone's battery saver is on: only what waits to be sent goes now.
      */
-    var `reason`: kotlin.String?
+    var `batterySaver`: kotlin.Boolean
+    , 
+    /**
+     * Changes saved on the phone and not yet on the server.
+     */
+    var `waiting`: kotlin.ULong
+    , 
+    var `photosWaiting`: kotlin.ULong
+    , 
+    var `lastSyncMs`: kotlin.Long?
+    , 
+    var `nowMs`: kotlin.Long
+    , 
+    /**
+     * The person asked photos to go only over Wi-Fi.
+     */
+    var `photosOnWifiOnly`: kotlin.Boolean
     
 ){
     
@@ -5320,40 +5273,40 @@ data class SortingCheckView (
 /**
  * @suppress
  */
-public object FfiConverterTypeSortingCheckView: FfiConverterRustBuffer<SortingCheckView> {
-    override fun read(buf: ByteBuffer): SortingCheckView {
-        return SortingCheckView(
-            FfiConverterString.read(buf),
-            FfiConverterTypeSortingCheck.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeLifecycle.read(buf),
-            FfiConverterTypeReviewStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
-            FfiConverterOptionalString.read(buf),
+public object FfiConverterTypeSyncConditions: FfiConverterRustBuffer<SyncConditions> {
+    override fun read(buf: ByteBuffer): SyncConditions {
+        return SyncConditions(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeNetwork.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
-    override fun allocationSize(value: SortingCheckView) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeSortingCheck.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTypeLifecycle.allocationSize(value.`state`) +
-            FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
-            FfiConverterOptionalString.allocationSize(value.`reason`)
+    override fun allocationSize(value: SyncConditions) = (
+            FfiConverterBoolean.allocationSize(value.`enrolled`) +
+            FfiConverterTypeNetwork.allocationSize(value.`network`) +
+            FfiConverterBoolean.allocationSize(value.`batterySaver`) +
+            FfiConverterULong.allocationSize(value.`waiting`) +
+            FfiConverterULong.allocationSize(value.`photosWaiting`) +
+            FfiConverterOptionalLong.allocationSize(value.`lastSyncMs`) +
+            FfiConverterLong.allocationSize(value.`nowMs`) +
+            FfiConverterBoolean.allocationSize(value.`photosOnWifiOnly`)
     )
 
-    override fun write(value: SortingCheckView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeSortingCheck.write(value.`value`, buf)
-            FfiConverterString.write(value.`author`, buf)
-            FfiConverterTypeLifecycle.write(value.`state`, buf)
-            FfiConverterTypeReviewStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
-            FfiConverterOptionalString.write(value.`reason`, buf)
+    override fun write(value: SyncConditions, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`enrolled`, buf)
+            FfiConverterTypeNetwork.write(value.`network`, buf)
+            FfiConverterBoolean.write(value.`batterySaver`, buf)
+            FfiConverterULong.write(value.`waiting`, buf)
+            FfiConverterULong.write(value.`photosWaiting`, buf)
+            FfiConverterOptionalLong.write(value.`lastSyncMs`, buf)
+            FfiConverterLong.write(value.`nowMs`, buf)
+            FfiConverterBoolean.write(value.`photosOnWifiOnly`, buf)
     }
 }
 
@@ -5711,24 +5664,12 @@ public object FfiConverterTypeWeekendCleanups: FfiConverterRustBuffer<WeekendCle
  * Kinds of work (each a field, so two volunteers ticking different boxes both count).
  */
 data class Work (
-    /**
-     * Quét dọn đường phố, ngõ xóm.
-     */
     var `sweeping`: kotlin.Boolean
     , 
-    /**
-     * Vớt rác sông, kênh, mương, ao hồ.
-     */
     var `waterways`: kotlin.Boolean
     , 
-    /**
-     * Khơi thông cống rãnh.
-     */
     var `drains`: kotlin.Boolean
     , 
-    /**
-     * Trồng cây xanh.
-     */
     var `trees`: kotlin.Boolean
     
 ){
@@ -5770,33 +5711,377 @@ public object FfiConverterTypeWork: FfiConverterRustBuffer<Work> {
 
 
 
+/**
+ * What the scheduler does after a background run.
+ */
+sealed class AfterRun {
+    
+    object Success : AfterRun()
+    
+    
+    /**
+     * Try again after `delay_ms`.
+     */
+    data class Retry(
+        val `delayMs`: kotlin.ULong) : AfterRun()
+        
+    {
+        
+
+        companion object
+    }
+    
+    object Stop : AfterRun()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAfterRun : FfiConverterRustBuffer<AfterRun>{
+    override fun read(buf: ByteBuffer): AfterRun {
+        return when(buf.getInt()) {
+            1 -> AfterRun.Success
+            2 -> AfterRun.Retry(
+                FfiConverterULong.read(buf),
+                )
+            3 -> AfterRun.Stop
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: AfterRun): ULong = when(value) {
+        is AfterRun.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is AfterRun.Retry -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterULong.allocationSize(value.`delayMs`)
+            )
+        }
+        is AfterRun.Stop -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: AfterRun, buf: ByteBuffer) {
+        when(value) {
+            is AfterRun.Success -> {
+                buf.putInt(1)
+                Unit
+            }
+            is AfterRun.Retry -> {
+                buf.putInt(2)
+                FfiConverterULong.write(value.`delayMs`, buf)
+                Unit
+            }
+            is AfterRun.Stop -> {
+                buf.putInt(3)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A record of any kind, for code that handles them all (projections, sync, the server,
+ * the apps' forms).
+ */
+sealed class AnyRecord {
+    
+    data class Household(
+        val v1: vn.sachxanh.core.Household) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class SortingCheck(
+        val v1: vn.sachxanh.core.SortingCheck) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Cleanup(
+        val v1: vn.sachxanh.core.Cleanup) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Covenant(
+        val v1: vn.sachxanh.core.Covenant) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class CollectionPoint(
+        val v1: vn.sachxanh.core.CollectionPoint) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class BlackSpot(
+        val v1: vn.sachxanh.core.BlackSpot) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Briefing(
+        val v1: vn.sachxanh.core.Briefing) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class SelfManagedModel(
+        val v1: vn.sachxanh.core.SelfManagedModel) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Review(
+        val v1: vn.sachxanh.core.Review) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAnyRecord : FfiConverterRustBuffer<AnyRecord>{
+    override fun read(buf: ByteBuffer): AnyRecord {
+        return when(buf.getInt()) {
+            1 -> AnyRecord.Household(
+                FfiConverterTypeHousehold.read(buf),
+                )
+            2 -> AnyRecord.SortingCheck(
+                FfiConverterTypeSortingCheck.read(buf),
+                )
+            3 -> AnyRecord.Cleanup(
+                FfiConverterTypeCleanup.read(buf),
+                )
+            4 -> AnyRecord.Covenant(
+                FfiConverterTypeCovenant.read(buf),
+                )
+            5 -> AnyRecord.CollectionPoint(
+                FfiConverterTypeCollectionPoint.read(buf),
+                )
+            6 -> AnyRecord.BlackSpot(
+                FfiConverterTypeBlackSpot.read(buf),
+                )
+            7 -> AnyRecord.Briefing(
+                FfiConverterTypeBriefing.read(buf),
+                )
+            8 -> AnyRecord.SelfManagedModel(
+                FfiConverterTypeSelfManagedModel.read(buf),
+                )
+            9 -> AnyRecord.Review(
+                FfiConverterTypeReview.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: AnyRecord): ULong = when(value) {
+        is AnyRecord.Household -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeHousehold.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.SortingCheck -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeSortingCheck.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.Cleanup -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeCleanup.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.Covenant -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeCovenant.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.CollectionPoint -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeCollectionPoint.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.BlackSpot -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBlackSpot.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.Briefing -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBriefing.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.SelfManagedModel -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeSelfManagedModel.allocationSize(value.v1)
+            )
+        }
+        is AnyRecord.Review -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeReview.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: AnyRecord, buf: ByteBuffer) {
+        when(value) {
+            is AnyRecord.Household -> {
+                buf.putInt(1)
+                FfiConverterTypeHousehold.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.SortingCheck -> {
+                buf.putInt(2)
+                FfiConverterTypeSortingCheck.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.Cleanup -> {
+                buf.putInt(3)
+                FfiConverterTypeCleanup.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.Covenant -> {
+                buf.putInt(4)
+                FfiConverterTypeCovenant.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.CollectionPoint -> {
+                buf.putInt(5)
+                FfiConverterTypeCollectionPoint.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.BlackSpot -> {
+                buf.putInt(6)
+                FfiConverterTypeBlackSpot.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.Briefing -> {
+                buf.putInt(7)
+                FfiConverterTypeBriefing.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.SelfManagedModel -> {
+                buf.putInt(8)
+                FfiConverterTypeSelfManagedModel.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.Review -> {
+                buf.putInt(9)
+                FfiConverterTypeReview.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 
 sealed class ApiException: kotlin.Exception() {
     
     /**
-     * The form has mistakes: one problem per broken rule.
+     * What was given has mistakes: one problem per broken rule.
      */
     class Invalid(
         
-        val `messageVi`: kotlin.String, 
-        
-        val `messageEn`: kotlin.String, 
+        val `message`: Message, 
         
         val `problems`: List<FieldProblem>
         ) : ApiException() {
         override val message
-            get() = "messageVi=${ `messageVi` }, messageEn=${ `messageEn` }, problems=${ `problems` }"
+            get() = "message=${ `message` }, problems=${ `problems` }"
     }
     
     class NotFound(
         
-        val `messageVi`: kotlin.String, 
-        
-        val `messageEn`: kotlin.String
+        val `message`: Message
         ) : ApiException() {
         override val message
-            get() = "messageVi=${ `messageVi` }, messageEn=${ `messageEn` }"
+            get() = "message=${ `message` }"
     }
     
     /**
@@ -5804,12 +6089,10 @@ sealed class ApiException: kotlin.Exception() {
      */
     class NotEnrolled(
         
-        val `messageVi`: kotlin.String, 
-        
-        val `messageEn`: kotlin.String
+        val `message`: Message
         ) : ApiException() {
         override val message
-            get() = "messageVi=${ `messageVi` }, messageEn=${ `messageEn` }"
+            get() = "message=${ `message` }"
     }
     
     /**
@@ -5817,37 +6100,31 @@ sealed class ApiException: kotlin.Exception() {
      */
     class Offline(
         
-        val `messageVi`: kotlin.String, 
-        
-        val `messageEn`: kotlin.String
+        val `message`: Message
         ) : ApiException() {
         override val message
-            get() = "messageVi=${ `messageVi` }, messageEn=${ `messageEn` }"
+            get() = "message=${ `message` }"
     }
     
     /**
-     * The server refused the request (its code is stable).
+     * The server refused the request, for the reason its code names.
      */
     class Server(
         
-        val `code`: kotlin.String, 
+        val `code`: ErrorCode, 
         
-        val `messageVi`: kotlin.String, 
-        
-        val `messageEn`: kotlin.String
+        val `message`: Message
         ) : ApiException() {
         override val message
-            get() = "code=${ `code` }, messageVi=${ `messageVi` }, messageEn=${ `messageEn` }"
+            get() = "code=${ `code` }, message=${ `message` }"
     }
     
     class Cancelled(
         
-        val `messageVi`: kotlin.String, 
-        
-        val `messageEn`: kotlin.String
+        val `message`: Message
         ) : ApiException() {
         override val message
-            get() = "messageVi=${ `messageVi` }, messageEn=${ `messageEn` }"
+            get() = "message=${ `message` }"
     }
     
     /**
@@ -5855,12 +6132,10 @@ sealed class ApiException: kotlin.Exception() {
      */
     class Storage(
         
-        val `messageVi`: kotlin.String, 
-        
-        val `messageEn`: kotlin.String
+        val `message`: Message
         ) : ApiException() {
         override val message
-            get() = "messageVi=${ `messageVi` }, messageEn=${ `messageEn` }"
+            get() = "message=${ `message` }"
     }
     
 
@@ -5883,34 +6158,27 @@ public object FfiConverterTypeApiError : FfiConverterRustBuffer<ApiException> {
 
         return when(buf.getInt()) {
             1 -> ApiException.Invalid(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 FfiConverterSequenceTypeFieldProblem.read(buf),
                 )
             2 -> ApiException.NotFound(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 )
             3 -> ApiException.NotEnrolled(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 )
             4 -> ApiException.Offline(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 )
             5 -> ApiException.Server(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeErrorCode.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 )
             6 -> ApiException.Cancelled(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 )
             7 -> ApiException.Storage(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
@@ -5921,46 +6189,39 @@ public object FfiConverterTypeApiError : FfiConverterRustBuffer<ApiException> {
             is ApiException.Invalid -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`messageVi`)
-                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterTypeMessage.allocationSize(value.`message`)
                 + FfiConverterSequenceTypeFieldProblem.allocationSize(value.`problems`)
             )
             is ApiException.NotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`messageVi`)
-                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterTypeMessage.allocationSize(value.`message`)
             )
             is ApiException.NotEnrolled -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`messageVi`)
-                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterTypeMessage.allocationSize(value.`message`)
             )
             is ApiException.Offline -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`messageVi`)
-                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterTypeMessage.allocationSize(value.`message`)
             )
             is ApiException.Server -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`code`)
-                + FfiConverterString.allocationSize(value.`messageVi`)
-                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterTypeErrorCode.allocationSize(value.`code`)
+                + FfiConverterTypeMessage.allocationSize(value.`message`)
             )
             is ApiException.Cancelled -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`messageVi`)
-                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterTypeMessage.allocationSize(value.`message`)
             )
             is ApiException.Storage -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`messageVi`)
-                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterTypeMessage.allocationSize(value.`message`)
             )
         }
     }
@@ -5969,46 +6230,39 @@ public object FfiConverterTypeApiError : FfiConverterRustBuffer<ApiException> {
         when(value) {
             is ApiException.Invalid -> {
                 buf.putInt(1)
-                FfiConverterString.write(value.`messageVi`, buf)
-                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterTypeMessage.write(value.`message`, buf)
                 FfiConverterSequenceTypeFieldProblem.write(value.`problems`, buf)
                 Unit
             }
             is ApiException.NotFound -> {
                 buf.putInt(2)
-                FfiConverterString.write(value.`messageVi`, buf)
-                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterTypeMessage.write(value.`message`, buf)
                 Unit
             }
             is ApiException.NotEnrolled -> {
                 buf.putInt(3)
-                FfiConverterString.write(value.`messageVi`, buf)
-                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterTypeMessage.write(value.`message`, buf)
                 Unit
             }
             is ApiException.Offline -> {
                 buf.putInt(4)
-                FfiConverterString.write(value.`messageVi`, buf)
-                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterTypeMessage.write(value.`message`, buf)
                 Unit
             }
             is ApiException.Server -> {
                 buf.putInt(5)
-                FfiConverterString.write(value.`code`, buf)
-                FfiConverterString.write(value.`messageVi`, buf)
-                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterTypeErrorCode.write(value.`code`, buf)
+                FfiConverterTypeMessage.write(value.`message`, buf)
                 Unit
             }
             is ApiException.Cancelled -> {
                 buf.putInt(6)
-                FfiConverterString.write(value.`messageVi`, buf)
-                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterTypeMessage.write(value.`message`, buf)
                 Unit
             }
             is ApiException.Storage -> {
                 buf.putInt(7)
-                FfiConverterString.write(value.`messageVi`, buf)
-                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterTypeMessage.write(value.`message`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -6021,21 +6275,9 @@ public object FfiConverterTypeApiError : FfiConverterRustBuffer<ApiException> {
 
 enum class Audience {
     
-    /**
-     * Cán bộ, công chức.
-     */
     OFFICIALS,
-    /**
-     * Đoàn viên, hội viên of the Front's organisations.
-     */
     MEMBERS,
-    /**
-     * Người dân.
-     */
     RESIDENTS,
-    /**
-     * Học sinh.
-     */
     PUPILS;
 
     
@@ -6058,6 +6300,44 @@ public object FfiConverterTypeAudience: FfiConverterRustBuffer<Audience> {
     override fun allocationSize(value: Audience) = 4UL
 
     override fun write(value: Audience, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What one line of a record's history did.
+ */
+
+enum class AuditAction {
+    
+    CREATE,
+    EDIT,
+    REVIEW;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditAction: FfiConverterRustBuffer<AuditAction> {
+    override fun read(buf: ByteBuffer) = try {
+        AuditAction.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AuditAction) = 4UL
+
+    override fun write(value: AuditAction, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -6142,16 +6422,67 @@ public object FfiConverterTypeDecision: FfiConverterRustBuffer<Decision> {
 
 
 /**
- * Why a change was refused. Stable codes: phones key their behaviour on them.
+ * Why the server (or the wire) refused something: one typed set for the server's HTTP
+ * errors, the wire's limits and the push check's refusals. The label is the reason a person
+ * reads when nothing more specific is said. Phones and the dashboard key on the code.
  */
 
-enum class Denial {
+enum class ErrorCode {
     
+    UNAUTHORIZED,
+    FORBIDDEN,
+    NOT_FOUND,
+    BAD_REQUEST,
+    INTERNAL,
+    BUSY,
+    TOO_MANY_ATTEMPTS,
+    UNSUPPORTED_MEDIA_TYPE,
+    MALFORMED_JSON,
+    BAD_CODE,
+    ACTOR_TAKEN,
+    BAD_KEY,
+    BATCH_REUSED,
+    CHANGED,
+    PHOTO_OFFSET,
+    PHOTO_COMPLETE,
+    PHOTO_MISMATCH,
+    TOO_MANY_UPLOADS,
+    REPORT_TOO_LARGE,
+    BODY_TOO_LARGE,
+    INFLATED_TOO_LARGE,
+    MALFORMED,
+    TOO_MANY_RECORDS,
+    TOO_MANY_CHANGES,
+    TOO_MANY_OPERATIONS,
+    TOO_MANY_OPERATIONS_IN_PUSH,
+    TOO_MANY_CHANGES_IN_PUSH,
+    CHANGE_TOO_LARGE,
+    COMPRESSED_CHANGE,
+    DUPLICATE_CHANGE,
+    BAD_CHANGE,
+    BAD_RECORD_ID,
+    INVALID,
+    FOREIGN_ACTOR,
+    MISSING_DEPENDENCIES,
+    BAD_COUNTER,
+    UNKNOWN_KIND,
+    UNREADABLE,
+    UNKNOWN_FIELDS,
+    RECORD_TOO_LARGE,
     NOT_ALLOWED_FOR_ROLE,
     OUT_OF_SCOPE,
     REVIEWED_RECORD_UNKNOWN,
     AUTHOR_MISMATCH,
-    KIND_CHANGED;
+    KIND_CHANGED,
+    REVIEW_IMMUTABLE,
+    REVIEWER_MISMATCH,
+    REVIEW_TIME,
+    NOT_ALLOWED_TO_SUBMIT,
+    REQUEST_TIMEOUT,
+    /**
+     * A code this version does not know (a newer server).
+     */
+    UNKNOWN;
 
     
 
@@ -6163,17 +6494,501 @@ enum class Denial {
 /**
  * @suppress
  */
-public object FfiConverterTypeDenial: FfiConverterRustBuffer<Denial> {
+public object FfiConverterTypeErrorCode: FfiConverterRustBuffer<ErrorCode> {
     override fun read(buf: ByteBuffer) = try {
-        Denial.values()[buf.getInt() - 1]
+        ErrorCode.values()[buf.getInt() - 1]
     } catch (e: IndexOutOfBoundsException) {
         throw RuntimeException("invalid enum value, something is very wrong!!", e)
     }
 
-    override fun allocationSize(value: Denial) = 4UL
+    override fun allocationSize(value: ErrorCode) = 4UL
 
-    override fun write(value: Denial, buf: ByteBuffer) {
+    override fun write(value: ErrorCode, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * A field's value as the form holds it: text as typed, ticks, choices, places, photos.
+ */
+sealed class FieldValue {
+    
+    data class Text(
+        val `text`: kotlin.String) : FieldValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Flag(
+        val `on`: kotlin.Boolean) : FieldValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Choice(
+        val `code`: kotlin.String?) : FieldValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Place(
+        val `place`: vn.sachxanh.core.Place?) : FieldValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Photos(
+        val `photos`: List<vn.sachxanh.core.PhotoRef>) : FieldValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Lines(
+        val `lines`: List<kotlin.String>) : FieldValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFieldValue : FfiConverterRustBuffer<FieldValue>{
+    override fun read(buf: ByteBuffer): FieldValue {
+        return when(buf.getInt()) {
+            1 -> FieldValue.Text(
+                FfiConverterString.read(buf),
+                )
+            2 -> FieldValue.Flag(
+                FfiConverterBoolean.read(buf),
+                )
+            3 -> FieldValue.Choice(
+                FfiConverterOptionalString.read(buf),
+                )
+            4 -> FieldValue.Place(
+                FfiConverterOptionalTypePlace.read(buf),
+                )
+            5 -> FieldValue.Photos(
+                FfiConverterSequenceTypePhotoRef.read(buf),
+                )
+            6 -> FieldValue.Lines(
+                FfiConverterSequenceString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: FieldValue): ULong = when(value) {
+        is FieldValue.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`text`)
+            )
+        }
+        is FieldValue.Flag -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterBoolean.allocationSize(value.`on`)
+            )
+        }
+        is FieldValue.Choice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+            )
+        }
+        is FieldValue.Place -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalTypePlace.allocationSize(value.`place`)
+            )
+        }
+        is FieldValue.Photos -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypePhotoRef.allocationSize(value.`photos`)
+            )
+        }
+        is FieldValue.Lines -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceString.allocationSize(value.`lines`)
+            )
+        }
+    }
+
+    override fun write(value: FieldValue, buf: ByteBuffer) {
+        when(value) {
+            is FieldValue.Text -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`text`, buf)
+                Unit
+            }
+            is FieldValue.Flag -> {
+                buf.putInt(2)
+                FfiConverterBoolean.write(value.`on`, buf)
+                Unit
+            }
+            is FieldValue.Choice -> {
+                buf.putInt(3)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                Unit
+            }
+            is FieldValue.Place -> {
+                buf.putInt(4)
+                FfiConverterOptionalTypePlace.write(value.`place`, buf)
+                Unit
+            }
+            is FieldValue.Photos -> {
+                buf.putInt(5)
+                FfiConverterSequenceTypePhotoRef.write(value.`photos`, buf)
+                Unit
+            }
+            is FieldValue.Lines -> {
+                buf.putInt(6)
+                FfiConverterSequenceString.write(value.`lines`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * How one field is entered, for the shells.
+ */
+sealed class Input {
+    
+    data class Text(
+        val `maxChars`: kotlin.UInt, 
+        val `multiline`: kotlin.Boolean) : Input()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Count(
+        val `max`: kotlin.UInt) : Input()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Quantity(
+        val `max`: kotlin.Double, 
+        val `unit`: vn.sachxanh.core.Message) : Input()
+        
+    {
+        
+
+        companion object
+    }
+    
+    object Date : Input()
+    
+    
+    object Flag : Input()
+    
+    
+    data class Choice(
+        val `options`: List<vn.sachxanh.core.Choice>) : Input()
+        
+    {
+        
+
+        companion object
+    }
+    
+    object Area : Input()
+    
+    
+    object Household : Input()
+    
+    
+    data class Place(
+        val `shapes`: List<vn.sachxanh.core.Choice>) : Input()
+        
+    {
+        
+
+        companion object
+    }
+    
+    object Point : Input()
+    
+    
+    data class Photos(
+        val `stages`: List<vn.sachxanh.core.Choice>) : Input()
+        
+    {
+        
+
+        companion object
+    }
+    
+    object Photo : Input()
+    
+    
+    data class Lines(
+        val `maxItems`: kotlin.UInt, 
+        val `maxChars`: kotlin.UInt) : Input()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInput : FfiConverterRustBuffer<Input>{
+    override fun read(buf: ByteBuffer): Input {
+        return when(buf.getInt()) {
+            1 -> Input.Text(
+                FfiConverterUInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                )
+            2 -> Input.Count(
+                FfiConverterUInt.read(buf),
+                )
+            3 -> Input.Quantity(
+                FfiConverterDouble.read(buf),
+                FfiConverterTypeMessage.read(buf),
+                )
+            4 -> Input.Date
+            5 -> Input.Flag
+            6 -> Input.Choice(
+                FfiConverterSequenceTypeChoice.read(buf),
+                )
+            7 -> Input.Area
+            8 -> Input.Household
+            9 -> Input.Place(
+                FfiConverterSequenceTypeChoice.read(buf),
+                )
+            10 -> Input.Point
+            11 -> Input.Photos(
+                FfiConverterSequenceTypeChoice.read(buf),
+                )
+            12 -> Input.Photo
+            13 -> Input.Lines(
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Input): ULong = when(value) {
+        is Input.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`maxChars`)
+                + FfiConverterBoolean.allocationSize(value.`multiline`)
+            )
+        }
+        is Input.Count -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`max`)
+            )
+        }
+        is Input.Quantity -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterDouble.allocationSize(value.`max`)
+                + FfiConverterTypeMessage.allocationSize(value.`unit`)
+            )
+        }
+        is Input.Date -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Input.Flag -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Input.Choice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeChoice.allocationSize(value.`options`)
+            )
+        }
+        is Input.Area -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Input.Household -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Input.Place -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeChoice.allocationSize(value.`shapes`)
+            )
+        }
+        is Input.Point -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Input.Photos -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeChoice.allocationSize(value.`stages`)
+            )
+        }
+        is Input.Photo -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Input.Lines -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`maxItems`)
+                + FfiConverterUInt.allocationSize(value.`maxChars`)
+            )
+        }
+    }
+
+    override fun write(value: Input, buf: ByteBuffer) {
+        when(value) {
+            is Input.Text -> {
+                buf.putInt(1)
+                FfiConverterUInt.write(value.`maxChars`, buf)
+                FfiConverterBoolean.write(value.`multiline`, buf)
+                Unit
+            }
+            is Input.Count -> {
+                buf.putInt(2)
+                FfiConverterUInt.write(value.`max`, buf)
+                Unit
+            }
+            is Input.Quantity -> {
+                buf.putInt(3)
+                FfiConverterDouble.write(value.`max`, buf)
+                FfiConverterTypeMessage.write(value.`unit`, buf)
+                Unit
+            }
+            is Input.Date -> {
+                buf.putInt(4)
+                Unit
+            }
+            is Input.Flag -> {
+                buf.putInt(5)
+                Unit
+            }
+            is Input.Choice -> {
+                buf.putInt(6)
+                FfiConverterSequenceTypeChoice.write(value.`options`, buf)
+                Unit
+            }
+            is Input.Area -> {
+                buf.putInt(7)
+                Unit
+            }
+            is Input.Household -> {
+                buf.putInt(8)
+                Unit
+            }
+            is Input.Place -> {
+                buf.putInt(9)
+                FfiConverterSequenceTypeChoice.write(value.`shapes`, buf)
+                Unit
+            }
+            is Input.Point -> {
+                buf.putInt(10)
+                Unit
+            }
+            is Input.Photos -> {
+                buf.putInt(11)
+                FfiConverterSequenceTypeChoice.write(value.`stages`, buf)
+                Unit
+            }
+            is Input.Photo -> {
+                buf.putInt(12)
+                Unit
+            }
+            is Input.Lines -> {
+                buf.putInt(13)
+                FfiConverterUInt.write(value.`maxItems`, buf)
+                FfiConverterUInt.write(value.`maxChars`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -6221,17 +7036,8 @@ public object FfiConverterTypeLifecycle: FfiConverterRustBuffer<Lifecycle> {
 
 enum class ModelStatus {
     
-    /**
-     * Đang hoạt động.
-     */
     ACTIVE,
-    /**
-     * Tạm ngưng.
-     */
     PAUSED,
-    /**
-     * Đã giải thể.
-     */
     ENDED;
 
     
@@ -6300,6 +7106,96 @@ public object FfiConverterTypeNeedsUser: FfiConverterRustBuffer<NeedsUser> {
 
 
 
+/**
+ * The network as the phone sees it.
+ */
+
+enum class Network {
+    
+    NONE,
+    /**
+     * Mobile data: paid by the megabyte.
+     */
+    METERED,
+    /**
+     * Wi-Fi.
+     */
+    UNMETERED,
+    /**
+     * Not known yet (the first callback has not come).
+     */
+    UNKNOWN;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNetwork: FfiConverterRustBuffer<Network> {
+    override fun read(buf: ByteBuffer) = try {
+        Network.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Network) = 4UL
+
+    override fun write(value: Network, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Who took part: the Fatherland Front and its member organisations, and residents.
+ */
+
+enum class Organisation {
+    
+    FATHERLAND_FRONT,
+    WOMENS_UNION,
+    YOUTH_UNION,
+    FARMERS_UNION,
+    VETERANS,
+    RESIDENTS,
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOrganisation: FfiConverterRustBuffer<Organisation> {
+    override fun read(buf: ByteBuffer) = try {
+        Organisation.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Organisation) = 4UL
+
+    override fun write(value: Organisation, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 enum class PhotoStage {
     
@@ -6335,7 +7231,7 @@ public object FfiConverterTypePhotoStage: FfiConverterRustBuffer<PhotoStage> {
 
 
 /**
- * The kinds of record. (registration)
+ * The kinds of record.
  */
 
 enum class RecordKind {
@@ -6543,7 +7439,7 @@ sealed class Rule {
     
     
     data class RequiredForStatus(
-        val `status`: kotlin.String) : Rule()
+        val `status`: vn.sachxanh.core.Message) : Rule()
         
     {
         
@@ -6552,6 +7448,39 @@ sealed class Rule {
     }
     
     object DatesOutOfOrder : Rule()
+    
+    
+    object CodeCharacters : Rule()
+    
+    
+    data class CodeLength(
+        val `length`: kotlin.UInt) : Rule()
+        
+    {
+        
+
+        companion object
+    }
+    
+    object NotAWholeNumber : Rule()
+    
+    
+    object NotANumber : Rule()
+    
+    
+    object InvalidDate : Rule()
+    
+    
+    /**
+     * A form sent a field its kind does not have (a shell out of step with the core).
+     */
+    object UnknownField : Rule()
+    
+    
+    /**
+     * A form sent a value of the wrong sort for its field.
+     */
+    object WrongInput : Rule()
     
     
 
@@ -6597,9 +7526,18 @@ public object FfiConverterTypeRule : FfiConverterRustBuffer<Rule>{
             16 -> Rule.InvalidId
             17 -> Rule.InvalidHash
             18 -> Rule.RequiredForStatus(
-                FfiConverterString.read(buf),
+                FfiConverterTypeMessage.read(buf),
                 )
             19 -> Rule.DatesOutOfOrder
+            20 -> Rule.CodeCharacters
+            21 -> Rule.CodeLength(
+                FfiConverterUInt.read(buf),
+                )
+            22 -> Rule.NotAWholeNumber
+            23 -> Rule.NotANumber
+            24 -> Rule.InvalidDate
+            25 -> Rule.UnknownField
+            26 -> Rule.WrongInput
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
     }
@@ -6716,10 +7654,53 @@ public object FfiConverterTypeRule : FfiConverterRustBuffer<Rule>{
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
                 4UL
-                + FfiConverterString.allocationSize(value.`status`)
+                + FfiConverterTypeMessage.allocationSize(value.`status`)
             )
         }
         is Rule.DatesOutOfOrder -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Rule.CodeCharacters -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Rule.CodeLength -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`length`)
+            )
+        }
+        is Rule.NotAWholeNumber -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Rule.NotANumber -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Rule.InvalidDate -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Rule.UnknownField -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Rule.WrongInput -> {
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
                 4UL
@@ -6804,11 +7785,176 @@ public object FfiConverterTypeRule : FfiConverterRustBuffer<Rule>{
             }
             is Rule.RequiredForStatus -> {
                 buf.putInt(18)
-                FfiConverterString.write(value.`status`, buf)
+                FfiConverterTypeMessage.write(value.`status`, buf)
                 Unit
             }
             is Rule.DatesOutOfOrder -> {
                 buf.putInt(19)
+                Unit
+            }
+            is Rule.CodeCharacters -> {
+                buf.putInt(20)
+                Unit
+            }
+            is Rule.CodeLength -> {
+                buf.putInt(21)
+                FfiConverterUInt.write(value.`length`, buf)
+                Unit
+            }
+            is Rule.NotAWholeNumber -> {
+                buf.putInt(22)
+                Unit
+            }
+            is Rule.NotANumber -> {
+                buf.putInt(23)
+                Unit
+            }
+            is Rule.InvalidDate -> {
+                buf.putInt(24)
+                Unit
+            }
+            is Rule.UnknownField -> {
+                buf.putInt(25)
+                Unit
+            }
+            is Rule.WrongInput -> {
+                buf.putInt(26)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * How a background run ended.
+ */
+
+enum class RunOutcome {
+    
+    DONE,
+    NOT_ENROLLED,
+    OFFLINE,
+    CANCELLED,
+    FAILED,
+    /**
+     * Another sync was running (the person pressed "sync now"): it does the work.
+     */
+    ALREADY_RUNNING;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRunOutcome: FfiConverterRustBuffer<RunOutcome> {
+    override fun read(buf: ByteBuffer) = try {
+        RunOutcome.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: RunOutcome) = 4UL
+
+    override fun write(value: RunOutcome, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What saving a form did.
+ */
+sealed class SaveOutcome {
+    
+    /**
+     * Saved on the phone (as a draft, or the edit); the record as it now stands.
+     */
+    data class Saved(
+        val `record`: vn.sachxanh.core.RecordView) : SaveOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Not saved: the form with each problem under its field.
+     */
+    data class Problems(
+        val `form`: vn.sachxanh.core.FormState) : SaveOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSaveOutcome : FfiConverterRustBuffer<SaveOutcome>{
+    override fun read(buf: ByteBuffer): SaveOutcome {
+        return when(buf.getInt()) {
+            1 -> SaveOutcome.Saved(
+                FfiConverterTypeRecordView.read(buf),
+                )
+            2 -> SaveOutcome.Problems(
+                FfiConverterTypeFormState.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SaveOutcome): ULong = when(value) {
+        is SaveOutcome.Saved -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeRecordView.allocationSize(value.`record`)
+            )
+        }
+        is SaveOutcome.Problems -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeFormState.allocationSize(value.`form`)
+            )
+        }
+    }
+
+    override fun write(value: SaveOutcome, buf: ByteBuffer) {
+        when(value) {
+            is SaveOutcome.Saved -> {
+                buf.putInt(1)
+                FfiConverterTypeRecordView.write(value.`record`, buf)
+                Unit
+            }
+            is SaveOutcome.Problems -> {
+                buf.putInt(2)
+                FfiConverterTypeFormState.write(value.`form`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -6860,17 +8006,11 @@ public object FfiConverterTypeShape: FfiConverterRustBuffer<Shape> {
 
 enum class SpotKind {
     
-    /**
-     * Bãi rác tự phát.
-     */
     SPONTANEOUS_DUMP,
     /**
-     * Điểm đen ô nhiễm (a polluted ditch, a stinking corner).
+     * A polluted ditch, a stinking corner.
      */
     POLLUTION_SPOT,
-    /**
-     * Đốt rác không đúng quy định.
-     */
     BURNING,
     /**
      * Another violation reported by a resident.
@@ -6944,6 +8084,51 @@ public object FfiConverterTypeSpotStatus: FfiConverterRustBuffer<SpotStatus> {
 
 
 
+/**
+ * What to do now.
+ */
+
+enum class SyncDecision {
+    
+    /**
+     * Not enrolled: nothing to sync, ever, until enrolment.
+     */
+    STOP,
+    WAIT_FOR_NETWORK,
+    RUN,
+    /**
+     * Nothing waits and the last sync is recent.
+     */
+    SKIP;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSyncDecision: FfiConverterRustBuffer<SyncDecision> {
+    override fun read(buf: ByteBuffer) = try {
+        SyncDecision.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SyncDecision) = 4UL
+
+    override fun write(value: SyncDecision, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 enum class SyncPhase {
     
@@ -6975,6 +8160,45 @@ public object FfiConverterTypeSyncPhase: FfiConverterRustBuffer<SyncPhase> {
     override fun allocationSize(value: SyncPhase) = 4UL
 
     override fun write(value: SyncPhase, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Kinds of work of a cleanup (DOMAIN.md).
+ */
+
+enum class WorkKind {
+    
+    SWEEPING,
+    WATERWAYS,
+    DRAINS,
+    TREES;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWorkKind: FfiConverterRustBuffer<WorkKind> {
+    override fun read(buf: ByteBuffer) = try {
+        WorkKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: WorkKind) = 4UL
+
+    override fun write(value: WorkKind, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -7178,6 +8402,70 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCapabilities: FfiConverterRustBuffer<Capabilities?> {
+    override fun read(buf: ByteBuffer): Capabilities? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCapabilities.read(buf)
+    }
+
+    override fun allocationSize(value: Capabilities?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCapabilities.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Capabilities?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCapabilities.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeChoice: FfiConverterRustBuffer<Choice?> {
+    override fun read(buf: ByteBuffer): Choice? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeChoice.read(buf)
+    }
+
+    override fun allocationSize(value: Choice?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeChoice.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Choice?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeChoice.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeCoord: FfiConverterRustBuffer<Coord?> {
     override fun read(buf: ByteBuffer): Coord? {
         if (buf.get().toInt() == 0) {
@@ -7200,6 +8488,70 @@ public object FfiConverterOptionalTypeCoord: FfiConverterRustBuffer<Coord?> {
         } else {
             buf.put(1)
             FfiConverterTypeCoord.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLadderState: FfiConverterRustBuffer<LadderState?> {
+    override fun read(buf: ByteBuffer): LadderState? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLadderState.read(buf)
+    }
+
+    override fun allocationSize(value: LadderState?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLadderState.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LadderState?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLadderState.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMessage: FfiConverterRustBuffer<Message?> {
+    override fun read(buf: ByteBuffer): Message? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMessage.read(buf)
+    }
+
+    override fun allocationSize(value: Message?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMessage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Message?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMessage.write(value, buf)
         }
     }
 }
@@ -7274,6 +8626,38 @@ public object FfiConverterOptionalTypePhotoSettings: FfiConverterRustBuffer<Phot
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypePlace: FfiConverterRustBuffer<Place?> {
+    override fun read(buf: ByteBuffer): Place? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePlace.read(buf)
+    }
+
+    override fun allocationSize(value: Place?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePlace.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Place?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePlace.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeCovenantStatus: FfiConverterRustBuffer<CovenantStatus?> {
     override fun read(buf: ByteBuffer): CovenantStatus? {
         if (buf.get().toInt() == 0) {
@@ -7296,6 +8680,38 @@ public object FfiConverterOptionalTypeCovenantStatus: FfiConverterRustBuffer<Cov
         } else {
             buf.put(1)
             FfiConverterTypeCovenantStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeRecordKind: FfiConverterRustBuffer<RecordKind?> {
+    override fun read(buf: ByteBuffer): RecordKind? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRecordKind.read(buf)
+    }
+
+    override fun allocationSize(value: RecordKind?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRecordKind.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RecordKind?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRecordKind.write(value, buf)
         }
     }
 }
@@ -7454,6 +8870,34 @@ public object FfiConverterSequenceTypeAreaInfo: FfiConverterRustBuffer<List<Area
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeChoice: FfiConverterRustBuffer<List<Choice>> {
+    override fun read(buf: ByteBuffer): List<Choice> {
+        val len = buf.getInt()
+        return List<Choice>(len) {
+            FfiConverterTypeChoice.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Choice>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChoice.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Choice>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChoice.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeConflict: FfiConverterRustBuffer<List<Conflict>> {
     override fun read(buf: ByteBuffer): List<Conflict> {
         val len = buf.getInt()
@@ -7538,6 +8982,62 @@ public object FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer<List<Fi
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeFieldInfo: FfiConverterRustBuffer<List<FieldInfo>> {
+    override fun read(buf: ByteBuffer): List<FieldInfo> {
+        val len = buf.getInt()
+        return List<FieldInfo>(len) {
+            FfiConverterTypeFieldInfo.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FieldInfo>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFieldInfo.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FieldInfo>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFieldInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFieldInput: FfiConverterRustBuffer<List<FieldInput>> {
+    override fun read(buf: ByteBuffer): List<FieldInput> {
+        val len = buf.getInt()
+        return List<FieldInput>(len) {
+            FfiConverterTypeFieldInput.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FieldInput>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFieldInput.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FieldInput>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFieldInput.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeFieldProblem: FfiConverterRustBuffer<List<FieldProblem>> {
     override fun read(buf: ByteBuffer): List<FieldProblem> {
         val len = buf.getInt()
@@ -7556,6 +9056,34 @@ public object FfiConverterSequenceTypeFieldProblem: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeFieldProblem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFormField: FfiConverterRustBuffer<List<FormField>> {
+    override fun read(buf: ByteBuffer): List<FormField> {
+        val len = buf.getInt()
+        return List<FormField>(len) {
+            FfiConverterTypeFormField.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FormField>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFormField.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FormField>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFormField.write(it, buf)
         }
     }
 }
@@ -7594,6 +9122,62 @@ public object FfiConverterSequenceTypeHouseholdRow: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeKindCapability: FfiConverterRustBuffer<List<KindCapability>> {
+    override fun read(buf: ByteBuffer): List<KindCapability> {
+        val len = buf.getInt()
+        return List<KindCapability>(len) {
+            FfiConverterTypeKindCapability.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<KindCapability>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeKindCapability.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<KindCapability>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeKindCapability.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeKindInfo: FfiConverterRustBuffer<List<KindInfo>> {
+    override fun read(buf: ByteBuffer): List<KindInfo> {
+        val len = buf.getInt()
+        return List<KindInfo>(len) {
+            FfiConverterTypeKindInfo.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<KindInfo>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeKindInfo.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<KindInfo>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeKindInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeLatestCheck: FfiConverterRustBuffer<List<LatestCheck>> {
     override fun read(buf: ByteBuffer): List<LatestCheck> {
         val len = buf.getInt()
@@ -7622,6 +9206,34 @@ public object FfiConverterSequenceTypeLatestCheck: FfiConverterRustBuffer<List<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeMessage: FfiConverterRustBuffer<List<Message>> {
+    override fun read(buf: ByteBuffer): List<Message> {
+        val len = buf.getInt()
+        return List<Message>(len) {
+            FfiConverterTypeMessage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Message>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMessage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Message>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMessage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypePhotoRef: FfiConverterRustBuffer<List<PhotoRef>> {
     override fun read(buf: ByteBuffer): List<PhotoRef> {
         val len = buf.getInt()
@@ -7640,6 +9252,34 @@ public object FfiConverterSequenceTypePhotoRef: FfiConverterRustBuffer<List<Phot
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypePhotoRef.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReadField: FfiConverterRustBuffer<List<ReadField>> {
+    override fun read(buf: ByteBuffer): List<ReadField> {
+        val len = buf.getInt()
+        return List<ReadField>(len) {
+            FfiConverterTypeReadField.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReadField>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReadField.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReadField>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReadField.write(it, buf)
         }
     }
 }
@@ -7704,4 +9344,102 @@ public object FfiConverterSequenceTypeRefused: FfiConverterRustBuffer<List<Refus
 
 public typealias Day = kotlin.String
 public typealias FfiConverterTypeDay = FfiConverterString
+        /**
+         * The catalogue of labels (the same words the dashboard shows).
+         */ fun `catalog`(): Catalog {
+            return FfiConverterTypeCatalog.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_catalog(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The enrolment code a scanned QR image carries, or `None` for any other QR code.
+         */ fun `enrolmentCodeFromQr`(`payload`: kotlin.String): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_enrolment_code_from_qr(
+    
+        
+        FfiConverterString.lower(`payload`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Reads an enrolment code as typed (case, spaces and dashes do not matter).
+         */
+    @Throws(ApiException::class) fun `parseEnrolmentCode`(`text`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_parse_enrolment_code(
+    
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * What the scheduler does after a background run.
+         */ fun `syncAfterRun`(`outcome`: RunOutcome, `attempt`: kotlin.UInt): AfterRun {
+            return FfiConverterTypeAfterRun.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_sync_after_run(
+    
+        
+        FfiConverterTypeRunOutcome.lower(`outcome`),
+        FfiConverterUInt.lower(`attempt`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Whether to sync now (the shells report the conditions, the core decides).
+         */ fun `syncDecision`(`conditions`: SyncConditions): SyncDecision {
+            return FfiConverterTypeSyncDecision.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_sync_decision(
+    
+        
+        FfiConverterTypeSyncConditions.lower(`conditions`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Whether a network that came back should start a sync at once.
+         */ fun `syncOnReconnect`(`waiting`: kotlin.ULong): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_sync_on_reconnect(
+    
+        
+        FfiConverterULong.lower(`waiting`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The interval between routine pulls with nothing to send, for the periodic scheduler.
+         */ fun `syncPeriodMs`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_sync_period_ms(
+    
+        _status)
+}
+    )
+    }
+    
+
 
