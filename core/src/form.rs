@@ -521,6 +521,8 @@ pub fn read<T: RecordBody>(
         let Some(input) = inputs.iter().find(|i| i.path == f.path) else {
             continue;
         };
+        // A field that cannot be read keeps its old value, so the rest is still checked and
+        // every problem is shown at once.
         if let Err(rule) = put(f, &input.value, &mut json) {
             problems.push(FieldError::new(f.path, rule));
         }
@@ -530,17 +532,25 @@ pub fn read<T: RecordBody>(
             problems.push(FieldError::new(i.path.clone(), Rule::UnknownField));
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut record: T =
-        serde_json::from_value(json).map_err(|_| vec![FieldError::new("", Rule::WrongInput)])?;
+    let mut record: T = match serde_json::from_value(json) {
+        Ok(r) => r,
+        Err(_) => {
+            problems.push(FieldError::new("", Rule::WrongInput));
+            return Err(problems);
+        }
+    };
     record.normalize();
-    let errors = record.check(ctx);
-    if errors.is_empty() {
+    let unread: Vec<String> = problems.iter().map(|p| p.field.clone()).collect();
+    problems.extend(
+        record
+            .check(ctx)
+            .into_iter()
+            .filter(|e| !unread.iter().any(|u| *u == e.field)),
+    );
+    if problems.is_empty() {
         Ok(record)
     } else {
-        Err(errors)
+        Err(problems)
     }
 }
 
