@@ -43,7 +43,8 @@ pub enum Rule {
     InvalidGeometry,
     OutsideCommune,
     UnknownArea,
-    UnknownHousehold,
+    /// A record named by another (a check's household) that this device does not know.
+    UnknownRecord,
     InvalidId,
     InvalidHash,
     RequiredForStatus {
@@ -154,10 +155,7 @@ impl Rule {
                 "không thuộc danh sách ấp/khu vực của xã",
                 "is not an area of the commune",
             ),
-            Rule::UnknownHousehold => Message::new(
-                "không tìm thấy hộ gia đình này",
-                "this household is not known",
-            ),
+            Rule::UnknownRecord => Message::new("không có trên máy này", "is not on this phone"),
             Rule::InvalidId => Message::new("mã không hợp lệ", "invalid identifier"),
             Rule::InvalidHash => Message::new(
                 "mã ảnh/tệp không hợp lệ (cần SHA-256)",

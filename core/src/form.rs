@@ -660,6 +660,18 @@ pub fn state<T: RecordBody>(
     }
 }
 
+/// The path of the field of `record` whose value is `id` (the record it names).
+pub fn field_naming(record: &crate::model::AnyRecord, id: &str) -> String {
+    let json = record.to_json();
+    record
+        .kind()
+        .fields()
+        .iter()
+        .find(|f| get(&json, f.path).and_then(Value::as_str) == Some(id))
+        .map(|f| f.path.to_owned())
+        .unwrap_or_default()
+}
+
 /// A record's form as it stands, with no problems (for reading it).
 pub fn state_of(record: &crate::model::AnyRecord) -> FormState {
     struct Of<'a>(&'a crate::model::AnyRecord);

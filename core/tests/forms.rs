@@ -224,10 +224,9 @@ fn rules_that_need_the_store_come_back_to_the_form_and_nothing_is_saved() {
         .save_form(RecordKind::SortingCheck, None, AREA, &values)
         .unwrap()
     {
-        Saved::Problems(f) => assert_eq!(
-            problems(&f, "household_id"),
-            vec!["không tìm thấy hộ gia đình này"]
-        ),
+        Saved::Problems(f) => {
+            assert_eq!(problems(&f, "household_id"), vec!["không có trên máy này"])
+        }
         Saved::Record(_) => panic!("a check of an unknown household is refused"),
     }
     assert_eq!(s.projection_dump().unwrap(), before);

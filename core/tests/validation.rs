@@ -136,9 +136,9 @@ fn sorting_check_rules() {
         &mut s,
         c,
         "household_id",
-        Rule::UnknownHousehold,
-        "không tìm thấy hộ gia đình",
-        "household is not known",
+        Rule::UnknownRecord,
+        "Hộ gia đình: không có trên máy này",
+        "Household: is not on this phone",
     );
     let c = check("hộ số 5", true);
     refused(

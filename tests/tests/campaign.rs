@@ -201,6 +201,27 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
         (Some(1), Some(24))
     );
 
+    // A phone of the hamlet counts the same from what it holds, with the same report code.
+    let phone = volunteer
+        .store
+        .area_targets(AREA_A, Day::ymd(year, 1, 1).unwrap(), Day::today())
+        .unwrap()
+        .expect("the area's targets");
+    let on_phone = |f: &sachxanh_core::report::Figure| (Some(f.numerator), Some(f.denominator));
+    assert_eq!(
+        on_phone(&phone.collection_points),
+        pair(&area["collection_points"])
+    );
+    assert_eq!(on_phone(&phone.dumps_closed), pair(&area["dumps_closed"]));
+    assert_eq!((phone.briefings.count, phone.briefings.people), (1, 42));
+    assert_eq!(
+        (
+            phone.self_managed_models.count,
+            phone.self_managed_models.people
+        ),
+        (1, 24)
+    );
+
     // An edit after approval takes the point out of the figures until it is approved again.
     head.sync().unwrap();
     head.store

@@ -660,6 +660,12 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     func areaOutline(areaId: String)  -> [Coord]
     
     /**
+     * The plan's targets for an area from `from` to `to` (inclusive), from the approved
+     * records on this phone — the same report code as the server's dashboard.
+     */
+    func areaTargets(areaId: String, from: Day, to: Day) throws  -> Targets?
+    
+    /**
      * Stops a running sync at the next safe point; what was done stays done.
      */
     func cancelSync() 
@@ -894,6 +900,22 @@ open func areaOutline(areaId: String) -> [Coord]  {
     uniffi_sachxanh_core_fn_method_sachxanh_area_outline(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(areaId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The plan's targets for an area from `from` to `to` (inclusive), from the approved
+     * records on this phone — the same report code as the server's dashboard.
+     */
+open func areaTargets(areaId: String, from: Day, to: Day)throws  -> Targets?  {
+    return try  FfiConverterOptionTypeTargets.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_area_targets(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(areaId),
+        FfiConverterTypeDay_lower(from),
+        FfiConverterTypeDay_lower(to),uniffiCallStatus
     )
 })
 }
@@ -7644,7 +7666,10 @@ public enum Rule: Equatable, Hashable {
     case invalidGeometry
     case outsideCommune
     case unknownArea
-    case unknownHousehold
+    /**
+     * A record named by another (a check's household) that this device does not know.
+     */
+    case unknownRecord
     case invalidId
     case invalidHash
     case requiredForStatus(status: Message
@@ -7717,7 +7742,7 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         
         case 14: return .unknownArea
         
-        case 15: return .unknownHousehold
+        case 15: return .unknownRecord
         
         case 16: return .invalidId
         
@@ -7812,7 +7837,7 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
             writeInt(&buf, Int32(14))
         
         
-        case .unknownHousehold:
+        case .unknownRecord:
             writeInt(&buf, Int32(15))
         
         
@@ -8991,6 +9016,30 @@ fileprivate struct FfiConverterOptionTypePlace: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTargets: FfiConverterRustBuffer {
+    typealias SwiftType = Targets?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTargets.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTargets.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCovenantStatus: FfiConverterRustBuffer {
     typealias SwiftType = CovenantStatus?
 
@@ -9743,6 +9792,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_area_outline() != 38771) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_area_targets() != 40231) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync() != 45045) {

@@ -289,6 +289,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_area_figures(uint64_t ptr, Ru
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_area_outline(uint64_t ptr, RustBuffer area_id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_AREA_TARGETS
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_AREA_TARGETS
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_area_targets(uint64_t ptr, RustBuffer area_id, RustBuffer from, RustBuffer to, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CANCEL_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_CANCEL_SYNC
 void uniffi_sachxanh_core_fn_method_sachxanh_cancel_sync(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -783,6 +788,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_area_figures(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_AREA_OUTLINE
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_AREA_OUTLINE
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_area_outline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_AREA_TARGETS
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_AREA_TARGETS
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_area_targets(void
     
 );
 #endif

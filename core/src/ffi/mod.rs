@@ -556,6 +556,17 @@ impl Sachxanh {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
+    /// The plan's targets for an area from `from` to `to` (inclusive), from the approved
+    /// records on this phone — the same report code as the server's dashboard.
+    pub fn area_targets(
+        &self,
+        area_id: String,
+        from: Day,
+        to: Day,
+    ) -> Result<Option<crate::report::Targets>, ApiError> {
+        Ok(self.store().area_targets(&area_id, from, to)?)
+    }
+
     pub fn area_figures(&self, area_id: String) -> Result<AreaFigures, ApiError> {
         Ok(self.store().area_figures(&area_id)?)
     }

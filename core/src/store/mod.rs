@@ -182,28 +182,25 @@ impl Store {
         Ok(id)
     }
 
-    /// Rules that need the store: a check must be of a household this device knows, in the
-    /// household's area. (Records arriving by sync skip this: order of arrival is not ours.)
+    /// Rules that need the store: a record naming another (a check its household) must name
+    /// one this device knows, of the same area. (Records arriving by sync skip this: order of
+    /// arrival is not ours.)
     fn check_links(&self, record: &crate::model::AnyRecord) -> Result<()> {
         use crate::error::{FieldError, Invalid, Rule};
-        if let crate::model::AnyRecord::SortingCheck(c) = record {
-            let area: Option<String> = self
+        for other in record.refers_to() {
+            let area: Option<Option<String>> = self
                 .conn
-                .query_row(
-                    "SELECT area_id FROM households WHERE id = ?1",
-                    [&c.household_id],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT area_id FROM records WHERE id = ?1", [other], |r| {
+                    r.get(0)
+                })
                 .optional()?;
+            // The field that names it, for the problem to show under.
+            let field = crate::form::field_naming(record, other);
             match area {
                 None => {
-                    return Err(Invalid(vec![FieldError::new(
-                        "household_id",
-                        Rule::UnknownHousehold,
-                    )])
-                    .into())
+                    return Err(Invalid(vec![FieldError::new(field, Rule::UnknownRecord)]).into())
                 }
-                Some(a) if a != c.area_id => {
+                Some(a) if a.as_deref() != record.area_id() => {
                     return Err(Invalid(vec![FieldError::new("area_id", Rule::UnknownArea)]).into())
                 }
                 Some(_) => {}

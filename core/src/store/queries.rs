@@ -351,6 +351,53 @@ impl Store {
         Ok(rows)
     }
 
+    /// The approved records this phone holds, as the report reads them.
+    pub fn facts(&self) -> Result<Vec<crate::report::Fact>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, kind, created_at, data FROM records WHERE review_status = ?1",
+        )?;
+        let rows: Vec<(String, String, i64, String)> = stmt
+            .query_map([ReviewStatus::Approved.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, kind, created_at, data)| {
+                let kind = RecordKind::parse(&kind)?;
+                let record =
+                    crate::model::AnyRecord::from_json(kind, serde_json::from_str(&data).ok()?)
+                        .ok()?;
+                Some(crate::report::Fact {
+                    id,
+                    created_at,
+                    record,
+                })
+            })
+            .collect())
+    }
+
+    /// The plan's targets for an area over a period, from the approved records this phone
+    /// holds, computed by the same report code as the server's.
+    pub fn area_targets(
+        &self,
+        area_id: &str,
+        from: Day,
+        to: Day,
+    ) -> Result<Option<crate::report::Targets>> {
+        let Some(commune) = self.reference().commune_of_area(area_id) else {
+            return Ok(None);
+        };
+        let report = crate::report::compute(
+            self.reference(),
+            std::slice::from_ref(&commune.id),
+            &self.facts()?,
+            from,
+            to,
+        );
+        Ok(report.areas.into_iter().find(|t| t.unit_id == area_id))
+    }
+
     /// An area's figures over all its records (any review status): what the volunteer has done.
     pub fn area_figures(&self, area_id: &str) -> Result<AreaFigures> {
         let conn = self.conn();

@@ -717,6 +717,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_area_outline(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_area_targets(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_capabilities(
@@ -807,6 +809,8 @@ internal object UniffiLib {
     external fun uniffi_sachxanh_core_fn_method_sachxanh_area_figures(`ptr`: Long,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_area_outline(`ptr`: Long,`areaId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_area_targets(`ptr`: Long,`areaId`: RustBuffer.ByValue,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_cancel_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1025,6 +1029,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_area_outline() and 0xFFFF) != 38771) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_area_targets() and 0xFFFF) != 40231) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_cancel_sync() and 0xFFFF) != 45045) {
@@ -1637,6 +1644,12 @@ public interface SachxanhInterface {
     fun `areaOutline`(`areaId`: kotlin.String): List<Coord>
     
     /**
+     * The plan's targets for an area from `from` to `to` (inclusive), from the approved
+     * records on this phone — the same report code as the server's dashboard.
+     */
+    fun `areaTargets`(`areaId`: kotlin.String, `from`: Day, `to`: Day): Targets?
+    
+    /**
      * Stops a running sync at the next safe point; what was done stays done.
      */
     fun `cancelSync`()
@@ -1920,6 +1933,27 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
         it,
         
         FfiConverterString.lower(`areaId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The plan's targets for an area from `from` to `to` (inclusive), from the approved
+     * records on this phone — the same report code as the server's dashboard.
+     */
+    @Throws(ApiException::class)override fun `areaTargets`(`areaId`: kotlin.String, `from`: Day, `to`: Day): Targets? {
+            return FfiConverterOptionalTypeTargets.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_area_targets(
+        it,
+        
+        FfiConverterString.lower(`areaId`),
+        FfiConverterTypeDay.lower(`from`),
+        FfiConverterTypeDay.lower(`to`),_status)
 }
     }
     )
@@ -7429,7 +7463,10 @@ sealed class Rule {
     object UnknownArea : Rule()
     
     
-    object UnknownHousehold : Rule()
+    /**
+     * A record named by another (a check's household) that this device does not know.
+     */
+    object UnknownRecord : Rule()
     
     
     object InvalidId : Rule()
@@ -7522,7 +7559,7 @@ public object FfiConverterTypeRule : FfiConverterRustBuffer<Rule>{
             12 -> Rule.InvalidGeometry
             13 -> Rule.OutsideCommune
             14 -> Rule.UnknownArea
-            15 -> Rule.UnknownHousehold
+            15 -> Rule.UnknownRecord
             16 -> Rule.InvalidId
             17 -> Rule.InvalidHash
             18 -> Rule.RequiredForStatus(
@@ -7632,7 +7669,7 @@ public object FfiConverterTypeRule : FfiConverterRustBuffer<Rule>{
                 4UL
             )
         }
-        is Rule.UnknownHousehold -> {
+        is Rule.UnknownRecord -> {
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
                 4UL
@@ -7771,7 +7808,7 @@ public object FfiConverterTypeRule : FfiConverterRustBuffer<Rule>{
                 buf.putInt(14)
                 Unit
             }
-            is Rule.UnknownHousehold -> {
+            is Rule.UnknownRecord -> {
                 buf.putInt(15)
                 Unit
             }
@@ -8648,6 +8685,38 @@ public object FfiConverterOptionalTypePlace: FfiConverterRustBuffer<Place?> {
         } else {
             buf.put(1)
             FfiConverterTypePlace.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTargets: FfiConverterRustBuffer<Targets?> {
+    override fun read(buf: ByteBuffer): Targets? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTargets.read(buf)
+    }
+
+    override fun allocationSize(value: Targets?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTargets.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Targets?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTargets.write(value, buf)
         }
     }
 }
