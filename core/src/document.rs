@@ -330,7 +330,7 @@ pub fn parse_changes(chunks: &[Vec<u8>]) -> Result<Vec<Change>> {
                 limits.max_ops_per_change as u64,
             )
             .map_err(|e| Error::BadChange(e.to_string()))?;
-            Change::from_bytes(b.clone()).map_err(|e| Error::BadChange(e.to_string()))
+            crate::sync::change_bytes::parse(b).map_err(Error::BadChange)
         })
         .collect()
 }

@@ -16,7 +16,7 @@ pub fn change_bytes(data: &[u8]) {
     ) else {
         return;
     };
-    if let Ok(change) = automerge::Change::from_bytes(data.to_vec()) {
+    if let Ok(change) = change_bytes::parse(data) {
         assert!(
             change.len() as u64 <= shape.rows,
             "{} operations behind a measure of {}",

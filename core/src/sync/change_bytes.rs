@@ -42,6 +42,17 @@ impl fmt::Display for Refused {
     }
 }
 
+/// Parses change bytes that [`inspect`] let through. Automerge panics on some malformed input
+/// (found by fuzzing); a panic here is a refusal of those bytes, never a crash of the caller.
+pub fn parse(bytes: &[u8]) -> Result<automerge::Change, String> {
+    let owned = bytes.to_vec();
+    match std::panic::catch_unwind(move || automerge::Change::from_bytes(owned)) {
+        Ok(Ok(c)) => Ok(c),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("unreadable change".into()),
+    }
+}
+
 /// What a change's columns describe, counted without expanding them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Shape {
@@ -115,12 +126,15 @@ pub fn inspect(bytes: &[u8], max_bytes: usize, max_rows: u64) -> Result<Shape, R
 }
 
 /// Rows one column holds and, for a group column, the sum of its values (the rows of the
-/// columns grouped under it). Stops as soon as either passes `max`.
+/// columns grouped under it). Stops as soon as either passes `max`. Counters and actor indexes
+/// must fit the 32 bits Automerge keeps them in (it panics on larger ones), so integer columns'
+/// values and delta columns' running sums are bounded too.
 fn column_rows(col_type: u32, data: &[u8], max: u64) -> Result<(u64, u64), Refused> {
     let mut r = Reader::new(data);
     let mut rows = 0u64;
     let mut sum = 0u64;
     let over = |n: u64| n > max;
+    let too_big = || Refused::Malformed("counter or index larger than 32 bits");
     match col_type {
         // Booleans: alternating run lengths, false first.
         4 => {
@@ -133,20 +147,57 @@ fn column_rows(col_type: u32, data: &[u8], max: u64) -> Result<(u64, u64), Refus
         }
         // Raw values: their lengths live in the metadata column, already counted.
         7 => {}
-        // Group, actor, integer, delta, string, value metadata: run-length encoded.
+        // Delta: run-length encoded steps; the running total is each row's value.
+        3 => {
+            let mut total = 0i64;
+            let in_range = |t: i64| (0..=u32::MAX as i64).contains(&t);
+            while r.remaining() > 0 && !over(rows) {
+                let count = r.sleb()?;
+                if count > 0 {
+                    let step = r.sleb()?;
+                    total = step
+                        .checked_mul(count)
+                        .and_then(|d| total.checked_add(d))
+                        .ok_or_else(too_big)?;
+                    rows = rows.saturating_add(count as u64);
+                } else if count < 0 {
+                    for _ in 0..count.unsigned_abs().min(max.saturating_add(1)) {
+                        total = total.checked_add(r.sleb()?).ok_or_else(too_big)?;
+                        if !in_range(total) {
+                            return Err(too_big());
+                        }
+                        rows = rows.saturating_add(1);
+                    }
+                } else {
+                    rows = rows.saturating_add(r.uleb()?);
+                }
+                if !in_range(total) {
+                    return Err(too_big());
+                }
+            }
+        }
+        // Group, actor, integer, string, value metadata: run-length encoded.
         t => {
             let is_group = t == 0;
+            let bounded = matches!(t, 1 | 2);
+            let value = |r: &mut Reader| -> Result<u64, Refused> {
+                let v = r.rle_value(t)?;
+                if bounded && v > u32::MAX as u64 {
+                    return Err(too_big());
+                }
+                Ok(v)
+            };
             while r.remaining() > 0 && !over(rows) && !over(sum) {
                 let count = r.sleb()?;
                 if count > 0 {
-                    let v = r.rle_value(t)?;
+                    let v = value(&mut r)?;
                     rows = rows.saturating_add(count as u64);
                     if is_group {
                         sum = sum.saturating_add(v.saturating_mul(count as u64));
                     }
                 } else if count < 0 {
                     for _ in 0..count.unsigned_abs() {
-                        let v = r.rle_value(t)?;
+                        let v = value(&mut r)?;
                         rows = rows.saturating_add(1);
                         sum = sum.saturating_add(if is_group { v } else { 0 });
                         if over(rows) || over(sum) {
@@ -310,6 +361,8 @@ mod tests {
         let bytes = a_change(25);
         let shape = inspect(&bytes, 1 << 20, 10_000).unwrap();
         assert_eq!(shape.rows, 25);
+        // Unbounded, as the phone measures its own outbox.
+        assert_eq!(inspect(&bytes, usize::MAX, u64::MAX).unwrap().rows, 25);
         automerge::Change::from_bytes(bytes).unwrap();
     }
 

@@ -314,8 +314,7 @@ pub fn check_push(req: &PushRequest, limits: &Limits) -> Result<Vec<CheckedRecor
                 let mut out = Vec::with_capacity(r.changes.len());
                 let mut mine = std::collections::HashSet::new();
                 for b in &r.changes {
-                    let c = automerge::Change::from_bytes(b.to_vec())
-                        .map_err(|e| WireError::BadChange(e.to_string()))?;
+                    let c = change_bytes::parse(b).map_err(WireError::BadChange)?;
                     if c.len() > limits.max_ops_per_change {
                         return Err(WireError::TooManyOps {
                             max: limits.max_ops_per_change,
