@@ -545,7 +545,7 @@ pub fn read<T: RecordBody>(
         record
             .check(ctx)
             .into_iter()
-            .filter(|e| !unread.iter().any(|u| *u == e.field)),
+            .filter(|e| !unread.contains(&e.field)),
     );
     if problems.is_empty() {
         Ok(record)

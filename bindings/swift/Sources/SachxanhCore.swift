@@ -5686,6 +5686,9 @@ public func FfiConverterTypeAnyRecord_lower(_ value: AnyRecord) -> RustBuffer {
 
 
 
+/**
+ * (Each variant's text is `reason`, not `message`: Kotlin exceptions own `message`.)
+ */
 public 
 enum ApiError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
@@ -5694,31 +5697,31 @@ enum ApiError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * What was given has mistakes: one problem per broken rule.
      */
-    case Invalid(message: Message, problems: [FieldProblem]
+    case Invalid(reason: Message, problems: [FieldProblem]
     )
-    case NotFound(message: Message
+    case NotFound(reason: Message
     )
     /**
      * The phone must be enrolled (or re-enrolled) first.
      */
-    case NotEnrolled(message: Message
+    case NotEnrolled(reason: Message
     )
     /**
      * No connection, or the server did not answer in time: try again later, nothing is lost.
      */
-    case Offline(message: Message
+    case Offline(reason: Message
     )
     /**
      * The server refused the request, for the reason its code names.
      */
-    case Server(code: ErrorCode, message: Message
+    case Server(code: ErrorCode, reason: Message
     )
-    case Cancelled(message: Message
+    case Cancelled(reason: Message
     )
     /**
      * The phone's storage failed (full disk, damaged file).
      */
-    case Storage(message: Message
+    case Storage(reason: Message
     )
 
     
@@ -5750,27 +5753,27 @@ public struct FfiConverterTypeApiError: FfiConverterRustBuffer {
 
         
         case 1: return .Invalid(
-            message: try FfiConverterTypeMessage.read(from: &buf), 
+            reason: try FfiConverterTypeMessage.read(from: &buf), 
             problems: try FfiConverterSequenceTypeFieldProblem.read(from: &buf)
             )
         case 2: return .NotFound(
-            message: try FfiConverterTypeMessage.read(from: &buf)
+            reason: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 3: return .NotEnrolled(
-            message: try FfiConverterTypeMessage.read(from: &buf)
+            reason: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 4: return .Offline(
-            message: try FfiConverterTypeMessage.read(from: &buf)
+            reason: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 5: return .Server(
             code: try FfiConverterTypeErrorCode.read(from: &buf), 
-            message: try FfiConverterTypeMessage.read(from: &buf)
+            reason: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 6: return .Cancelled(
-            message: try FfiConverterTypeMessage.read(from: &buf)
+            reason: try FfiConverterTypeMessage.read(from: &buf)
             )
         case 7: return .Storage(
-            message: try FfiConverterTypeMessage.read(from: &buf)
+            reason: try FfiConverterTypeMessage.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -5784,41 +5787,41 @@ public struct FfiConverterTypeApiError: FfiConverterRustBuffer {
 
         
         
-        case let .Invalid(message,problems):
+        case let .Invalid(reason,problems):
             writeInt(&buf, Int32(1))
-            FfiConverterTypeMessage.write(message, into: &buf)
+            FfiConverterTypeMessage.write(reason, into: &buf)
             FfiConverterSequenceTypeFieldProblem.write(problems, into: &buf)
             
         
-        case let .NotFound(message):
+        case let .NotFound(reason):
             writeInt(&buf, Int32(2))
-            FfiConverterTypeMessage.write(message, into: &buf)
+            FfiConverterTypeMessage.write(reason, into: &buf)
             
         
-        case let .NotEnrolled(message):
+        case let .NotEnrolled(reason):
             writeInt(&buf, Int32(3))
-            FfiConverterTypeMessage.write(message, into: &buf)
+            FfiConverterTypeMessage.write(reason, into: &buf)
             
         
-        case let .Offline(message):
+        case let .Offline(reason):
             writeInt(&buf, Int32(4))
-            FfiConverterTypeMessage.write(message, into: &buf)
+            FfiConverterTypeMessage.write(reason, into: &buf)
             
         
-        case let .Server(code,message):
+        case let .Server(code,reason):
             writeInt(&buf, Int32(5))
             FfiConverterTypeErrorCode.write(code, into: &buf)
-            FfiConverterTypeMessage.write(message, into: &buf)
+            FfiConverterTypeMessage.write(reason, into: &buf)
             
         
-        case let .Cancelled(message):
+        case let .Cancelled(reason):
             writeInt(&buf, Int32(6))
-            FfiConverterTypeMessage.write(message, into: &buf)
+            FfiConverterTypeMessage.write(reason, into: &buf)
             
         
-        case let .Storage(message):
+        case let .Storage(reason):
             writeInt(&buf, Int32(7))
-            FfiConverterTypeMessage.write(message, into: &buf)
+            FfiConverterTypeMessage.write(reason, into: &buf)
             
         }
     }

@@ -26,36 +26,37 @@ impl From<&FieldError> for FieldProblem {
     }
 }
 
+/// (Each variant's text is `reason`, not `message`: Kotlin exceptions own `message`.)
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum ApiError {
     /// What was given has mistakes: one problem per broken rule.
-    #[error("{message}")]
+    #[error("{reason}")]
     Invalid {
-        message: Message,
+        reason: Message,
         problems: Vec<FieldProblem>,
     },
-    #[error("{message}")]
-    NotFound { message: Message },
+    #[error("{reason}")]
+    NotFound { reason: Message },
     /// The phone must be enrolled (or re-enrolled) first.
-    #[error("{message}")]
-    NotEnrolled { message: Message },
+    #[error("{reason}")]
+    NotEnrolled { reason: Message },
     /// No connection, or the server did not answer in time: try again later, nothing is lost.
-    #[error("{message}")]
-    Offline { message: Message },
+    #[error("{reason}")]
+    Offline { reason: Message },
     /// The server refused the request, for the reason its code names.
-    #[error("{message}")]
-    Server { code: ErrorCode, message: Message },
-    #[error("{message}")]
-    Cancelled { message: Message },
+    #[error("{reason}")]
+    Server { code: ErrorCode, reason: Message },
+    #[error("{reason}")]
+    Cancelled { reason: Message },
     /// The phone's storage failed (full disk, damaged file).
-    #[error("{message}")]
-    Storage { message: Message },
+    #[error("{reason}")]
+    Storage { reason: Message },
 }
 
 impl ApiError {
     pub fn invalid(problems: Vec<FieldProblem>) -> Self {
         ApiError::Invalid {
-            message: Message::new(
+            reason: Message::new(
                 "Biểu mẫu còn lỗi, vui lòng kiểm tra lại",
                 "The form has mistakes, please check it",
             ),
@@ -75,7 +76,7 @@ impl ApiError {
 
     pub(crate) fn not_enrolled() -> Self {
         ApiError::NotEnrolled {
-            message: Message::new(
+            reason: Message::new(
                 "Thiết bị chưa đăng ký, hãy nhập mã đăng ký",
                 "This device is not enrolled; enter an enrolment code",
             ),
@@ -85,7 +86,7 @@ impl ApiError {
     pub(crate) fn forbidden() -> Self {
         ApiError::Server {
             code: ErrorCode::Forbidden,
-            message: ErrorCode::Forbidden.label(),
+            reason: ErrorCode::Forbidden.label(),
         }
     }
 }
@@ -97,7 +98,7 @@ impl From<Error> for ApiError {
                 ApiError::invalid(inv.0.iter().map(FieldProblem::from).collect())
             }
             Error::NotFound(_) | Error::WrongKind { .. } => ApiError::NotFound {
-                message: Message::new("Không tìm thấy hồ sơ", "Record not found"),
+                reason: Message::new("Không tìm thấy hồ sơ", "Record not found"),
             },
             Error::Photo(p) => ApiError::invalid(vec![FieldProblem {
                 field: "photo".into(),
@@ -106,17 +107,17 @@ impl From<Error> for ApiError {
             }]),
             Error::BadChange(_) => ApiError::Server {
                 code: ErrorCode::BadChange,
-                message: Message::new("Dữ liệu nhận được bị hỏng", "Received data is damaged"),
+                reason: Message::new("Dữ liệu nhận được bị hỏng", "Received data is damaged"),
             },
             // Details stay out of the message: they may name files or records.
             Error::SchemaTooNew { .. } => ApiError::Storage {
-                message: Message::new(
+                reason: Message::new(
                     "Dữ liệu được tạo bởi phiên bản ứng dụng mới hơn, hãy cập nhật ứng dụng",
                     "The data was written by a newer app version; update the app",
                 ),
             },
             _ => ApiError::Storage {
-                message: Message::new(
+                reason: Message::new(
                     "Lỗi lưu trữ trên máy, dữ liệu đã lưu không bị ảnh hưởng",
                     "Storage error on the phone; saved data is not affected",
                 ),
@@ -129,18 +130,18 @@ impl From<SyncError> for ApiError {
     fn from(e: SyncError) -> Self {
         match e {
             SyncError::Network(_) | SyncError::Protocol(_) => ApiError::Offline {
-                message: Message::new(
+                reason: Message::new(
                     "Chưa kết nối được máy chủ; dữ liệu vẫn được giữ trên máy và sẽ gửi sau",
                     "Cannot reach the server; your data stays on the phone and will be sent later",
                 ),
             },
             SyncError::Server { code, message, .. } => ApiError::Server {
                 code: ErrorCode::of(&code),
-                message,
+                reason: message,
             },
-            SyncError::Unauthorized(message) => ApiError::NotEnrolled { message },
+            SyncError::Unauthorized(reason) => ApiError::NotEnrolled { reason },
             SyncError::Cancelled => ApiError::Cancelled {
-                message: Message::new("Đã hủy đồng bộ", "Sync cancelled"),
+                reason: Message::new("Đã hủy đồng bộ", "Sync cancelled"),
             },
             SyncError::Store(e) => (*e).into(),
         }

@@ -402,7 +402,7 @@ impl Sachxanh {
             Saved::Record(id) => Ok(SaveOutcome::Saved {
                 record: Self::view(&store, &id)?,
             }),
-            Saved::Problems(form) => Ok(SaveOutcome::Problems { form }),
+            Saved::Problems(form) => Ok(SaveOutcome::Problems { form: *form }),
         }
     }
 

@@ -11,7 +11,8 @@ use crate::model::{AnyRecord, Day, Draft, KindVisitor, RecordBody, RecordKind};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Saved {
     Record(String),
-    Problems(FormState),
+    /// Boxed: a form is large and the saved id is the common case.
+    Problems(Box<FormState>),
 }
 
 impl Store {
@@ -78,7 +79,7 @@ impl Store {
             values,
         })? {
             Ok(record) => record,
-            Err(form) => return Ok(Saved::Problems(form)),
+            Err(form) => return Ok(Saved::Problems(Box::new(form))),
         };
         let saved = match id {
             None => self.create_any(record),
@@ -87,10 +88,10 @@ impl Store {
         match saved {
             Ok(id) => Ok(Saved::Record(id)),
             // Rules that need the store (a check's household) come back to the form too.
-            Err(Error::Invalid(Invalid(problems))) => Ok(Saved::Problems(kind.visit(Show {
+            Err(Error::Invalid(Invalid(problems))) => Ok(Saved::Problems(Box::new(kind.visit(Show {
                 values: values.to_vec(),
                 problems,
-            }))),
+            })))),
             Err(e) => Err(e),
         }
     }

@@ -6095,6 +6095,9 @@ public object FfiConverterTypeAnyRecord : FfiConverterRustBuffer<AnyRecord>{
 
 
 
+/**
+ * (Each variant's text is `reason`, not `message`: Kotlin exceptions own `message`.)
+ */
 sealed class ApiException: kotlin.Exception() {
     
     /**
@@ -6102,20 +6105,20 @@ sealed class ApiException: kotlin.Exception() {
      */
     class Invalid(
         
-        val `message`: Message, 
+        val `reason`: Message, 
         
         val `problems`: List<FieldProblem>
         ) : ApiException() {
         override val message
-            get() = "message=${ `message` }, problems=${ `problems` }"
+            get() = "reason=${ `reason` }, problems=${ `problems` }"
     }
     
     class NotFound(
         
-        val `message`: Message
+        val `reason`: Message
         ) : ApiException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "reason=${ `reason` }"
     }
     
     /**
@@ -6123,10 +6126,10 @@ sealed class ApiException: kotlin.Exception() {
      */
     class NotEnrolled(
         
-        val `message`: Message
+        val `reason`: Message
         ) : ApiException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "reason=${ `reason` }"
     }
     
     /**
@@ -6134,10 +6137,10 @@ sealed class ApiException: kotlin.Exception() {
      */
     class Offline(
         
-        val `message`: Message
+        val `reason`: Message
         ) : ApiException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "reason=${ `reason` }"
     }
     
     /**
@@ -6147,18 +6150,18 @@ sealed class ApiException: kotlin.Exception() {
         
         val `code`: ErrorCode, 
         
-        val `message`: Message
+        val `reason`: Message
         ) : ApiException() {
         override val message
-            get() = "code=${ `code` }, message=${ `message` }"
+            get() = "code=${ `code` }, reason=${ `reason` }"
     }
     
     class Cancelled(
         
-        val `message`: Message
+        val `reason`: Message
         ) : ApiException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "reason=${ `reason` }"
     }
     
     /**
@@ -6166,10 +6169,10 @@ sealed class ApiException: kotlin.Exception() {
      */
     class Storage(
         
-        val `message`: Message
+        val `reason`: Message
         ) : ApiException() {
         override val message
-            get() = "message=${ `message` }"
+            get() = "reason=${ `reason` }"
     }
     
 
@@ -6223,39 +6226,39 @@ public object FfiConverterTypeApiError : FfiConverterRustBuffer<ApiException> {
             is ApiException.Invalid -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeMessage.allocationSize(value.`message`)
+                + FfiConverterTypeMessage.allocationSize(value.`reason`)
                 + FfiConverterSequenceTypeFieldProblem.allocationSize(value.`problems`)
             )
             is ApiException.NotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeMessage.allocationSize(value.`message`)
+                + FfiConverterTypeMessage.allocationSize(value.`reason`)
             )
             is ApiException.NotEnrolled -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeMessage.allocationSize(value.`message`)
+                + FfiConverterTypeMessage.allocationSize(value.`reason`)
             )
             is ApiException.Offline -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeMessage.allocationSize(value.`message`)
+                + FfiConverterTypeMessage.allocationSize(value.`reason`)
             )
             is ApiException.Server -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterTypeErrorCode.allocationSize(value.`code`)
-                + FfiConverterTypeMessage.allocationSize(value.`message`)
+                + FfiConverterTypeMessage.allocationSize(value.`reason`)
             )
             is ApiException.Cancelled -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeMessage.allocationSize(value.`message`)
+                + FfiConverterTypeMessage.allocationSize(value.`reason`)
             )
             is ApiException.Storage -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeMessage.allocationSize(value.`message`)
+                + FfiConverterTypeMessage.allocationSize(value.`reason`)
             )
         }
     }
@@ -6264,39 +6267,39 @@ public object FfiConverterTypeApiError : FfiConverterRustBuffer<ApiException> {
         when(value) {
             is ApiException.Invalid -> {
                 buf.putInt(1)
-                FfiConverterTypeMessage.write(value.`message`, buf)
+                FfiConverterTypeMessage.write(value.`reason`, buf)
                 FfiConverterSequenceTypeFieldProblem.write(value.`problems`, buf)
                 Unit
             }
             is ApiException.NotFound -> {
                 buf.putInt(2)
-                FfiConverterTypeMessage.write(value.`message`, buf)
+                FfiConverterTypeMessage.write(value.`reason`, buf)
                 Unit
             }
             is ApiException.NotEnrolled -> {
                 buf.putInt(3)
-                FfiConverterTypeMessage.write(value.`message`, buf)
+                FfiConverterTypeMessage.write(value.`reason`, buf)
                 Unit
             }
             is ApiException.Offline -> {
                 buf.putInt(4)
-                FfiConverterTypeMessage.write(value.`message`, buf)
+                FfiConverterTypeMessage.write(value.`reason`, buf)
                 Unit
             }
             is ApiException.Server -> {
                 buf.putInt(5)
                 FfiConverterTypeErrorCode.write(value.`code`, buf)
-                FfiConverterTypeMessage.write(value.`message`, buf)
+                FfiConverterTypeMessage.write(value.`reason`, buf)
                 Unit
             }
             is ApiException.Cancelled -> {
                 buf.putInt(6)
-                FfiConverterTypeMessage.write(value.`message`, buf)
+                FfiConverterTypeMessage.write(value.`reason`, buf)
                 Unit
             }
             is ApiException.Storage -> {
                 buf.putInt(7)
-                FfiConverterTypeMessage.write(value.`message`, buf)
+                FfiConverterTypeMessage.write(value.`reason`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

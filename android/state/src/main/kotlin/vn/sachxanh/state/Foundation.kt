@@ -3,13 +3,14 @@ package vn.sachxanh.state
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.withContext
 import vn.sachxanh.core.ApiException
+import vn.sachxanh.core.ErrorCode
 import vn.sachxanh.core.FieldProblem
+import vn.sachxanh.core.Message
+import vn.sachxanh.core.RecordKind
 import kotlin.coroutines.cancellation.CancellationException
 
-/** Text shown to a person: Vietnamese first (the app's default language), English second. */
-data class UserText(val vi: String, val en: String) {
-    fun pick(english: Boolean): String = if (english) en else vi
-}
+/** The text in the person's language: Vietnamese is the app's default, English the other. */
+fun Message.pick(english: Boolean): String = if (english) en else vi
 
 /**
  * Where the shell keeps the device token: the Android Keystore or the iOS Keychain, never a
@@ -21,42 +22,68 @@ interface TokenStore {
     fun clear()
 }
 
+/**
+ * Which form to open: the payload of a navigation event (home's "new record" menu, a line of the
+ * outbox, a household's "check it") and what a [RecordFormViewModel] is built from.
+ */
+data class FormTarget(
+    val kind: RecordKind,
+    /** `null` for a new record. */
+    val recordId: String? = null,
+    /** The area a new record starts in; `null`: the person's first area. */
+    val areaId: String? = null,
+    /** A new record about this household (a sorting check started from the household). */
+    val householdId: String? = null,
+)
+
 /** What went wrong in a core call, reduced to what a screen decides on. Never a crash. */
 sealed interface CoreError {
-    val message: UserText
+    /** The core's words, in both languages. */
+    val message: Message
 
-    /** The form has mistakes; [problems] go under their fields. */
-    data class Invalid(override val message: UserText, val problems: List<FieldProblem>) : CoreError
+    /** What was given has mistakes; each [problems] names its field. */
+    data class Invalid(override val message: Message, val problems: List<FieldProblem>) : CoreError
 
     /** No connection or no answer: nothing is lost, try again later. */
-    data class Offline(override val message: UserText) : CoreError
+    data class Offline(override val message: Message) : CoreError
 
     /** The phone must be enrolled again (revoked or missing token). */
-    data class NotEnrolled(override val message: UserText) : CoreError
+    data class NotEnrolled(override val message: Message) : CoreError
 
-    data class Cancelled(override val message: UserText) : CoreError
+    data class Cancelled(override val message: Message) : CoreError
 
-    data class NotFound(override val message: UserText) : CoreError
+    data class NotFound(override val message: Message) : CoreError
 
-    /** The server said no; [code] is stable (e.g. `bad_code`, `forbidden`). */
-    data class Refused(val code: String, override val message: UserText) : CoreError
+    /** The server said no, for the reason [code] names (`BAD_CODE`, `FORBIDDEN` …). */
+    data class Refused(val code: ErrorCode, override val message: Message) : CoreError
 
     /** The phone's storage failed; what was saved before is safe. */
-    data class Storage(override val message: UserText) : CoreError
+    data class Storage(override val message: Message) : CoreError
 
     /** Anything the bindings threw that is not an [ApiException]. */
-    data class Unexpected(override val message: UserText) : CoreError
+    data class Unexpected(override val message: Message) : CoreError
 }
 
+// The one place that reads the bindings' error words. `reason` is ApiError's `message` field
+// renamed for Kotlin: as `message` it clashes with Throwable.message (uniffi #1434) and the
+// generated Kotlin does not compile.
 fun Throwable.toCoreError(): CoreError = when (this) {
-    is ApiException.Invalid -> CoreError.Invalid(UserText(messageVi, messageEn), problems)
-    is ApiException.Offline -> CoreError.Offline(UserText(messageVi, messageEn))
-    is ApiException.NotEnrolled -> CoreError.NotEnrolled(UserText(messageVi, messageEn))
-    is ApiException.Cancelled -> CoreError.Cancelled(UserText(messageVi, messageEn))
-    is ApiException.NotFound -> CoreError.NotFound(UserText(messageVi, messageEn))
-    is ApiException.Server -> CoreError.Refused(code, UserText(messageVi, messageEn))
-    is ApiException.Storage -> CoreError.Storage(UserText(messageVi, messageEn))
+    is ApiException.Invalid -> CoreError.Invalid(reason, problems)
+    is ApiException.Offline -> CoreError.Offline(reason)
+    is ApiException.NotEnrolled -> CoreError.NotEnrolled(reason)
+    is ApiException.Cancelled -> CoreError.Cancelled(reason)
+    is ApiException.NotFound -> CoreError.NotFound(reason)
+    is ApiException.Server -> CoreError.Refused(code, reason)
+    is ApiException.Storage -> CoreError.Storage(reason)
     else -> CoreError.Unexpected(Texts.unexpected)
+}
+
+/** The words to show for a failure: an invalid input's own problems when the core names them. */
+internal fun CoreError.words(): Message = when (this) {
+    is CoreError.Invalid -> problems.takeIf { it.isNotEmpty() }?.let { ps ->
+        Message(ps.joinToString("; ") { it.message.vi }, ps.joinToString("; ") { it.message.en })
+    } ?: message
+    else -> message
 }
 
 /** The result of one core call. */
@@ -80,85 +107,23 @@ suspend fun <T> CoroutineDispatcher.core(block: () -> T): Outcome<T> = withConte
 }
 
 /**
- * Core field problems placed under form fields. A path the form does not know stays visible
- * in [general], so a rule added to the core later is still shown, just not under a field.
+ * The few texts the state layer words itself: about the phone and the app, never about the
+ * campaign's data (those come from the core).
  */
-data class FieldErrors<F : Enum<F>>(
-    val byField: Map<F, UserText> = emptyMap(),
-    val general: List<UserText> = emptyList(),
-) {
-    operator fun get(field: F): UserText? = byField[field]
-    val isEmpty: Boolean get() = byField.isEmpty() && general.isEmpty()
-
-    /** Adds a problem found while reading the form's text (a count that is not a number). */
-    fun with(field: F, text: UserText): FieldErrors<F> = copy(byField = byField + (field to text))
-
-    /** Clears one field's problem (it was just fixed, e.g. a good photo after a bad one). */
-    fun without(field: F): FieldErrors<F> = copy(byField = byField - field)
-
-    /** One field's problem set or cleared; unchanged (the same object) when it already reads so. */
-    fun set(field: F, text: UserText?): FieldErrors<F> = when {
-        text == this[field] -> this
-        text == null -> without(field)
-        else -> with(field, text)
-    }
-
-    companion object {
-        /** [fieldOf] maps the core's path (`members`, `participants.youth_union`) to a form field. */
-        fun <F : Enum<F>> of(problems: List<FieldProblem>, fieldOf: (String) -> F?): FieldErrors<F> {
-            val byField = linkedMapOf<F, UserText>()
-            val general = mutableListOf<UserText>()
-            for (p in problems) {
-                val text = UserText(p.messageVi, p.messageEn)
-                when (val f = fieldOf(p.field)) {
-                    null -> general += text
-                    // Several rules broken under one field: show them all, in order.
-                    else -> byField[f] = byField[f]?.let { UserText("${it.vi}; ${text.vi}", "${it.en}; ${text.en}") } ?: text
-                }
-            }
-            return FieldErrors(byField, general)
-        }
-    }
-}
-
-/** Reading numbers typed on a phone keyboard, before the core judges their values. */
-internal object Numbers {
-    /** A count; blank is zero where the form allows it. `null` when it is not a whole number. */
-    fun count(text: String, blankIsZero: Boolean = true): UInt? {
-        val t = text.trim()
-        if (t.isEmpty()) return if (blankIsZero) 0u else null
-        return t.toUIntOrNull()
-    }
-
-    /** Kilograms: Vietnamese keyboards type a decimal comma ("12,5"). */
-    fun kg(text: String): Double? = text.trim().replace(',', '.').toDoubleOrNull()?.takeIf { it.isFinite() }
-
-    /** Shows a number as the form's text again, with the decimal comma. */
-    fun kgText(value: Double?): String = when {
-        value == null -> ""
-        value == Math.floor(value) && value < 1e15 -> value.toLong().toString()
-        else -> value.toString().replace('.', ',')
-    }
-}
-
-/** The few texts the state layer writes itself; everything else comes from the core. */
 object Texts {
-    val unexpected = UserText(
+    val unexpected = Message(
         "Đã xảy ra lỗi không mong muốn; dữ liệu đã lưu không bị ảnh hưởng",
         "Something unexpected went wrong; saved data is not affected",
     )
-    val notANumber = UserText("Hãy nhập một số", "Enter a number")
-    val notAWholeNumber = UserText("Hãy nhập một số nguyên", "Enter a whole number")
-    val emptyCode = UserText("Hãy nhập hoặc quét mã đăng ký", "Type or scan the enrolment code")
-    val notAnEnrolmentQr = UserText(
+    val notAnEnrolmentQr = Message(
         "Mã QR này không phải mã đăng ký Sạch Xanh",
         "This QR code is not a Sạch Xanh enrolment code",
     )
-    val photoAlreadyAdded = UserText(
+    val photoAlreadyAdded = Message(
         "Ảnh này đã có trong hồ sơ",
         "This photo is already in the record",
     )
-    val noNetwork = UserText(
+    val noNetwork = Message(
         "Không có mạng; dữ liệu vẫn được giữ trên máy và sẽ gửi khi có mạng",
         "No network; your data stays on the phone and will be sent when there is a connection",
     )

@@ -12,28 +12,41 @@ import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 import vn.sachxanh.core.AreaFigures
 import vn.sachxanh.core.AreaInfo
+import vn.sachxanh.core.KindCapability
+import vn.sachxanh.core.Message
+import vn.sachxanh.core.Network
 import vn.sachxanh.core.PersonInfo
 import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.RecordSummary
 import vn.sachxanh.core.ReviewStatus
-import vn.sachxanh.core.Role
 import vn.sachxanh.core.SachxanhInterface
 
 /** One of my areas with what has been recorded there (all records, approved or not). */
-data class AreaCard(val area: AreaInfo, val figures: AreaFigures?)
+data class AreaCard(
+    val area: AreaInfo,
+    val figures: AreaFigures?,
+    /** The core's words for the area's covenant status (or that none is recorded). */
+    val covenantLabel: Message? = null,
+)
 
-/** Why a record is on the home screen's to-do list. */
-enum class TodoReason { DRAFT, RETURNED, CONFLICT, OTHER }
-
+/** A record waiting for me: a draft to finish, one staff returned, one in conflict. */
 data class TodoItem(
     val id: String,
     val kind: RecordKind,
-    val title: String,
+    val kindLabel: Message,
+    val title: Message,
     val areaName: String?,
-    val why: TodoReason,
+    val status: ReviewStatus,
+    /** The core's words for [status] ("Bản nháp", "Bị trả lại" …). */
+    val statusLabel: Message,
+    /** Two phones changed the same field: someone must choose. */
+    val inConflict: Boolean,
     /** The reviewer's words when the record was returned. */
     val reviewerReason: String?,
-)
+) {
+    /** The form to open for it. */
+    val target: FormTarget get() = FormTarget(kind, id)
+}
 
 /** The home screen's sync line: when, how much waits, what was refused, what runs now. */
 data class SyncSummary(
@@ -47,7 +60,7 @@ data class SyncSummary(
 ) {
     /** Offline is a banner over the content, never a blank screen: the app works without signal. */
     val offline: Boolean get() = network == Network.NONE || activity is SyncUiState.Offline
-    val offlineMessage: UserText?
+    val offlineMessage: Message?
         get() = (activity as? SyncUiState.Offline)?.message ?: if (network == Network.NONE) Texts.noNetwork else null
 }
 
@@ -55,13 +68,17 @@ sealed interface HomeUiState {
     data object Loading : HomeUiState
 
     /** No person on this phone (or the token was revoked): go to the enrolment screen. */
-    data class NotEnrolled(val message: UserText?) : HomeUiState
+    data class NotEnrolled(val message: Message?) : HomeUiState
 
-    data class Error(val message: UserText) : HomeUiState
+    data class Error(val message: Message) : HomeUiState
 
     data class Ready(
         val person: PersonInfo,
+        /** The person's role in words. */
+        val roleLabel: Message,
         val areas: List<AreaCard>,
+        /** The "new record" menu: the kinds this person may record, with their names. */
+        val newRecord: List<KindCapability>,
         val todo: List<TodoItem>,
         /** Staff only: records waiting for their review. */
         val reviewWaiting: Int?,
@@ -72,7 +89,7 @@ sealed interface HomeUiState {
     }
 }
 
-/** The home screen: my areas, what needs doing, and sync (last time, waiting, photos waiting, refused). */
+/** The home screen: my areas, the "new record" menu, what needs doing, and sync. */
 class HomeViewModel(
     private val core: SachxanhInterface,
     private val sync: SyncController,
@@ -81,11 +98,13 @@ class HomeViewModel(
 ) {
     private sealed interface Loaded {
         data object Loading : Loaded
-        data class NotEnrolled(val message: UserText?) : Loaded
-        data class Error(val message: UserText) : Loaded
+        data class NotEnrolled(val message: Message?) : Loaded
+        data class Error(val message: Message) : Loaded
         data class Data(
             val person: PersonInfo,
+            val roleLabel: Message,
             val areas: List<AreaCard>,
+            val newRecord: List<KindCapability>,
             val todo: List<TodoItem>,
             val reviewWaiting: Int?,
             val lastSyncMs: Long?,
@@ -109,7 +128,9 @@ class HomeViewModel(
                 } else {
                     HomeUiState.Ready(
                         person = l.person,
+                        roleLabel = l.roleLabel,
                         areas = l.areas,
+                        newRecord = l.newRecord,
                         todo = l.todo,
                         reviewWaiting = l.reviewWaiting,
                         sync = SyncSummary(l.lastSyncMs, l.waiting, l.refused, activity, network, l.photosWaiting),
@@ -136,13 +157,17 @@ class HomeViewModel(
     private suspend fun load() = loading.withLock {
         val result = io.core {
             val person = core.me() ?: return@core null
-            val names = person.areas.associate { it.id to it.name }
+            val caps = core.capabilities() ?: return@core null
             val status = core.syncStatus()
             Loaded.Data(
                 person = person,
-                areas = person.areas.map { AreaCard(it, core.areaFigures(it.id)) },
-                todo = core.needsAttention().map { it.toTodo(names) },
-                reviewWaiting = if (person.role == Role.COMMUNE_STAFF) core.reviewQueue().size else null,
+                roleLabel = caps.roleLabel,
+                areas = core.covenantStatus().associateBy { it.areaId }.let { covenants ->
+                    caps.areas.map { AreaCard(it, core.areaFigures(it.id), covenants[it.id]?.statusLabel) }
+                },
+                newRecord = caps.kinds.filter { it.mayWrite },
+                todo = core.needsAttention().map { it.toTodo() },
+                reviewWaiting = if (caps.mayReview) core.reviewQueue().size else null,
                 lastSyncMs = status.lastSyncMs,
                 waiting = status.waiting.toLong(),
                 refused = status.refused.toLong(),
@@ -158,6 +183,9 @@ class HomeViewModel(
         }
     }
 
+    /** A new record of [kind] from the menu, in [areaId] (a card's area) or the person's first. */
+    fun newRecord(kind: RecordKind, areaId: String? = null): FormTarget = FormTarget(kind, areaId = areaId)
+
     fun syncNow() {
         sync.syncNow()
     }
@@ -165,19 +193,15 @@ class HomeViewModel(
     fun cancelSync() = sync.cancel()
 }
 
-private fun RecordSummary.toTodo(areaNames: Map<String, String>) = TodoItem(
+private fun RecordSummary.toTodo() = TodoItem(
     id = id,
     kind = kind,
+    kindLabel = kindLabel,
     title = title,
-    areaName = areaId?.let { areaNames[it] ?: it },
-    why = when {
-        inConflict -> TodoReason.CONFLICT
-        else -> when (status) {
-            ReviewStatus.DRAFT -> TodoReason.DRAFT
-            ReviewStatus.RETURNED -> TodoReason.RETURNED
-            else -> TodoReason.OTHER
-        }
-    },
+    areaName = areaName,
+    status = status,
+    statusLabel = statusLabel,
+    inConflict = inConflict,
     // The core sets it only while the record stands returned or rejected.
     reviewerReason = reason,
 )

@@ -13,6 +13,8 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import vn.sachxanh.core.AreaInfo
 import vn.sachxanh.core.HouseholdRow
+import vn.sachxanh.core.Message
+import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.SachxanhInterface
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
@@ -23,7 +25,7 @@ sealed interface HouseholdsUiState {
     /** The person has no area on this phone (a province viewer, or enrolment went wrong). */
     data object NoAreas : HouseholdsUiState
 
-    data class Error(val message: UserText) : HouseholdsUiState
+    data class Error(val message: Message) : HouseholdsUiState
 
     /** No household recorded in the area yet, or none matches [query]. */
     data class Empty(val area: AreaInfo, val areas: List<AreaInfo>, val query: String) : HouseholdsUiState
@@ -36,7 +38,7 @@ sealed interface HouseholdsUiState {
         /** The core's cursor for the next page; `null` at the end of the list. */
         val next: String?,
         val loadingMore: Boolean = false,
-        val moreError: UserText? = null,
+        val moreError: Message? = null,
     ) : HouseholdsUiState {
         val canLoadMore: Boolean get() = next != null && !loadingMore
     }
@@ -44,7 +46,9 @@ sealed interface HouseholdsUiState {
 
 /**
  * The households of one of my areas: search as you type (with or without diacritics, the core
- * matches "nguyen" to "Nguyễn"), page by page, and the entry to add one.
+ * matches "nguyen" to "Nguyễn"), page by page, and the entries to add one, open one or check
+ * one. Also the household picker of a form's Household field: opened on the form's area, a
+ * tapped row goes back to [RecordFormViewModel.pickHousehold].
  */
 class HouseholdsViewModel(
     private val core: SachxanhInterface,
@@ -53,6 +57,8 @@ class HouseholdsViewModel(
     private val pageSize: Int = 30,
     /** Typing pauses this long before searching: one query per word, not per letter. */
     private val typingPause: Duration = 300.milliseconds,
+    /** The area to show first (a form's area when picking); the person's first otherwise. */
+    private val areaId: String? = null,
 ) {
     private data class Request(val area: AreaInfo, val query: String, val typed: Boolean, val generation: Int)
 
@@ -60,16 +66,20 @@ class HouseholdsViewModel(
     val state: StateFlow<HouseholdsUiState> = _state.asStateFlow()
 
     private val request = MutableStateFlow<Request?>(null)
+    @Volatile
     private var areas: List<AreaInfo> = emptyList()
+    @Volatile
+    private var writable: Set<RecordKind> = emptySet()
     private var more: Job? = null
 
     init {
         scope.launch {
-            when (val me = io.core { core.me() }) {
-                is Outcome.Failed -> _state.value = HouseholdsUiState.Error(me.error.message)
+            when (val caps = io.core { core.capabilities() }) {
+                is Outcome.Failed -> _state.value = HouseholdsUiState.Error(caps.error.message)
                 is Outcome.Ok -> {
-                    areas = me.value?.areas.orEmpty()
-                    val first = areas.firstOrNull()
+                    areas = caps.value?.areas.orEmpty()
+                    writable = caps.value?.kinds.orEmpty().filter { it.mayWrite }.map { it.kind }.toSet()
+                    val first = areas.firstOrNull { it.id == areaId } ?: areas.firstOrNull()
                     if (first == null) {
                         _state.value = HouseholdsUiState.NoAreas
                     } else {
@@ -95,6 +105,22 @@ class HouseholdsViewModel(
         val area = areas.firstOrNull { it.id == areaId } ?: return
         request.update { it?.copy(area = area, query = "", typed = false, generation = it.generation + 1) }
     }
+
+    private fun shownArea(): AreaInfo? = when (val s = _state.value) {
+        is HouseholdsUiState.Content -> s.area
+        is HouseholdsUiState.Empty -> s.area
+        else -> null
+    }
+
+    /** "Add a household" in the shown area; `null` when the person may not record one. */
+    fun add(): FormTarget? = shownArea()?.takeIf { RecordKind.HOUSEHOLD in writable }?.let { FormTarget(RecordKind.HOUSEHOLD, areaId = it.id) }
+
+    /** A row tapped: its form. */
+    fun open(row: HouseholdRow): FormTarget = FormTarget(RecordKind.HOUSEHOLD, row.id, row.areaId)
+
+    /** "Check sorting" on a row; `null` when the person may not record a check. */
+    fun check(row: HouseholdRow): FormTarget? =
+        FormTarget(RecordKind.SORTING_CHECK, areaId = row.areaId, householdId = row.id).takeIf { RecordKind.SORTING_CHECK in writable }
 
     /** After a household was added or changed, and on pull-to-refresh. */
     fun refresh() {

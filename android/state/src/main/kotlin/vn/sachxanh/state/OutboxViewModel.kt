@@ -10,6 +10,10 @@ import kotlinx.coroutines.flow.stateIn
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
+import vn.sachxanh.core.ErrorCode
+import vn.sachxanh.core.Message
+import vn.sachxanh.core.Network
+import vn.sachxanh.core.ReadField
 import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.Refused
 import vn.sachxanh.core.ReviewStatus
@@ -19,36 +23,46 @@ import vn.sachxanh.core.SachxanhInterface
 data class OutboxItem(
     val id: String,
     val kind: RecordKind,
-    val title: String,
+    val kindLabel: Message,
+    val title: Message,
     val areaName: String?,
     val status: ReviewStatus,
+    val statusLabel: Message,
     /** Saved on this phone and not yet on the server. */
     val unsent: Boolean,
     val inConflict: Boolean,
     /** The reviewer's reason for the latest return or rejection. */
     val reviewerReason: String?,
-)
+) {
+    /** The form to open for it. */
+    val target: FormTarget get() = FormTarget(kind, id)
+}
 
 /** A version the server refused: kept readable with the server's reason until dismissed. */
 data class RefusedItem(
     val recordId: String,
     /** `null` for a kind this app version does not know. */
     val kind: RecordKind?,
-    /** Stable code, e.g. `out_of_scope`, `not_allowed_for_role`, `invalid`. */
-    val code: String,
-    val message: UserText,
-    /** Field paths the server found invalid (for `invalid`). */
-    val fields: List<String>,
+    val kindLabel: Message?,
+    /** Why, as a stable code (`OUT_OF_SCOPE`, `NOT_ALLOWED_FOR_ROLE`, `INVALID` …). */
+    val code: ErrorCode,
+    /** Why, in words. */
+    val message: Message,
+    /** The rules it broke, in words (for `INVALID`). */
+    val problems: List<Message>,
     val refusedAtMs: Long,
 )
+
+/** A refused version opened: what the person sent, field by field, to record it again correctly. */
+data class RefusedDetail(val item: RefusedItem, val fields: List<ReadField>)
 
 sealed interface OutboxUiState {
     data object Loading : OutboxUiState
 
-    data class Error(val message: UserText) : OutboxUiState
+    data class Error(val message: Message) : OutboxUiState
 
     /** Nothing recorded on this phone yet. */
-    data class Empty(val offlineMessage: UserText?) : OutboxUiState
+    data class Empty(val offlineMessage: Message?) : OutboxUiState
 
     data class Content(
         /** Newest first. */
@@ -56,7 +70,9 @@ sealed interface OutboxUiState {
         val refused: List<RefusedItem>,
         val sync: SyncUiState,
         /** Shown as a banner over the list: the list itself is on the phone and always readable. */
-        val offlineMessage: UserText?,
+        val offlineMessage: Message?,
+        /** A refused version opened with [OutboxViewModel.openRefused]. */
+        val refusedDetail: RefusedDetail? = null,
     ) : OutboxUiState {
         val unsentCount: Int get() = items.count { it.unsent }
     }
@@ -71,8 +87,8 @@ class OutboxViewModel(
 ) {
     private sealed interface Loaded {
         data object Loading : Loaded
-        data class Error(val message: UserText) : Loaded
-        data class Data(val items: List<OutboxItem>, val refused: List<RefusedItem>) : Loaded
+        data class Error(val message: Message) : Loaded
+        data class Data(val items: List<OutboxItem>, val refused: List<RefusedItem>, val detail: RefusedDetail? = null) : Loaded
     }
 
     private val loaded = MutableStateFlow<Loaded>(Loaded.Loading)
@@ -87,7 +103,7 @@ class OutboxViewModel(
                 if (l.items.isEmpty() && l.refused.isEmpty()) {
                     OutboxUiState.Empty(offline)
                 } else {
-                    OutboxUiState.Content(l.items, l.refused, activity, offline)
+                    OutboxUiState.Content(l.items, l.refused, activity, offline, l.detail)
                 }
         }
     }.stateIn(scope, SharingStarted.Eagerly, OutboxUiState.Loading)
@@ -119,26 +135,50 @@ class OutboxViewModel(
         }
     }
 
+    /** Opens a refused version: what was sent, in words, next to the server's reason. */
+    fun openRefused(recordId: String) {
+        val data = loaded.value as? Loaded.Data ?: return
+        val item = data.refused.firstOrNull { it.recordId == recordId } ?: return
+        scope.launch {
+            val fields = io.core { core.readRefused(recordId) }
+            if (fields is Outcome.Ok) {
+                loading.withLock {
+                    (loaded.value as? Loaded.Data)?.let { loaded.value = it.copy(detail = RefusedDetail(item, fields.value)) }
+                }
+            }
+        }
+    }
+
+    fun closeRefused() {
+        (loaded.value as? Loaded.Data)?.let { loaded.value = it.copy(detail = null) }
+    }
+
     private suspend fun load() = loading.withLock {
         val result = io.core {
-            val names = core.me()?.areas.orEmpty().associate { it.id to it.name }
             val items = core.outbox().asReversed().map {
                 OutboxItem(
                     id = it.id,
                     kind = it.kind,
+                    kindLabel = it.kindLabel,
                     title = it.title,
-                    areaName = it.areaId?.let { a -> names[a] ?: a },
+                    areaName = it.areaName,
                     status = it.status,
+                    statusLabel = it.statusLabel,
                     unsent = it.unsent,
                     inConflict = it.inConflict,
                     // The core sets it only while the record stands returned or rejected.
                     reviewerReason = it.reason,
                 )
             }
-            Loaded.Data(items, core.refused().map { it.toItem() })
+            items to core.refused().map { it.toItem() }
         }
         loaded.value = when (result) {
-            is Outcome.Ok -> result.value
+            is Outcome.Ok -> {
+                val (items, refused) = result.value
+                // An opened refusal stays open while it is still listed.
+                val detail = (loaded.value as? Loaded.Data)?.detail?.takeIf { d -> refused.any { it.recordId == d.item.recordId } }
+                Loaded.Data(items, refused, detail)
+            }
             is Outcome.Failed -> Loaded.Error(result.error.message)
         }
     }
@@ -146,9 +186,10 @@ class OutboxViewModel(
 
 private fun Refused.toItem() = RefusedItem(
     recordId = recordId,
-    kind = kind?.let { k -> RecordKind.entries.firstOrNull { it.name.equals(k, ignoreCase = true) } },
+    kind = kind,
+    kindLabel = kindLabel,
     code = code,
-    message = UserText(message.vi, message.en),
-    fields = fields.map { it.field },
+    message = message,
+    problems = problems,
     refusedAtMs = refusedAt,
 )

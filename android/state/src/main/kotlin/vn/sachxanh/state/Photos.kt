@@ -8,9 +8,8 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
+import vn.sachxanh.core.Message
 import vn.sachxanh.core.PhotoInfo
-import vn.sachxanh.core.PhotoRef
-import vn.sachxanh.core.PhotoStage
 import vn.sachxanh.core.SachxanhInterface
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
@@ -28,14 +27,16 @@ class PhotoBytes(val sha256: String, val jpeg: ByteArray) {
     override fun toString(): String = "PhotoBytes(${sha256.take(12)}…, ${jpeg.size} bytes)"
 }
 
-/** One photo of a form (a cleanup's or a black spot's before and after), shown as a thumbnail under its stage. */
+/** One photo of a form's Photos or Photo field, shown as a thumbnail. */
 sealed interface FormPhoto {
     /** Stable while the photo is in the form: list keys and `removePhoto`. */
     val key: String
-    val stage: PhotoStage
+
+    /** The stage's code from the field's `Input.Photos.stages` (`before`); `null` in a Photo field. */
+    val stage: String?
 
     /** Being scaled and re-encoded on the phone (a second or two on a cheap phone). */
-    data class Preparing(override val key: String, override val stage: PhotoStage) : FormPhoto
+    data class Preparing(override val key: String, override val stage: String?) : FormPhoto
 
     /**
      * In the record, named by [sha256]. [info] is known for a photo added in this form;
@@ -45,7 +46,7 @@ sealed interface FormPhoto {
      */
     data class Attached(
         val sha256: String,
-        override val stage: PhotoStage,
+        override val stage: String?,
         val info: PhotoInfo? = null,
         val preview: PhotoBytes? = null,
     ) : FormPhoto {
@@ -53,8 +54,8 @@ sealed interface FormPhoto {
     }
 }
 
-/** A photo opened full size. */
-data class PhotoViewer(val sha256: String, val stage: PhotoStage?, val content: PhotoContent)
+/** A photo opened full size, over the form; [stage] as in [FormPhoto.stage]. */
+data class PhotoViewer(val sha256: String, val path: String?, val stage: String?, val content: PhotoContent)
 
 sealed interface PhotoContent {
     /** Read from the phone, or downloaded from the server (someone else's photo). */
@@ -63,57 +64,20 @@ sealed interface PhotoContent {
     data class Shown(val photo: PhotoBytes) : PhotoContent
 
     /** Not on this phone and no connection: it can be opened once there is one. */
-    data class Offline(val message: UserText) : PhotoContent
+    data class Offline(val message: Message) : PhotoContent
 
-    data class Error(val message: UserText) : PhotoContent
-}
-
-/** What a failed photo call says under the form's photo field. */
-internal fun CoreError.photoMessage(): UserText = when (this) {
-    // The core names the problem (field `photo`): "not a readable JPEG or PNG image", too large.
-    is CoreError.Invalid -> problems.takeIf { it.isNotEmpty() }?.let { ps ->
-        UserText(ps.joinToString("; ") { it.messageVi }, ps.joinToString("; ") { it.messageEn })
-    } ?: message
-    else -> message
-}
-
-/** The viewer's state for a failed [vn.sachxanh.core.SachxanhInterface.photo]. */
-internal fun CoreError.photoContent(): PhotoContent = when (this) {
-    is CoreError.Offline -> PhotoContent.Offline(message)
-    else -> PhotoContent.Error(photoMessage())
-}
-
-
-/** The references a saved record keeps: the attached photos, in the form's order. */
-internal fun List<FormPhoto>.refs(): List<PhotoRef> = filterIsInstance<FormPhoto.Attached>().map { PhotoRef(it.sha256, it.stage) }
-
-/** The photo part of a form's state, as [PhotoDesk] reads and writes it. */
-internal data class PhotoPart(
-    val photos: List<FormPhoto>,
-    /** The message under the form's photo field. */
-    val error: UserText?,
-    val viewer: PhotoViewer?,
-    /** The form is being saved: photos are not added or removed meanwhile. */
-    val saving: Boolean,
-)
-
-/** How a screen's state holds its photos: [part] is `null` unless the form is being edited. */
-internal interface PhotoLens<S> {
-    fun part(s: S): PhotoPart?
-    fun with(s: S, part: PhotoPart): S
-    fun isSaved(s: S): Boolean
+    data class Error(val message: Message) : PhotoContent
 }
 
 /**
- * The photo work every form with photos shares (cleanup, black spot): preparing a camera or
- * gallery file, thumbnails of photos already on the phone, opening one full size, and forgetting
- * on the phone a photo taken for the form and then removed, or left in a form closed unsaved:
- * the core never uploads a photo no saved record uses, and `discardPhoto` frees its space (it
- * refuses while a saved record still uses the photo).
+ * The photo work of [RecordFormViewModel]: preparing a camera or gallery file, thumbnails of
+ * photos already on the phone, opening one full size, and forgetting on the phone a photo taken
+ * for the form and then removed, or left in a form closed unsaved: the core never uploads a photo
+ * no saved record uses, and `discardPhoto` frees its space (it refuses while a saved record still
+ * uses the photo).
  */
-internal class PhotoDesk<S>(
-    private val state: MutableStateFlow<S>,
-    private val lens: PhotoLens<S>,
+internal class PhotoDesk(
+    private val state: MutableStateFlow<RecordFormUiState>,
     private val core: SachxanhInterface,
     private val io: CoroutineDispatcher,
     private val scope: CoroutineScope,
@@ -122,10 +86,12 @@ internal class PhotoDesk<S>(
      * the person has left the form, when the screen's own [scope] is already cancelled.
      */
     private val photoScope: CoroutineScope,
+    /** The photos of [path] changed: the form is checked again (an after photo may be required). */
+    private val changed: (path: String) -> Unit,
 ) {
     private val keys = AtomicInteger()
 
-    /** The photos of the record as saved when the form opened: never discarded from here. */
+    /** The photos of the record as last saved: never discarded from here. */
     @Volatile
     var savedPhotos: Set<String> = emptySet()
 
@@ -139,7 +105,10 @@ internal class PhotoDesk<S>(
     /** Left without saving: a photo still being prepared is forgotten once it is ready. */
     private val abandoned = AtomicBoolean(false)
 
-    private fun change(f: (PhotoPart) -> PhotoPart) = state.update { s -> lens.part(s)?.let { lens.with(s, f(it)) } ?: s }
+    private fun editing(): RecordFormUiState.Editing? = state.value as? RecordFormUiState.Editing
+
+    private fun change(f: (RecordFormUiState.Editing) -> RecordFormUiState.Editing) =
+        state.update { s -> (s as? RecordFormUiState.Editing)?.let(f) ?: s }
 
     /**
      * Thumbnails of the photos already on the phone (taken here, or opened before), read with no
@@ -161,8 +130,7 @@ internal class PhotoDesk<S>(
     private fun discard(sha256: String) {
         if (sha256 in savedPhotos) return
         // Still in the form (e.g. a copy taken again was refused as a duplicate): keep it.
-        val photos = lens.part(state.value)?.photos
-        if (!abandoned.get() && photos?.any { it is FormPhoto.Attached && it.sha256 == sha256 } == true) return
+        if (!abandoned.get() && editing()?.attached()?.any { it.sha256 == sha256 } == true) return
         photoScope.launch(start = CoroutineStart.UNDISPATCHED) {
             lane.withLock { io.core { core.discardPhoto(sha256) } }
         }
@@ -170,65 +138,75 @@ internal class PhotoDesk<S>(
 
     /** The form was left unsaved: the photos taken for it are forgotten. Nothing once saved. */
     fun abandon() {
-        val s = state.value
-        if (lens.isSaved(s) || !abandoned.compareAndSet(false, true)) return
-        lens.part(s)?.photos?.filterIsInstance<FormPhoto.Attached>()?.forEach { discard(it.sha256) }
+        val e = editing() ?: return
+        if (!abandoned.compareAndSet(false, true)) return
+        e.attached().forEach { discard(it.sha256) }
     }
 
-    private fun setPreview(photo: PhotoBytes) = change { p ->
-        p.copy(photos = p.photos.map { if (it is FormPhoto.Attached && it.sha256 == photo.sha256) it.copy(preview = photo) else it })
+    private fun setPreview(photo: PhotoBytes) = change { e ->
+        e.mapPhotos { p -> if (p is FormPhoto.Attached && p.sha256 == photo.sha256) p.copy(preview = photo) else p }
     }
 
     /**
-     * A photo from the camera or the gallery, as a file the shell wrote ([path]); the core scales
-     * and re-encodes it and keeps it on the phone, so the file may be deleted once the photo shows
-     * as attached. A file that is not a photo is said under the photo field.
+     * A photo from the camera or the gallery, as a file the shell wrote ([file]), for the field
+     * at [path] under [stage]; the core scales and re-encodes it and keeps it on the phone, so the
+     * file may be deleted once the photo shows as attached. A file that is not a photo is said
+     * under the field. A Photo field holds one photo: a new one replaces it.
      */
-    fun add(path: String, stage: PhotoStage) {
+    fun add(path: String, file: String, stage: String?) {
         val key = "preparing-${keys.incrementAndGet()}"
         var started = false
         state.update { s ->
-            val p = lens.part(s)
-            started = p != null && !p.saving
-            if (p != null && !p.saving) lens.with(s, p.copy(photos = p.photos + FormPhoto.Preparing(key, stage), error = null)) else s
+            started = false
+            val e = s as? RecordFormUiState.Editing
+            val f = e?.get(path)
+            if (e == null || f == null || !f.takesPhotos || !e.mayWrite || e.saving) return@update s
+            started = true
+            e.withPhotos(path, f.photos + FormPhoto.Preparing(key, f.stageOrFirst(stage)), error = null)
         }
         if (!started) return
         photoScope.launch(start = CoroutineStart.UNDISPATCHED) {
             val added = lane.withLock {
                 io.core {
-                    val info = core.addPhoto(path)
+                    val info = core.addPhoto(file)
                     // Read back at once (from the phone, no network) for the thumbnail.
                     info to PhotoBytes(info.sha256, core.photo(info.sha256))
                 }
             }
             var unused = false
+            var replaced = emptyList<String>()
             state.update { s ->
                 unused = false
-                val p = lens.part(s)
+                replaced = emptyList()
+                val e = s as? RecordFormUiState.Editing
+                val f = e?.get(path)
                 // Removed while it was being prepared, or the form was left: not in the form.
-                if (p == null || p.photos.none { it.key == key } || abandoned.get()) {
+                if (e == null || f == null || f.photos.none { it.key == key } || abandoned.get()) {
                     unused = true
                     return@update s
                 }
-                val others = p.photos.filter { it.key != key }
-                lens.with(
-                    s,
-                    when (added) {
-                        is Outcome.Ok -> {
-                            val (info, preview) = added.value
-                            if (others.any { it is FormPhoto.Attached && it.sha256 == info.sha256 }) {
-                                // Already in the form under the other stage: that one keeps it.
-                                p.copy(photos = others, error = Texts.photoAlreadyAdded)
-                            } else {
-                                val attached = FormPhoto.Attached(info.sha256, stage, info, preview)
-                                p.copy(photos = p.photos.map { if (it.key == key) attached else it })
+                val others = f.photos.filter { it.key != key }
+                when (added) {
+                    is Outcome.Failed -> e.withPhotos(path, others, error = added.error.words())
+                    is Outcome.Ok -> {
+                        val (info, preview) = added.value
+                        val stage = f.photos.first { it.key == key }.stage
+                        val attached = FormPhoto.Attached(info.sha256, stage, info, preview)
+                        when {
+                            // Already in the form (under another stage, or another field): that one keeps it.
+                            e.attached().any { it.sha256 == info.sha256 } -> e.withPhotos(path, others, error = Texts.photoAlreadyAdded)
+                            f.singlePhoto -> {
+                                replaced = others.filterIsInstance<FormPhoto.Attached>().map { it.sha256 }
+                                e.withPhotos(path, listOf(attached), error = null)
                             }
+                            else -> e.withPhotos(path, f.photos.map { if (it.key == key) attached else it }, error = null)
                         }
-                        is Outcome.Failed -> p.copy(photos = others, error = added.error.photoMessage())
-                    },
-                )
+                    }
+                }
             }
             if (unused && added is Outcome.Ok) discard(added.value.first.sha256)
+            replaced.forEach(::discard)
+            if (!unused) changed(path)
         }
     }
 
@@ -239,37 +217,46 @@ internal class PhotoDesk<S>(
      */
     fun remove(key: String) {
         var removed: FormPhoto? = null
-        change { p ->
-            if (p.saving) return@change p
-            removed = p.photos.firstOrNull { it.key == key }
-            p.copy(photos = p.photos.filter { it.key != key })
+        var path: String? = null
+        state.update { s ->
+            removed = null
+            val e = s as? RecordFormUiState.Editing
+            val f = e?.fields?.firstOrNull { fs -> fs.photos.any { it.key == key } }
+            if (e == null || f == null || e.saving || !e.mayWrite) return@update s
+            removed = f.photos.first { it.key == key }
+            path = f.path
+            e.withPhotos(f.path, f.photos.filter { it.key != key }, error = null)
         }
         // A photo still being prepared is forgotten once ready (add finds it gone).
         (removed as? FormPhoto.Attached)?.let { discard(it.sha256) }
+        path?.let(changed)
     }
 
     /** Opens a photo full size: from the phone, or downloaded when someone else took it. */
     fun view(sha256: String) {
-        val p = lens.part(state.value) ?: return
-        val attached = p.photos.firstOrNull { it is FormPhoto.Attached && it.sha256 == sha256 } as FormPhoto.Attached?
+        val e = editing() ?: return
+        val field = e.fields.firstOrNull { f -> f.photos.any { it is FormPhoto.Attached && it.sha256 == sha256 } }
+        val attached = field?.photos?.firstOrNull { it is FormPhoto.Attached && it.sha256 == sha256 } as FormPhoto.Attached?
         val known = attached?.preview
-        change { it.copy(viewer = PhotoViewer(sha256, attached?.stage, known?.let(PhotoContent::Shown) ?: PhotoContent.Loading)) }
+        change { it.copy(viewer = PhotoViewer(sha256, field?.path, attached?.stage, known?.let(PhotoContent::Shown) ?: PhotoContent.Loading)) }
         if (known != null) return
         scope.launch {
-            val read = io.core { core.photo(sha256) }
-            val content = when (read) {
+            val content = when (val read = io.core { core.photo(sha256) }) {
                 is Outcome.Ok -> PhotoContent.Shown(PhotoBytes(sha256, read.value))
-                is Outcome.Failed -> read.error.photoContent()
+                is Outcome.Failed -> when (val err = read.error) {
+                    is CoreError.Offline -> PhotoContent.Offline(err.message)
+                    else -> PhotoContent.Error(err.words())
+                }
             }
             // The person may have closed it, or opened another, meanwhile.
-            change { cur -> if (cur.viewer != null && cur.viewer.sha256 == sha256) cur.copy(viewer = cur.viewer.copy(content = content)) else cur }
+            change { cur -> if (cur.viewer?.sha256 == sha256) cur.copy(viewer = cur.viewer.copy(content = content)) else cur }
             if (content is PhotoContent.Shown) setPreview(content.photo)
         }
     }
 
     /** "Thử lại" in the viewer, e.g. once there is a network again. */
     fun retry() {
-        val viewer = lens.part(state.value)?.viewer ?: return
+        val viewer = editing()?.viewer ?: return
         view(viewer.sha256)
     }
 

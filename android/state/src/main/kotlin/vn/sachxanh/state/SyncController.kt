@@ -10,19 +10,22 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
+import vn.sachxanh.core.AfterRun
+import vn.sachxanh.core.Message
+import vn.sachxanh.core.Network
 import vn.sachxanh.core.Progress
+import vn.sachxanh.core.RunOutcome
 import vn.sachxanh.core.SachxanhInterface
+import vn.sachxanh.core.SyncConditions
+import vn.sachxanh.core.SyncDecision
 import vn.sachxanh.core.SyncObserver
 import vn.sachxanh.core.SyncPhase
+import vn.sachxanh.core.syncAfterRun
+import vn.sachxanh.core.syncDecision
+import vn.sachxanh.core.syncOnReconnect
+import vn.sachxanh.core.syncPeriodMs
 import java.time.Clock
 import kotlin.coroutines.cancellation.CancellationException
-import kotlin.time.Duration
-import kotlin.time.Duration.Companion.hours
-import kotlin.time.Duration.Companion.milliseconds
-import kotlin.time.Duration.Companion.seconds
-
-/** What the shell knows about the network (ConnectivityManager / NWPathMonitor). */
-enum class Network { UNKNOWN, NONE, CONNECTED }
 
 /** One step of a running sync, for a progress bar. */
 sealed interface SyncStep {
@@ -68,102 +71,52 @@ sealed interface SyncUiState {
     ) : SyncUiState
 
     /** No network or no answer: everything stays on the phone for the next try. */
-    data class Offline(val message: UserText) : SyncUiState
+    data class Offline(val message: Message) : SyncUiState
 
-    data class Cancelled(val message: UserText) : SyncUiState
+    data class Cancelled(val message: Message) : SyncUiState
 
     /** The token is missing or revoked: the person must enrol again. */
-    data class NotEnrolled(val message: UserText) : SyncUiState
+    data class NotEnrolled(val message: Message) : SyncUiState
 
-    data class Failed(val message: UserText) : SyncUiState
+    data class Failed(val message: Message) : SyncUiState
 }
 
-/** What the background worker reports back to the scheduler. */
-enum class BackgroundResult {
-    /** Done, or nothing to do: wait for the next periodic run. */
-    SUCCESS,
-
-    /** Try again after the policy's backoff. */
-    RETRY,
-
-    /** Retrying cannot help (not enrolled): stop until the person acts. */
-    STOP,
-}
-
-/** The background-sync policy's verdict before running. */
-enum class SyncDecision { RUN, SKIP, WAIT_FOR_NETWORK, STOP }
-
-/** What the policy decides on; all of it is plain data so the rules are tested without a phone. */
-data class SyncConditions(
-    val network: Network,
-    val enrolled: Boolean,
-    val waiting: Long,
-    val lastSyncMs: Long?,
-    val nowMs: Long,
-    /** Photos on the phone the server does not hold yet: they wait like changes do. */
-    val photosWaiting: Long = 0,
-)
-
-/**
- * When to sync in the background. Volunteers are on 2G/3G or nothing: send as soon as there is
- * a network and something waits; otherwise look for staff decisions every [pullEvery]; back off
- * exponentially when the server cannot be reached.
- */
-data class SyncPolicy(
-    val firstBackoff: Duration = 30.seconds,
-    val maxBackoff: Duration = 5.hours,
-    /** Retries of one background run before waiting for the next periodic run. */
-    val maxAttempts: Int = 8,
-    val pullEvery: Duration = 3.hours,
-) {
-    /** Delay before retry number [attempt] (0 for the first retry): doubles up to [maxBackoff]. */
-    fun backoff(attempt: Int): Duration {
-        val doublings = attempt.coerceIn(0, 30)
-        val ms = firstBackoff.inWholeMilliseconds.toDouble() * Math.pow(2.0, doublings.toDouble())
-        return minOf(ms.milliseconds, maxBackoff)
-    }
-
-    fun decide(c: SyncConditions): SyncDecision = when {
-        !c.enrolled -> SyncDecision.STOP
-        c.network == Network.NONE -> SyncDecision.WAIT_FOR_NETWORK
-        c.waiting > 0 || c.photosWaiting > 0 -> SyncDecision.RUN
-        c.lastSyncMs == null -> SyncDecision.RUN
-        // Phone clocks can be wrong: a last sync "in the future" says nothing, so sync.
-        c.lastSyncMs > c.nowMs -> SyncDecision.RUN
-        (c.nowMs - c.lastSyncMs).milliseconds >= pullEvery -> SyncDecision.RUN
-        else -> SyncDecision.SKIP
-    }
-
-    /** After a background run that ended in [result], on retry number [attempt]. */
-    fun afterRun(result: SyncUiState, attempt: Int): BackgroundResult = when (result) {
-        is SyncUiState.Done -> BackgroundResult.SUCCESS
-        is SyncUiState.NotEnrolled -> BackgroundResult.STOP
-        is SyncUiState.Offline, is SyncUiState.Cancelled, is SyncUiState.Failed ->
-            if (attempt + 1 < maxAttempts) BackgroundResult.RETRY else BackgroundResult.SUCCESS
-        // Another sync is still running (the person pressed "sync now"): it does the work.
-        is SyncUiState.Running, SyncUiState.Idle -> BackgroundResult.SUCCESS
-    }
-
-    /** The network came back: sync at once when something waits. */
-    fun syncOnReconnect(waiting: Long): Boolean = waiting > 0
+/** How a run ended, in the core's terms (for its retry rule). */
+internal fun SyncUiState.outcome(): RunOutcome = when (this) {
+    is SyncUiState.Done -> RunOutcome.DONE
+    is SyncUiState.NotEnrolled -> RunOutcome.NOT_ENROLLED
+    is SyncUiState.Offline -> RunOutcome.OFFLINE
+    is SyncUiState.Cancelled -> RunOutcome.CANCELLED
+    is SyncUiState.Failed -> RunOutcome.FAILED
+    // Another sync is still running (the person pressed "sync now"): it does the work.
+    is SyncUiState.Running, SyncUiState.Idle -> RunOutcome.ALREADY_RUNNING
 }
 
 /**
- * Sync now, its progress, cancel, and the background policy. One per app: the home screen, the
- * outbox and the WorkManager worker share it, so two syncs never run at once.
+ * Sync now, its progress, cancel, and the background runs. One per app: home, the outbox, the
+ * review queue and the WorkManager worker share it, so two syncs never run at once. When to
+ * sync, retry or stop is the core's decision (`syncDecision`, `syncAfterRun`,
+ * `syncOnReconnect`); this reports the phone's conditions to it and runs what it decides.
  */
 class SyncController(
     private val core: SachxanhInterface,
     private val clock: Clock,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher,
-    val policy: SyncPolicy = SyncPolicy(),
 ) {
     private val _state = MutableStateFlow<SyncUiState>(SyncUiState.Idle)
     val state: StateFlow<SyncUiState> = _state.asStateFlow()
 
     private val _network = MutableStateFlow(Network.UNKNOWN)
+
+    /** The network as the shell last reported it. */
     val network: StateFlow<Network> = _network.asStateFlow()
+
+    @Volatile
+    private var batterySaver = false
+
+    @Volatile
+    private var photosOnWifiOnly = false
 
     private val running = Mutex()
 
@@ -173,17 +126,38 @@ class SyncController(
 
     val isRunning: Boolean get() = running.isLocked
 
-    /** From the shell's connectivity callback. */
+    /** How often the periodic background run comes (WorkManager's period, BGTask's earliest date). */
+    val periodMs: Long get() = syncPeriodMs().toLong()
+
+    /** The first retry delay, for the scheduler's exponential backoff (it doubles from there). */
+    val firstBackoffMs: Long get() = (syncAfterRun(RunOutcome.FAILED, 0u) as? AfterRun.Retry)?.delayMs?.toLong() ?: 0L
+
+    /**
+     * From the shell's connectivity callback: Wi-Fi is `UNMETERED`, mobile data `METERED`. When
+     * a network comes back and the core says so, what waits is sent at once.
+     */
     fun onNetworkChanged(network: Network) {
         val before = _network.value
         _network.value = network
-        if (network == Network.CONNECTED && before != Network.CONNECTED) {
+        val usable = network == Network.METERED || network == Network.UNMETERED
+        val wasUsable = before == Network.METERED || before == Network.UNMETERED
+        if (usable && !wasUsable) {
             scope.launch {
-                val status = (io.core { core.syncStatus() } as? Outcome.Ok)?.value
-                val waiting = status?.let { it.waiting.toLong() + it.photosWaiting.toLong() } ?: 0
-                if (policy.syncOnReconnect(waiting)) sync()
+                val conditions = (io.core { conditions() } as? Outcome.Ok)?.value ?: return@launch
+                val waiting = conditions.waiting + conditions.photosWaiting
+                if (syncOnReconnect(waiting) && syncDecision(conditions) == SyncDecision.RUN) sync()
             }
         }
+    }
+
+    /** The phone's battery saver (PowerManager / Low Power Mode): only records go then. */
+    fun onBatterySaverChanged(on: Boolean) {
+        batterySaver = on
+    }
+
+    /** The person's setting: photos only over Wi-Fi (mobile data is paid by the megabyte). */
+    fun setPhotosOnWifiOnly(on: Boolean) {
+        photosOnWifiOnly = on
     }
 
     /** The "sync now" button. Does nothing while a sync runs. */
@@ -250,31 +224,37 @@ class SyncController(
         }
     }
 
+    private fun conditions(): SyncConditions {
+        val status = core.syncStatus()
+        return SyncConditions(
+            enrolled = core.me() != null,
+            network = _network.value,
+            batterySaver = batterySaver,
+            waiting = status.waiting,
+            photosWaiting = status.photosWaiting,
+            lastSyncMs = status.lastSyncMs,
+            nowMs = clock.millis(),
+            photosOnWifiOnly = photosOnWifiOnly,
+        )
+    }
+
     /**
-     * The WorkManager worker's whole job: ask the policy, maybe sync, say whether to retry.
-     * [attempt] is the worker's run attempt (0 on the first run).
+     * The WorkManager worker's (or BGTask's) whole job: the core decides whether to sync now; after
+     * a run it says whether to retry (after `delayMs`) or stop. [attempt] is the worker's run
+     * attempt (0 on the first run).
      */
-    suspend fun runInBackground(attempt: Int): BackgroundResult {
-        val facts = io.core {
-            val status = core.syncStatus()
-            SyncConditions(
-                network = _network.value,
-                enrolled = core.me() != null,
-                waiting = status.waiting.toLong(),
-                lastSyncMs = status.lastSyncMs,
-                nowMs = clock.millis(),
-                photosWaiting = status.photosWaiting.toLong(),
-            )
-        }
-        val conditions = when (facts) {
+    suspend fun runInBackground(attempt: Int): AfterRun {
+        val tries = attempt.coerceAtLeast(0).toUInt()
+        val conditions = when (val facts = io.core { conditions() }) {
             is Outcome.Ok -> facts.value
-            is Outcome.Failed -> return BackgroundResult.RETRY
+            is Outcome.Failed -> return syncAfterRun(RunOutcome.FAILED, tries)
         }
-        return when (policy.decide(conditions)) {
-            SyncDecision.RUN -> policy.afterRun(sync(), attempt)
-            SyncDecision.SKIP -> BackgroundResult.SUCCESS
-            SyncDecision.WAIT_FOR_NETWORK -> BackgroundResult.RETRY
-            SyncDecision.STOP -> BackgroundResult.STOP
+        return when (syncDecision(conditions)) {
+            SyncDecision.RUN -> syncAfterRun(sync().outcome(), tries)
+            SyncDecision.SKIP -> AfterRun.Success
+            // Waiting for a network is retried like a run that found none.
+            SyncDecision.WAIT_FOR_NETWORK -> syncAfterRun(RunOutcome.OFFLINE, tries)
+            SyncDecision.STOP -> AfterRun.Stop
         }
     }
 

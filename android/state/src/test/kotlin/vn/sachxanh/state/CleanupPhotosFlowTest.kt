@@ -12,9 +12,12 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
+import vn.sachxanh.core.AnyRecord
 import vn.sachxanh.core.PhotoRef
 import vn.sachxanh.core.PhotoStage
+import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.Sachxanh
+import vn.sachxanh.core.SachxanhInterface
 import java.io.File
 import java.net.http.HttpResponse
 import java.nio.file.Files
@@ -23,7 +26,7 @@ import java.util.Collections
 import kotlin.time.Duration.Companion.seconds
 
 /**
- * CleanupScreen's photos before and after: added from camera-sized files, a file that is not a
+ * The cleanup form's photos before and after: added from camera-sized files, a file that is not a
  * photo, the upload phase of sync on HomeScreen, the server holding the exact bytes, and another
  * phone of the hamlet getting a photo only when it is opened.
  */
@@ -56,7 +59,17 @@ class CleanupPhotosFlowTest {
     /** `GET /api/v1/photos/{sha}` as commune staff would (their dashboard). */
     private fun serverPhoto(sha: String, token: String): HttpResponse<ByteArray> = server.staffGet("/api/v1/photos/$sha", token)
 
-    private fun attached(s: CleanupUiState.Editing) = s.form.photos.filterIsInstance<FormPhoto.Attached>()
+    private fun attached(s: RecordFormUiState.Editing) = s.attachedPhotos()
+
+    private val before = PhotoStage.BEFORE.name.lowercase()
+    private val after = PhotoStage.AFTER.name.lowercase()
+
+    private fun RecordFormUiState.Editing.photoProblem() = this["photos"]!!.problems.singleOrNull()
+
+    private fun cleanupPhotos(phone: SachxanhInterface, id: String) = (phone.record(id).value as AnyRecord.Cleanup).v1.photos
+
+    private fun cleanupForm(phone: SachxanhInterface, id: String? = null) =
+        h.form(phone, RecordKind.CLEANUP, recordId = id, areaId = if (id == null) Areas.MY_HOA else null)
 
     /** Waits for what the core does in the background (forgetting a photo) to show on the phone. */
     private fun eventually(what: String, check: () -> Boolean) {
@@ -68,84 +81,84 @@ class CleanupPhotosFlowTest {
     }
 
     /** Fills what a cleanup needs besides photos. */
-    private fun CleanupViewModel.fillIn() {
-        onGpsFix(Areas.inMyHoa.lon, Areas.inMyHoa.lat, 5f)
-        onWork(WorkKind.SWEEPING, true)
-        onParticipants(Organisation.WOMENS_UNION, "12")
-        onBagsChanged("3")
+    private fun RecordFormViewModel.fillIn() {
+        onGpsFix("place", Areas.inMyHoa.lon, Areas.inMyHoa.lat, 5f)
+        onFlag("work.sweeping", true)
+        onText("participants.womens_union", "12")
+        onText("bags", "3")
     }
 
     @Test
     fun `photos before and after are prepared, saved with the cleanup, uploaded, and downloaded only when opened`() {
         val (phone, _) = h.enrolled("photographer", server.volunteerCode(Areas.MY_HOA))
         val staffToken = h.phone("staff").enrol(server.staffCode()).token
-        val vm = CleanupViewModel(phone, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
-        vm.state.awaitIs<CleanupUiState.Editing>()
+        val vm = cleanupForm(phone)
+        vm.editing()
 
         // A text file named like a photo: the core's words under the photo field, nothing added.
         val notAPhoto = File(files, "ghi-chu.jpg").apply { writeText("Danh sách người tham gia buổi tổng vệ sinh") }
-        vm.addPhoto(notAPhoto.path, PhotoStage.BEFORE)
-        val bad = vm.state.awaitIs<CleanupUiState.Editing> { it.errors[CleanupField.PHOTOS] != null }
-        assertEquals("Tệp không phải ảnh JPEG hoặc PNG đọc được", bad.errors[CleanupField.PHOTOS]!!.vi)
-        assertEquals("The file is not a readable JPEG or PNG image", bad.errors[CleanupField.PHOTOS]!!.en)
-        assertTrue(bad.form.photos.isEmpty())
+        vm.addPhoto("photos", notAPhoto.path, before)
+        val bad = vm.editing { it.photoProblem() != null }
+        assertEquals("Tệp không phải ảnh JPEG hoặc PNG đọc được", bad.photoProblem()!!.vi)
+        assertEquals("The file is not a readable JPEG or PNG image", bad.photoProblem()!!.en)
+        assertTrue(bad["photos"]!!.photos.isEmpty())
 
         // Before and after, as the camera wrote them; each shows as being prepared first.
-        val before = cameraJpeg("truoc.jpg", 1)
-        val after = cameraJpeg("sau.jpg", 2)
-        val seen = Collections.synchronizedList(mutableListOf<CleanupUiState>())
+        val beforeFile = cameraJpeg("truoc.jpg", 1)
+        val afterFile = cameraJpeg("sau.jpg", 2)
+        val seen = Collections.synchronizedList(mutableListOf<RecordFormUiState>())
         h.scope.launch(Dispatchers.Unconfined) { vm.state.collect { seen += it } }
-        vm.addPhoto(before.path, PhotoStage.BEFORE)
-        vm.addPhoto(after.path, PhotoStage.AFTER)
-        val ready = vm.state.awaitIs<CleanupUiState.Editing> { s -> attached(s).size == 2 && !s.preparingPhotos }
+        vm.addPhoto("photos", beforeFile.path, before)
+        vm.addPhoto("photos", afterFile.path, after)
+        val ready = vm.editing { s -> attached(s).size == 2 && !s.preparingPhotos }
         assertTrue(
-            seen.filterIsInstance<CleanupUiState.Editing>().any { s -> s.form.photos.any { it is FormPhoto.Preparing } && !s.canSave },
+            seen.filterIsInstance<RecordFormUiState.Editing>().any { s -> s["photos"]!!.photos.any { it is FormPhoto.Preparing } && !s.canSave },
             "a photo being prepared shows as such and holds the save",
         )
-        assertNull(ready.errors[CleanupField.PHOTOS], "a good photo clears the bad file's message")
-        val (b, a) = ready.photos(PhotoStage.BEFORE).single() as FormPhoto.Attached to ready.photos(PhotoStage.AFTER).single() as FormPhoto.Attached
+        assertNull(ready.photoProblem(), "a good photo clears the bad file's message")
+        val (b, a) = ready["photos"]!!.photos(before).single() as FormPhoto.Attached to ready["photos"]!!.photos(after).single() as FormPhoto.Attached
         for (p in listOf(b, a)) {
             // Scaled to the longest edge of 1600 px, re-encoded, named by its bytes.
             assertEquals(1600u, p.info!!.width)
             assertEquals(1200u, p.info!!.height)
             assertEquals(p.sha256, sha256(p.preview!!.jpeg))
             assertEquals(p.info!!.bytes, p.preview!!.jpeg.size.toULong())
-            assertTrue(p.preview!!.jpeg.size < before.length(), "smaller than the camera's file")
+            assertTrue(p.preview!!.jpeg.size < beforeFile.length(), "smaller than the camera's file")
         }
         // The camera files are not needed any more (the app deletes its cache copies).
-        before.delete()
-        after.delete()
+        beforeFile.delete()
+        afterFile.delete()
 
         // Not saved yet: no record uses them, so nothing waits to be sent.
         assertEquals(0uL, phone.syncStatus().photosWaiting)
 
         // A slip: the after photo also added as "before" is refused; removed and added back is fine.
         vm.removePhoto(a.key)
-        vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }
+        vm.editing { attached(it).size == 1 }
         eventually("the removed photo to be forgotten") { !phone.hasPhoto(a.sha256) }
         val again = cameraJpeg("sau-lai.jpg", 2)
-        vm.addPhoto(again.path, PhotoStage.AFTER)
-        vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 2 && !it.preparingPhotos }
-        vm.addPhoto(again.path, PhotoStage.BEFORE)
-        val twice = vm.state.awaitIs<CleanupUiState.Editing> { it.errors[CleanupField.PHOTOS] != null }
-        assertEquals(Texts.photoAlreadyAdded, twice.errors[CleanupField.PHOTOS])
-        assertEquals(listOf(b.sha256 to PhotoStage.BEFORE, a.sha256 to PhotoStage.AFTER), attached(twice).map { it.sha256 to it.stage })
+        vm.addPhoto("photos", again.path, after)
+        vm.editing { attached(it).size == 2 && !it.preparingPhotos }
+        vm.addPhoto("photos", again.path, before)
+        val twice = vm.editing { it.photoProblem() != null }
+        assertEquals(Texts.photoAlreadyAdded, twice.photoProblem())
+        assertEquals(listOf(b.sha256 to before, a.sha256 to after), attached(twice).map { it.sha256 to it.stage })
 
         // Opened full size: the phone's own copy, at once.
         vm.openPhoto(b.sha256)
-        val viewer = vm.state.awaitIs<CleanupUiState.Editing> { it.viewer?.content is PhotoContent.Shown }.viewer!!
-        assertEquals(PhotoStage.BEFORE, viewer.stage)
+        val viewer = vm.editing { it.viewer?.content is PhotoContent.Shown }.viewer!!
+        assertEquals(before, viewer.stage)
         assertArrayEquals(b.preview!!.jpeg, (viewer.content as PhotoContent.Shown).photo.jpeg)
         vm.closePhoto()
-        vm.state.awaitIs<CleanupUiState.Editing> { it.viewer == null }
+        vm.editing { it.viewer == null }
 
-        vm.onGpsFix(Areas.inMyHoa.lon, Areas.inMyHoa.lat, 6f)
-        vm.onWork(WorkKind.WATERWAYS, true)
-        vm.onParticipants(Organisation.YOUTH_UNION, "15")
-        vm.onWasteKgChanged("42")
+        vm.onGpsFix("place", Areas.inMyHoa.lon, Areas.inMyHoa.lat, 6f)
+        vm.onFlag("work.waterways", true)
+        vm.onText("participants.youth_union", "15")
+        vm.onText("waste_kg", "42")
         vm.save(submit = true)
-        val id = vm.state.awaitIs<CleanupUiState.Saved>().id
-        assertEquals(listOf(PhotoRef(b.sha256, PhotoStage.BEFORE), PhotoRef(a.sha256, PhotoStage.AFTER)), phone.cleanup(id).value.photos)
+        val id = vm.saved().id
+        assertEquals(listOf(PhotoRef(b.sha256, PhotoStage.BEFORE), PhotoRef(a.sha256, PhotoStage.AFTER)), cleanupPhotos(phone, id))
 
         // Home: two photos wait; sync sends the record, then the photos, byte by byte.
         val sync = h.sync(phone)
@@ -187,27 +200,27 @@ class CleanupPhotosFlowTest {
 
         // Out of reach of the server: the photo is not on this phone, so the viewer says offline.
         neighbour = reopen("neighbour", TestServer.unreachableUrl(), neighbourToken)
-        val cut = CleanupViewModel(neighbour, h.clock, h.scope, h.io, cleanupId = id)
-        val listed = cut.state.awaitIs<CleanupUiState.Editing>()
+        val cut = cleanupForm(neighbour, id)
+        val listed = cut.editing()
         assertEquals(listOf(b.sha256, a.sha256), attached(listed).map { it.sha256 })
         assertTrue(attached(listed).all { it.preview == null }, "someone else's photos are not loaded before they are opened")
         cut.openPhoto(a.sha256)
-        val offline = cut.state.awaitIs<CleanupUiState.Editing>(60.seconds) { it.viewer?.content is PhotoContent.Offline }
+        val offline = cut.editing(60.seconds) { it.viewer?.content is PhotoContent.Offline }
         assertTrue((offline.viewer!!.content as PhotoContent.Offline).message.vi.isNotBlank())
         h.close(neighbour)
 
         // Back in reach: opened, downloaded, the same bytes under the same name.
         neighbour = reopen("neighbour", server.url, neighbourToken)
-        val online = CleanupViewModel(neighbour, h.clock, h.scope, h.io, cleanupId = id)
-        online.state.awaitIs<CleanupUiState.Editing>()
+        val online = cleanupForm(neighbour, id)
+        online.editing()
         online.openPhoto(a.sha256)
-        val shown = online.state.awaitIs<CleanupUiState.Editing> { it.viewer?.content is PhotoContent.Shown }
+        val shown = online.editing { it.viewer?.content is PhotoContent.Shown }
         val downloaded = (shown.viewer!!.content as PhotoContent.Shown).photo.jpeg
         assertArrayEquals(a.preview!!.jpeg, downloaded)
         assertEquals(a.sha256, sha256(downloaded))
-        assertEquals(PhotoStage.AFTER, shown.viewer!!.stage)
+        assertEquals(after, shown.viewer!!.stage)
         // Opening it gave the form its thumbnail too.
-        online.state.awaitIs<CleanupUiState.Editing> { s -> attached(s).single { it.sha256 == a.sha256 }.preview != null }
+        online.editing { s -> attached(s).single { it.sha256 == a.sha256 }.preview != null }
         assertEquals(0uL, neighbour.syncStatus().photosWaiting, "a downloaded photo is not sent back")
         h.close(neighbour)
 
@@ -217,8 +230,8 @@ class CleanupPhotosFlowTest {
         assertArrayEquals(downloaded, neighbour.photo(a.sha256))
         assertTrue(neighbour.hasPhoto(a.sha256))
         assertFalse(neighbour.hasPhoto(b.sha256))
-        val later = CleanupViewModel(neighbour, h.clock, h.scope, h.io, cleanupId = id)
-        val thumbs = later.state.awaitIs<CleanupUiState.Editing>(5.seconds) { s -> attached(s).any { it.preview != null } }
+        val later = cleanupForm(neighbour, id)
+        val thumbs = later.editing(5.seconds) { s -> attached(s).any { it.preview != null } }
         assertEquals(listOf(a.sha256), attached(thumbs).filter { it.preview != null }.map { it.sha256 })
     }
 
@@ -228,30 +241,30 @@ class CleanupPhotosFlowTest {
         val staffToken = h.phone("staff-careful").enrol(server.staffCode()).token
 
         // A cleanup started, a photo taken, then the person goes back without saving.
-        val left = CleanupViewModel(phone, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
-        left.state.awaitIs<CleanupUiState.Editing>()
-        left.addPhoto(cameraJpeg("bo-do.jpg", 21).path, PhotoStage.BEFORE)
-        val stray = attached(left.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }).single().sha256
+        val left = cleanupForm(phone)
+        left.editing()
+        left.addPhoto("photos", cameraJpeg("bo-do.jpg", 21).path, before)
+        val stray = attached(left.editing { attached(it).size == 1 }).single().sha256
         assertTrue(phone.hasPhoto(stray))
         left.abandon()
         eventually("the abandoned form's photo to be forgotten") { !phone.hasPhoto(stray) }
 
         // The wrong house photographed: taken out before saving, forgotten at once.
-        val vm = CleanupViewModel(phone, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
-        vm.state.awaitIs<CleanupUiState.Editing>()
-        vm.addPhoto(cameraJpeg("nham-nha.jpg", 22).path, PhotoStage.BEFORE)
-        vm.addPhoto(cameraJpeg("dung-cho.jpg", 23).path, PhotoStage.AFTER)
-        val both = vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 2 && !it.preparingPhotos }
-        val wrong = (both.photos(PhotoStage.BEFORE).single() as FormPhoto.Attached).sha256
-        val right = (both.photos(PhotoStage.AFTER).single() as FormPhoto.Attached).sha256
+        val vm = cleanupForm(phone)
+        vm.editing()
+        vm.addPhoto("photos", cameraJpeg("nham-nha.jpg", 22).path, before)
+        vm.addPhoto("photos", cameraJpeg("dung-cho.jpg", 23).path, after)
+        val both = vm.editing { attached(it).size == 2 && !it.preparingPhotos }
+        val wrong = (both["photos"]!!.photos(before).single() as FormPhoto.Attached).sha256
+        val right = (both["photos"]!!.photos(after).single() as FormPhoto.Attached).sha256
         vm.removePhoto(wrong)
-        vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }
+        vm.editing { attached(it).size == 1 }
         eventually("the removed photo to be forgotten") { !phone.hasPhoto(wrong) }
         assertEquals(0uL, phone.syncStatus().photosWaiting)
         vm.fillIn()
         vm.save(submit = true)
-        val id = vm.state.awaitIs<CleanupUiState.Saved>().id
-        assertEquals(listOf(PhotoRef(right, PhotoStage.AFTER)), phone.cleanup(id).value.photos)
+        val id = vm.saved().id
+        assertEquals(listOf(PhotoRef(right, PhotoStage.AFTER)), cleanupPhotos(phone, id))
 
         // Home counts the one photo the saved cleanup uses, before and during sync, never more.
         val sync = h.sync(phone)
@@ -272,8 +285,8 @@ class CleanupPhotosFlowTest {
         assertEquals(404, serverPhoto(stray, staffToken).statusCode())
 
         // Once sent, a photo stays: taking it out of the form does not forget it.
-        val reopened = CleanupViewModel(phone, h.clock, h.scope, h.io, cleanupId = id)
-        reopened.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }
+        val reopened = cleanupForm(phone, id)
+        reopened.editing { attached(it).size == 1 }
         assertFalse(phone.discardPhoto(right), "the core refuses: a saved record uses it")
         reopened.abandon()
         Thread.sleep(200)
@@ -288,30 +301,30 @@ class CleanupPhotosFlowTest {
     fun `a cleanup reopened by its author shows its photos' thumbnails from the phone, with no network`() {
         var phone = h.phone("author")
         val token = phone.enrol(server.volunteerCode(Areas.MY_HOA)).token
-        val vm = CleanupViewModel(phone, h.clock, h.scope, h.io, areaId = Areas.MY_HOA)
-        vm.state.awaitIs<CleanupUiState.Editing>()
-        vm.addPhoto(cameraJpeg("kenh-truoc.jpg", 7).path, PhotoStage.BEFORE)
-        val sha = attached(vm.state.awaitIs<CleanupUiState.Editing> { attached(it).size == 1 }).single().sha256
-        vm.onMapTap(Areas.inMyHoa.lon, Areas.inMyHoa.lat)
-        vm.onWork(WorkKind.DRAINS, true)
-        vm.onParticipants(Organisation.RESIDENTS, "9")
-        vm.onBagsChanged("4")
+        val vm = cleanupForm(phone)
+        vm.editing()
+        vm.addPhoto("photos", cameraJpeg("kenh-truoc.jpg", 7).path, before)
+        val sha = attached(vm.editing { attached(it).size == 1 }).single().sha256
+        vm.onMapTap("place", Areas.inMyHoa.lon, Areas.inMyHoa.lat)
+        vm.onFlag("work.drains", true)
+        vm.onText("participants.residents", "9")
+        vm.onText("bags", "4")
         vm.save(submit = false)
-        val id = vm.state.awaitIs<CleanupUiState.Saved>().id
+        val id = vm.saved().id
         h.close(phone)
 
         // Out of reach of the server: the thumbnail is read from the phone at once (an attempt
         // to download would first wait out the core's retries, ~15 s).
         phone = reopen("author", TestServer.unreachableUrl(), token)
-        val reopened = CleanupViewModel(phone, h.clock, h.scope, h.io, cleanupId = id)
-        val shown = reopened.state.awaitIs<CleanupUiState.Editing>(5.seconds) { s -> attached(s).singleOrNull()?.preview != null }
+        val reopened = cleanupForm(phone, id)
+        val shown = reopened.editing(5.seconds) { s -> attached(s).singleOrNull()?.preview != null }
         assertEquals(sha, sha256(attached(shown).single().preview!!.jpeg))
         // Removing it and saving drops it from the record; the saved draft used it, so the form
         // leaves it on the phone, and no record using it, it does not wait to be sent.
         reopened.removePhoto(sha)
         reopened.save(submit = false)
-        reopened.state.awaitIs<CleanupUiState.Saved>()
-        assertTrue(phone.cleanup(id).value.photos.isEmpty())
+        reopened.saved()
+        assertTrue(cleanupPhotos(phone, id).isEmpty())
         assertTrue(phone.hasPhoto(sha))
         assertEquals(0uL, phone.syncStatus().photosWaiting)
     }

@@ -6,18 +6,22 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import vn.sachxanh.core.Role
 
-/** EnrolScreen: type or scan the code staff handed out; a wrong code is said in Vietnamese. */
+/** EnrolScreen: type or scan the code staff handed out; a wrong code is said in both languages. */
 class EnrolFlowTest : FlowTest() {
     @Test
-    fun `a wrong code is refused in Vietnamese and the code stays in the field`() {
+    fun `a wrong code is refused in Vietnamese and English and the code stays in the field`() {
         val phone = h.phone("wrong-code")
         val tokens = MemoryTokenStore()
         val vm = EnrolViewModel(phone, tokens, h.scope, h.io)
         vm.state.awaitIs<EnrolUiState.Entering>()
 
+        // Nothing typed: the core says the code is needed, under the field.
         vm.submit()
-        assertEquals(Texts.emptyCode, vm.state.awaitIs<EnrolUiState.Entering>().error)
+        val empty = vm.state.awaitIs<EnrolUiState.Entering> { it.error != null }.error!!
+        assertTrue(empty.vi.startsWith("Mã đăng ký"), empty.vi)
+        assertTrue(empty.en.startsWith("Enrolment code"), empty.en)
 
+        // Well formed, but no such code: the server's reason.
         vm.onCodeChanged("ABCD-EFGH-JK")
         vm.submit()
         val refused = vm.state.awaitIs<EnrolUiState.Entering> { it.error != null }
@@ -39,10 +43,10 @@ class EnrolFlowTest : FlowTest() {
         vm.onScanned("https://example.com/menu?table=4")
         assertEquals(Texts.notAnEnrolmentQr, vm.state.awaitIs<EnrolUiState.Entering>().error)
 
-        val code = server.volunteerCode(Areas.MY_HOA, "Trần Thị Thử")
+        val code = server.volunteerCode(Areas.MY_HOA, "Trần Thị Mười")
         vm.onScanned("sachxanh://enrol?code=${code.lowercase()}")
         val enrolled = vm.state.awaitIs<EnrolUiState.Enrolled>()
-        assertEquals("Trần Thị Thử", enrolled.person.name)
+        assertEquals("Trần Thị Mười", enrolled.person.name)
         assertEquals(Role.VOLUNTEER, enrolled.person.role)
         assertEquals(listOf("Ấp Mỹ Hòa"), enrolled.person.areas.map { it.name })
         assertTrue(tokens.token!!.length > 20)
@@ -50,13 +54,13 @@ class EnrolFlowTest : FlowTest() {
         // Home greets the person with their hamlet.
         val home = HomeViewModel(phone, h.sync(phone), h.scope, h.io)
         val ready = home.state.awaitIs<HomeUiState.Ready>()
-        assertEquals("Trần Thị Thử", ready.person.name)
+        assertEquals("Trần Thị Mười", ready.person.name)
         assertEquals(listOf("Ấp Mỹ Hòa"), ready.areas.map { it.area.name })
         assertTrue(ready.nothingToDo)
 
         // The app restarts: the kept token is handed back, no code asked.
         val again = EnrolViewModel(phone, tokens, h.scope, h.io)
-        assertEquals("Trần Thị Thử", again.state.awaitIs<EnrolUiState.Enrolled>().person.name)
+        assertEquals("Trần Thị Mười", again.state.awaitIs<EnrolUiState.Enrolled>().person.name)
 
         // Home was told the token is refused: the enrolment screen forgets it and asks for a code.
         val over = EnrolViewModel(phone, tokens, h.scope, h.io, startOver = true)
@@ -81,12 +85,29 @@ class EnrolFlowTest : FlowTest() {
     }
 
     @Test
-    fun `codes are read the way people type and print them`() {
-        assertEquals("K7QM-3XPA-TW", EnrolCode.normalize(" k7qm 3xpa tw "))
-        assertEquals("K7QM-3XPA-TW", EnrolCode.fromQr("K7QM3XPATW"))
-        assertEquals("K7QM-3XPA-TW", EnrolCode.fromQr("https://sachxanh.example.vn/enrol?code=K7QM-3XPA-TW"))
-        assertNull(EnrolCode.fromQr("K7QM-3XPA-T0"), "0 is not in the alphabet")
-        assertNull(EnrolCode.fromQr("K7QM-3XPA"))
-        assertNull(EnrolCode.fromQr("sachxanh://enrol"))
+    fun `a code is read the way people type it, and a mistyped one is said before anything is sent`() {
+        // Out of reach of any server: a mistyped code must be caught on the phone.
+        val cut = h.phone("typing", TestServer.unreachableUrl())
+        val vm = EnrolViewModel(cut, MemoryTokenStore(), h.scope, h.io)
+        vm.state.awaitIs<EnrolUiState.Entering>()
+        vm.onCodeChanged("K7QM-3XPA-T0")
+        vm.submit()
+        val zero = vm.state.awaitIs<EnrolUiState.Entering>(kotlin.time.Duration.parse("2s")) { it.error != null }
+        assertEquals("K7QM-3XPA-T0", zero.code, "what was typed stays")
+        assertTrue(zero.error!!.vi.contains("số 0"), zero.error!!.vi)
+        assertTrue(zero.error!!.en.contains("0"), zero.error!!.en)
+        vm.onCodeChanged("K7QM-3XPA")
+        vm.submit()
+        val short = vm.state.awaitIs<EnrolUiState.Entering>(kotlin.time.Duration.parse("2s")) { it.code == "K7QM-3XPA" && it.error != null }
+        assertTrue(short.error!!.vi.contains("10"), short.error!!.vi)
+
+        // Lower case, spaces instead of dashes: the same code, and the phone enrols.
+        val code = server.volunteerCode(Areas.CAU_TRE, "Lâm Văn Gõ")
+        val typed = code.lowercase().replace('-', ' ')
+        val vm2 = EnrolViewModel(h.phone("typed"), MemoryTokenStore(), h.scope, h.io)
+        vm2.state.awaitIs<EnrolUiState.Entering>()
+        vm2.onCodeChanged(" $typed ")
+        vm2.submit()
+        assertEquals("Lâm Văn Gõ", vm2.state.awaitIs<EnrolUiState.Enrolled>().person.name)
     }
 }

@@ -1,14 +1,23 @@
 package vn.sachxanh.state
 
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import vn.sachxanh.core.RecordKind
+import vn.sachxanh.core.ReviewStatus
 
 /** HomeScreen: my areas, what needs doing, and how much waits to be sent. */
 class HomeFlowTest : FlowTest() {
+    private fun RecordFormViewModel.fillHousehold(name: String, address: String, members: String) {
+        editing()
+        onText("head_name", name)
+        onText("address", address)
+        onText("members", members)
+    }
+
     @Test
     fun `home shows what waits to be sent, a draft to finish, then nothing waiting after sync`() {
         val (phone, _) = h.enrolled("home", server.volunteerCode(Areas.MY_HOA))
@@ -20,25 +29,24 @@ class HomeFlowTest : FlowTest() {
         assertTrue(fresh.nothingToDo)
 
         // One household sent for review, one left as a draft.
-        val sent = HouseholdFormViewModel(phone, h.scope, h.io, Areas.MY_HOA)
-        sent.onHeadNameChanged("Lê Văn Thử")
-        sent.onAddressChanged("Số 12, ấp Mỹ Hòa")
-        sent.onMembersChanged("5")
+        val sent = h.form(phone, RecordKind.HOUSEHOLD, areaId = Areas.MY_HOA)
+        sent.fillHousehold("Lê Văn Mười", "Số 12, ấp Mỹ Hòa", "5")
         sent.save(submit = true)
-        sent.state.awaitIs<HouseholdFormUiState.Saved>()
-        val draft = HouseholdFormViewModel(phone, h.scope, h.io, Areas.MY_HOA)
-        draft.onHeadNameChanged("Phạm Thị Nháp")
-        draft.onAddressChanged("Số 3, ấp Mỹ Hòa")
-        draft.onMembersChanged("2")
+        sent.saved()
+        val draft = h.form(phone, RecordKind.HOUSEHOLD, areaId = Areas.MY_HOA)
+        draft.fillHousehold("Phạm Thị Nháp", "Số 3, ấp Mỹ Hòa", "2")
         draft.save(submit = false)
-        val draftId = draft.state.awaitIs<HouseholdFormUiState.Saved>().id
+        val draftId = draft.saved().id
 
         home.refresh()
         val waiting = home.state.awaitIs<HomeUiState.Ready> { it.sync.waiting == 3L }
-        assertEquals(listOf(draftId), waiting.todo.map { it.id })
-        assertEquals(TodoReason.DRAFT, waiting.todo.single().why)
-        assertEquals(RecordKind.HOUSEHOLD, waiting.todo.single().kind)
-        assertEquals("Phạm Thị Nháp", waiting.todo.single().title)
+        val todo = waiting.todo.single()
+        assertEquals(draftId, todo.id)
+        assertEquals(ReviewStatus.DRAFT, todo.status)
+        assertEquals(RecordKind.HOUSEHOLD, todo.kind)
+        assertEquals(FormTarget(RecordKind.HOUSEHOLD, draftId), todo.target)
+        assertTrue(todo.title.vi.startsWith("Phạm Thị Nháp"), todo.title.vi)
+        assertEquals("Ấp Mỹ Hòa", todo.areaName)
         assertEquals(2uL, waiting.areas.single().figures!!.households)
 
         home.syncNow()
@@ -54,16 +62,16 @@ class HomeFlowTest : FlowTest() {
         TestServer().use { commune ->
             Harness(commune).use { c ->
                 val (volunteer, _) = c.enrolled("v", commune.volunteerCode(Areas.CAU_TRE))
-                val id = volunteer.createHousehold(household("Đoàn Văn Cầu", Areas.CAU_TRE))
+                val id = volunteer.addHousehold("Đoàn Văn Cầu", Areas.CAU_TRE)
                 volunteer.submit(id)
-                volunteer.createHousehold(household("Đoàn Thị Nháp", Areas.CAU_TRE))
-                kotlinx.coroutines.runBlocking { c.sync(volunteer).sync() }
+                volunteer.addHousehold("Đoàn Thị Nháp", Areas.CAU_TRE)
+                runBlocking { c.sync(volunteer).sync() }
 
                 val (staff, _) = c.enrolled("staff", commune.staffCode())
                 val home = HomeViewModel(staff, c.sync(staff), c.scope, c.io)
                 val before = home.state.awaitIs<HomeUiState.Ready>()
                 assertEquals(0, before.reviewWaiting)
-                assertEquals(5, before.areas.size)
+                assertEquals(staff.capabilities()!!.areas, before.areas.map { it.area })
                 home.syncNow()
                 // The submitted household waits for review; the draft is not staff's business yet.
                 val after = home.state.awaitIs<HomeUiState.Ready> { it.sync.activity is SyncUiState.Done && it.sync.lastSyncMs != null }

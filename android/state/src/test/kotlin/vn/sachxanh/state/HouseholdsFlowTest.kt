@@ -1,60 +1,79 @@
 package vn.sachxanh.state
 
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.test.StandardTestDispatcher
+import kotlinx.coroutines.test.advanceTimeBy
+import kotlinx.coroutines.test.advanceUntilIdle
+import kotlinx.coroutines.test.runTest
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.Job
-import kotlinx.coroutines.test.StandardTestDispatcher
-import kotlinx.coroutines.test.advanceTimeBy
-import kotlinx.coroutines.test.advanceUntilIdle
-import kotlinx.coroutines.test.runTest
+import vn.sachxanh.core.FieldInput
+import vn.sachxanh.core.FormState
 import vn.sachxanh.core.HouseholdPage
+import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.SachxanhInterface
 
-/** HouseholdsScreen and HouseholdFormScreen: search, page, add (with a mistake first), fix. */
+/** HouseholdsScreen and the household form: search, page, add (with mistakes first), fix. */
+@OptIn(ExperimentalCoroutinesApi::class) // virtual time for the typing pauses
 class HouseholdsFlowTest : FlowTest() {
-    private fun add(vm: HouseholdFormViewModel, name: String, members: String = "4") {
-        vm.onHeadNameChanged(name)
-        vm.onAddressChanged("Số 8, đường ven kênh")
-        vm.onMembersChanged(members)
-        vm.save(submit = false)
+    private fun add(phone: SachxanhInterface, area: String, name: String) {
+        val form = h.form(phone, RecordKind.HOUSEHOLD, areaId = area)
+        form.editing()
+        form.onText("head_name", name)
+        form.onText("address", "Số 8, đường ven kênh")
+        form.onText("members", "4")
+        form.save(submit = false)
+        form.saved()
     }
 
     @Test
     fun `adding a household shows the mistakes under their fields, in Vietnamese, then saves`() {
         val (phone, _) = h.enrolled("form", server.volunteerCode(Areas.MY_HOA))
-        val form = HouseholdFormViewModel(phone, h.scope, h.io, Areas.MY_HOA)
-        form.onMembersChanged("0")
+        val form = h.form(phone, RecordKind.HOUSEHOLD, areaId = Areas.MY_HOA)
+        val blank = form.editing()
+        assertEquals(Areas.MY_HOA, blank.areaId)
+        assertTrue(blank.mayWrite)
+        assertTrue(blank.fields.all { it.problems.isEmpty() }, "a new form shows no mistakes before anything is typed")
+
+        form.onText("members", "0")
+        // Checked as typed: only the field the person has been at says something yet.
+        val typed = form.editing { it["members"]!!.problems.isNotEmpty() }
+        val range = typed["members"]!!.problems.single()
+        assertTrue(range.vi.contains("khoảng"), range.vi)
+        assertTrue(range.en.contains("between"), range.en)
+        assertTrue(typed.problemsVi("head_name").isEmpty())
+
         form.save(submit = true)
-        val mistakes = form.state.awaitIs<HouseholdFormUiState.Editing> { !it.errors.isEmpty }
-        assertEquals(setOf(HouseholdField.HEAD_NAME, HouseholdField.ADDRESS, HouseholdField.MEMBERS), mistakes.errors.byField.keys)
-        assertTrue(mistakes.errors[HouseholdField.MEMBERS]!!.vi.startsWith("Số nhân khẩu"), mistakes.errors[HouseholdField.MEMBERS]!!.vi)
-        assertTrue(mistakes.errors[HouseholdField.MEMBERS]!!.en.startsWith("Household members"))
+        val mistakes = form.editing { !it.saving && it["head_name"]!!.problems.isNotEmpty() }
+        assertEquals(setOf("head_name", "address", "members"), mistakes.fields.filter { it.problems.isNotEmpty() }.map { it.path }.toSet())
         assertFalse(mistakes.saving)
 
-        // Typed letters in a number field: said under the field, nothing saved.
-        form.onHeadNameChanged("Võ Thị Thử")
-        form.onAddressChanged("Số 1, ấp Mỹ Hòa")
-        form.onMembersChanged("bốn")
+        // Typed letters in a number field: the core says so under the field, nothing is saved.
+        form.onText("head_name", "Võ Thị Mười")
+        form.onText("address", "Số 1, ấp Mỹ Hòa")
+        form.onText("members", "bốn")
         form.save(submit = true)
-        val notNumber = form.state.awaitIs<HouseholdFormUiState.Editing> { it.errors[HouseholdField.MEMBERS] == Texts.notAWholeNumber }
-        assertEquals(setOf(HouseholdField.MEMBERS), notNumber.errors.byField.keys)
-        assertEquals("bốn", notNumber.form.members, "what was typed stays")
+        val notNumber = form.editing { !it.saving && it.problemsVi("members").any { p -> p.contains("số nguyên") } }
+        assertEquals(listOf("members"), notNumber.fields.filter { it.problems.isNotEmpty() }.map { it.path })
+        assertEquals("bốn", notNumber["members"]!!.text, "what was typed stays")
 
-        form.onMembersChanged("4")
-        form.onLocation(Areas.inMyHoa.lon, Areas.inMyHoa.lat)
+        form.onText("members", "4")
+        form.onGpsFix("location", Areas.inMyHoa.lon, Areas.inMyHoa.lat, 6f)
         form.save(submit = true)
-        val saved = form.state.awaitIs<HouseholdFormUiState.Saved>()
+        val saved = form.saved()
         assertTrue(saved.submitted)
-        val stored = phone.household(saved.id)
-        assertEquals("Võ Thị Thử", stored.value.headName)
-        assertEquals(4u, stored.value.members)
-        assertEquals(ReviewStatus.AWAITING_REVIEW, stored.status)
+        assertEquals(ReviewStatus.AWAITING_REVIEW, saved.record.status)
+        val stored = phone.form(saved.id)
+        assertEquals("Võ Thị Mười", stored.fields.single { it.path == "head_name" }.value.let { (it as vn.sachxanh.core.FieldValue.Text).text })
+        assertEquals("4", (stored.fields.single { it.path == "members" }.value as vn.sachxanh.core.FieldValue.Text).text)
+        assertEquals(Areas.inMyHoa, (stored.fields.single { it.path == "location" }.value as vn.sachxanh.core.FieldValue.Place).place!!.coords.single())
     }
 
     @Test
@@ -64,13 +83,10 @@ class HouseholdsFlowTest : FlowTest() {
         val empty = list.state.awaitIs<HouseholdsUiState.Empty>()
         assertEquals("Ấp Bến Đình", empty.area.name)
         assertEquals("", empty.query)
+        assertEquals(FormTarget(RecordKind.HOUSEHOLD, areaId = Areas.BEN_DINH), list.add())
 
         val names = listOf("Nguyễn Văn Một", "Nguyễn Thị Hai", "Trần Văn Ba", "Lê Thị Bốn", "Nguyễn Văn Năm")
-        for (n in names) {
-            val form = HouseholdFormViewModel(phone, h.scope, h.io, Areas.BEN_DINH)
-            add(form, n)
-            form.state.awaitIs<HouseholdFormUiState.Saved>()
-        }
+        for (n in names) add(phone, Areas.BEN_DINH, n)
         list.refresh()
         val first = list.state.awaitIs<HouseholdsUiState.Content>()
         assertEquals(2, first.items.size)
@@ -85,6 +101,9 @@ class HouseholdsFlowTest : FlowTest() {
         assertFalse(all.canLoadMore)
         assertEquals(names.toSet(), all.items.map { it.headName }.toSet())
         assertTrue(all.items.all { it.status == ReviewStatus.DRAFT })
+        val row = all.items.first()
+        assertEquals(FormTarget(RecordKind.HOUSEHOLD, row.id, Areas.BEN_DINH), list.open(row))
+        assertEquals(FormTarget(RecordKind.SORTING_CHECK, null, Areas.BEN_DINH, row.id), list.check(row))
 
         // Typed on a phone without Vietnamese keyboard.
         list.onQueryChanged("nguyen van")
@@ -95,19 +114,25 @@ class HouseholdsFlowTest : FlowTest() {
         assertEquals("khong co ai", list.state.awaitIs<HouseholdsUiState.Empty> { it.query == "khong co ai" }.query)
     }
 
-    /** The core as the app sees it, counting searches (the interface is the seam for that). */
+    /** The core as the app sees it, counting searches and checks (the interface is the seam for that). */
     private class CountingCore(private val inner: SachxanhInterface) : SachxanhInterface by inner {
         val searches = mutableListOf<String>()
+        val checks = mutableListOf<List<FieldInput>>()
         override fun households(areaId: String, query: String, after: String?, limit: UInt): HouseholdPage {
             searches += query
             return inner.households(areaId, query, after, limit)
+        }
+
+        override fun checkForm(kind: RecordKind, id: String?, areaId: String, values: List<FieldInput>): FormState {
+            checks += values
+            return inner.checkForm(kind, id, areaId, values)
         }
     }
 
     @Test
     fun `typing a name searches once, after the pause, not at every letter`() = runTest {
         val (phone, _) = h.enrolled("typing", server.volunteerCode(Areas.RACH_SUNG))
-        phone.createHousehold(household("Nguyễn Văn Gõ", Areas.RACH_SUNG))
+        phone.addHousehold("Nguyễn Văn Gõ", Areas.RACH_SUNG)
         val core = CountingCore(phone)
         // Virtual time for the typing pause; the core calls run on the test scheduler too. The
         // holder's scope is the screen's: closed at the end (advanceUntilIdle skips backgroundScope).
@@ -127,11 +152,45 @@ class HouseholdsFlowTest : FlowTest() {
     }
 
     @Test
+    fun `a form is checked once the person stops typing, not at every letter`() = runTest {
+        val (phone, _) = h.enrolled("checking", server.volunteerCode(Areas.RACH_SUNG))
+        val core = CountingCore(phone)
+        val screen = Job()
+        val form = RecordFormViewModel(
+            core, h.clock, CoroutineScope(coroutineContext + screen), StandardTestDispatcher(testScheduler),
+            RecordKind.HOUSEHOLD, areaId = Areas.RACH_SUNG,
+        )
+        advanceUntilIdle()
+        assertTrue(form.state.value is RecordFormUiState.Editing)
+        assertTrue(core.checks.isEmpty(), "nothing is checked before anything is typed")
+        for (typed in listOf("1", "12", "12,", "12,5")) {
+            form.onText("members", typed)
+            advanceTimeBy(200)
+        }
+        assertTrue(core.checks.isEmpty(), "nothing is checked while the person is typing")
+        advanceUntilIdle()
+        assertEquals(1, core.checks.size)
+        assertTrue(FieldInput("members", vn.sachxanh.core.FieldValue.Text("12,5")) in core.checks.single())
+        // "12,5" is no count of people: the core says so under the field.
+        val shown = form.state.value as RecordFormUiState.Editing
+        assertTrue(shown.problemsVi("members").single().contains("số nguyên"), shown.problemsVi("members").toString())
+        // A name typed and a point placed within one pause: one check reads both.
+        form.onText("head_name", "Ông Gõ")
+        advanceTimeBy(10)
+        form.onGpsFix("location", Areas.outsideCommune.lon, Areas.outsideCommune.lat, 4f)
+        advanceUntilIdle()
+        assertEquals(2, core.checks.size, "one check for the name and the place together")
+        val placed = form.state.value as RecordFormUiState.Editing
+        assertTrue(placed.problemsVi("location").single().contains("ngoài"), placed.problemsVi("location").toString())
+        screen.cancel()
+    }
+
+    @Test
     fun `staff switch between the commune's hamlets`() {
         val (staff, _) = h.enrolled("staff", server.staffCode())
         val list = HouseholdsViewModel(staff, h.scope, h.io)
         val first = list.state.awaitIs<HouseholdsUiState.Empty>()
-        assertEquals(5, first.areas.size)
+        assertEquals(staff.capabilities()!!.areas, first.areas)
         list.selectArea(Areas.VAM_XANG)
         assertEquals("Ấp Vàm Xáng", list.state.awaitIs<HouseholdsUiState.Empty> { it.area.id == Areas.VAM_XANG }.area.name)
     }

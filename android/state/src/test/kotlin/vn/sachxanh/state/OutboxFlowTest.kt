@@ -16,26 +16,24 @@ class OutboxFlowTest : FlowTest() {
         val outbox = OutboxViewModel(phone, sync, h.scope, h.io)
         outbox.state.awaitIs<OutboxUiState.Empty>()
 
-        val sent = phone.createHousehold(household("Mai Văn Gửi", Areas.VAM_XANG))
+        val sent = phone.addHousehold("Mai Văn Gửi", Areas.VAM_XANG)
         phone.submit(sent)
-        val draft = phone.createHousehold(household("Mai Thị Nháp", Areas.VAM_XANG))
-        val check = phone.createSortingCheck(
-            vn.sachxanh.core.SortingCheck(
-                householdId = sent, areaId = Areas.VAM_XANG, checkDate = java.time.LocalDate.now(h.clock).toString(),
-                recyclableSorted = true, foodSorted = false, otherSorted = true, hazardousSeparated = false,
-                servedByCollection = true, burningSeen = false, dumpingSeen = false, note = "", checkedBy = phone.me()!!.personId,
-            ),
-        )
-        phone.submit(check)
+        val draft = phone.addHousehold("Mai Thị Nháp", Areas.VAM_XANG)
+        val checkForm = h.form(phone, RecordKind.SORTING_CHECK, householdId = sent)
+        checkForm.editing()
+        checkForm.onFlag("recyclable_sorted", true)
+        checkForm.save(submit = true)
+        val check = checkForm.saved().id
         outbox.refresh()
         val before = outbox.state.awaitIs<OutboxUiState.Content> { it.items.size == 3 }
         assertEquals(listOf(check, draft, sent), before.items.map { it.id }, "newest first")
         assertEquals(3, before.unsentCount)
         assertEquals(RecordKind.SORTING_CHECK, before.items[0].kind)
-        assertTrue(before.items[0].title.contains("Mai Văn Gửi"), before.items[0].title)
+        assertTrue(before.items[0].title.vi.contains("Mai Văn Gửi"), before.items[0].title.vi)
         assertEquals(ReviewStatus.AWAITING_REVIEW, before.items[0].status)
         assertEquals(ReviewStatus.DRAFT, before.items[1].status)
         assertEquals("Ấp Vàm Xáng", before.items[2].areaName)
+        assertEquals(FormTarget(RecordKind.HOUSEHOLD, draft), before.items[1].target)
 
         outbox.syncNow()
         val after = outbox.state.awaitIs<OutboxUiState.Content> { it.sync is SyncUiState.Done && it.unsentCount == 0 }
@@ -44,7 +42,11 @@ class OutboxFlowTest : FlowTest() {
         assertTrue(after.refused.isEmpty())
 
         // An edit after sending waits again.
-        phone.updateHousehold(draft, phone.household(draft).value.copy(members = 6u))
+        val edit = h.form(phone, RecordKind.HOUSEHOLD, recordId = draft)
+        edit.editing()
+        edit.onText("members", "6")
+        edit.save(submit = false)
+        edit.saved()
         outbox.refresh()
         val edited = outbox.state.awaitIs<OutboxUiState.Content> { it.unsentCount == 1 }
         assertEquals(draft, edited.items.single { it.unsent }.id)

@@ -3,12 +3,14 @@ package vn.sachxanh.state
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import vn.sachxanh.core.ErrorCode
 import vn.sachxanh.core.RecordKind
 
 /**
  * A refusal: the server judges every change against the person's scope. A volunteer of Ấp Mỹ Hòa
- * records a household for Ấp Bến Đình (a shared phone, the wrong hamlet picked): the phone saves
- * it, the server refuses it, and the outbox says why.
+ * has a household of Ấp Bến Đình on the phone (the pickers only offer their own hamlet, so an old
+ * app version or a forged call put it there): the phone keeps it, the server refuses it, and the
+ * outbox says why and shows what was sent.
  */
 class RefusalFlowTest : FlowTest() {
     @Test
@@ -18,18 +20,15 @@ class RefusalFlowTest : FlowTest() {
         val home = HomeViewModel(phone, sync, h.scope, h.io)
         val outbox = OutboxViewModel(phone, sync, h.scope, h.io)
 
-        val mine = HouseholdFormViewModel(phone, h.scope, h.io, Areas.MY_HOA)
-        mine.onHeadNameChanged("Đặng Văn Đúng")
-        mine.onAddressChanged("Số 4, ấp Mỹ Hòa")
-        mine.onMembersChanged("3")
+        val mine = h.form(phone, RecordKind.HOUSEHOLD)
+        assertEquals(listOf(Areas.MY_HOA), mine.editing().areas.map { it.id }, "the area picker offers only my hamlet")
+        mine.onText("head_name", "Đặng Văn Đúng")
+        mine.onText("address", "Số 4, ấp Mỹ Hòa")
+        mine.onText("members", "3")
         mine.save(submit = true)
-        val kept = mine.state.awaitIs<HouseholdFormUiState.Saved>().id
-        val theirs = HouseholdFormViewModel(phone, h.scope, h.io, Areas.BEN_DINH)
-        theirs.onHeadNameChanged("Đặng Thị Nhầm")
-        theirs.onAddressChanged("Số 9, ấp Bến Đình")
-        theirs.onMembersChanged("2")
-        theirs.save(submit = true)
-        val wrong = theirs.state.awaitIs<HouseholdFormUiState.Saved>().id
+        val kept = mine.saved().id
+        val wrong = phone.addHousehold("Đặng Thị Nhầm", Areas.BEN_DINH, "2")
+        phone.submit(wrong)
         outbox.refresh()
         outbox.state.awaitIs<OutboxUiState.Content> { it.unsentCount == 2 }
 
@@ -41,11 +40,20 @@ class RefusalFlowTest : FlowTest() {
         val refusal = shown.refused.single()
         assertEquals(wrong, refusal.recordId)
         assertEquals(RecordKind.HOUSEHOLD, refusal.kind)
-        assertEquals("out_of_scope", refusal.code)
+        assertEquals(phone.record(kept).kindLabel, refusal.kindLabel)
+        assertEquals(ErrorCode.OUT_OF_SCOPE, refusal.code)
         assertTrue(refusal.message.vi.contains("địa bàn"), refusal.message.vi)
         assertTrue(refusal.message.en.contains("area"), refusal.message.en)
         // The refused record leaves the list of records (the server never took it); mine stays.
         assertEquals(listOf(kept), shown.items.map { it.id })
+
+        // Opened: what was sent, in words, to record it again in the right hamlet.
+        outbox.openRefused(wrong)
+        val detail = outbox.state.awaitIs<OutboxUiState.Content> { it.refusedDetail != null }.refusedDetail!!
+        assertEquals(refusal, detail.item)
+        assertTrue(detail.fields.any { it.value.vi == "Đặng Thị Nhầm" }, detail.fields.toString())
+        assertTrue(detail.fields.any { it.value.vi == "Ấp Bến Đình" }, detail.fields.toString())
+        outbox.closeRefused()
 
         val homeShows = home.state.awaitIs<HomeUiState.Ready> { it.sync.refused == 1L }
         assertTrue(!homeShows.nothingToDo)

@@ -6,6 +6,8 @@ import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import vn.sachxanh.core.AfterRun
+import vn.sachxanh.core.Network
 import java.nio.file.Files
 import java.util.Collections
 
@@ -21,7 +23,7 @@ class SyncFlowTest : FlowTest() {
     @Test
     fun `sync progress goes through sending and receiving and ends done`() {
         val (phone, _) = h.enrolled("progress", server.volunteerCode(Areas.MY_HOA))
-        repeat(4) { phone.createHousehold(household("Hộ Tiến Độ $it")) }
+        repeat(4) { phone.addHousehold("Hộ Tiến Độ $it") }
         val sync = h.sync(phone)
         val seen = sync.recorded()
         sync.syncNow()
@@ -45,7 +47,7 @@ class SyncFlowTest : FlowTest() {
     @Test
     fun `a cancelled sync keeps everything for the next one`() {
         val (phone, _) = h.enrolled("cancel", server.volunteerCode(Areas.BEN_DINH))
-        repeat(5) { phone.createHousehold(household("Hộ Hủy $it", Areas.BEN_DINH)) }
+        repeat(5) { phone.addHousehold("Hộ Hủy $it", Areas.BEN_DINH) }
         val sync = h.sync(phone)
         // The person presses cancel as soon as the progress bar appears.
         h.scope.launch(Dispatchers.Unconfined) {
@@ -70,8 +72,8 @@ class SyncFlowTest : FlowTest() {
         // Enrolled at the commune office, where there is signal.
         vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(server.url, null)).use { p ->
             tokens.write(p.enrol(server.volunteerCode(Areas.RACH_SUNG)).token)
-            p.createHousehold(household("Hộ Ngoài Vùng Sóng", Areas.RACH_SUNG))
-            p.createHousehold(household("Hộ Cuối Kênh", Areas.RACH_SUNG))
+            p.addHousehold("Hộ Ngoài Vùng Sóng", Areas.RACH_SUNG)
+            p.addHousehold("Hộ Cuối Kênh", Areas.RACH_SUNG)
         }
 
         // Out on the canal: the server cannot be reached.
@@ -111,20 +113,22 @@ class SyncFlowTest : FlowTest() {
     }
 
     @Test
-    fun `the background worker follows the policy`() {
+    fun `the background worker follows the core's decisions`() {
         val stranger = h.phone("stranger")
-        assertEquals(BackgroundResult.STOP, runBlocking { h.sync(stranger).runInBackground(0) })
+        assertEquals(AfterRun.Stop, runBlocking { h.sync(stranger).runInBackground(0) })
 
         val (phone, _) = h.enrolled("worker", server.volunteerCode(Areas.CAU_TRE))
-        phone.createHousehold(household("Hộ Chạy Nền", Areas.CAU_TRE))
+        phone.addHousehold("Hộ Chạy Nền", Areas.CAU_TRE)
         val sync = h.sync(phone)
         sync.onNetworkChanged(Network.NONE)
-        assertEquals(BackgroundResult.RETRY, runBlocking { sync.runInBackground(0) })
+        assertTrue(runBlocking { sync.runInBackground(0) } is AfterRun.Retry, "no network: try again later")
         assertEquals(1uL, phone.syncStatus().waiting)
-        sync.onNetworkChanged(Network.CONNECTED) // the network is back: something waits, so it syncs
+        sync.onNetworkChanged(Network.UNMETERED) // the network is back: something waits, so it syncs
         sync.state.awaitIs<SyncUiState.Done>()
         assertEquals(0uL, phone.syncStatus().waiting)
         // Just synced and nothing waits: the worker saves the person's data plan.
-        assertEquals(BackgroundResult.SUCCESS, runBlocking { sync.runInBackground(0) })
+        val last = phone.syncStatus().lastSyncMs
+        assertEquals(AfterRun.Success, runBlocking { sync.runInBackground(0) })
+        assertEquals(last, phone.syncStatus().lastSyncMs, "no sync ran")
     }
 }

@@ -1,53 +1,101 @@
 package vn.sachxanh.state
 
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import kotlin.time.Duration.Companion.hours
-import kotlin.time.Duration.Companion.minutes
-import kotlin.time.Duration.Companion.seconds
+import vn.sachxanh.core.AfterRun
+import vn.sachxanh.core.Network
+import vn.sachxanh.core.RecordKind
+import java.nio.file.Files
+import java.util.concurrent.atomic.AtomicBoolean
 
-/** The background-sync rules, as plain data in and decisions out. */
-class SyncPolicyTest {
-    private val policy = SyncPolicy()
-    private val now = 1_800_000_000_000L
-    private fun facts(network: Network = Network.CONNECTED, enrolled: Boolean = true, waiting: Long = 0, last: Long? = now - 1.hours.inWholeMilliseconds) =
-        SyncConditions(network, enrolled, waiting, last, now)
+/**
+ * Background sync as the worker runs it: the phone's conditions (network, battery saver, the
+ * person's Wi-Fi-only setting, what waits) go to the core, and its decisions are what happens.
+ */
+class SyncPolicyTest : FlowTest() {
+    private val files = Files.createTempDirectory("sachxanh-camera").toFile()
 
-    @Test
-    fun `backoff doubles from thirty seconds up to the cap`() {
-        assertEquals(listOf(30.seconds, 1.minutes, 2.minutes, 4.minutes, 8.minutes), (0..4).map(policy::backoff))
-        assertEquals(5.hours, policy.backoff(20))
-        assertEquals(5.hours, policy.backoff(Int.MAX_VALUE))
+    @AfterAll
+    fun removeFiles() {
+        files.deleteRecursively()
     }
 
     @Test
-    fun `sync only with a network, at once when something waits, otherwise every few hours`() {
-        assertEquals(SyncDecision.STOP, policy.decide(facts(enrolled = false, waiting = 3)))
-        assertEquals(SyncDecision.WAIT_FOR_NETWORK, policy.decide(facts(network = Network.NONE, waiting = 3)))
-        assertEquals(SyncDecision.RUN, policy.decide(facts(waiting = 3)))
-        assertEquals(SyncDecision.RUN, policy.decide(facts(network = Network.UNKNOWN, waiting = 1)))
-        assertEquals(SyncDecision.SKIP, policy.decide(facts()))
-        assertEquals(SyncDecision.RUN, policy.decide(facts(last = now - 4.hours.inWholeMilliseconds)))
-        assertEquals(SyncDecision.RUN, policy.decide(facts(last = null)))
-        // A phone clock set back after the last sync: trust nothing, sync.
-        assertEquals(SyncDecision.RUN, policy.decide(facts(last = now + 2.hours.inWholeMilliseconds)))
+    fun `with no network the worker retries later, each time waiting longer, then leaves it to the periodic run`() {
+        val (phone, _) = h.enrolled("backoff", server.volunteerCode(Areas.CAU_TRE))
+        phone.addHousehold("Hộ Chờ Mạng", Areas.CAU_TRE)
+        val sync = h.sync(phone)
+        sync.onNetworkChanged(Network.NONE)
+        val delays = mutableListOf<Long>()
+        var attempt = 0
+        while (true) {
+            val after = runBlocking { sync.runInBackground(attempt) }
+            if (after !is AfterRun.Retry) {
+                assertEquals(AfterRun.Success, after, "the periodic run tries again later")
+                break
+            }
+            delays += after.delayMs.toLong()
+            attempt++
+            assertTrue(attempt < 40, "the retries end")
+        }
+        assertTrue(delays.size >= 2, delays.toString())
+        assertEquals(sync.firstBackoffMs, delays.first())
+        assertEquals(delays.first() * 2, delays[1], "the wait doubles")
+        assertTrue(delays.zipWithNext().all { (a, b) -> b >= a }, delays.toString())
+        assertEquals(1uL, phone.syncStatus().waiting, "nothing is lost meanwhile")
+        assertTrue(sync.periodMs > 0)
     }
 
     @Test
-    fun `photos waiting to be uploaded count as something waiting`() {
-        val photosOnly = facts().copy(photosWaiting = 2)
-        assertEquals(SyncDecision.RUN, policy.decide(photosOnly))
-        assertEquals(SyncDecision.WAIT_FOR_NETWORK, policy.decide(photosOnly.copy(network = Network.NONE)))
-        assertEquals(SyncDecision.SKIP, policy.decide(photosOnly.copy(photosWaiting = 0)))
-    }
+    fun `photos wait for Wi-Fi when the person asks, and for the battery saver to end`() {
+        val (phone, _) = h.enrolled("wifi", server.volunteerCode(Areas.MY_HOA))
+        val form = h.form(phone, RecordKind.CLEANUP, areaId = Areas.MY_HOA)
+        form.editing()
+        form.addPhoto("photos", cameraJpeg(files, "ben-song.jpg", 31, 800, 600).path)
+        form.editing { it.attachedPhotos().size == 1 && !it.preparingPhotos }
+        form.onGpsFix("place", Areas.inMyHoa.lon, Areas.inMyHoa.lat, 5f)
+        form.onFlag("work.waterways", true)
+        form.onText("participants.residents", "14")
+        form.onText("bags", "5")
+        form.save(submit = true)
+        form.saved()
 
-    @Test
-    fun `after a run the worker retries what a better network can fix, and stops for enrolment`() {
-        val offline = SyncUiState.Offline(Texts.noNetwork)
-        assertEquals(BackgroundResult.SUCCESS, policy.afterRun(SyncUiState.Done(1, 0, 0, now), 0))
-        assertEquals(BackgroundResult.RETRY, policy.afterRun(offline, 0))
-        assertEquals(BackgroundResult.RETRY, policy.afterRun(SyncUiState.Failed(Texts.unexpected), 3))
-        assertEquals(BackgroundResult.SUCCESS, policy.afterRun(offline, policy.maxAttempts - 1), "the periodic run tries again later")
-        assertEquals(BackgroundResult.STOP, policy.afterRun(SyncUiState.NotEnrolled(Texts.unexpected), 0))
+        // The records go, the photo is cut off (the person cancels as the photo starts).
+        val sync = h.sync(phone)
+        sync.setPhotosOnWifiOnly(true)
+        val once = AtomicBoolean(false)
+        h.scope.launch(Dispatchers.Unconfined) {
+            sync.state.collect {
+                if (it is SyncUiState.Running && it.step is SyncStep.UploadingPhotos && once.compareAndSet(false, true)) sync.cancel()
+            }
+        }
+        assertTrue(runBlocking { sync.sync() } is SyncUiState.Cancelled)
+        assertEquals(0uL, phone.syncStatus().waiting)
+        assertEquals(1uL, phone.syncStatus().photosWaiting)
+        val cancelled = sync.state.value
+
+        // Mobile data and photos on Wi-Fi only: the worker does not run.
+        sync.onNetworkChanged(Network.METERED)
+        assertEquals(AfterRun.Success, runBlocking { sync.runInBackground(0) })
+        assertEquals(cancelled, sync.state.value, "no sync ran")
+        assertEquals(1uL, phone.syncStatus().photosWaiting)
+
+        // Wi-Fi, but the battery saver is on: photos still wait.
+        sync.onBatterySaverChanged(true)
+        sync.onNetworkChanged(Network.UNMETERED)
+        assertEquals(AfterRun.Success, runBlocking { sync.runInBackground(0) })
+        assertEquals(cancelled, sync.state.value, "no sync ran")
+
+        // Battery saver off: the photo goes.
+        sync.onBatterySaverChanged(false)
+        assertEquals(AfterRun.Success, runBlocking { sync.runInBackground(0) })
+        val done = sync.state.value as SyncUiState.Done
+        assertEquals(1L, done.photosUploaded)
+        assertEquals(0uL, phone.syncStatus().photosWaiting)
     }
 }

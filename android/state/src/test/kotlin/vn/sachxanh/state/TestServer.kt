@@ -16,15 +16,19 @@ import java.util.concurrent.TimeUnit
  * with its own data folder; people and enrolment codes are made with its command line (as in
  * bindings/jvm-tests). Every person and name here is invented.
  */
-class TestServer : AutoCloseable {
-    val data: Path = Files.createTempDirectory("sachxanh-server")
+class TestServer(
+    /** Its data folder: a new one, or a stopped server's to start it again with what it held. */
+    val data: Path = Files.createTempDirectory("sachxanh-server"),
+    /** Where it listens: any free loopback port, or a stopped server's address to come back at. */
+    listen: String = "127.0.0.1:0",
+) : AutoCloseable {
     private val bin: String = System.getProperty("sachxanh.server")
         ?: error("system property sachxanh.server (path of the sachxanh-server binary) is not set")
     private val process: Process
     val url: String
 
     init {
-        process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:0", "--attempts-per-minute", "10000")
+        process = ProcessBuilder(bin, "--data", data.toString(), "--listen", listen, "--attempts-per-minute", "10000")
             .redirectErrorStream(true)
             .start()
         val reader = BufferedReader(InputStreamReader(process.inputStream, Charsets.UTF_8))

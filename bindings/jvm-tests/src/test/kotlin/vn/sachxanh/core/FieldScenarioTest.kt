@@ -12,6 +12,7 @@ import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import java.nio.file.Files
 import java.time.LocalDate
+import java.time.format.DateTimeFormatter
 
 /**
  * A whole field scenario through the Kotlin API, as the Android app drives it: enrol, record
@@ -48,14 +49,20 @@ class FieldScenarioTest {
         }
     }
 
-    private fun household(name: String, members: UInt = 4u, areaId: String = area) = Household(
-        areaId = areaId,
-        address = "Số 3, đường ven kênh Rạch Sen",
-        headName = name,
-        members = members,
-        location = if (areaId == area) Coord(105.631, 9.998) else null,
-        note = "",
-    )
+    /** A household's form as typed: only the fields named, the others as a new form has them. */
+    private fun household(name: String, members: String = "4", areaId: String = area) = buildList {
+        add(FieldInput("area_id", FieldValue.Text(areaId)))
+        add(FieldInput("head_name", FieldValue.Text(name)))
+        add(FieldInput("address", FieldValue.Text("Số 3, đường ven kênh Rạch Sen")))
+        add(FieldInput("members", FieldValue.Text(members)))
+        if (areaId == area) add(FieldInput("location", FieldValue.Place(Place(Shape.POINT, listOf(Coord(105.631, 9.998))))))
+    }
+
+    private fun Sachxanh.save(kind: RecordKind, values: List<FieldInput>, id: String? = null, areaId: String = area): String =
+        when (val out = saveForm(kind, id, areaId, values)) {
+            is SaveOutcome.Saved -> out.record.id
+            is SaveOutcome.Problems -> throw AssertionError("not saved: ${out.form}")
+        }
 
     @Test
     fun `volunteer records offline, staff return, the volunteer fixes, staff approve`() {
@@ -66,18 +73,27 @@ class FieldScenarioTest {
         assertEquals(listOf(AreaInfo(area, "Ấp Mỹ Hòa")), enrolled.person.areas)
         assertTrue(enrolled.token.length > 20)
 
-        // Offline: a form with a mistake is refused field by field, in both languages.
-        val bad = assertThrows<ApiException.Invalid> { volunteer.createHousehold(household("", 0u)) }
-        assertEquals(listOf("head_name", "members"), bad.problems.map { it.field })
-        assertTrue(bad.problems[1].messageVi.startsWith("Số nhân khẩu"))
-        assertTrue(bad.problems[1].messageEn.startsWith("Household members"))
-        // A malformed date from a form is a typed error too, not a crash.
-        assertThrows<ApiException.Invalid> {
-            volunteer.createSortingCheck(check("x", "21/11/2026"))
-        }
+        // Offline: a form with mistakes is not saved; each problem is under its field, in both
+        // languages, next to the field's own label.
+        val bad = volunteer.saveForm(RecordKind.HOUSEHOLD, null, area, household("", "0")) as SaveOutcome.Problems
+        val wrong = bad.form.fields.filter { it.problems.isNotEmpty() }
+        assertEquals(listOf("head_name", "members"), wrong.map { it.path })
+        assertEquals("Số nhân khẩu", wrong[1].label.vi)
+        assertEquals("Household members", wrong[1].label.en)
+        assertTrue(wrong[1].problems.single().vi.isNotBlank() && wrong[1].problems.single().en.isNotBlank())
+        assertEquals(0uL, volunteer.syncStatus().waiting, "nothing saved")
+        // A day that does not exist is read by the core and said under the date, not a crash;
+        // checking saves nothing.
+        val checked = volunteer.checkForm(RecordKind.SORTING_CHECK, null, area, check("x", "31/02/2026"))
+        assertTrue(checked.fields.single { it.path == "check_date" }.problems.isNotEmpty())
+        assertEquals(0uL, volunteer.syncStatus().waiting)
+        // Something typed outside a record form is a typed error with the problem.
+        val code = assertThrows<ApiException.Invalid> { parseEnrolmentCode("K7QM-3XPA") }
+        assertEquals("code", code.problems.single().field)
+        assertTrue(code.problems.single().message.vi.startsWith("Mã đăng ký"))
 
-        val house = volunteer.createHousehold(household("Nguyễn Thị Mười"))
-        val check = volunteer.createSortingCheck(check(house, LocalDate.now().toString()))
+        val house = volunteer.save(RecordKind.HOUSEHOLD, household("Nguyễn Thị Mười"))
+        val check = volunteer.save(RecordKind.SORTING_CHECK, check(house, LocalDate.now().format(DateTimeFormatter.ofPattern("dd/MM/yyyy"))))
         volunteer.submit(house)
         volunteer.submit(check)
         assertEquals(4uL, volunteer.syncStatus().waiting)
@@ -98,12 +114,12 @@ class FieldScenarioTest {
         syncCollecting(staff)
         val queue = staff.reviewQueue()
         assertEquals(setOf(house, check), queue.map { it.id }.toSet())
-        assertEquals("Nguyễn Thị Mười", queue.first { it.id == house }.title)
+        assertTrue(queue.first { it.id == house }.title.vi.startsWith("Nguyễn Thị Mười"))
         staff.review(house, Decision.RETURNED, "Thiếu số nhà cụ thể")
         staff.review(check, Decision.APPROVED, "")
         syncCollecting(staff)
         // A volunteer cannot review.
-        assertThrows<ApiException.Server> { volunteer.review(house, Decision.APPROVED, "") }
+        assertEquals(ErrorCode.FORBIDDEN, assertThrows<ApiException.Server> { volunteer.review(house, Decision.APPROVED, "") }.code)
 
         // The volunteer's phone gets the decision with its reason.
         syncCollecting(volunteer)
@@ -111,19 +127,19 @@ class FieldScenarioTest {
         assertEquals(house, returned.id)
         assertEquals(ReviewStatus.RETURNED, returned.status)
         assertEquals("Thiếu số nhà cụ thể", returned.reason)
-        assertEquals(ReviewStatus.APPROVED, volunteer.sortingCheck(check).status)
+        assertEquals(ReviewStatus.APPROVED, volunteer.record(check).status)
+        assertEquals("Thiếu số nhà cụ thể", volunteer.record(house).reason)
 
         // Fix and resubmit; staff approve the new version.
-        val view = volunteer.household(house)
-        volunteer.updateHousehold(house, view.value.copy(address = "Số 27, đường ven kênh Rạch Sen"))
-        assertEquals(ReviewStatus.AWAITING_REVIEW, volunteer.household(house).status)
+        volunteer.save(RecordKind.HOUSEHOLD, listOf(FieldInput("address", FieldValue.Text("Số 27, đường ven kênh Rạch Sen"))), id = house)
+        assertEquals(ReviewStatus.AWAITING_REVIEW, volunteer.record(house).status)
         syncCollecting(volunteer)
         syncCollecting(staff)
         assertEquals(listOf(house), staff.reviewQueue().map { it.id })
         staff.review(house, Decision.APPROVED, "")
         syncCollecting(staff)
         syncCollecting(volunteer)
-        assertEquals(ReviewStatus.APPROVED, volunteer.household(house).status)
+        assertEquals(ReviewStatus.APPROVED, volunteer.record(house).status)
         assertTrue(volunteer.needsAttention().isEmpty())
 
         val figures = volunteer.areaFigures(area)
@@ -139,7 +155,7 @@ class FieldScenarioTest {
         val other = "rs-ap-vam-xang"
         val p = phone("canceller")
         p.enrol(server.volunteerCode(other))
-        repeat(5) { p.createHousehold(household("Hộ thử $it", areaId = other)) }
+        repeat(5) { p.save(RecordKind.HOUSEHOLD, household("Hộ thử $it", areaId = other), areaId = other) }
         assertThrows<ApiException.Cancelled> {
             p.sync(object : SyncObserver {
                 override fun onProgress(progress: Progress) {
@@ -158,7 +174,7 @@ class FieldScenarioTest {
         val other = "rs-ap-rach-sung"
         val p = phone("busy")
         p.enrol(server.volunteerCode(other))
-        repeat(3) { p.createHousehold(household("Hộ đang gửi $it", areaId = other)) }
+        repeat(3) { p.save(RecordKind.HOUSEHOLD, household("Hộ đang gửi $it", areaId = other), areaId = other) }
         val seenDuringSync = mutableListOf<Int>()
         val report = p.sync(object : SyncObserver {
             override fun onProgress(progress: Progress) {
@@ -183,23 +199,20 @@ class FieldScenarioTest {
                 override fun onProgress(progress: Progress) {}
             })
         }
-        assertTrue(e.messageVi.contains("đăng ký"))
-        assertTrue(e.messageEn.contains("enrol"))
+        // `reason` is the FFI error's `message: Message`, renamed for Kotlin (it clashes with
+        // Throwable.message otherwise).
+        assertTrue(e.reason.vi.contains("đăng ký"))
+        assertTrue(e.reason.en.contains("enrol"))
         p.close()
     }
 
-    private fun check(household: String, date: String) = SortingCheck(
-        householdId = household,
-        areaId = area,
-        checkDate = date,
-        recyclableSorted = true,
-        foodSorted = true,
-        otherSorted = true,
-        hazardousSeparated = false,
-        servedByCollection = true,
-        burningSeen = false,
-        dumpingSeen = false,
-        note = "",
-        checkedBy = "p-volunteer",
+    private fun check(household: String, date: String) = listOf(
+        FieldInput("area_id", FieldValue.Text(area)),
+        FieldInput("household_id", FieldValue.Text(household)),
+        FieldInput("check_date", FieldValue.Text(date)),
+        FieldInput("recyclable_sorted", FieldValue.Flag(true)),
+        FieldInput("food_sorted", FieldValue.Flag(true)),
+        FieldInput("other_sorted", FieldValue.Flag(true)),
+        FieldInput("served_by_collection", FieldValue.Flag(true)),
     )
 }
