@@ -155,6 +155,22 @@ impl FromRequestParts<Arc<AppState>> for Authed {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
+        Authed::authenticate(parts, state, false).await
+    }
+}
+
+impl Authed {
+    /// Who posts a dashboard page's form: the caller has checked the form's token, which proves
+    /// what the API's header proves — the write comes from our own page.
+    pub async fn of_page_form(parts: &Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        Authed::authenticate(parts, state, true).await
+    }
+
+    async fn authenticate(
+        parts: &Parts,
+        state: &Arc<AppState>,
+        origin_proven: bool,
+    ) -> Result<Self, ApiError> {
         let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -169,7 +185,7 @@ impl FromRequestParts<Arc<AppState>> for Authed {
                 // page on another site cannot add it, so a forged form post gets nowhere.
                 let cookie = session_cookie(&parts.headers).ok_or_else(ApiError::unauthorized)?;
                 let safe = parts.method == axum::http::Method::GET;
-                if !safe && !parts.headers.contains_key(CSRF_HEADER) {
+                if !safe && !origin_proven && !parts.headers.contains_key(CSRF_HEADER) {
                     return Err(ApiError::forbidden());
                 }
                 (cookie, true)

@@ -1,6 +1,11 @@
-//! The commune dashboard's API: sign-in, the review queue, a record's page (values, place,
-//! history, conflicts), review decisions, and the plan's targets. The page itself is
-//! `dashboard.html`, served at `/`.
+//! The commune dashboard: its JSON API here — sign-in, the review queue, a record's page
+//! (values, place, history, conflicts), review decisions, the plan's targets and the catalogue
+//! of labels — and its pages, rendered on the server without script, in [`pages`].
+
+pub mod catalog;
+mod map;
+pub mod pages;
+mod words;
 
 use crate::auth::{
     hash_secret, new_token, session_cookie, Authed, PeerIp, SESSION_COOKIE, SESSION_LIFETIME_MS,
@@ -8,16 +13,17 @@ use crate::auth::{
 use crate::check::{review_from_dashboard, ReviewRefused};
 use crate::enrol::json_body;
 use crate::error::ApiError;
-use crate::storage::{AuditRow, PullScope, QueueFilter, RecordFilter, RecordRow, Storage};
+use crate::storage::{AuditRow, Person, PullScope, QueueFilter, RecordFilter, RecordRow, Storage};
 use crate::view::Names;
 use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sachxanh_core::document::{Conflict, RecordDoc};
 use sachxanh_core::error::ErrorCode;
+use sachxanh_core::form::{self, ReadField};
 use sachxanh_core::i18n::Message;
 use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
 use sachxanh_core::report::{self, Fact, Report};
@@ -25,21 +31,7 @@ use sachxanh_core::Reference;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-pub const PAGE: &str = include_str!("dashboard.html");
-const SCRIPT: &str = include_str!("dashboard.js");
 const STYLE: &str = include_str!("dashboard.css");
-
-pub async fn page() -> Html<&'static str> {
-    Html(PAGE)
-}
-
-/// The page's script, served from here so the CSP can forbid every inline one.
-pub async fn script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        SCRIPT,
-    )
-}
 
 pub async fn style() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE)
@@ -60,7 +52,20 @@ pub async fn sign_in(
 ) -> Result<Response, ApiError> {
     st.attempts.attempt(ip)?;
     let req = json_body(body)?;
-    let key = req.key.trim().to_owned();
+    let (person, cookie) = open_session(&st, &req.key).await?;
+    Ok((
+        StatusCode::OK,
+        [(header::SET_COOKIE, cookie)],
+        Json(serde_json::json!({"name": person.name, "role": person.role, "commune_id": person.commune_id})),
+    )
+        .into_response())
+}
+
+/// Opens a session for a staff member's key (the caller counted the attempt): the person and
+/// the `Set-Cookie` value that carries the session. The JSON sign-in and the page's form both
+/// come here, so their cookies are the same.
+pub(crate) async fn open_session(st: &AppState, key: &str) -> Result<(Person, String), ApiError> {
+    let key = key.trim().to_owned();
     let bad_key = || ApiError::of(StatusCode::UNAUTHORIZED, ErrorCode::BadKey);
     if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(bad_key());
@@ -84,22 +89,32 @@ pub async fn sign_in(
     match device {
         Some(d) if matches!(d.person.role, Role::CommuneStaff | Role::ProvinceViewer) => {
             let secure = if st.secure_cookies { "; Secure" } else { "" };
-            Ok((
-                StatusCode::OK,
-                [(
-                    header::SET_COOKIE,
-                    format!(
-                        "{SESSION_COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-                        SESSION_LIFETIME_MS / 1000
-                    ),
-                )],
-                Json(serde_json::json!({"name": d.person.name, "role": d.person.role, "commune_id": d.person.commune_id})),
-            )
-                .into_response())
+            let cookie = format!(
+                "{SESSION_COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                SESSION_LIFETIME_MS / 1000
+            );
+            Ok((d.person, cookie))
         }
         Some(_) => Err(ApiError::forbidden()),
         None => Err(bad_key()),
     }
+}
+
+/// Ends the browser's session on the server, if it has one; the `Set-Cookie` value that clears
+/// the cookie.
+pub(crate) async fn close_session(
+    st: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<String, ApiError> {
+    if let Some(session) = session_cookie(headers) {
+        let storage = st.storage.clone();
+        let hash = hash_secret(&session);
+        tokio::task::spawn_blocking(move || storage.end_session(&hash)).await??;
+    }
+    let secure = if st.secure_cookies { "; Secure" } else { "" };
+    Ok(format!(
+        "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"
+    ))
 }
 
 /// Ends the session on the server (the cookie alone would outlive a sign-out) and clears it.
@@ -107,20 +122,8 @@ pub async fn sign_out(
     State(st): State<Arc<AppState>>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(session) = session_cookie(&headers) {
-        let storage = st.storage.clone();
-        let hash = hash_secret(&session);
-        tokio::task::spawn_blocking(move || storage.end_session(&hash)).await??;
-    }
-    let secure = if st.secure_cookies { "; Secure" } else { "" };
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"),
-        )],
-    )
-        .into_response())
+    let cookie = close_session(&st, &headers).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
 /// Areas of the caller's commune as GeoJSON, for the map.
@@ -151,19 +154,19 @@ pub async fn areas_geojson(
 /// A line of the queue or of a drill-down: every text in both languages, from the core.
 #[derive(Serialize)]
 pub struct Line {
-    id: String,
-    kind: RecordKind,
-    kind_label: Message,
-    area_id: Option<String>,
-    area_name: String,
-    title: Message,
-    date: String,
-    status: ReviewStatus,
-    status_label: Message,
-    author: String,
+    pub(crate) id: String,
+    pub(crate) kind: RecordKind,
+    pub(crate) kind_label: Message,
+    pub(crate) area_id: Option<String>,
+    pub(crate) area_name: String,
+    pub(crate) title: Message,
+    pub(crate) date: String,
+    pub(crate) status: ReviewStatus,
+    pub(crate) status_label: Message,
+    pub(crate) author: String,
 }
 
-fn line(reference: &Reference, names: &Names, row: &RecordRow, author: String) -> Line {
+pub(crate) fn line(reference: &Reference, names: &Names, row: &RecordRow, author: String) -> Line {
     Line {
         id: row.id.clone(),
         kind: row.kind(),
@@ -190,17 +193,29 @@ fn author_name(storage: &dyn Storage, row: &RecordRow) -> Result<String, ApiErro
         .unwrap_or_default())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct QueueQuery {
-    area: Option<String>,
-    kind: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) area: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) to: Option<String>,
     /// `pending` (default: awaiting review or changed since approval), `all`, or one status.
-    status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) status: Option<String>,
     /// Where the page starts: the `next` of the previous page.
-    after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) after: Option<String>,
 }
+
+/// The queue's status filter that shows what needs a decision: awaiting review, or changed
+/// since approval.
+pub(crate) const PENDING: &str = "pending";
+/// The queue's status filter that shows every status.
+pub(crate) const ALL: &str = "all";
 
 /// Most approved records one report reads: a commune holds tens of thousands; a province
 /// report over every commune at once is built from the communes' reports instead.
@@ -243,35 +258,32 @@ pub const QUEUE_PAGE: usize = 100;
 /// One page of the review queue and where the next one starts.
 #[derive(Serialize)]
 pub struct QueuePage {
-    lines: Vec<Line>,
+    pub(crate) lines: Vec<Line>,
     /// Pass back as `after` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<String>,
+    pub(crate) next: Option<String>,
 }
 
-/// The review queue, filtered and paged in the database: a page is a hundred lines whatever the
-/// commune's size, each with its author, in one query.
-pub async fn queue(
-    State(st): State<Arc<AppState>>,
-    authed: Authed,
-    Query(q): Query<QueueQuery>,
-) -> Result<Json<QueuePage>, ApiError> {
-    authed.require_viewer()?;
-    let parse_day = |s: &Option<String>| -> Result<Option<String>, ApiError> {
-        match s.as_deref().filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(s) => Day::parse(s)
-                .map(|d| Some(d.to_string()))
-                .ok_or_else(|| ApiError::bad_request("ngày không hợp lệ", "invalid date")),
-        }
-    };
-    let (from, to) = (parse_day(&q.from)?, parse_day(&q.to)?);
-    let statuses = match q.status.as_deref().unwrap_or("pending") {
-        "pending" => vec![
+/// A day typed in a filter (`YYYY-MM-DD`), if any.
+pub(crate) fn filter_day(s: &Option<String>) -> Result<Option<Day>, ApiError> {
+    match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => Day::parse(s)
+            .map(Some)
+            .ok_or_else(|| ApiError::bad_request("ngày không hợp lệ", "invalid date")),
+    }
+}
+
+/// The queue's filter as the database reads it, from what was asked.
+pub(crate) fn queue_filter(person: &Person, q: &QueueQuery) -> Result<QueueFilter, ApiError> {
+    let from = filter_day(&q.from)?.map(|d| d.to_string());
+    let to = filter_day(&q.to)?.map(|d| d.to_string());
+    let statuses = match q.status.as_deref().unwrap_or(PENDING) {
+        PENDING => vec![
             ReviewStatus::AwaitingReview,
             ReviewStatus::ChangedSinceApproval,
         ],
-        "all" | "" => vec![],
+        ALL | "" => vec![],
         s => match ReviewStatus::parse(s) {
             Some(status) => vec![status],
             None => {
@@ -299,18 +311,25 @@ pub async fn queue(
             Some((day.to_owned(), id.to_owned()))
         }
     };
-    let filter = QueueFilter {
-        scope: PullScope::of(&authed.0.person),
+    Ok(QueueFilter {
+        scope: PullScope::of(person),
         kind,
-        area_id: q.area.filter(|a| !a.is_empty()),
+        area_id: q.area.clone().filter(|a| !a.is_empty()),
         statuses,
         from,
         to,
         after,
         limit: QUEUE_PAGE + 1,
-    };
+    })
+}
+
+/// One page of the queue, read on the blocking pool.
+pub(crate) async fn queue_page(
+    st: &Arc<AppState>,
+    filter: QueueFilter,
+) -> Result<QueuePage, ApiError> {
     let state = st.clone();
-    let page = tokio::task::spawn_blocking(move || -> Result<QueuePage, ApiError> {
+    tokio::task::spawn_blocking(move || -> Result<QueuePage, ApiError> {
         let mut found = state.storage.queue(&filter)?;
         let more = found.len() > QUEUE_PAGE;
         found.truncate(QUEUE_PAGE);
@@ -325,36 +344,204 @@ pub async fn queue(
             .collect();
         Ok(QueuePage { lines, next })
     })
-    .await??;
-    Ok(Json(page))
+    .await?
+}
+
+/// The review queue, filtered and paged in the database: a page is a hundred lines whatever the
+/// commune's size, each with its author, in one query.
+pub async fn queue(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Query(q): Query<QueueQuery>,
+) -> Result<Json<QueuePage>, ApiError> {
+    authed.require_viewer()?;
+    let filter = queue_filter(&authed.0.person, &q)?;
+    Ok(Json(queue_page(&st, filter).await?))
 }
 
 /// One line of a record's history, in words.
 #[derive(Serialize)]
 pub struct HistoryLine {
-    at: i64,
-    person_name: String,
-    action: Message,
+    pub(crate) at: i64,
+    pub(crate) person_name: String,
+    pub(crate) action: Message,
     /// What the change set, by the fields' labels.
-    fields: Vec<Message>,
+    pub(crate) fields: Vec<Message>,
 }
 
 #[derive(Serialize)]
 pub struct Detail {
-    record: RecordRow,
-    kind_label: Message,
-    status_label: Message,
+    pub(crate) record: RecordRow,
+    pub(crate) kind_label: Message,
+    pub(crate) status_label: Message,
     /// The record's fields and values in words, as the core words them.
-    fields: Vec<sachxanh_core::form::ReadField>,
-    title: Message,
-    area_name: String,
-    author: String,
-    conflicts: Vec<Conflict>,
-    history: Vec<HistoryLine>,
+    pub(crate) fields: Vec<ReadField>,
+    pub(crate) title: Message,
+    pub(crate) area_name: String,
+    pub(crate) author: String,
+    pub(crate) conflicts: Vec<Conflict>,
+    pub(crate) history: Vec<HistoryLine>,
     /// The record's place or location as GeoJSON, if it has one.
-    geometry: Option<serde_json::Value>,
-    photos: Vec<sachxanh_core::model::Photo>,
-    reviews: Vec<Line>,
+    pub(crate) geometry: Option<serde_json::Value>,
+    pub(crate) photos: Vec<sachxanh_core::model::Photo>,
+    pub(crate) reviews: Vec<Line>,
+    /// For the page: each conflict's field and values in words.
+    #[serde(skip)]
+    pub(crate) worded_conflicts: Vec<WordedConflict>,
+    /// For the page: each review (as in `reviews`) as its own form words it, and when it was made.
+    #[serde(skip)]
+    pub(crate) review_words: Vec<(i64, Vec<ReadField>)>,
+}
+
+/// A conflict as a reviewer reads it: the field's label and each value as the form shows it.
+pub(crate) struct WordedConflict {
+    pub(crate) label: Message,
+    pub(crate) values: Vec<Message>,
+}
+
+/// A record's page, if the person may see it (out of scope reads as absent). Blocking.
+pub(crate) fn load_detail(
+    state: &AppState,
+    person: &Person,
+    id: &str,
+) -> Result<Option<Detail>, ApiError> {
+    let storage = state.storage.as_ref();
+    let Some(row) = storage.record(id)? else {
+        return Ok(None);
+    };
+    let scope = person.scope();
+    if !row
+        .area_id
+        .as_deref()
+        .is_some_and(|a| scope.covers_area(&state.reference, a))
+    {
+        return Ok(None);
+    }
+    let doc = storage
+        .snapshot(id)?
+        .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok());
+    let conflicts = doc.as_ref().map(|d| d.conflicts()).unwrap_or_default();
+    let kind = row.kind();
+    let history = storage
+        .audit_of(id)?
+        .into_iter()
+        .map(|h: AuditRow| {
+            let mut paths: Vec<String> = doc
+                .iter()
+                .flat_map(|d| h.hashes.iter().flat_map(|c| d.fields_changed_by(c)))
+                .filter_map(|f| f.strip_prefix(DATA).map(str::to_owned))
+                .collect();
+            paths.sort();
+            paths.dedup();
+            HistoryLine {
+                at: h.at,
+                person_name: h.person_name,
+                action: h.action.label(),
+                fields: paths
+                    .iter()
+                    .filter_map(|p| form::field_label(kind.fields(), p))
+                    .collect(),
+            }
+        })
+        .collect();
+    let geometry = row.record.place().map(|p| p.to_geojson());
+    let photos = row.record.photos();
+    let reviews = storage.reviews_of_record(id)?;
+    let mut rows: Vec<&RecordRow> = reviews.iter().collect();
+    rows.push(&row);
+    let names = Names::for_rows(storage, &state.reference, &rows)?;
+    let name_of = |x: &str| names.name(x);
+    let review_words = reviews
+        .iter()
+        .map(|r| {
+            let fields = form::readable(&form::state_of(&r.record), &name_of);
+            (r.created_at, fields)
+        })
+        .collect();
+    let reviews = reviews
+        .iter()
+        .map(|r| {
+            let name = author_name(storage, r)?;
+            Ok(line(&state.reference, &names, r, name))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let name = author_name(storage, &row)?;
+    let l = line(&state.reference, &names, &row, name);
+    let fields = form::readable(&form::state_of(&row.record), &name_of);
+    let worded_conflicts = conflicts
+        .iter()
+        .map(|c| word_conflict(&row, c, &name_of))
+        .collect();
+    Ok(Some(Detail {
+        kind_label: l.kind_label,
+        status_label: l.status_label,
+        fields,
+        title: l.title,
+        area_name: l.area_name,
+        author: l.author,
+        conflicts,
+        history,
+        geometry,
+        photos,
+        reviews,
+        worded_conflicts,
+        review_words,
+        record: row,
+    }))
+}
+
+/// Where a record's values sit in its document (`data.members`).
+const DATA: &str = "data.";
+
+/// Words a conflict as the record's form words its field: each value is put into a copy of the
+/// record and read back by the core (a covenant's status by its label, a household by its
+/// name). A value the record cannot hold, or a field outside the values, is shown as it is.
+fn word_conflict(
+    row: &RecordRow,
+    c: &Conflict,
+    names: sachxanh_core::model::Names,
+) -> WordedConflict {
+    let kind = row.kind();
+    let Some(path) = c.field.strip_prefix(DATA) else {
+        // The record's own standing (sent for review or not) rather than one of its values.
+        let values = c
+            .values
+            .iter()
+            .map(|v| {
+                sachxanh_core::model::Lifecycle::parse(v)
+                    .map(|l| l.label())
+                    .unwrap_or_else(|| Message::new(v.clone(), v.clone()))
+            })
+            .collect();
+        return WordedConflict {
+            label: words::RECORD_META.message(),
+            values,
+        };
+    };
+    let label = form::field_label(kind.fields(), path).unwrap_or_else(|| Message::new(path, path));
+    let values = c
+        .values
+        .iter()
+        .map(|raw| {
+            let mut json = row.record.to_json();
+            let worded = (|| {
+                let slot = path.split('.').try_fold(&mut json, |v, k| v.get_mut(k))?;
+                // Text stays text ("12" is an address); anything else is read as JSON.
+                *slot = if slot.is_string() {
+                    serde_json::Value::String(raw.clone())
+                } else {
+                    serde_json::from_str(raw).ok()?
+                };
+                let record = sachxanh_core::model::AnyRecord::from_json(kind, json).ok()?;
+                form::readable(&form::state_of(&record), names)
+                    .into_iter()
+                    .find(|f| f.path == path)
+                    .map(|f| f.value)
+            })();
+            worded.unwrap_or_else(|| Message::new(raw.clone(), raw.clone()))
+        })
+        .collect();
+    WordedConflict { label, values }
 }
 
 pub async fn detail(
@@ -364,79 +551,8 @@ pub async fn detail(
 ) -> Result<Json<Detail>, ApiError> {
     authed.require_viewer()?;
     let state = st.clone();
-    let found = tokio::task::spawn_blocking(move || -> Result<Option<Detail>, ApiError> {
-        let storage = state.storage.as_ref();
-        let Some(row) = storage.record(&id)? else {
-            return Ok(None);
-        };
-        let scope = authed.0.person.scope();
-        if !row
-            .area_id
-            .as_deref()
-            .is_some_and(|a| scope.covers_area(&state.reference, a))
-        {
-            return Ok(None);
-        }
-        let doc = storage
-            .snapshot(&id)?
-            .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok());
-        let conflicts = doc.as_ref().map(|d| d.conflicts()).unwrap_or_default();
-        let kind = row.kind();
-        let history = storage
-            .audit_of(&id)?
-            .into_iter()
-            .map(|h: AuditRow| {
-                let mut paths: Vec<String> = doc
-                    .iter()
-                    .flat_map(|d| h.hashes.iter().flat_map(|c| d.fields_changed_by(c)))
-                    .filter_map(|f| f.strip_prefix("data.").map(str::to_owned))
-                    .collect();
-                paths.sort();
-                paths.dedup();
-                HistoryLine {
-                    at: h.at,
-                    person_name: h.person_name,
-                    action: h.action.label(),
-                    fields: paths
-                        .iter()
-                        .filter_map(|p| sachxanh_core::form::field_label(kind.fields(), p))
-                        .collect(),
-                }
-            })
-            .collect();
-        let geometry = row.record.place().map(|p| p.to_geojson());
-        let photos = row.record.photos();
-        let reviews = storage.reviews_of_record(&id)?;
-        let mut rows: Vec<&RecordRow> = reviews.iter().collect();
-        rows.push(&row);
-        let names = Names::for_rows(storage, &state.reference, &rows)?;
-        let reviews = reviews
-            .iter()
-            .map(|r| {
-                let name = author_name(storage, r)?;
-                Ok(line(&state.reference, &names, r, name))
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
-        let name = author_name(storage, &row)?;
-        let l = line(&state.reference, &names, &row, name);
-        let state = sachxanh_core::form::state_of(&row.record);
-        let fields = sachxanh_core::form::readable(&state, &|x| names.name(x));
-        Ok(Some(Detail {
-            kind_label: l.kind_label,
-            status_label: l.status_label,
-            fields,
-            title: l.title,
-            area_name: l.area_name,
-            author: l.author,
-            conflicts,
-            history,
-            geometry,
-            photos,
-            reviews,
-            record: row,
-        }))
-    })
-    .await??;
+    let found =
+        tokio::task::spawn_blocking(move || load_detail(&state, &authed.0.person, &id)).await??;
     found.map(Json).ok_or_else(ApiError::not_found)
 }
 
@@ -457,6 +573,23 @@ pub async fn review(
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     authed.require_staff()?;
     let req = json_body(body)?;
+    let review_id = decide(&st, authed, id, req.heads, req.decision, req.reason).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"review_id": review_id})),
+    ))
+}
+
+/// Records a staff decision on the record at the heads the reviewer saw; the review's id, or
+/// why it was refused, in both languages.
+pub(crate) async fn decide(
+    st: &Arc<AppState>,
+    authed: Authed,
+    id: String,
+    heads: Vec<String>,
+    decision: Decision,
+    reason: String,
+) -> Result<String, ApiError> {
     let state = st.clone();
     let result = tokio::task::spawn_blocking(move || {
         review_from_dashboard(
@@ -464,24 +597,21 @@ pub async fn review(
             &state.reference,
             &authed.0,
             &id,
-            &req.heads,
-            req.decision,
-            &req.reason,
+            &heads,
+            decision,
+            &reason,
         )
     })
     .await??;
     match result {
-        Ok(review_id) => Ok((
-            StatusCode::CREATED,
-            Json(serde_json::json!({"review_id": review_id})),
-        )),
+        Ok(review_id) => Ok(review_id),
         Err(ReviewRefused::NotFound) => Err(ApiError::not_found()),
         Err(ReviewRefused::Changed) => Err(ApiError::of(StatusCode::CONFLICT, ErrorCode::Changed)),
         Err(ReviewRefused::Invalid(fields)) => {
             let m = fields
                 .first()
-                .map(|f| f.message())
-                .unwrap_or_else(|| sachxanh_core::i18n::Message::new("không hợp lệ", "invalid"));
+                .map(|f| f.message_in(RecordKind::Review))
+                .unwrap_or_else(|| Message::new("không hợp lệ", "invalid"));
             Err(ApiError::with_message(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::Invalid,
@@ -549,28 +679,28 @@ pub fn report_for(
     Ok((report, rows))
 }
 
-pub async fn targets(
-    State(st): State<Arc<AppState>>,
-    authed: Authed,
-    Query(q): Query<TargetsQuery>,
-) -> Result<Json<Report>, ApiError> {
-    authed.require_viewer()?;
+/// The period a report covers: as asked, else from the start of this year to today.
+pub(crate) fn period(from: &Option<String>, to: &Option<String>) -> Result<(Day, Day), ApiError> {
     let today = Day::today();
-    let parse = |s: &Option<String>, default: Day| -> Result<Day, ApiError> {
-        match s.as_deref().filter(|s| !s.is_empty()) {
-            None => Ok(default),
-            Some(s) => Day::parse(s)
-                .ok_or_else(|| ApiError::bad_request("ngày không hợp lệ", "invalid date")),
-        }
-    };
     let year_start = Day::ymd(chrono::Datelike::year(&today.0), 1, 1).unwrap_or(today);
-    let (from, to) = (parse(&q.from, year_start)?, parse(&q.to, today)?);
+    let from = filter_day(from)?.unwrap_or(year_start);
+    let to = filter_day(to)?.unwrap_or(today);
     if from > to {
         return Err(ApiError::bad_request(
             "ngày bắt đầu sau ngày kết thúc",
             "the period starts after it ends",
         ));
     }
+    Ok((from, to))
+}
+
+pub async fn targets(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Query(q): Query<TargetsQuery>,
+) -> Result<Json<Report>, ApiError> {
+    authed.require_viewer()?;
+    let (from, to) = period(&q.from, &q.to)?;
     let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
     let state = st.clone();
     let report = tokio::task::spawn_blocking(move || {
@@ -578,4 +708,62 @@ pub async fn targets(
     })
     .await??;
     Ok(Json(report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sachxanh_core::model::{AnyRecord, Covenant, CovenantStatus, Lifecycle};
+
+    #[test]
+    fn conflicting_values_are_worded_as_the_form_words_them() {
+        let record = AnyRecord::from(Covenant {
+            area_id: "rs-ap-my-hoa".into(),
+            status: CovenantStatus::InForce,
+            clauses: vec!["Không đổ rác xuống kênh".into()],
+            drafting_started: Day::ymd(2026, 1, 5),
+            consultation_date: Day::ymd(2026, 2, 5),
+            approved_date: Day::ymd(2026, 3, 5),
+            in_force_date: Day::ymd(2026, 4, 1),
+            document_sha256: None,
+            note: String::new(),
+        });
+        let row = RecordRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            area_id: Some("rs-ap-my-hoa".into()),
+            commune_id: Some("rach-sen".into()),
+            author: "p1".into(),
+            created_at: 0,
+            state: Lifecycle::Submitted,
+            heads: vec![],
+            review_status: ReviewStatus::AwaitingReview,
+            day: "2026-04-01".into(),
+            record,
+            updated_seq: 1,
+        };
+        let status_path = row.kind().ladder().expect("a covenant's ladder").status;
+        let statuses = [CovenantStatus::InForce, CovenantStatus::Drafting];
+        let conflict = Conflict {
+            field: format!("{DATA}{status_path}"),
+            values: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+        };
+        let worded = word_conflict(&row, &conflict, &|_| None);
+        assert_eq!(
+            Some(worded.label),
+            form::field_label(row.kind().fields(), status_path)
+        );
+        assert_eq!(
+            worded.values,
+            statuses.iter().map(|s| s.label()).collect::<Vec<_>>()
+        );
+        // A value the record cannot hold is shown as it came.
+        let odd = Conflict {
+            field: conflict.field.clone(),
+            values: vec!["no such status".into()],
+        };
+        assert_eq!(
+            word_conflict(&row, &odd, &|_| None).values[0].vi,
+            "no such status"
+        );
+    }
 }

@@ -88,8 +88,15 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// Every route: (method, path as in OpenAPI).
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/"),
-    ("get", "/dashboard.js"),
     ("get", "/dashboard.css"),
+    ("post", "/sign-in"),
+    ("post", "/sign-out"),
+    ("get", "/queue"),
+    ("get", "/records/{id}"),
+    ("post", "/records/{id}/decide"),
+    ("get", "/targets"),
+    ("get", "/reports"),
+    ("get", "/api/v1/catalog"),
     ("post", "/api/v1/session"),
     ("post", "/api/v1/session/end"),
     ("get", "/api/v1/areas.geojson"),
@@ -126,12 +133,14 @@ async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
-/// A header for every answer, unless the handler set its own.
+/// A header for every answer, unless the handler set its own. The dashboard's pages are
+/// rendered on the server and run no script: the policy allows none, nor anything but our own
+/// style sheet, photos and form posts.
 const SECURITY_HEADERS: &[(&str, &str)] = &[
     (
         "content-security-policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
-         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+        "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; \
+         connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'",
     ),
     ("x-content-type-options", "nosniff"),
@@ -158,9 +167,23 @@ pub fn router(state: Arc<AppState>) -> Router {
     let timeouts = state.timeouts;
     let json_limit = axum::extract::DefaultBodyLimit::max(64 << 10);
     Router::new()
-        .route("/", get(dashboard::page))
-        .route("/dashboard.js", get(dashboard::script))
+        .route("/", get(dashboard::pages::home))
         .route("/dashboard.css", get(dashboard::style))
+        .route(
+            "/sign-in",
+            post(dashboard::pages::sign_in).layer(json_limit),
+        )
+        .route(
+            "/sign-out",
+            post(dashboard::pages::sign_out).layer(json_limit),
+        )
+        .route("/queue", get(dashboard::pages::queue))
+        .route("/records/{id}", get(dashboard::pages::record))
+        // The decision form's body is read and bounded by the handler itself.
+        .route("/records/{id}/decide", post(dashboard::pages::decide))
+        .route("/targets", get(dashboard::pages::targets))
+        .route("/reports", get(dashboard::pages::reports))
+        .route("/api/v1/catalog", get(dashboard::catalog::get))
         .route(
             "/api/v1/session",
             post(dashboard::sign_in).layer(json_limit),

@@ -421,3 +421,312 @@ fn the_review_queue_comes_a_page_at_a_time() {
         .iter()
         .all(|l| !l["author"].as_str().unwrap().is_empty()));
 }
+
+/// The page's text with the engine's escapes undone, to look for labels in it.
+fn unescape(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("&#") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 2..];
+        match tail.find(';').and_then(|j| {
+            let n: u32 = tail[..j].parse().ok()?;
+            Some((char::from_u32(n)?, j))
+        }) {
+            Some((c, j)) => {
+                out.push(c);
+                rest = &tail[j + 1..];
+            }
+            None => {
+                out.push_str("&#");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+/// What a person reads on a page: its text without the tags (and their attributes).
+fn visible(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The value of the first hidden input of that name.
+fn hidden(page: &str, name: &str) -> String {
+    let at = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("a hidden {name}"));
+    let v = &page[at + name.len() + 15..];
+    unescape(&v[..v.find('"').unwrap()])
+}
+
+#[test]
+fn the_pages_review_without_script_in_both_languages() {
+    use reqwest::header::{ACCEPT, COOKIE, LOCATION, SET_COOKIE};
+    let server = TestServer::start();
+    let mut a = server.phone(Role::AreaHead, &[AREA_A], &server.url);
+    let h = a.add_household("Hộ Trần Văn Lâm");
+    a.store.submit::<Household>(&h).unwrap();
+    a.sync().unwrap();
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = |p: &str| format!("{}{p}", server.url);
+    let html = |p: &str, cookie: &str| {
+        let r = http
+            .get(url(p))
+            .header(ACCEPT, "text/html")
+            .header(COOKIE, cookie)
+            .send()
+            .unwrap();
+        let status = r.status().as_u16();
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = r.text().unwrap();
+        assert!(!body.contains("<script"), "{p}: no script");
+        assert!(csp.contains("script-src 'none'"), "{p}: {csp}");
+        (status, body)
+    };
+
+    // Signing in by the form gives the cookie the JSON sign-in gives.
+    let (status, page) = html("/", "");
+    assert_eq!(status, 200);
+    assert!(page.contains("Bảng điều khiển xã") && page.contains("name=\"key\""));
+    let wrong = http
+        .post(url("/sign-in"))
+        .header(ACCEPT, "text/html")
+        .form(&[("key", "sai")])
+        .send()
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let bad_key = sachxanh_core::error::ErrorCode::BadKey.label().vi;
+    assert!(unescape(&wrong.text().unwrap()).contains(&bad_key));
+    let signed_in = http
+        .post(url("/sign-in"))
+        .header(ACCEPT, "text/html")
+        .form(&[("key", server.staff_token.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(signed_in.headers()[LOCATION], "/queue");
+    let cookie = signed_in.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    let json = http
+        .post(url("/api/v1/session"))
+        .json(&serde_json::json!({"key": server.staff_token}))
+        .send()
+        .unwrap();
+    let json_cookie = json.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    let attributes = |c: &str| c.split_once(';').unwrap().1.to_owned();
+    assert_eq!(attributes(&cookie), attributes(&json_cookie));
+    let session = cookie.split(';').next().unwrap().to_owned();
+
+    // The queue: the filter offers the core's kinds and statuses, by their labels.
+    let (status, queue) = html("/queue", &session);
+    assert_eq!(status, 200);
+    let queue = unescape(&queue);
+    for k in RecordKind::ALL.iter().filter(|k| **k != RecordKind::Review) {
+        assert!(
+            queue.contains(&format!("value=\"{}\" data-catalog>{}<", k, k.label().vi)),
+            "{k}"
+        );
+    }
+    for s in ReviewStatus::ALL {
+        assert!(queue.contains(&format!(">{}<", s.label().vi)), "{s}");
+    }
+    assert!(queue.contains("Trần Văn Lâm") && queue.contains(&format!("data-id=\"{h}\"")));
+
+    // A record's page words its fields as the core does.
+    let (status, record) = html(&format!("/records/{h}"), &session);
+    assert_eq!(status, 200);
+    let text = unescape(&record);
+    let row = server.storage.record(&h).unwrap().unwrap();
+    for f in sachxanh_core::form::readable(&sachxanh_core::form::state_of(&row.record), &|_| None) {
+        assert!(
+            text.contains(&format!("<th>{}</th>", f.label.vi)),
+            "{}",
+            f.path
+        );
+    }
+    assert!(text.contains("Ấp Mỹ Hòa") && text.contains("<svg class=\"map\""));
+    // Codes sit in attributes at most, never in what a person reads.
+    let shown = visible(&text);
+    for code in [
+        AREA_A,
+        "household",
+        "awaiting_review",
+        "head_name",
+        "create",
+    ] {
+        assert!(!shown.contains(code), "{code} on the page");
+    }
+    let csrf = hidden(&record, "csrf");
+    let heads = hidden(&record, "heads");
+    let decide = |form: &[(&str, &str)], extra: Option<(&str, &str)>| {
+        let mut r = http
+            .post(url(&format!("/records/{h}/decide")))
+            .header(ACCEPT, "text/html")
+            .header(COOKIE, &session)
+            .form(form);
+        if let Some((k, v)) = extra {
+            r = r.header(k, v);
+        }
+        r.send().unwrap()
+    };
+    // No token, a wrong one, or a post from another site: refused, nothing decided.
+    let approve = [("heads", heads.as_str()), ("decision", "approved")];
+    assert_eq!(decide(&approve, None).status(), 403);
+    let wrong = [
+        ("csrf", "0".repeat(64)),
+        ("heads", heads.clone()),
+        ("decision", "approved".into()),
+    ];
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(decide(&wrong, None).status(), 403);
+    let mut good: Vec<(&str, &str)> = vec![("csrf", csrf.as_str()), ("heads", heads.as_str())];
+    good.push(("decision", "approved"));
+    assert_eq!(
+        decide(&good, Some(("sec-fetch-site", "cross-site"))).status(),
+        403
+    );
+    // Another session's token is not this one's.
+    let other = http
+        .post(url("/api/v1/session"))
+        .json(&serde_json::json!({"key": server.staff_token}))
+        .send()
+        .unwrap();
+    let other_session = other.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, other_page) = html(&format!("/records/{h}"), &other_session);
+    assert_ne!(hidden(&other_page, "csrf"), csrf);
+    assert_eq!(
+        server.storage.record(&h).unwrap().unwrap().review_status,
+        ReviewStatus::AwaitingReview
+    );
+    // A return without a reason is refused, saying so.
+    let give_back = [
+        ("csrf", csrf.as_str()),
+        ("heads", heads.as_str()),
+        ("decision", "returned"),
+        ("reason", ""),
+    ];
+    let refused = decide(&give_back, None);
+    assert_eq!(refused.status(), 400);
+    assert!(unescape(&refused.text().unwrap()).contains("Lý do"));
+    // Approving goes back to the page, which says so, in English when asked.
+    let done = decide(&good, None);
+    assert_eq!(done.status(), 303);
+    let to = done.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(to.starts_with(&format!("/records/{h}?")), "{to}");
+    let english = http
+        .get(url(&format!("{to}&lang=en")))
+        .header(ACCEPT, "text/html")
+        .header(COOKIE, &session)
+        .send()
+        .unwrap();
+    assert!(english.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .starts_with("sx_lang=en"));
+    let english = unescape(&english.text().unwrap());
+    assert!(
+        english.contains("Decision saved") && english.contains(&ReviewStatus::Approved.label().en)
+    );
+    assert_eq!(
+        server.storage.record(&h).unwrap().unwrap().review_status,
+        ReviewStatus::Approved
+    );
+    // The language stays picked.
+    let (_, targets) = html("/targets", &format!("{session}; sx_lang=en"));
+    assert!(targets.contains("Households sorting all 3 groups"));
+    let (_, reports) = html("/reports?year=2026", &session);
+    assert!(reports.contains("/api/v1/reports/yearly.xlsx?year=2026"));
+
+    // A program asking for a page gets the API's typed errors.
+    let absent = http
+        .get(url(&format!("/records/{}", uuid::Uuid::now_v7())))
+        .header(COOKIE, &session)
+        .send()
+        .unwrap();
+    assert_eq!(absent.status(), 404);
+    assert_eq!(absent.json::<Value>().unwrap()["code"], "not_found");
+    // Without a session, a page sends the browser to sign in.
+    let out = http
+        .get(url("/queue"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(out.headers()[LOCATION], "/");
+
+    // Signing out by the form ends the session.
+    let bye = http
+        .post(url("/sign-out"))
+        .header(ACCEPT, "text/html")
+        .header(COOKIE, &session)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(bye.status(), 303);
+    assert_eq!(html("/queue", &session).0, 303);
+}
+
+#[test]
+fn the_catalogue_is_the_cores() {
+    let server = TestServer::start();
+    let catalog: Value = reqwest::blocking::get(format!("{}/api/v1/catalog", server.url))
+        .unwrap()
+        .json()
+        .unwrap();
+    let kinds = catalog["kinds"].as_array().unwrap();
+    assert_eq!(kinds.len(), RecordKind::ALL.len());
+    for (k, json) in RecordKind::ALL.iter().zip(kinds) {
+        assert_eq!(json["kind"], k.as_str());
+        assert_eq!(json["label"]["vi"], k.label().vi);
+        assert_eq!(json["reviewed"], *k != RecordKind::Review);
+        let fields = json["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), k.fields().len());
+        for (f, jf) in k.fields().iter().zip(fields) {
+            assert_eq!(jf["path"], f.path);
+            assert_eq!(jf["label"]["en"], f.label.en);
+            assert_eq!(jf["required"], f.required);
+        }
+    }
+    let codes = |key: &str| -> Vec<String> {
+        catalog[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let of = |all: Vec<sachxanh_core::i18n::Choice>| -> Vec<String> {
+        all.into_iter().map(|c| c.code).collect()
+    };
+    assert_eq!(codes("review_statuses"), of(ReviewStatus::choices()));
+    assert_eq!(codes("lifecycles"), of(Lifecycle::choices()));
+    assert_eq!(codes("roles"), of(Role::choices()));
+    assert_eq!(codes("decisions"), of(Decision::choices()));
+    assert_eq!(codes("audit_actions"), of(AuditAction::choices()));
+}

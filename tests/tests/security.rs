@@ -760,7 +760,7 @@ fn the_dashboard_session_is_its_own_short_lived_credential() {
         "signed out means out"
     );
     // The page and the API carry the headers a browser needs to protect them.
-    for path in ["/", "/healthz", "/dashboard.js"] {
+    for path in ["/", "/healthz", "/queue"] {
         let r = http.get(format!("{}{path}", server.url)).send().unwrap();
         let h = r.headers();
         assert!(h["content-security-policy"]
