@@ -753,6 +753,78 @@ pub fn readable(state: &FormState, names: crate::model::Names) -> Vec<ReadField>
         .collect()
 }
 
+/// A field holding several values after concurrent edits, as a reader sees it: the field's label
+/// and each value as the form words it (a covenant's status by its label, a household by its
+/// name). The phones' conflict banner and the dashboard's record page both show this.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct WordedConflict {
+    /// The document path (`data.members`, `meta.state`).
+    pub path: String,
+    pub label: Message,
+    pub values: Vec<Message>,
+}
+
+/// Where a record's values sit in its document (`data.members`).
+const DATA: &str = "data.";
+
+/// The label of a conflict outside the record's values: its standing (sent for review or not).
+const RECORD_META: Label = Label::new("Trạng thái gửi duyệt", "Sent for review or not");
+
+/// Words `conflict` of `record`: each value is put into a copy of the record and read back as the
+/// form reads it. A value the record cannot hold is shown as it is.
+pub fn word_conflict(
+    record: &crate::model::AnyRecord,
+    conflict: &crate::document::Conflict,
+    names: crate::model::Names,
+) -> WordedConflict {
+    let as_is = |v: &String| Message::new(v.clone(), v.clone());
+    let Some(path) = conflict.field.strip_prefix(DATA) else {
+        return WordedConflict {
+            path: conflict.field.clone(),
+            label: RECORD_META.message(),
+            values: conflict
+                .values
+                .iter()
+                .map(|v| {
+                    crate::model::Lifecycle::parse(v)
+                        .map(|l| l.label())
+                        .unwrap_or_else(|| as_is(v))
+                })
+                .collect(),
+        };
+    };
+    let kind = record.kind();
+    let label = field_label(kind.fields(), path).unwrap_or_else(|| Message::new(path, path));
+    let values = conflict
+        .values
+        .iter()
+        .map(|raw| {
+            let mut json = record.to_json();
+            let worded = (|| {
+                let slot = path.split('.').try_fold(&mut json, |v, k| v.get_mut(k))?;
+                // Text stays text ("12" is an address); anything else is read as JSON.
+                *slot = if slot.is_string() {
+                    Value::String(raw.clone())
+                } else {
+                    serde_json::from_str(raw).ok()?
+                };
+                let copy = crate::model::AnyRecord::from_json(kind, json).ok()?;
+                readable(&state_of(&copy), names)
+                    .into_iter()
+                    .find(|f| f.path == path)
+                    .map(|f| f.value)
+            })();
+            worded.unwrap_or_else(|| as_is(raw))
+        })
+        .collect();
+    WordedConflict {
+        path: conflict.field.clone(),
+        label,
+        values,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

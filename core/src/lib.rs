@@ -9,6 +9,7 @@
 //! - [`reference`] and [`place`]: communes, areas and geometry;
 //! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
 
+pub mod catalog;
 pub mod document;
 pub mod enrolment;
 pub mod form;

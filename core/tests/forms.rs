@@ -257,3 +257,59 @@ fn a_read_record_speaks_words_not_codes() {
         "set by the app, not shown"
     );
 }
+
+#[test]
+fn conflicting_values_are_worded_as_the_form_words_them() {
+    use sachxanh_core::document::Conflict;
+    use sachxanh_core::form::{field_label, word_conflict};
+    let record = AnyRecord::from(Covenant {
+        area_id: AREA.into(),
+        status: CovenantStatus::InForce,
+        clauses: vec!["Không đổ rác xuống kênh".into()],
+        drafting_started: Day::ymd(2026, 1, 5),
+        consultation_date: Day::ymd(2026, 2, 5),
+        approved_date: Day::ymd(2026, 3, 5),
+        in_force_date: Day::ymd(2026, 4, 1),
+        document_sha256: None,
+        note: String::new(),
+    });
+    let status_path = RecordKind::Covenant
+        .ladder()
+        .expect("a covenant's ladder")
+        .status;
+    let statuses = [CovenantStatus::InForce, CovenantStatus::Drafting];
+    let conflict = Conflict {
+        field: format!("data.{status_path}"),
+        values: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+    };
+    let worded = word_conflict(&record, &conflict, &|_| None);
+    assert_eq!(
+        Some(worded.label),
+        field_label(RecordKind::Covenant.fields(), status_path)
+    );
+    assert_eq!(
+        worded.values,
+        statuses.iter().map(|s| s.label()).collect::<Vec<_>>(),
+        "a status by its label, not its code"
+    );
+    // A value the record cannot hold is shown as it came.
+    let odd = Conflict {
+        field: conflict.field.clone(),
+        values: vec!["no such status".into()],
+    };
+    assert_eq!(
+        word_conflict(&record, &odd, &|_| None).values[0].vi,
+        "no such status"
+    );
+    // The record's standing (sent or not) is named as such, its values by the lifecycle's words.
+    let meta = Conflict {
+        field: "meta.state".into(),
+        values: vec!["submitted".into(), "draft".into()],
+    };
+    let worded = word_conflict(&record, &meta, &|_| None);
+    assert_eq!(worded.label.vi, "Trạng thái gửi duyệt");
+    assert_eq!(
+        worded.values,
+        vec![Lifecycle::Submitted.label(), Lifecycle::Draft.label()]
+    );
+}

@@ -387,16 +387,10 @@ pub struct Detail {
     pub(crate) reviews: Vec<Line>,
     /// For the page: each conflict's field and values in words.
     #[serde(skip)]
-    pub(crate) worded_conflicts: Vec<WordedConflict>,
+    pub(crate) worded_conflicts: Vec<form::WordedConflict>,
     /// For the page: each review (as in `reviews`) as its own form words it, and when it was made.
     #[serde(skip)]
     pub(crate) review_words: Vec<(i64, Vec<ReadField>)>,
-}
-
-/// A conflict as a reviewer reads it: the field's label and each value as the form shows it.
-pub(crate) struct WordedConflict {
-    pub(crate) label: Message,
-    pub(crate) values: Vec<Message>,
 }
 
 /// A record's page, if the person may see it (out of scope reads as absent). Blocking.
@@ -470,7 +464,7 @@ pub(crate) fn load_detail(
     let fields = form::readable(&form::state_of(&row.record), &name_of);
     let worded_conflicts = conflicts
         .iter()
-        .map(|c| word_conflict(&row, c, &name_of))
+        .map(|c| form::word_conflict(&row.record, c, &name_of))
         .collect();
     Ok(Some(Detail {
         kind_label: l.kind_label,
@@ -492,57 +486,6 @@ pub(crate) fn load_detail(
 
 /// Where a record's values sit in its document (`data.members`).
 const DATA: &str = "data.";
-
-/// Words a conflict as the record's form words its field: each value is put into a copy of the
-/// record and read back by the core (a covenant's status by its label, a household by its
-/// name). A value the record cannot hold, or a field outside the values, is shown as it is.
-fn word_conflict(
-    row: &RecordRow,
-    c: &Conflict,
-    names: sachxanh_core::model::Names,
-) -> WordedConflict {
-    let kind = row.kind();
-    let Some(path) = c.field.strip_prefix(DATA) else {
-        // The record's own standing (sent for review or not) rather than one of its values.
-        let values = c
-            .values
-            .iter()
-            .map(|v| {
-                sachxanh_core::model::Lifecycle::parse(v)
-                    .map(|l| l.label())
-                    .unwrap_or_else(|| Message::new(v.clone(), v.clone()))
-            })
-            .collect();
-        return WordedConflict {
-            label: words::RECORD_META.message(),
-            values,
-        };
-    };
-    let label = form::field_label(kind.fields(), path).unwrap_or_else(|| Message::new(path, path));
-    let values = c
-        .values
-        .iter()
-        .map(|raw| {
-            let mut json = row.record.to_json();
-            let worded = (|| {
-                let slot = path.split('.').try_fold(&mut json, |v, k| v.get_mut(k))?;
-                // Text stays text ("12" is an address); anything else is read as JSON.
-                *slot = if slot.is_string() {
-                    serde_json::Value::String(raw.clone())
-                } else {
-                    serde_json::from_str(raw).ok()?
-                };
-                let record = sachxanh_core::model::AnyRecord::from_json(kind, json).ok()?;
-                form::readable(&form::state_of(&record), names)
-                    .into_iter()
-                    .find(|f| f.path == path)
-                    .map(|f| f.value)
-            })();
-            worded.unwrap_or_else(|| Message::new(raw.clone(), raw.clone()))
-        })
-        .collect();
-    WordedConflict { label, values }
-}
 
 pub async fn detail(
     State(st): State<Arc<AppState>>,
@@ -708,62 +651,4 @@ pub async fn targets(
     })
     .await??;
     Ok(Json(report))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use sachxanh_core::model::{AnyRecord, Covenant, CovenantStatus, Lifecycle};
-
-    #[test]
-    fn conflicting_values_are_worded_as_the_form_words_them() {
-        let record = AnyRecord::from(Covenant {
-            area_id: "rs-ap-my-hoa".into(),
-            status: CovenantStatus::InForce,
-            clauses: vec!["Không đổ rác xuống kênh".into()],
-            drafting_started: Day::ymd(2026, 1, 5),
-            consultation_date: Day::ymd(2026, 2, 5),
-            approved_date: Day::ymd(2026, 3, 5),
-            in_force_date: Day::ymd(2026, 4, 1),
-            document_sha256: None,
-            note: String::new(),
-        });
-        let row = RecordRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            area_id: Some("rs-ap-my-hoa".into()),
-            commune_id: Some("rach-sen".into()),
-            author: "p1".into(),
-            created_at: 0,
-            state: Lifecycle::Submitted,
-            heads: vec![],
-            review_status: ReviewStatus::AwaitingReview,
-            day: "2026-04-01".into(),
-            record,
-            updated_seq: 1,
-        };
-        let status_path = row.kind().ladder().expect("a covenant's ladder").status;
-        let statuses = [CovenantStatus::InForce, CovenantStatus::Drafting];
-        let conflict = Conflict {
-            field: format!("{DATA}{status_path}"),
-            values: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
-        };
-        let worded = word_conflict(&row, &conflict, &|_| None);
-        assert_eq!(
-            Some(worded.label),
-            form::field_label(row.kind().fields(), status_path)
-        );
-        assert_eq!(
-            worded.values,
-            statuses.iter().map(|s| s.label()).collect::<Vec<_>>()
-        );
-        // A value the record cannot hold is shown as it came.
-        let odd = Conflict {
-            field: conflict.field.clone(),
-            values: vec!["no such status".into()],
-        };
-        assert_eq!(
-            word_conflict(&row, &odd, &|_| None).values[0].vi,
-            "no such status"
-        );
-    }
 }

@@ -1327,6 +1327,10 @@ public struct AreaCovenant: Equatable, Hashable {
     public var statusLabel: Message
     public var withEnvironment: Bool
     public var reviewStatus: ReviewStatus?
+    /**
+     * The review status in words, when a covenant is recorded.
+     */
+    public var reviewStatusLabel: Message?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1336,7 +1340,10 @@ public struct AreaCovenant: Equatable, Hashable {
          */status: CovenantStatus?, 
         /**
          * The status in words, or that none is recorded.
-         */statusLabel: Message, withEnvironment: Bool, reviewStatus: ReviewStatus?) {
+         */statusLabel: Message, withEnvironment: Bool, reviewStatus: ReviewStatus?, 
+        /**
+         * The review status in words, when a covenant is recorded.
+         */reviewStatusLabel: Message?) {
         self.areaId = areaId
         self.areaName = areaName
         self.recordId = recordId
@@ -1344,6 +1351,7 @@ public struct AreaCovenant: Equatable, Hashable {
         self.statusLabel = statusLabel
         self.withEnvironment = withEnvironment
         self.reviewStatus = reviewStatus
+        self.reviewStatusLabel = reviewStatusLabel
     }
 
     
@@ -1368,7 +1376,8 @@ public struct FfiConverterTypeAreaCovenant: FfiConverterRustBuffer {
                 status: FfiConverterOptionTypeCovenantStatus.read(from: &buf), 
                 statusLabel: FfiConverterTypeMessage.read(from: &buf), 
                 withEnvironment: FfiConverterBool.read(from: &buf), 
-                reviewStatus: FfiConverterOptionTypeReviewStatus.read(from: &buf)
+                reviewStatus: FfiConverterOptionTypeReviewStatus.read(from: &buf), 
+                reviewStatusLabel: FfiConverterOptionTypeMessage.read(from: &buf)
         )
     }
 
@@ -1380,6 +1389,7 @@ public struct FfiConverterTypeAreaCovenant: FfiConverterRustBuffer {
         FfiConverterTypeMessage.write(value.statusLabel, into: &buf)
         FfiConverterBool.write(value.withEnvironment, into: &buf)
         FfiConverterOptionTypeReviewStatus.write(value.reviewStatus, into: &buf)
+        FfiConverterOptionTypeMessage.write(value.reviewStatusLabel, into: &buf)
     }
 }
 
@@ -1412,10 +1422,17 @@ public struct AreaFigures: Equatable, Hashable {
     public var participants: UInt64
     public var wasteKg: Double
     public var covenant: CovenantStatus?
+    /**
+     * The covenant's status in words, or that none is recorded.
+     */
+    public var covenantLabel: Message
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(areaId: String, households: UInt64, householdsChecked: UInt64, householdsSortingAll: UInt64, cleanups: UInt64, weekendsWithCleanup: UInt64, participants: UInt64, wasteKg: Double, covenant: CovenantStatus?) {
+    public init(areaId: String, households: UInt64, householdsChecked: UInt64, householdsSortingAll: UInt64, cleanups: UInt64, weekendsWithCleanup: UInt64, participants: UInt64, wasteKg: Double, covenant: CovenantStatus?, 
+        /**
+         * The covenant's status in words, or that none is recorded.
+         */covenantLabel: Message) {
         self.areaId = areaId
         self.households = households
         self.householdsChecked = householdsChecked
@@ -1425,6 +1442,7 @@ public struct AreaFigures: Equatable, Hashable {
         self.participants = participants
         self.wasteKg = wasteKg
         self.covenant = covenant
+        self.covenantLabel = covenantLabel
     }
 
     
@@ -1451,7 +1469,8 @@ public struct FfiConverterTypeAreaFigures: FfiConverterRustBuffer {
                 weekendsWithCleanup: FfiConverterUInt64.read(from: &buf), 
                 participants: FfiConverterUInt64.read(from: &buf), 
                 wasteKg: FfiConverterDouble.read(from: &buf), 
-                covenant: FfiConverterOptionTypeCovenantStatus.read(from: &buf)
+                covenant: FfiConverterOptionTypeCovenantStatus.read(from: &buf), 
+                covenantLabel: FfiConverterTypeMessage.read(from: &buf)
         )
     }
 
@@ -1465,6 +1484,7 @@ public struct FfiConverterTypeAreaFigures: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.participants, into: &buf)
         FfiConverterDouble.write(value.wasteKg, into: &buf)
         FfiConverterOptionTypeCovenantStatus.write(value.covenant, into: &buf)
+        FfiConverterTypeMessage.write(value.covenantLabel, into: &buf)
     }
 }
 
@@ -1868,8 +1888,7 @@ public func FfiConverterTypeCapabilities_lower(_ value: Capabilities) -> RustBuf
 
 
 /**
- * Every word the apps show for the campaign's data, from the core: kinds, fields, choices,
- * statuses, roles, decisions, history actions. The apps' own strings keep only their chrome.
+ * Every word shown for the campaign's data; the shells' own strings keep only their chrome.
  */
 public struct Catalog: Equatable, Hashable {
     public var kinds: [KindInfo]
@@ -2633,7 +2652,7 @@ public func FfiConverterTypeFieldError_lower(_ value: FieldError) -> RustBuffer 
 
 
 /**
- * One field of a kind's form, without values: what the catalogue lists.
+ * One field of a kind's form, without values.
  */
 public struct FieldInfo: Equatable, Hashable {
     public var path: String
@@ -3349,13 +3368,21 @@ public struct KindInfo: Equatable, Hashable {
     public var kind: RecordKind
     public var label: Message
     public var fields: [FieldInfo]
+    /**
+     * Records of this kind wait in the review queue: every kind but the review decision itself.
+     */
+    public var reviewed: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(kind: RecordKind, label: Message, fields: [FieldInfo]) {
+    public init(kind: RecordKind, label: Message, fields: [FieldInfo], 
+        /**
+         * Records of this kind wait in the review queue: every kind but the review decision itself.
+         */reviewed: Bool) {
         self.kind = kind
         self.label = label
         self.fields = fields
+        self.reviewed = reviewed
     }
 
     
@@ -3376,7 +3403,8 @@ public struct FfiConverterTypeKindInfo: FfiConverterRustBuffer {
             try KindInfo(
                 kind: FfiConverterTypeRecordKind.read(from: &buf), 
                 label: FfiConverterTypeMessage.read(from: &buf), 
-                fields: FfiConverterSequenceTypeFieldInfo.read(from: &buf)
+                fields: FfiConverterSequenceTypeFieldInfo.read(from: &buf), 
+                reviewed: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -3384,6 +3412,7 @@ public struct FfiConverterTypeKindInfo: FfiConverterRustBuffer {
         FfiConverterTypeRecordKind.write(value.kind, into: &buf)
         FfiConverterTypeMessage.write(value.label, into: &buf)
         FfiConverterSequenceTypeFieldInfo.write(value.fields, into: &buf)
+        FfiConverterBool.write(value.reviewed, into: &buf)
     }
 }
 
@@ -4390,7 +4419,10 @@ public struct RecordView: Equatable, Hashable {
     public var status: ReviewStatus
     public var statusLabel: Message
     public var heads: [String]
-    public var conflicts: [Conflict]
+    /**
+     * Fields edited on two phones at once, each value in words.
+     */
+    public var conflicts: [WordedConflict]
     /**
      * Why it was returned or rejected, while it stands returned or rejected.
      */
@@ -4398,7 +4430,10 @@ public struct RecordView: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, kind: RecordKind, kindLabel: Message, value: AnyRecord, title: Message, author: String, state: Lifecycle, status: ReviewStatus, statusLabel: Message, heads: [String], conflicts: [Conflict], 
+    public init(id: String, kind: RecordKind, kindLabel: Message, value: AnyRecord, title: Message, author: String, state: Lifecycle, status: ReviewStatus, statusLabel: Message, heads: [String], 
+        /**
+         * Fields edited on two phones at once, each value in words.
+         */conflicts: [WordedConflict], 
         /**
          * Why it was returned or rejected, while it stands returned or rejected.
          */reason: String?) {
@@ -4442,7 +4477,7 @@ public struct FfiConverterTypeRecordView: FfiConverterRustBuffer {
                 status: FfiConverterTypeReviewStatus.read(from: &buf), 
                 statusLabel: FfiConverterTypeMessage.read(from: &buf), 
                 heads: FfiConverterSequenceString.read(from: &buf), 
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                conflicts: FfiConverterSequenceTypeWordedConflict.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -4458,7 +4493,7 @@ public struct FfiConverterTypeRecordView: FfiConverterRustBuffer {
         FfiConverterTypeReviewStatus.write(value.status, into: &buf)
         FfiConverterTypeMessage.write(value.statusLabel, into: &buf)
         FfiConverterSequenceString.write(value.heads, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterSequenceTypeWordedConflict.write(value.conflicts, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
@@ -5390,6 +5425,75 @@ public func FfiConverterTypeWeekendCleanups_lift(_ buf: RustBuffer) throws -> We
 #endif
 public func FfiConverterTypeWeekendCleanups_lower(_ value: WeekendCleanups) -> RustBuffer {
     return FfiConverterTypeWeekendCleanups.lower(value)
+}
+
+
+/**
+ * A field holding several values after concurrent edits, as a reader sees it: the field's label
+ * and each value as the form words it (a covenant's status by its label, a household by its
+ * name). The phones' conflict banner and the dashboard's record page both show this.
+ */
+public struct WordedConflict: Equatable, Hashable {
+    /**
+     * The document path (`data.members`, `meta.state`).
+     */
+    public var path: String
+    public var label: Message
+    public var values: [Message]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document path (`data.members`, `meta.state`).
+         */path: String, label: Message, values: [Message]) {
+        self.path = path
+        self.label = label
+        self.values = values
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WordedConflict: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWordedConflict: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WordedConflict {
+        return
+            try WordedConflict(
+                path: FfiConverterString.read(from: &buf), 
+                label: FfiConverterTypeMessage.read(from: &buf), 
+                values: FfiConverterSequenceTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WordedConflict, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterTypeMessage.write(value.label, into: &buf)
+        FfiConverterSequenceTypeMessage.write(value.values, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWordedConflict_lift(_ buf: RustBuffer) throws -> WordedConflict {
+    return try FfiConverterTypeWordedConflict.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWordedConflict_lower(_ value: WordedConflict) -> RustBuffer {
+    return FfiConverterTypeWordedConflict.lower(value)
 }
 
 
@@ -9239,31 +9343,6 @@ fileprivate struct FfiConverterSequenceTypeChoice: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
-    typealias SwiftType = [Conflict]
-
-    public static func write(_ value: [Conflict], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeConflict.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Conflict] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Conflict]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeConflict.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeCoord: FfiConverterRustBuffer {
     typealias SwiftType = [Coord]
 
@@ -9636,6 +9715,31 @@ fileprivate struct FfiConverterSequenceTypeRefused: FfiConverterRustBuffer {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWordedConflict: FfiConverterRustBuffer {
+    typealias SwiftType = [WordedConflict]
+
+    public static func write(_ value: [WordedConflict], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWordedConflict.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WordedConflict] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WordedConflict]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWordedConflict.read(from: &buf))
+        }
+        return seq
+    }
+}
+
 
 public typealias Day = String
 
@@ -9767,7 +9871,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_sachxanh_core_checksum_func_catalog() != 44472) {
+    if (uniffi_sachxanh_core_checksum_func_catalog() != 10845) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr() != 28385) {

@@ -7,8 +7,9 @@ mod error;
 
 pub use error::{ApiError, FieldProblem};
 
+use crate::catalog::Catalog;
 use crate::form::{FieldInput, FormState, ReadField};
-use crate::i18n::{Choice, Message};
+use crate::i18n::Message;
 use crate::model::*;
 use crate::photo::PhotoSettings;
 use crate::store::forms::Saved;
@@ -83,7 +84,8 @@ pub struct RecordView {
     pub status: ReviewStatus,
     pub status_label: Message,
     pub heads: Vec<String>,
-    pub conflicts: Vec<crate::document::Conflict>,
+    /// Fields edited on two phones at once, each value in words.
+    pub conflicts: Vec<crate::form::WordedConflict>,
     /// Why it was returned or rejected, while it stands returned or rejected.
     pub reason: Option<String>,
 }
@@ -97,66 +99,10 @@ pub enum SaveOutcome {
     Problems { form: FormState },
 }
 
-/// One field of a kind's form, without values: what the catalogue lists.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct FieldInfo {
-    pub path: String,
-    pub label: Message,
-    pub input: crate::form::Input,
-    pub section: Option<Message>,
-    pub help: Option<Message>,
-    pub required: bool,
-}
-
-/// A kind, its name and its form's fields.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct KindInfo {
-    pub kind: RecordKind,
-    pub label: Message,
-    pub fields: Vec<FieldInfo>,
-}
-
-/// Every word the apps show for the campaign's data, from the core: kinds, fields, choices,
-/// statuses, roles, decisions, history actions. The apps' own strings keep only their chrome.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Catalog {
-    pub kinds: Vec<KindInfo>,
-    pub review_statuses: Vec<Choice>,
-    pub lifecycles: Vec<Choice>,
-    pub roles: Vec<Choice>,
-    pub decisions: Vec<Choice>,
-    pub audit_actions: Vec<Choice>,
-}
-
 /// The catalogue of labels (the same words the dashboard shows).
 #[uniffi::export]
 pub fn catalog() -> Catalog {
-    Catalog {
-        kinds: RecordKind::ALL
-            .iter()
-            .map(|k| KindInfo {
-                kind: *k,
-                label: k.label(),
-                fields: k
-                    .fields()
-                    .iter()
-                    .map(|f| FieldInfo {
-                        path: f.path.to_owned(),
-                        label: f.label.message(),
-                        input: f.input.input(),
-                        section: f.section.map(|l| l.message()),
-                        help: f.help.map(|l| l.message()),
-                        required: f.required,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        review_statuses: ReviewStatus::choices(),
-        lifecycles: Lifecycle::choices(),
-        roles: Role::choices(),
-        decisions: Decision::choices(),
-        audit_actions: AuditAction::choices(),
-    }
+    crate::catalog::catalog()
 }
 
 /// Reads an enrolment code as typed (case, spaces and dashes do not matter).
@@ -274,7 +220,11 @@ impl Sachxanh {
             status_label: summary.status.label(),
             status: summary.status,
             heads: store.heads(id)?,
-            conflicts: summary.conflicts,
+            conflicts: summary
+                .conflicts
+                .iter()
+                .map(|c| crate::form::word_conflict(&record, c, &|x| store.name_of(x)))
+                .collect(),
             reason: match summary.status {
                 ReviewStatus::Returned | ReviewStatus::Rejected => store.review_reason(id)?,
                 _ => None,

@@ -88,10 +88,12 @@ impl Store {
         match saved {
             Ok(id) => Ok(Saved::Record(id)),
             // Rules that need the store (a check's household) come back to the form too.
-            Err(Error::Invalid(Invalid(problems))) => Ok(Saved::Problems(Box::new(kind.visit(Show {
-                values: values.to_vec(),
-                problems,
-            })))),
+            Err(Error::Invalid(Invalid(problems))) => {
+                Ok(Saved::Problems(Box::new(kind.visit(Show {
+                    values: values.to_vec(),
+                    problems,
+                }))))
+            }
             Err(e) => Err(e),
         }
     }

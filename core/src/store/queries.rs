@@ -64,6 +64,8 @@ pub struct AreaCovenant {
     pub status_label: Message,
     pub with_environment: bool,
     pub review_status: Option<ReviewStatus>,
+    /// The review status in words, when a covenant is recorded.
+    pub review_status_label: Option<Message>,
 }
 
 /// Why a record is waiting for its author.
@@ -119,6 +121,8 @@ pub struct AreaFigures {
     pub participants: u64,
     pub waste_kg: f64,
     pub covenant: Option<CovenantStatus>,
+    /// The covenant's status in words, or that none is recorded.
+    pub covenant_label: Message,
 }
 
 fn not_recorded() -> Message {
@@ -303,6 +307,7 @@ impl Store {
                         .map(|s| s.label())
                         .unwrap_or_else(not_recorded),
                     with_environment: env,
+                    review_status_label: Some(status(rs.clone()).label()),
                     review_status: Some(status(rs)),
                 },
                 None => AreaCovenant {
@@ -313,6 +318,7 @@ impl Store {
                     status_label: not_recorded(),
                     with_environment: false,
                     review_status: None,
+                    review_status_label: None,
                 },
             });
         }
@@ -429,6 +435,7 @@ impl Store {
             weekends_with_cleanup: weekends as u64,
             participants: participants as u64,
             waste_kg,
+            covenant_label: covenant.map(|c| c.label()).unwrap_or_else(not_recorded),
             covenant,
         })
     }

@@ -8,7 +8,6 @@
 //! another site cannot read it, so it cannot post a decision or a sign-out in the staff's name
 //! (on top of the SameSite=Strict cookie, and browsers' `Sec-Fetch-Site`).
 
-use super::catalog::catalog;
 use super::map::{self, MapView, Mark};
 use super::words::{self, Words};
 use super::{
@@ -27,6 +26,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use sachxanh_core::catalog::catalog;
 use sachxanh_core::form::{Field, InputSpec};
 use sachxanh_core::i18n::{Lang, Message};
 use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};

@@ -2,7 +2,7 @@
 //! campaign's data (kinds, fields, statuses, choices, roles, decisions, history) comes from the
 //! core instead. One struct, two values: a word missing in either language does not compile.
 
-use sachxanh_core::i18n::{Label, Lang};
+use sachxanh_core::i18n::Lang;
 
 pub struct Words {
     pub lang_code: &'static str,
@@ -221,6 +221,3 @@ pub fn of(lang: Lang) -> &'static Words {
         Lang::En => &EN,
     }
 }
-
-/// A conflict outside the record's values (whether it was sent for review).
-pub const RECORD_META: Label = Label::new("Trạng thái gửi duyệt", "Sent for review or not");

@@ -1001,7 +1001,7 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_sachxanh_core_checksum_func_catalog() and 0xFFFF) != 44472) {
+    if ((lib.uniffi_sachxanh_core_checksum_func_catalog() and 0xFFFF) != 10845) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr() and 0xFFFF) != 28385) {
@@ -2510,6 +2510,11 @@ data class AreaCovenant (
     var `withEnvironment`: kotlin.Boolean
     , 
     var `reviewStatus`: ReviewStatus?
+    , 
+    /**
+     * The review status in words, when a covenant is recorded.
+     */
+    var `reviewStatusLabel`: Message?
     
 ){
     
@@ -2533,6 +2538,7 @@ public object FfiConverterTypeAreaCovenant: FfiConverterRustBuffer<AreaCovenant>
             FfiConverterTypeMessage.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeReviewStatus.read(buf),
+            FfiConverterOptionalTypeMessage.read(buf),
         )
     }
 
@@ -2543,7 +2549,8 @@ public object FfiConverterTypeAreaCovenant: FfiConverterRustBuffer<AreaCovenant>
             FfiConverterOptionalTypeCovenantStatus.allocationSize(value.`status`) +
             FfiConverterTypeMessage.allocationSize(value.`statusLabel`) +
             FfiConverterBoolean.allocationSize(value.`withEnvironment`) +
-            FfiConverterOptionalTypeReviewStatus.allocationSize(value.`reviewStatus`)
+            FfiConverterOptionalTypeReviewStatus.allocationSize(value.`reviewStatus`) +
+            FfiConverterOptionalTypeMessage.allocationSize(value.`reviewStatusLabel`)
     )
 
     override fun write(value: AreaCovenant, buf: ByteBuffer) {
@@ -2554,6 +2561,7 @@ public object FfiConverterTypeAreaCovenant: FfiConverterRustBuffer<AreaCovenant>
             FfiConverterTypeMessage.write(value.`statusLabel`, buf)
             FfiConverterBoolean.write(value.`withEnvironment`, buf)
             FfiConverterOptionalTypeReviewStatus.write(value.`reviewStatus`, buf)
+            FfiConverterOptionalTypeMessage.write(value.`reviewStatusLabel`, buf)
     }
 }
 
@@ -2580,6 +2588,11 @@ data class AreaFigures (
     var `wasteKg`: kotlin.Double
     , 
     var `covenant`: CovenantStatus?
+    , 
+    /**
+     * The covenant's status in words, or that none is recorded.
+     */
+    var `covenantLabel`: Message
     
 ){
     
@@ -2605,6 +2618,7 @@ public object FfiConverterTypeAreaFigures: FfiConverterRustBuffer<AreaFigures> {
             FfiConverterULong.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterOptionalTypeCovenantStatus.read(buf),
+            FfiConverterTypeMessage.read(buf),
         )
     }
 
@@ -2617,7 +2631,8 @@ public object FfiConverterTypeAreaFigures: FfiConverterRustBuffer<AreaFigures> {
             FfiConverterULong.allocationSize(value.`weekendsWithCleanup`) +
             FfiConverterULong.allocationSize(value.`participants`) +
             FfiConverterDouble.allocationSize(value.`wasteKg`) +
-            FfiConverterOptionalTypeCovenantStatus.allocationSize(value.`covenant`)
+            FfiConverterOptionalTypeCovenantStatus.allocationSize(value.`covenant`) +
+            FfiConverterTypeMessage.allocationSize(value.`covenantLabel`)
     )
 
     override fun write(value: AreaFigures, buf: ByteBuffer) {
@@ -2630,6 +2645,7 @@ public object FfiConverterTypeAreaFigures: FfiConverterRustBuffer<AreaFigures> {
             FfiConverterULong.write(value.`participants`, buf)
             FfiConverterDouble.write(value.`wasteKg`, buf)
             FfiConverterOptionalTypeCovenantStatus.write(value.`covenant`, buf)
+            FfiConverterTypeMessage.write(value.`covenantLabel`, buf)
     }
 }
 
@@ -2943,8 +2959,7 @@ public object FfiConverterTypeCapabilities: FfiConverterRustBuffer<Capabilities>
 
 
 /**
- * Every word the apps show for the campaign's data, from the core: kinds, fields, choices,
- * statuses, roles, decisions, history actions. The apps' own strings keep only their chrome.
+ * Every word shown for the campaign's data; the shells' own strings keep only their chrome.
  */
 data class Catalog (
     var `kinds`: List<KindInfo>
@@ -3531,7 +3546,7 @@ public object FfiConverterTypeFieldError: FfiConverterRustBuffer<FieldError> {
 
 
 /**
- * One field of a kind's form, without values: what the catalogue lists.
+ * One field of a kind's form, without values.
  */
 data class FieldInfo (
     var `path`: kotlin.String
@@ -4093,6 +4108,11 @@ data class KindInfo (
     var `label`: Message
     , 
     var `fields`: List<FieldInfo>
+    , 
+    /**
+     * Records of this kind wait in the review queue: every kind but the review decision itself.
+     */
+    var `reviewed`: kotlin.Boolean
     
 ){
     
@@ -4112,19 +4132,22 @@ public object FfiConverterTypeKindInfo: FfiConverterRustBuffer<KindInfo> {
             FfiConverterTypeRecordKind.read(buf),
             FfiConverterTypeMessage.read(buf),
             FfiConverterSequenceTypeFieldInfo.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
     override fun allocationSize(value: KindInfo) = (
             FfiConverterTypeRecordKind.allocationSize(value.`kind`) +
             FfiConverterTypeMessage.allocationSize(value.`label`) +
-            FfiConverterSequenceTypeFieldInfo.allocationSize(value.`fields`)
+            FfiConverterSequenceTypeFieldInfo.allocationSize(value.`fields`) +
+            FfiConverterBoolean.allocationSize(value.`reviewed`)
     )
 
     override fun write(value: KindInfo, buf: ByteBuffer) {
             FfiConverterTypeRecordKind.write(value.`kind`, buf)
             FfiConverterTypeMessage.write(value.`label`, buf)
             FfiConverterSequenceTypeFieldInfo.write(value.`fields`, buf)
+            FfiConverterBoolean.write(value.`reviewed`, buf)
     }
 }
 
@@ -4905,7 +4928,10 @@ data class RecordView (
     , 
     var `heads`: List<kotlin.String>
     , 
-    var `conflicts`: List<Conflict>
+    /**
+     * Fields edited on two phones at once, each value in words.
+     */
+    var `conflicts`: List<WordedConflict>
     , 
     /**
      * Why it was returned or rejected, while it stands returned or rejected.
@@ -4937,7 +4963,7 @@ public object FfiConverterTypeRecordView: FfiConverterRustBuffer<RecordView> {
             FfiConverterTypeReviewStatus.read(buf),
             FfiConverterTypeMessage.read(buf),
             FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeConflict.read(buf),
+            FfiConverterSequenceTypeWordedConflict.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -4953,7 +4979,7 @@ public object FfiConverterTypeRecordView: FfiConverterRustBuffer<RecordView> {
             FfiConverterTypeReviewStatus.allocationSize(value.`status`) +
             FfiConverterTypeMessage.allocationSize(value.`statusLabel`) +
             FfiConverterSequenceString.allocationSize(value.`heads`) +
-            FfiConverterSequenceTypeConflict.allocationSize(value.`conflicts`) +
+            FfiConverterSequenceTypeWordedConflict.allocationSize(value.`conflicts`) +
             FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
@@ -4968,7 +4994,7 @@ public object FfiConverterTypeRecordView: FfiConverterRustBuffer<RecordView> {
             FfiConverterTypeReviewStatus.write(value.`status`, buf)
             FfiConverterTypeMessage.write(value.`statusLabel`, buf)
             FfiConverterSequenceString.write(value.`heads`, buf)
-            FfiConverterSequenceTypeConflict.write(value.`conflicts`, buf)
+            FfiConverterSequenceTypeWordedConflict.write(value.`conflicts`, buf)
             FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
@@ -5689,6 +5715,57 @@ public object FfiConverterTypeWeekendCleanups: FfiConverterRustBuffer<WeekendCle
             FfiConverterULong.write(value.`participants`, buf)
             FfiConverterDouble.write(value.`wasteKg`, buf)
             FfiConverterULong.write(value.`bags`, buf)
+    }
+}
+
+
+
+/**
+ * A field holding several values after concurrent edits, as a reader sees it: the field's label
+ * and each value as the form words it (a covenant's status by its label, a household by its
+ * name). The phones' conflict banner and the dashboard's record page both show this.
+ */
+data class WordedConflict (
+    /**
+     * The document path (`data.members`, `meta.state`).
+     */
+    var `path`: kotlin.String
+    , 
+    var `label`: Message
+    , 
+    var `values`: List<Message>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWordedConflict: FfiConverterRustBuffer<WordedConflict> {
+    override fun read(buf: ByteBuffer): WordedConflict {
+        return WordedConflict(
+            FfiConverterString.read(buf),
+            FfiConverterTypeMessage.read(buf),
+            FfiConverterSequenceTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WordedConflict) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterTypeMessage.allocationSize(value.`label`) +
+            FfiConverterSequenceTypeMessage.allocationSize(value.`values`)
+    )
+
+    override fun write(value: WordedConflict, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterTypeMessage.write(value.`label`, buf)
+            FfiConverterSequenceTypeMessage.write(value.`values`, buf)
     }
 }
 
@@ -8970,34 +9047,6 @@ public object FfiConverterSequenceTypeChoice: FfiConverterRustBuffer<List<Choice
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeConflict: FfiConverterRustBuffer<List<Conflict>> {
-    override fun read(buf: ByteBuffer): List<Conflict> {
-        val len = buf.getInt()
-        return List<Conflict>(len) {
-            FfiConverterTypeConflict.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<Conflict>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeConflict.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<Conflict>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeConflict.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeCoord: FfiConverterRustBuffer<List<Coord>> {
     override fun read(buf: ByteBuffer): List<Coord> {
         val len = buf.getInt()
@@ -9408,6 +9457,34 @@ public object FfiConverterSequenceTypeRefused: FfiConverterRustBuffer<List<Refus
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeRefused.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeWordedConflict: FfiConverterRustBuffer<List<WordedConflict>> {
+    override fun read(buf: ByteBuffer): List<WordedConflict> {
+        val len = buf.getInt()
+        return List<WordedConflict>(len) {
+            FfiConverterTypeWordedConflict.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<WordedConflict>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeWordedConflict.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<WordedConflict>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeWordedConflict.write(it, buf)
         }
     }
 }

@@ -66,10 +66,8 @@ class CovenantViewModel(
         scope.launch {
             val rows = io.core {
                 val mayWrite = core.capabilities()?.kinds?.firstOrNull { it.kind == RecordKind.COVENANT }?.mayWrite == true
-                val reviewLabels = catalog().reviewStatuses
                 core.covenantStatus().map { c ->
-                    val reviewLabel = c.reviewStatus?.let { st -> reviewLabels.firstOrNull { it.code == st.code() }?.label }
-                    AreaCovenantRow(c.areaId, c.areaName, c.status, c.statusLabel, c.withEnvironment, c.reviewStatus, reviewLabel, c.recordId, mayWrite)
+                    AreaCovenantRow(c.areaId, c.areaName, c.status, c.statusLabel, c.withEnvironment, c.reviewStatus, c.reviewStatusLabel, c.recordId, mayWrite)
                 }
             }
             _state.value = when (rows) {

@@ -12,7 +12,7 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import vn.sachxanh.core.ApiException
 import vn.sachxanh.core.AreaInfo
-import vn.sachxanh.core.Conflict
+import vn.sachxanh.core.WordedConflict
 import vn.sachxanh.core.Coord
 import vn.sachxanh.core.FieldInput
 import vn.sachxanh.core.FieldValue
@@ -136,7 +136,7 @@ sealed interface RecordFormUiState {
         val statusLabel: Message?,
         /** Why staff returned or rejected it, shown above the form while fixing it. */
         val reviewerReason: String?,
-        val conflicts: List<Conflict> = emptyList(),
+        val conflicts: List<WordedConflict> = emptyList(),
         val saving: Boolean = false,
         /** The core is reading what was typed (live feedback); the form stays usable. */
         val checking: Boolean = false,
