@@ -10,7 +10,7 @@ final class AppEnvironment: ObservableObject {
     enum Phase {
         case opening
         case ready(core: Sachxanh, sync: SyncController)
-        case failed(message: String)
+        case failed(message: Message)
     }
 
     @Published private(set) var phase: Phase = .opening
@@ -50,10 +50,29 @@ final class AppEnvironment: ObservableObject {
         case .success(let core):
             let sync = SyncController(core: core)
             phase = .ready(core: core, sync: sync)
-            network.start { connected in sync.onNetworkChanged(connected ? .connected : .disconnected) }
+            // Wi-Fi is unmetered; mobile data, or a network iOS marks expensive or constrained
+            // (a hotspot, Low Data Mode), is metered. The core decides what goes over which.
+            network.start { connected, metered in
+                sync.onNetworkChanged(!connected ? Network.none : (metered ? Network.metered : Network.unmetered))
+            }
+            watchLowPowerMode(sync)
         case .failure(let e):
-            let m = e.message == Texts.unexpected ? Texts.storeFailed : e.message
-            phase = .failed(message: m.text)
+            phase = .failed(message: e.message == Texts.unexpected ? Texts.storeFailed : e.message)
+        }
+    }
+
+    private var powerObserver: NSObjectProtocol?
+
+    /// Low Power Mode is the phone's battery saver: the core sends only records then.
+    private func watchLowPowerMode(_ sync: SyncController) {
+        sync.onBatterySaverChanged(ProcessInfo.processInfo.isLowPowerModeEnabled)
+        powerObserver = NotificationCenter.default.addObserver(
+            forName: .NSProcessInfoPowerStateDidChange,
+            object: nil,
+            queue: .main
+        ) { _ in
+            let on = ProcessInfo.processInfo.isLowPowerModeEnabled
+            Task { @MainActor in sync.onBatterySaverChanged(on) }
         }
     }
 

@@ -1,12 +1,10 @@
 import Foundation
 
-/// Every screen reachable from the home screen, as a value for NavigationStack.
+/// Every screen reachable from the home screen, as a value for NavigationStack. Every record of
+/// every kind opens in the one generic form (`form`).
 enum Route: Hashable {
     case households(areaId: String?)
-    case householdForm(areaId: String, recordId: String?)
-    case sortingCheck(householdId: String, areaId: String, recordId: String?)
-    case cleanup(areaId: String?, recordId: String?)
-    case blackSpot(areaId: String?, recordId: String?)
+    case form(FormTarget)
     case covenants
     case outbox
     case reviewQueue

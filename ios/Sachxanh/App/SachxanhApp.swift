@@ -16,9 +16,10 @@ struct SachxanhApp: App {
         }
         .onChange(of: scenePhase) { phase in
             guard phase == .background, let sync = env.sync else { return }
-            // Leaving the app: ask iOS for a background run, sooner if something waits.
-            let waiting = sync.state.value?.waiting ?? 0
-            BackgroundSync.schedule(after: sync.policy.nextRun(waiting: waiting))
+            // Leaving the app: ask iOS for a background run when the core says one is due.
+            Task {
+                if let ms = await sync.nextBackgroundRunMs() { BackgroundSync.schedule(afterMs: ms) }
+            }
         }
     }
 }
@@ -49,7 +50,7 @@ struct RootView: View {
         case .failed(let message):
             VStack(spacing: 12) {
                 Image(systemName: "exclamationmark.triangle").font(.largeTitle)
-                Text(message).multilineTextAlignment(.center)
+                Text(message.text).multilineTextAlignment(.center)
             }
             .padding()
         case .ready(let core, let sync):
@@ -58,33 +59,42 @@ struct RootView: View {
     }
 }
 
-/// Enrolled (a token in the Keychain and a person in the store): the app; otherwise the
-/// enrolment screen. A revoked token brings the enrolment screen back.
+/// Enrolment, then the app. When home learns that the token is refused, a new enrolment starts
+/// over (the kept token is forgotten): a fresh `EnrolViewModel` with `startOver`.
 struct EnrolGate: View {
     let core: Sachxanh
     let sync: SyncController
+    let tokens: TokenStore
+    @State private var attempt = 0
+
+    var body: some View {
+        EnrolFlow(core: core, sync: sync, tokens: tokens, startOver: attempt > 0, onEnrolAgain: { attempt += 1 })
+            .id(attempt)
+    }
+}
+
+private struct EnrolFlow: View {
+    let core: Sachxanh
+    let sync: SyncController
+    let onEnrolAgain: () -> Void
     @StateObject private var enrol: EnrolViewModel
 
-    init(core: Sachxanh, sync: SyncController, tokens: TokenStore) {
+    init(core: Sachxanh, sync: SyncController, tokens: TokenStore, startOver: Bool, onEnrolAgain: @escaping () -> Void) {
         self.core = core
         self.sync = sync
-        _enrol = StateObject(wrappedValue: EnrolViewModel(core: core, tokens: tokens))
+        self.onEnrolAgain = onEnrolAgain
+        _enrol = StateObject(wrappedValue: EnrolViewModel(core: core, tokens: tokens, startOver: startOver))
     }
 
     var body: some View {
-        Group {
-            switch enrol.state {
-            case .loaded(let person):
-                AppNavigation(core: core, sync: sync, person: person, onEnrolAgain: { message in
-                    enrol.enrolAgain(message: message)
-                })
-            case .loading where enrol.code.isEmpty:
-                ProgressView()
-            default:
-                EnrolScreen(vm: enrol)
-            }
+        switch enrol.state {
+        case .checking:
+            ProgressView()
+        case .enrolled:
+            AppNavigation(core: core, sync: sync, onEnrolAgain: onEnrolAgain)
+        default:
+            EnrolScreen(vm: enrol)
         }
-        .task { await enrol.restore() }
     }
 }
 
@@ -92,13 +102,12 @@ struct EnrolGate: View {
 struct AppNavigation: View {
     let core: Sachxanh
     let sync: SyncController
-    let person: PersonInfo
-    let onEnrolAgain: (UserText?) -> Void
+    let onEnrolAgain: () -> Void
     @State private var path: [Route] = []
 
     var body: some View {
         NavigationStack(path: $path) {
-            HomeScreen(vm: HomeViewModel(core: core, sync: sync), onEnrolAgain: onEnrolAgain)
+            HomeScreen(vm: HomeViewModel(core: core, sync: sync), navigate: navigate, onEnrolAgain: onEnrolAgain)
                 .navigationDestination(for: Route.self) { route in
                     destination(route)
                 }
@@ -106,25 +115,26 @@ struct AppNavigation: View {
         .environmentObject(sync)
     }
 
+    private func navigate(_ route: Route) {
+        path.append(route)
+    }
+
     @ViewBuilder
     private func destination(_ route: Route) -> some View {
         switch route {
         case .households(let areaId):
-            HouseholdsScreen(vm: HouseholdsViewModel(core: core, areaId: areaId))
-        case .householdForm(let areaId, let recordId):
-            HouseholdFormScreen(vm: HouseholdFormViewModel(core: core, areaId: areaId, recordId: recordId))
-        case .sortingCheck(let householdId, let areaId, let recordId):
-            SortingCheckScreen(vm: SortingCheckViewModel(core: core, householdId: householdId, areaId: areaId, recordId: recordId))
-        case .cleanup(let areaId, let recordId):
-            CleanupScreen(vm: CleanupViewModel(core: core, areaId: areaId, recordId: recordId))
-        case .blackSpot(let areaId, let recordId):
-            BlackSpotScreen(vm: BlackSpotViewModel(core: core, areaId: areaId, recordId: recordId))
+            HouseholdsScreen(vm: HouseholdsViewModel(core: core, areaId: areaId), navigate: navigate)
+        case .form(let target):
+            RecordFormScreen(
+                vm: RecordFormViewModel(core: core, target: target),
+                householdPicker: { areaId in HouseholdsViewModel(core: core, areaId: areaId) }
+            )
         case .covenants:
-            CovenantScreen(vm: CovenantViewModel(core: core))
+            CovenantScreen(vm: CovenantViewModel(core: core), navigate: navigate)
         case .outbox:
-            OutboxScreen(vm: OutboxViewModel(core: core, sync: sync))
+            OutboxScreen(vm: OutboxViewModel(core: core, sync: sync), navigate: navigate)
         case .reviewQueue:
-            ReviewQueueScreen(vm: ReviewQueueViewModel(core: core))
+            ReviewQueueScreen(vm: ReviewQueueViewModel(core: core, sync: sync))
         }
     }
 }

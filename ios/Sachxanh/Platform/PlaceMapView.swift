@@ -3,12 +3,14 @@ import SachxanhCore
 import SwiftUI
 import UIKit
 
-/// A map to place a cleanup (a point, a line along a street or canal, a polygon around a square or
-/// a pond) by tapping, over Apple's map tiles. Tiles need a connection; without one the GPS
-/// button still records the place.
+/// A map to place a record (a point, a line along a street or canal, a polygon around a square or
+/// a pond) by tapping, over Apple's map tiles, with the area's outline from the core drawn on it.
+/// Tiles need a connection; without one the outline, the points and the GPS button still work.
 struct PlaceMapView: UIViewRepresentable {
     let shape: SachxanhCore.Shape
     let points: [Coord]
+    /// The area's outer ring (`areaOutline`), to show where the place must be.
+    let outline: [Coord]
     let onTap: (_ lon: Double, _ lat: Double) -> Void
 
     func makeCoordinator() -> Coordinator { Coordinator(onTap: onTap) }
@@ -25,6 +27,9 @@ struct PlaceMapView: UIViewRepresentable {
                 MKCoordinateRegion(center: first.location, latitudinalMeters: 400, longitudinalMeters: 400),
                 animated: false
             )
+        } else if outline.count >= 3 {
+            let ring = MKPolygon(coordinates: outline.map(\.location), count: outline.count)
+            map.setVisibleMapRect(ring.boundingMapRect, edgePadding: UIEdgeInsets(top: 16, left: 16, bottom: 16, right: 16), animated: false)
         } else {
             map.userTrackingMode = .follow
         }
@@ -35,6 +40,9 @@ struct PlaceMapView: UIViewRepresentable {
         context.coordinator.onTap = onTap
         map.removeAnnotations(map.annotations.filter { !($0 is MKUserLocation) })
         map.removeOverlays(map.overlays)
+        if outline.count >= 3 {
+            map.addOverlay(AreaOutline(coordinates: outline.map(\.location), count: outline.count))
+        }
         let coords = points.map(\.location)
         for (i, c) in coords.enumerated() {
             let pin = MKPointAnnotation()
@@ -66,6 +74,13 @@ struct PlaceMapView: UIViewRepresentable {
         }
 
         func mapView(_ mapView: MKMapView, rendererFor overlay: MKOverlay) -> MKOverlayRenderer {
+            if let area = overlay as? AreaOutline {
+                let r = MKPolygonRenderer(polygon: area)
+                r.strokeColor = .systemBlue
+                r.lineDashPattern = [6, 4]
+                r.lineWidth = 2
+                return r
+            }
             if let line = overlay as? MKPolyline {
                 let r = MKPolylineRenderer(polyline: line)
                 r.strokeColor = .systemGreen
@@ -83,6 +98,9 @@ struct PlaceMapView: UIViewRepresentable {
         }
     }
 }
+
+/// The area's outline, drawn apart from the place's own polygon.
+final class AreaOutline: MKPolygon {}
 
 extension Coord {
     /// The core stores longitude first (GeoJSON order); MapKit wants latitude first.

@@ -31,13 +31,13 @@ struct EnrolScreen: View {
                     }
                 }
                 Section {
-                    TextField("enrol.code_placeholder", text: $vm.code)
+                    TextField("enrol.code_placeholder", text: Binding(get: { vm.state.code }, set: { vm.onCodeChanged($0) }))
                         .textInputAutocapitalization(.characters)
                         .autocorrectionDisabled()
                         .font(.title3.monospaced())
                         .focused($codeFocused)
                         .submitLabel(.go)
-                        .onSubmit { Task { await vm.submit() } }
+                        .onSubmit { vm.submit() }
                     message
                 } header: {
                     Text("enrol.code")
@@ -45,15 +45,15 @@ struct EnrolScreen: View {
                 Section {
                     Button {
                         codeFocused = false
-                        Task { await vm.submit() }
+                        vm.submit()
                     } label: {
                         HStack {
-                            Text("enrol.submit").fontWeight(.semibold)
+                            Text(retrying ? LocalizedStringKey("common.retry") : LocalizedStringKey("enrol.submit")).fontWeight(.semibold)
                             Spacer()
-                            if vm.state.isLoading { ProgressView() }
+                            if case .enrolling = vm.state { ProgressView() }
                         }
                     }
-                    .disabled(!vm.canSubmit)
+                    .disabled(!vm.state.canSubmit)
                 }
             }
             .navigationTitle("enrol.title")
@@ -76,13 +76,18 @@ struct EnrolScreen: View {
         }
     }
 
+    private var retrying: Bool {
+        if case .offline = vm.state { return true }
+        return false
+    }
+
     @ViewBuilder
     private var message: some View {
         switch vm.state {
-        case .error(let m):
-            Label(m, systemImage: "exclamationmark.circle").foregroundStyle(.red)
-        case .offline(let m):
-            Label(m, systemImage: "wifi.slash").foregroundStyle(.orange)
+        case .entering(_, let error?):
+            Label(error.text, systemImage: "exclamationmark.circle").foregroundStyle(.red)
+        case .offline(_, let m):
+            Label(m.text, systemImage: "wifi.slash").foregroundStyle(.orange)
         default:
             EmptyView()
         }

@@ -1,173 +1,153 @@
 import SachxanhCore
 import SwiftUI
 
-/// My areas, what needs doing, and sync: last sync, how much waits, refusals, "sync now".
+/// Who is recording, the sync line, what needs doing, my areas, and the "new record" menu.
 struct HomeScreen: View {
     @StateObject private var vm: HomeViewModel
-    @EnvironmentObject private var sync: SyncController
-    let onEnrolAgain: (UserText?) -> Void
+    let navigate: (Route) -> Void
+    /// The token is refused or missing: back to the enrolment screen, which starts over.
+    let onEnrolAgain: () -> Void
 
-    init(vm: @autoclosure @escaping () -> HomeViewModel, onEnrolAgain: @escaping (UserText?) -> Void) {
+    init(vm: @autoclosure @escaping () -> HomeViewModel, navigate: @escaping (Route) -> Void, onEnrolAgain: @escaping () -> Void) {
         _vm = StateObject(wrappedValue: vm())
+        self.navigate = navigate
         self.onEnrolAgain = onEnrolAgain
     }
 
     var body: some View {
-        List {
-            SyncSection(onEnrolAgain: onEnrolAgain)
-            switch vm.state {
-            case .loading:
-                ProgressView().frame(maxWidth: .infinity)
-            case .empty:
-                Section { Text("home.no_areas") }
-            case .error(let m), .offline(let m):
-                Section { Label(m, systemImage: "exclamationmark.triangle") }
-            case .loaded(let content):
-                loadedSections(content)
-            }
-        }
-        .navigationTitle("home.title")
-        .refreshable { await vm.refresh() }
-        .task { await vm.refresh() }
-        .onChange(of: sync.activity) { activity in
-            // New decisions and records arrived: the lists below may have changed.
-            if case .done = activity { Task { await vm.refresh() } }
-        }
+        content
+            .navigationTitle("home.title")
+            .onReturn { vm.refresh() }
     }
 
     @ViewBuilder
-    private func loadedSections(_ c: HomeContent) -> some View {
-        Section {
-            LabeledContent {
-                Text(c.person.role.titleKey)
-            } label: {
-                Text(c.person.name).font(.headline)
+    private var content: some View {
+        switch vm.state {
+        case .loading:
+            LoadingView()
+        case .notEnrolled(let message):
+            VStack(spacing: 12) {
+                MessageView(systemImage: "person.crop.circle.badge.exclamationmark", text: message.map { Text($0.text) } ?? Text("home.not_enrolled"))
+                Button("home.enrol_again", action: onEnrolAgain)
+                    .buttonStyle(.borderedProminent)
             }
-        }
-        Section("home.todo") {
-            if c.nothingToDo {
-                Label("home.nothing_to_do", systemImage: "checkmark.circle").foregroundStyle(.green)
-            }
-            ForEach(c.todo) { item in
-                NavigationLink(value: RecordRoute.route(kind: item.kind, id: item.id, areaId: item.areaId)) {
-                    TodoRow(item: item)
-                }
-                .disabled(RecordRoute.route(kind: item.kind, id: item.id, areaId: item.areaId) == nil)
-            }
-        }
-        Section("home.my_areas") {
-            ForEach(c.areas) { card in
-                AreaCardView(card: card)
-            }
-        }
-        Section("home.record") {
-            NavigationLink(value: Route.cleanup(areaId: c.areas.first?.id, recordId: nil)) {
-                Label("home.new_cleanup", systemImage: "leaf")
-            }
-            NavigationLink(value: Route.households(areaId: c.areas.first?.id)) {
-                Label("home.households", systemImage: "house")
-            }
-            NavigationLink(value: Route.blackSpot(areaId: c.areas.first?.id, recordId: nil)) {
-                Label("home.new_black_spot", systemImage: "exclamationmark.triangle")
-            }
-            NavigationLink(value: Route.covenants) {
-                Label("home.covenants", systemImage: "doc.text")
-            }
-            NavigationLink(value: Route.outbox) {
-                Label("home.outbox", systemImage: "tray.full")
-            }
-            if let waiting = c.reviewWaiting {
-                NavigationLink(value: Route.reviewQueue) {
-                    Label {
-                        Text("home.review_queue \(waiting)")
-                    } icon: {
-                        Image(systemName: "checkmark.seal")
-                    }
-                }
-            }
+            .padding()
+        case .error(let message):
+            MessageView(systemImage: "exclamationmark.triangle", text: Text(message.text), retry: { vm.refresh() })
+        case .ready(let ready):
+            ReadyView(ready: ready, vm: vm, navigate: navigate)
         }
     }
 }
 
-/// The sync line: when, how much waits, what was refused, and the button with its progress.
-struct SyncSection: View {
-    @EnvironmentObject private var sync: SyncController
-    let onEnrolAgain: (UserText?) -> Void
+private struct ReadyView: View {
+    let ready: HomeUiState.Ready
+    let vm: HomeViewModel
+    let navigate: (Route) -> Void
 
     var body: some View {
-        Section("home.sync") {
-            if let status = sync.state.value {
+        List {
+            Section {
                 LabeledContent {
-                    if let ms = status.lastSyncMs {
-                        Text(Date(timeIntervalSince1970: TimeInterval(ms) / 1000), format: .relative(presentation: .named))
-                    } else {
-                        Text("home.never_synced")
-                    }
+                    Text(ready.roleLabel.text)
                 } label: {
-                    Text("home.last_sync")
+                    Text(ready.person.name).font(.headline)
                 }
-                LabeledContent {
-                    Text(String(status.waiting))
-                } label: {
-                    Text("home.waiting")
-                }
-                // Photos go after the records and take longest on 2G: say how many still wait.
-                if status.photosWaiting > 0 {
-                    LabeledContent {
-                        Text(String(status.photosWaiting))
+            }
+            syncSection
+            todoSection
+            Section("home.new_record") {
+                ForEach(ready.newRecord, id: \.kind) { k in
+                    Button {
+                        navigate(.form(vm.newRecord(kind: k.kind)))
                     } label: {
-                        Text("home.photos_waiting")
-                    }
-                }
-                if status.refused > 0 {
-                    NavigationLink(value: Route.outbox) {
-                        LabeledContent {
-                            Text(String(status.refused)).foregroundStyle(.red)
-                        } label: {
-                            Text("home.refused")
-                        }
+                        Label(k.label.text, systemImage: "plus.circle")
                     }
                 }
             }
-            activityRow
-            if sync.network == .disconnected {
-                Label("home.no_network", systemImage: "wifi.slash").foregroundStyle(.orange)
+            Section("home.my_areas") {
+                ForEach(ready.areas) { card in
+                    AreaCardView(card: card, newRecord: ready.newRecord, navigate: navigate, newTarget: { vm.newRecord(kind: $0, areaId: card.area.id) })
+                }
             }
+            Section {
+                Button {
+                    navigate(.households(areaId: ready.areas.first?.id))
+                } label: {
+                    Label("home.households", systemImage: "house")
+                }
+                Button {
+                    navigate(.covenants)
+                } label: {
+                    Label("home.covenants", systemImage: "doc.text")
+                }
+                Button {
+                    navigate(.outbox)
+                } label: {
+                    Label("home.outbox", systemImage: "tray.full")
+                }
+                if let waiting = ready.reviewWaiting {
+                    Button {
+                        navigate(.reviewQueue)
+                    } label: {
+                        Label("home.review_queue \(waiting)", systemImage: "checkmark.seal")
+                    }
+                }
+            }
+        }
+        .refreshable { vm.refresh() }
+    }
+
+    private var syncSection: some View {
+        Section("home.sync") {
+            if let message = ready.sync.offlineMessage {
+                OfflineBanner(message: message)
+            }
+            LabeledContent {
+                if let ms = ready.sync.lastSyncMs {
+                    Text(dateOf(ms: ms), format: .relative(presentation: .named))
+                } else {
+                    Text("home.never_synced")
+                }
+            } label: {
+                Text("home.last_sync")
+            }
+            LabeledContent {
+                Text(String(ready.sync.waiting))
+            } label: {
+                Text("home.waiting")
+            }
+            // Photos go after the records and take longest on 2G: say how many still wait.
+            if ready.sync.photosWaiting > 0 {
+                LabeledContent {
+                    Text(String(ready.sync.photosWaiting))
+                } label: {
+                    Text("home.photos_waiting")
+                }
+            }
+            if ready.sync.refused > 0 {
+                Button {
+                    navigate(.outbox)
+                } label: {
+                    Text("home.refused \(Int(ready.sync.refused))").foregroundStyle(.red)
+                }
+            }
+            SyncActivityRow(activity: ready.sync.activity, syncNow: { vm.syncNow() }, cancel: { vm.cancelSync() })
         }
     }
 
-    @ViewBuilder
-    private var activityRow: some View {
-        switch sync.activity {
-        case .running(let step):
-            VStack(alignment: .leading, spacing: 6) {
-                if let fraction = step.fraction {
-                    ProgressView(value: fraction) { Text(step.titleKey) }
-                } else {
-                    ProgressView { Text(step.titleKey) }
+    private var todoSection: some View {
+        Section("home.todo") {
+            if ready.nothingToDo {
+                Label("home.nothing_to_do", systemImage: "checkmark.circle").foregroundStyle(.green)
+            }
+            ForEach(ready.todo) { item in
+                Button {
+                    navigate(.form(item.target))
+                } label: {
+                    TodoRow(item: item)
                 }
-                Button("home.sync_cancel", role: .cancel) { sync.cancel() }
-                    .buttonStyle(.borderless)
-            }
-        case .notEnrolled(let m):
-            VStack(alignment: .leading, spacing: 6) {
-                Text(m.text).foregroundStyle(.red)
-                Button("home.enrol_again") { onEnrolAgain(m) }
-            }
-        default:
-            if let note = sync.activity.noteKey {
-                Text(note).font(.footnote).foregroundStyle(.secondary)
-            }
-            if let note = sync.activity.photosNoteKey {
-                Text(note).font(.footnote).foregroundStyle(.secondary)
-            }
-            if let message = sync.activity.message {
-                Text(message.text).font(.footnote).foregroundStyle(.orange)
-            }
-            Button {
-                sync.syncNow()
-            } label: {
-                Label("home.sync_now", systemImage: "arrow.triangle.2.circlepath")
+                .foregroundStyle(.primary)
             }
         }
     }
@@ -178,26 +158,35 @@ struct TodoRow: View {
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
-            Label {
-                Text(item.title)
-            } icon: {
-                Image(systemName: item.kind.systemImage)
-            }
             HStack {
-                Text(item.why.titleKey).font(.caption).foregroundStyle(.orange)
+                Text(item.title.text).font(.headline)
+                Spacer()
+                StatusTag(label: item.statusLabel, status: item.status)
+            }
+            HStack(spacing: 8) {
+                Text(item.kindLabel.text)
                 if let area = item.areaName {
-                    Text(area).font(.caption).foregroundStyle(.secondary)
+                    Text(area)
+                }
+                if item.inConflict {
+                    Label("common.in_conflict", systemImage: "exclamationmark.triangle").foregroundStyle(.orange)
                 }
             }
+            .font(.caption)
+            .foregroundStyle(.secondary)
             if let reason = item.reviewerReason {
-                Text(reason).font(.footnote)
+                Text("common.reason \(reason)").font(.footnote)
             }
         }
     }
 }
 
+/// One of my areas: what has been recorded there, and new records in it.
 struct AreaCardView: View {
     let card: AreaCard
+    let newRecord: [KindCapability]
+    let navigate: (Route) -> Void
+    let newTarget: (RecordKind) -> FormTarget
 
     var body: some View {
         VStack(alignment: .leading, spacing: 6) {
@@ -205,94 +194,32 @@ struct AreaCardView: View {
             if let f = card.figures {
                 Text("home.figures.households \(Int(f.householdsChecked)) \(Int(f.households))")
                 Text("home.figures.sorting \(Int(f.householdsSortingAll))")
-                Text("home.figures.cleanups \(Int(f.cleanups)) \(Int(f.participants)) \(Numbers.kgText(f.wasteKg))")
-                if let c = f.covenant {
-                    HStack(spacing: 4) {
-                        Text("home.figures.covenant")
-                        Text(c.titleKey)
+                Text("home.figures.cleanups \(Int(f.cleanups)) \(Int(f.participants)) \(kilograms(f.wasteKg))")
+                Text("home.figures.covenant \(f.covenantLabel.text)")
+            }
+            HStack(spacing: 16) {
+                Button {
+                    navigate(.households(areaId: card.area.id))
+                } label: {
+                    Label("home.households", systemImage: "house")
+                }
+                if !newRecord.isEmpty {
+                    Menu {
+                        ForEach(newRecord, id: \.kind) { k in
+                            Button(k.label.text) { navigate(.form(newTarget(k.kind))) }
+                        }
+                    } label: {
+                        Label("home.record_here", systemImage: "plus.circle")
                     }
                 }
             }
+            .buttonStyle(.borderless)
         }
         .font(.subheadline)
     }
-}
 
-/// Opening a listed record in its form.
-enum RecordRoute {
-    static func route(kind: RecordKind, id: String, areaId: String?) -> Route? {
-        switch kind {
-        case .household:
-            guard let areaId else { return nil }
-            return .householdForm(areaId: areaId, recordId: id)
-        case .cleanup:
-            return .cleanup(areaId: areaId, recordId: id)
-        case .sortingCheck:
-            // The form reads the household and area from the record itself.
-            return .sortingCheck(householdId: "", areaId: areaId ?? "", recordId: id)
-        case .covenant:
-            return .covenants
-        case .blackSpot:
-            return .blackSpot(areaId: areaId, recordId: id)
-        // Reviews and kinds the core will gain have no form in this version.
-        default:
-            return nil
-        }
-    }
-}
-
-extension TodoReason {
-    var titleKey: LocalizedStringKey {
-        switch self {
-        case .draft: return "todo.draft"
-        case .returned: return "todo.returned"
-        case .conflict: return "todo.conflict"
-        case .other: return "todo.other"
-        }
-    }
-}
-
-extension SyncStep {
-    var titleKey: LocalizedStringKey {
-        switch self {
-        case .starting: return "sync.starting"
-        case .sending(let done, let total): return "sync.sending \(Int(done)) \(Int(total))"
-        case .receiving(let received): return "sync.receiving \(Int(received))"
-        case .uploadingPhotos(let sent, let total):
-            return "sync.uploading_photos \(Self.size(sent)) \(Self.size(total))"
-        case .finishing: return "sync.finishing"
-        case .working: return "sync.working"
-        }
-    }
-
-    private static func size(_ bytes: UInt64) -> String {
-        ByteCountFormatter.string(fromByteCount: Int64(clamping: bytes), countStyle: .file)
-    }
-}
-
-extension SyncActivity {
-    /// A short line about how the last sync went.
-    var noteKey: LocalizedStringKey? {
-        switch self {
-        case .done(let pushed, let pulled, let refused, _, _, _):
-            return "sync.done \(Int(pushed)) \(Int(pulled)) \(Int(refused))"
-        default:
-            return nil
-        }
-    }
-
-    /// Photos sent, or those the link kept failing (they stay on the phone for next time).
-    var photosNoteKey: LocalizedStringKey? {
-        guard case .done(_, _, _, _, let uploaded, let waiting) = self else { return nil }
-        if waiting > 0 { return "sync.photos_not_sent \(Int(waiting))" }
-        if uploaded > 0 { return "sync.done_photos \(Int(uploaded))" }
-        return nil
-    }
-
-    var message: UserText? {
-        switch self {
-        case .offline(let m), .cancelled(let m), .failed(let m): return m
-        default: return nil
-        }
+    /// Kilograms as the phone's locale writes a number (a decimal comma in Vietnamese).
+    private func kilograms(_ kg: Double) -> String {
+        kg.formatted(.number.precision(.fractionLength(0...1)))
     }
 }

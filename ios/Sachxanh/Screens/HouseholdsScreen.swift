@@ -1,89 +1,125 @@
 import SachxanhCore
 import SwiftUI
 
-/// The households of an area: search (diacritics optional), paging, add.
+/// The households of an area: search (diacritics optional), paging, add, check. With `onPick`,
+/// the household picker of a form's Household field: a tapped row is the choice.
 struct HouseholdsScreen: View {
     @StateObject private var vm: HouseholdsViewModel
-    @State private var query = ""
+    let navigate: (Route) -> Void
+    var onPick: ((HouseholdRow) -> Void)? = nil
 
-    init(vm: @autoclosure @escaping () -> HouseholdsViewModel) {
+    init(vm: @autoclosure @escaping () -> HouseholdsViewModel, navigate: @escaping (Route) -> Void, onPick: ((HouseholdRow) -> Void)? = nil) {
         _vm = StateObject(wrappedValue: vm())
+        self.navigate = navigate
+        self.onPick = onPick
     }
 
     var body: some View {
         VStack(spacing: 0) {
-            if vm.areas.count > 1, let area = vm.area {
-                Picker("households.area", selection: Binding(get: { area.id }, set: { vm.selectArea($0) })) {
-                    ForEach(vm.areas, id: \.id) { a in Text(a.name).tag(a.id) }
-                }
-                .pickerStyle(.menu)
-                .padding(.horizontal)
-            }
-            StateView(state: vm.state, emptyKey: vm.query.isEmpty ? "households.empty" : "households.no_match", retry: { await vm.refresh() }) { content in
-                List {
-                    ForEach(content.items, id: \.id) { row in
-                        NavigationLink(value: Route.householdForm(areaId: row.areaId, recordId: row.id)) {
-                            HouseholdRowView(row: row, latest: content.latest[row.id])
-                        }
-                    }
-                    if content.canLoadMore {
-                        HStack {
-                            Spacer()
-                            if let error = vm.moreError {
-                                Button(error) { Task { await vm.loadMore() } }
-                            } else {
-                                ProgressView()
-                            }
-                            Spacer()
-                        }
-                        // The end of the list came into view: fetch the next page.
-                        .task(id: content.items.count) { await vm.loadMore() }
-                    }
-                }
-                .listStyle(.plain)
-                .refreshable { await vm.refresh() }
-            }
+            areaPicker
+            content
         }
-        .searchable(text: $query, prompt: Text("households.search"))
-        .onChange(of: query) { vm.onQueryChanged($0) }
-        .navigationTitle(vm.area?.name ?? "")
+        .searchable(text: Binding(get: { vm.query }, set: { vm.onQueryChanged($0) }), prompt: Text("households.search"))
+        .navigationTitle(Text("households.title"))
         .toolbar {
-            if let area = vm.area {
-                ToolbarItem(placement: .primaryAction) {
-                    NavigationLink(value: Route.householdForm(areaId: area.id, recordId: nil)) {
+            ToolbarItem(placement: .primaryAction) {
+                if onPick == nil, let target = vm.add() {
+                    Button {
+                        navigate(.form(target))
+                    } label: {
                         Label("households.add", systemImage: "plus")
                     }
                 }
             }
         }
-        .task { await vm.start() }
+        .onReturn { vm.refresh() }
+    }
+
+    @ViewBuilder
+    private var areaPicker: some View {
+        switch vm.state {
+        case .content(let c) where c.areas.count > 1:
+            picker(area: c.area, areas: c.areas)
+        case .empty(let area, let areas, _) where areas.count > 1:
+            picker(area: area, areas: areas)
+        default:
+            EmptyView()
+        }
+    }
+
+    private func picker(area: AreaInfo, areas: [AreaInfo]) -> some View {
+        Picker("households.area", selection: Binding(get: { area.id }, set: { vm.selectArea($0) })) {
+            ForEach(areas, id: \.id) { a in Text(a.name).tag(a.id) }
+        }
+        .pickerStyle(.menu)
+        .padding(.horizontal)
+    }
+
+    @ViewBuilder
+    private var content: some View {
+        switch vm.state {
+        case .loading:
+            LoadingView()
+        case .noAreas:
+            MessageView(systemImage: "map", text: Text("households.no_areas"))
+        case .error(let m):
+            MessageView(systemImage: "exclamationmark.triangle", text: Text(m.text), retry: { vm.refresh() })
+        case .empty(let area, _, let query):
+            MessageView(systemImage: "house", text: query.isBlank ? Text("households.empty \(area.name)") : Text("households.no_match \(query)"))
+        case .content(let c):
+            list(c)
+        }
+    }
+
+    private func list(_ c: HouseholdsUiState.Content) -> some View {
+        List {
+            ForEach(c.items, id: \.id) { row in
+                Button {
+                    if let onPick { onPick(row) } else { navigate(.form(vm.open(row))) }
+                } label: {
+                    HouseholdRowView(row: row)
+                }
+                .foregroundStyle(.primary)
+                .swipeActions {
+                    if onPick == nil, let check = vm.check(row) {
+                        Button {
+                            navigate(.form(check))
+                        } label: {
+                            Label("households.check", systemImage: "checklist")
+                        }
+                        .tint(.green)
+                    }
+                }
+            }
+            if let error = c.moreError {
+                Button(error.text) { vm.loadMore() }
+            } else if c.next != nil {
+                HStack {
+                    Spacer()
+                    ProgressView()
+                    Spacer()
+                }
+                // The end of the list came into view: fetch the next page.
+                .onAppear { vm.loadMore() }
+            }
+        }
+        .listStyle(.plain)
+        .refreshable { vm.refresh() }
     }
 }
 
 struct HouseholdRowView: View {
     let row: HouseholdRow
-    let latest: LatestCheck?
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
             HStack {
                 Text(row.headName).font(.headline)
                 Spacer()
-                StatusBadge(status: row.status)
+                StatusTag(label: row.statusLabel, status: row.status)
             }
             Text(row.address).font(.subheadline).foregroundStyle(.secondary)
-            HStack(spacing: 12) {
-                Text("households.members \(Int(row.members))")
-                if let latest {
-                    Label {
-                        Text(Days.display(latest.checkDate))
-                    } icon: {
-                        Image(systemName: latest.allSorted ? "checkmark.circle.fill" : "exclamationmark.circle")
-                            .foregroundStyle(latest.allSorted ? Color.green : Color.orange)
-                    }
-                }
-            }
-            .font(.caption)
+            Text("households.members \(Int(row.members))").font(.caption)
         }
     }
 }

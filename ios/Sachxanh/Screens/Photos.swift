@@ -3,10 +3,11 @@ import SachxanhCore
 import SwiftUI
 import UIKit
 
-/// One stage's photos (before or after): thumbnails, each tapped to open or crossed to remove,
-/// and the two ways to add one (camera, photo library).
+/// One group of a photo field (a stage's photos, or a Photo field's one photo): thumbnails, each
+/// tapped to open or crossed to remove, and the two ways to add one (camera, photo library).
 struct PhotoStageRow: View {
-    let stage: PhotoStage
+    /// The stage's name from the core; `nil` for a field with one photo.
+    let title: String?
     let photos: [FormPhoto]
     let enabled: Bool
     let onTake: () -> Void
@@ -18,7 +19,9 @@ struct PhotoStageRow: View {
 
     var body: some View {
         VStack(alignment: .leading, spacing: 8) {
-            Text(stage.titleKey).font(.subheadline.weight(.semibold))
+            if let title {
+                Text(title).font(.subheadline.weight(.semibold))
+            }
             if photos.isEmpty {
                 Text("photos.none").font(.footnote).foregroundStyle(.secondary)
             } else {
@@ -30,19 +33,20 @@ struct PhotoStageRow: View {
                     }
                 }
             }
-            HStack(spacing: 16) {
-                if CameraPicker.isAvailable {
-                    Button(action: onTake) {
-                        Label("photos.take", systemImage: "camera")
+            if enabled {
+                HStack(spacing: 16) {
+                    if CameraPicker.isAvailable {
+                        Button(action: onTake) {
+                            Label("photos.take", systemImage: "camera")
+                        }
+                    }
+                    PhotosPicker(selection: $picked, matching: .images, photoLibrary: .shared()) {
+                        Label("photos.pick", systemImage: "photo.on.rectangle")
                     }
                 }
-                PhotosPicker(selection: $picked, matching: .images, photoLibrary: .shared()) {
-                    Label("photos.pick", systemImage: "photo.on.rectangle")
-                }
+                // Several buttons in one form row: each must react only to its own taps.
+                .buttonStyle(.borderless)
             }
-            // Several buttons in one form row: each must react only to its own taps.
-            .buttonStyle(.borderless)
-            .disabled(!enabled)
         }
         .padding(.vertical, 4)
         .onChange(of: picked) { item in
@@ -64,7 +68,7 @@ struct PhotoThumbnail: View {
     var body: some View {
         ZStack(alignment: .topTrailing) {
             Button {
-                if let sha = photo.sha256 { onOpen(sha) }
+                if let sha = photo.asAttached?.sha256 { onOpen(sha) }
             } label: {
                 tile
             }
@@ -73,7 +77,7 @@ struct PhotoThumbnail: View {
             .accessibilityLabel(Text("photos.open"))
             if enabled {
                 Button {
-                    onRemove(photo.id)
+                    onRemove(photo.key)
                 } label: {
                     Image(systemName: "xmark.circle.fill")
                         .symbolRenderingMode(.palette)
@@ -84,8 +88,8 @@ struct PhotoThumbnail: View {
                 .accessibilityLabel(Text("photos.remove"))
             }
         }
-        .task(id: photo.preview?.sha256) {
-            image = await decodePhoto(photo.preview, maxPixel: 240)
+        .task(id: photo.asAttached?.preview?.sha256) {
+            image = await decodePhoto(photo.asAttached?.preview, maxPixel: 240)
         }
     }
 
@@ -99,7 +103,7 @@ struct PhotoThumbnail: View {
                 }
             } else if let image {
                 Image(uiImage: image).resizable().scaledToFill()
-            } else if photo.preview == nil {
+            } else if photo.asAttached?.preview == nil {
                 // Not on this phone: downloaded only when opened (the person's data plan).
                 Text("photos.not_loaded").font(.caption2).multilineTextAlignment(.center).padding(4)
             } else {
@@ -114,7 +118,9 @@ struct PhotoThumbnail: View {
 /// A photo full size: loading, shown, offline (a photo not on this phone) or an error.
 struct PhotoViewerView: View {
     let viewer: PhotoViewer
-    let onRetry: () async -> Void
+    /// The stage's or the field's name from the core.
+    let title: String?
+    let onRetry: () -> Void
     let onClose: () -> Void
 
     @State private var image: UIImage?
@@ -130,7 +136,7 @@ struct PhotoViewerView: View {
                 Color.black.ignoresSafeArea()
                 content
             }
-            .navigationTitle(viewer.stage.map { Text($0.titleKey) } ?? Text("photos.open"))
+            .navigationTitle(title.map { Text($0) } ?? Text("photos.open"))
             .navigationBarTitleDisplayMode(.inline)
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) {
@@ -178,15 +184,4 @@ func decodePhoto(_ photo: PhotoBytes?, maxPixel: CGFloat) async -> UIImage? {
         return UncheckedSendable(value: image.preparingThumbnail(of: size) ?? image)
     }.value
     return decoded.value
-}
-
-extension PhotoStage {
-    var titleKey: LocalizedStringKey {
-        switch self {
-        case .before: return "photos.before"
-        case .after: return "photos.after"
-        // The core may gain stages: a plain label rather than a failed build.
-        default: return "photos.other"
-        }
-    }
 }

@@ -6,95 +6,198 @@ import SwiftUI
 /// on this phone and reaches the author at their next sync.
 struct ReviewQueueScreen: View {
     @StateObject private var vm: ReviewQueueViewModel
+    @EnvironmentObject private var sync: SyncController
 
     init(vm: @autoclosure @escaping () -> ReviewQueueViewModel) {
         _vm = StateObject(wrappedValue: vm())
     }
 
     var body: some View {
-        StateView(state: vm.state, emptyKey: vm.notAllowed ? "review.not_allowed" : "review.empty", retry: { await vm.refresh() }) { items in
+        content
+            .navigationTitle("review.title")
+            .onReturn { vm.refresh() }
+    }
+
+    @ViewBuilder
+    private var content: some View {
+        switch vm.state {
+        case .loading:
+            LoadingView()
+        case .notAllowed:
+            MessageView(systemImage: "lock", text: Text("review.not_allowed"))
+        case .error(let m):
+            MessageView(systemImage: "exclamationmark.triangle", text: Text(m.text), retry: { vm.refresh() })
+        case .empty(let lastDecided):
             List {
-                if let decided = vm.lastDecided {
-                    Label("review.decided \(decided.item.title)", systemImage: "checkmark.circle")
-                        .foregroundStyle(.green)
+                syncSection
+                if let decided = lastDecided { DecidedRow(decided: decided) }
+                Text("review.empty").foregroundStyle(.secondary)
+            }
+            .refreshable { vm.refresh() }
+        case .content(let c):
+            list(c)
+        }
+    }
+
+    private var syncSection: some View {
+        Section {
+            Text("review.leaves_with_sync").font(.footnote).foregroundStyle(.secondary)
+            SyncActivityRow(activity: sync.state, syncNow: { vm.syncNow() }, cancel: { vm.cancelSync() })
+        }
+    }
+
+    private func list(_ c: ReviewQueueUiState.Content) -> some View {
+        List {
+            syncSection
+            if let decided = c.lastDecided { DecidedRow(decided: decided) }
+            if let problem = c.problem {
+                Label(problem.text, systemImage: "exclamationmark.circle").foregroundStyle(.red)
+            }
+            ForEach(c.items) { item in
+                Button {
+                    vm.open(id: item.id)
+                } label: {
+                    ReviewItemView(item: item)
                 }
-                if let problem = vm.problem {
-                    Label(problem, systemImage: "exclamationmark.circle").foregroundStyle(.red)
+                .foregroundStyle(.primary)
+                .swipeActions(edge: .leading) {
+                    Button {
+                        vm.approve(id: item.id)
+                    } label: {
+                        Label("review.approve", systemImage: "checkmark")
+                    }
+                    .tint(.green)
                 }
-                ForEach(items) { item in
-                    ReviewItemView(item: item, preview: vm.previews[item.id])
-                        .task { await vm.preview(item) }
-                        .swipeActions(edge: .leading) {
-                            Button {
-                                Task { await vm.approve(item) }
-                            } label: {
-                                Label("review.approve", systemImage: "checkmark")
-                            }
-                            .tint(.green)
-                        }
-                        .swipeActions(edge: .trailing) {
-                            Button {
-                                vm.startReject(item)
-                            } label: {
-                                Label("review.reject", systemImage: "xmark")
-                            }
-                            .tint(.red)
-                            Button {
-                                vm.startReturn(item)
-                            } label: {
-                                Label("review.return", systemImage: "arrow.uturn.backward")
-                            }
-                            .tint(.orange)
-                        }
-                        .contextMenu {
-                            Button("review.approve") { Task { await vm.approve(item) } }
-                            Button("review.return") { vm.startReturn(item) }
-                            Button("review.reject", role: .destructive) { vm.startReject(item) }
-                        }
+                .swipeActions(edge: .trailing) {
+                    Button {
+                        vm.startReject(id: item.id)
+                    } label: {
+                        Label("review.reject", systemImage: "xmark")
+                    }
+                    .tint(.red)
+                    Button {
+                        vm.startReturn(id: item.id)
+                    } label: {
+                        Label("review.return", systemImage: "arrow.uturn.backward")
+                    }
+                    .tint(.orange)
                 }
             }
-            .refreshable { await vm.refresh() }
-            .disabled(vm.saving)
         }
-        .navigationTitle("review.title")
-        .task { await vm.refresh() }
-        .sheet(item: $vm.deciding) { _ in
+        .refreshable { vm.refresh() }
+        // The reading sheet; a reason box opened from it is shown over it.
+        .sheet(item: Binding(get: { c.reading.map { ReadingSheet(reading: $0) } }, set: { if $0 == nil { vm.closeReading() } })) { _ in
+            NavigationStack {
+                ReadingView(vm: vm)
+            }
+        }
+        // A reason box opened from the list (swipe), while no record is open.
+        .sheet(item: Binding(get: { c.reading == nil ? c.deciding : nil }, set: { if $0 == nil { vm.dismiss() } })) { _ in
             NavigationStack {
                 DecidingView(vm: vm)
             }
-            .interactiveDismissDisabled(vm.saving)
+            .interactiveDismissDisabled(c.deciding?.saving == true)
         }
+    }
+}
+
+/// The reading sheet's identity: the record it shows.
+private struct ReadingSheet: Identifiable {
+    let reading: Reading
+    var id: String { reading.item.id }
+}
+
+struct DecidedRow: View {
+    let decided: Decided
+
+    var body: some View {
+        Label("review.decided \(decided.item.title.text)", systemImage: "checkmark.circle")
+            .foregroundStyle(.green)
     }
 }
 
 struct ReviewItemView: View {
     let item: ReviewItem
-    let preview: RecordPreview?
 
     var body: some View {
-        VStack(alignment: .leading, spacing: 6) {
+        VStack(alignment: .leading, spacing: 4) {
             HStack {
-                Image(systemName: item.kind.systemImage)
-                Text(item.title).font(.headline)
+                Text(item.title.text).font(.headline)
                 Spacer()
-                StatusBadge(status: item.status)
+                StatusTag(label: item.statusLabel, status: item.status)
             }
-            Text(item.kind.titleKey).font(.caption).foregroundStyle(.secondary)
+            HStack(spacing: 8) {
+                Text(item.kindLabel.text)
+                if let area = item.areaName { Text(area) }
+            }
+            .font(.caption).foregroundStyle(.secondary)
             if item.inConflict {
-                Label("review.in_conflict", systemImage: "exclamationmark.triangle")
+                Label("common.in_conflict", systemImage: "exclamationmark.triangle")
                     .font(.caption).foregroundStyle(.orange)
             }
-            if let preview {
-                ForEach(Array(preview.lines.enumerated()), id: \.offset) { _, line in
-                    if !line.value.isEmpty {
-                        HStack(alignment: .top) {
-                            Text(line.label).foregroundStyle(.secondary)
-                            Spacer()
-                            Text(line.value).multilineTextAlignment(.trailing)
-                        }
-                        .font(.footnote)
+        }
+    }
+}
+
+/// A record opened before deciding: its fields in the core's words, and the three decisions.
+struct ReadingView: View {
+    @ObservedObject var vm: ReviewQueueViewModel
+
+    private var content: ReviewQueueUiState.Content? {
+        if case .content(let c) = vm.state { return c }
+        return nil
+    }
+
+    var body: some View {
+        if let c = content, let reading = c.reading {
+            Form {
+                Section {
+                    Text(reading.item.title.text).font(.headline)
+                    Text(reading.item.kindLabel.text).foregroundStyle(.secondary)
+                    if let area = reading.item.areaName { Text(area).foregroundStyle(.secondary) }
+                }
+                switch reading {
+                case .loading:
+                    ProgressView().frame(maxWidth: .infinity)
+                case .failed(_, let message):
+                    Text(message.text).foregroundStyle(.red)
+                case .shown(_, let fields):
+                    ReadFieldsSections(fields: fields)
+                }
+                if let problem = c.problem {
+                    Text(problem.text).foregroundStyle(.red)
+                }
+                Section {
+                    Button {
+                        vm.approve(id: reading.item.id)
+                    } label: {
+                        Label("review.approve", systemImage: "checkmark")
+                    }
+                    Button {
+                        vm.startReturn(id: reading.item.id)
+                    } label: {
+                        Label("review.return", systemImage: "arrow.uturn.backward")
+                    }
+                    Button(role: .destructive) {
+                        vm.startReject(id: reading.item.id)
+                    } label: {
+                        Label("review.reject", systemImage: "xmark")
                     }
                 }
+                .disabled(c.deciding?.saving == true)
+            }
+            .navigationTitle("review.read_title")
+            .navigationBarTitleDisplayMode(.inline)
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) {
+                    Button("common.close") { vm.closeReading() }
+                }
+            }
+            .sheet(item: Binding(get: { c.deciding }, set: { if $0 == nil { vm.dismiss() } })) { _ in
+                NavigationStack {
+                    DecidingView(vm: vm)
+                }
+                .interactiveDismissDisabled(c.deciding?.saving == true)
             }
         }
     }
@@ -104,21 +207,22 @@ struct ReviewItemView: View {
 struct DecidingView: View {
     @ObservedObject var vm: ReviewQueueViewModel
 
+    private var deciding: Deciding? {
+        if case .content(let c) = vm.state { return c.deciding }
+        return nil
+    }
+
     var body: some View {
-        if let d = vm.deciding {
+        if let d = deciding {
             Form {
                 Section {
-                    Text(d.item.title).font(.headline)
-                    Text(d.item.kind.titleKey).foregroundStyle(.secondary)
+                    Text(d.item.title.text).font(.headline)
+                    Text(d.item.kindLabel.text).foregroundStyle(.secondary)
                 }
                 Section {
-                    TextField("review.reason_placeholder", text: Binding(
-                        get: { vm.deciding?.reason ?? "" },
-                        set: { vm.deciding?.reason = $0 }
-                    ), axis: .vertical)
-                    .lineLimit(3...8)
-                    FieldMessage(text: vm.errors[.reason])
-                    GeneralErrors(errors: vm.errors)
+                    TextField("review.reason_placeholder", text: Binding(get: { deciding?.reason ?? "" }, set: { vm.onReasonChanged($0) }), axis: .vertical)
+                        .lineLimit(3...8)
+                    ProblemLines(problems: d.problems)
                 } header: {
                     Text("review.reason")
                 } footer: {
@@ -126,19 +230,18 @@ struct DecidingView: View {
                 }
                 Section {
                     Button(role: d.decision == .rejected ? .destructive : nil) {
-                        Task { await vm.confirm() }
+                        vm.confirm()
                     } label: {
                         HStack {
-                            Text(d.decision == .rejected ? LocalizedStringKey("review.reject") : LocalizedStringKey("review.return"))
-                                .fontWeight(.semibold)
+                            Text(title(d)).fontWeight(.semibold)
                             Spacer()
-                            if vm.saving { ProgressView() }
+                            if d.saving { ProgressView() }
                         }
                     }
-                    .disabled(vm.saving)
+                    .disabled(d.saving)
                 }
             }
-            .navigationTitle(d.decision == .rejected ? LocalizedStringKey("review.reject") : LocalizedStringKey("review.return"))
+            .navigationTitle(title(d))
             .navigationBarTitleDisplayMode(.inline)
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) {
@@ -146,5 +249,9 @@ struct DecidingView: View {
                 }
             }
         }
+    }
+
+    private func title(_ d: Deciding) -> LocalizedStringKey {
+        d.decision == .rejected ? LocalizedStringKey("review.reject") : LocalizedStringKey("review.return")
     }
 }

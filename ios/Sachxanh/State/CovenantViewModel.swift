@@ -7,182 +7,77 @@ struct AreaCovenantRow: Identifiable, Equatable {
     let areaName: String
     /// `nil`: nobody has recorded this area's covenant yet.
     let status: CovenantStatus?
-    /// It contains environmental clauses (target (c) counts those in force).
+    /// The core's words for the status, or that none is recorded.
+    let statusLabel: Message
+    /// It contains environmental clauses.
     let withEnvironment: Bool
     let reviewStatus: ReviewStatus?
+    /// The core's words for [reviewStatus].
+    let reviewStatusLabel: Message?
     let recordId: String?
+    /// The person may record it (area heads, staff): opening it opens the form.
     let canEdit: Bool
+
     var id: String { areaId }
+
+    /// The covenant's form: the recorded one, or a new one for the area.
+    var target: FormTarget { FormTarget(kind: .covenant, recordId: recordId, areaId: areaId) }
 }
 
-enum CovenantField: Hashable {
-    case area, status, clauses, draftingStarted, consultationDate, approvedDate, inForceDate, document, note
+enum CovenantUiState: Equatable {
+    case loading
+
+    /// The person has no area (nothing to show).
+    case empty
+
+    case error(Message)
+
+    case content(rows: [AreaCovenantRow])
 }
 
-struct CovenantForm: Equatable {
-    var areaId: String
-    var areaName: String
-    var status: CovenantStatus = .notStarted
-    /// One environmental clause per line.
-    var clauses = ""
-    var draftingStarted: Date?
-    var consultationDate: Date?
-    var approvedDate: Date?
-    var inForceDate: Date?
-    var note = ""
-}
-
-/// The area's covenant being recorded.
-struct CovenantEditor: Identifiable, Equatable {
-    var form: CovenantForm
-    var recordId: String?
-    var reviewStatus: ReviewStatus?
-    var reviewerReason: String?
-    /// The signed text's scan, attached elsewhere: kept as it is (photos come later).
-    var documentSha256: String?
-    var id: String { form.areaId }
-}
-
-/// Covenant status per area, and recording an area's covenant (area heads and staff).
+/// The covenant of each of the person's areas (the core's list: exactly the areas of their
+/// capabilities). Recording one is the covenant's `RecordFormViewModel`, opened with `edit`.
 @MainActor
 final class CovenantViewModel: ObservableObject {
-    /// empty: the person has no area.
-    @Published private(set) var state: UiState<[AreaCovenantRow]> = .loading
-    /// Open while recording one area's covenant.
-    @Published var editor: CovenantEditor?
-    @Published private(set) var errors = FieldErrors<CovenantField>()
-    @Published private(set) var saving = false
-    /// The last save, for a short confirmation.
-    @Published private(set) var saved: SavedRecord?
+    @Published private(set) var state: CovenantUiState = .loading
 
     private let core: Sachxanh
 
     init(core: Sachxanh) {
         self.core = core
+        refresh()
     }
 
-    func refresh() async {
+    /// On return to the screen, e.g. after a covenant was saved.
+    func refresh() {
         let core = self.core
-        let result = await runCore { () -> [AreaCovenantRow] in
-            guard let me = core.me() else { return [] }
-            let mine = Set(me.areas.map(\.id))
-            // Area heads record their area's covenant; commune staff any area of the commune.
-            let canEditAll = me.role == .communeStaff
-            let canEditMine = me.role == .areaHead
-            return try core.covenantStatus().map { c in
-                AreaCovenantRow(
-                    areaId: c.areaId,
-                    areaName: c.areaName,
-                    status: c.status,
-                    withEnvironment: c.withEnvironment,
-                    reviewStatus: c.reviewStatus,
-                    recordId: c.recordId,
-                    canEdit: canEditAll || (canEditMine && mine.contains(c.areaId))
-                )
+        Task {
+            let rows = await runCore { () -> [AreaCovenantRow] in
+                let mayWrite = core.capabilities()?.kinds.first(where: { $0.kind == .covenant })?.mayWrite == true
+                return try core.covenantStatus().map {
+                    AreaCovenantRow(
+                        areaId: $0.areaId,
+                        areaName: $0.areaName,
+                        status: $0.status,
+                        statusLabel: $0.statusLabel,
+                        withEnvironment: $0.withEnvironment,
+                        reviewStatus: $0.reviewStatus,
+                        reviewStatusLabel: $0.reviewStatusLabel,
+                        recordId: $0.recordId,
+                        canEdit: mayWrite
+                    )
+                }
             }
-        }
-        switch result {
-        case .success(let rows): state = rows.isEmpty ? .empty : .loaded(rows)
-        case .failure(let e): state = e.uiState()
-        }
-    }
-
-    /// Opens the editor for one area: its recorded covenant, or a new one.
-    func open(areaId: String) async {
-        guard let row = state.value?.first(where: { $0.areaId == areaId }), row.canEdit else { return }
-        errors = FieldErrors()
-        saved = nil
-        guard let recordId = row.recordId else {
-            editor = CovenantEditor(form: CovenantForm(areaId: row.areaId, areaName: row.areaName))
-            return
-        }
-        let core = self.core
-        let result = await runCore { try core.covenant(id: recordId) }
-        switch result {
-        case .success(let view):
-            let v = view.value
-            editor = CovenantEditor(
-                form: CovenantForm(
-                    areaId: v.areaId,
-                    areaName: row.areaName,
-                    status: v.status,
-                    clauses: v.clauses.joined(separator: "\n"),
-                    draftingStarted: Days.date(v.draftingStarted),
-                    consultationDate: Days.date(v.consultationDate),
-                    approvedDate: Days.date(v.approvedDate),
-                    inForceDate: Days.date(v.inForceDate),
-                    note: v.note
-                ),
-                recordId: view.id,
-                reviewStatus: view.status,
-                reviewerReason: view.reason,
-                documentSha256: v.documentSha256
-            )
-        case .failure(let e):
-            errors = FieldErrors(general: [e.message])
-        }
-    }
-
-    func close() {
-        editor = nil
-        errors = FieldErrors()
-    }
-
-    func save(submit: Bool) async {
-        guard !saving, let e = editor else { return }
-        let f = e.form
-        let clauses = f.clauses
-            .split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        let value = Covenant(
-            areaId: f.areaId,
-            status: f.status,
-            clauses: clauses,
-            draftingStarted: f.draftingStarted.map(Days.iso),
-            consultationDate: f.consultationDate.map(Days.iso),
-            approvedDate: f.approvedDate.map(Days.iso),
-            inForceDate: f.inForceDate.map(Days.iso),
-            documentSha256: e.documentSha256,
-            note: f.note
-        )
-        saving = true
-        let core = self.core
-        let result = await saveRecord(
-            core: core,
-            existingId: e.recordId,
-            submit: submit,
-            create: { try core.createCovenant(value: value) },
-            update: { id in _ = try core.updateCovenant(id: id, value: value) }
-        )
-        saving = false
-        switch result {
-        case .success(let id):
-            errors = FieldErrors()
-            editor = nil
-            saved = SavedRecord(id: id, submitted: submit)
-            await refresh()
-        case .failure(let err):
-            if case .invalid(_, let problems) = err {
-                errors = FieldErrors<CovenantField>.of(problems, fieldOf: Self.fieldOf)
-            } else {
-                errors = FieldErrors(general: [err.message])
+            switch rows {
+            case .failure(let e): state = .error(e.message)
+            case .success(let rows): state = rows.isEmpty ? .empty : .content(rows: rows)
             }
         }
     }
 
-    nonisolated private static func fieldOf(_ path: String) -> CovenantField? {
-        switch pathHead(path) {
-        case "area_id": return .area
-        case "status": return .status
-        case "clauses": return .clauses
-        case "drafting_started": return .draftingStarted
-        case "consultation_date": return .consultationDate
-        case "approved_date": return .approvedDate
-        case "in_force_date": return .inForceDate
-        case "document_sha256": return .document
-        case "note": return .note
-        default: return nil
-        }
+    /// The form to open for an area's covenant; `nil` when the person only reads it.
+    func edit(areaId: String) -> FormTarget? {
+        guard case .content(let rows) = state else { return nil }
+        return rows.first { $0.areaId == areaId && $0.canEdit }?.target
     }
 }

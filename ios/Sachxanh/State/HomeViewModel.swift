@@ -1,3 +1,4 @@
+import Combine
 import Foundation
 import SachxanhCore
 
@@ -5,99 +6,208 @@ import SachxanhCore
 struct AreaCard: Identifiable, Equatable {
     let area: AreaInfo
     let figures: AreaFigures?
+
     var id: String { area.id }
 }
 
-/// Why a record is on the home screen's to-do list.
-enum TodoReason: Equatable {
-    case draft
-    case returned
-    case conflict
-    case other
-}
-
+/// A record waiting for me: a draft to finish, one staff returned, one in conflict.
 struct TodoItem: Identifiable, Equatable {
     let id: String
     let kind: RecordKind
-    let title: String
-    let areaId: String?
+    let kindLabel: Message
+    let title: Message
     let areaName: String?
-    let why: TodoReason
+    let status: ReviewStatus
+    /// The core's words for `status` ("Bản nháp", "Bị trả lại" …).
+    let statusLabel: Message
+    /// Two phones changed the same field: someone must choose.
+    let inConflict: Bool
     /// The reviewer's words when the record was returned.
     let reviewerReason: String?
+
+    /// The form to open for it.
+    var target: FormTarget { FormTarget(kind: kind, recordId: id) }
 }
 
-struct HomeContent: Equatable {
-    let person: PersonInfo
-    let areas: [AreaCard]
-    let todo: [TodoItem]
-    /// Staff only: records waiting for their review.
-    let reviewWaiting: Int?
+/// The home screen's sync line: when, how much waits, what was refused, what runs now.
+struct SyncSummary: Equatable {
+    let lastSyncMs: Int64?
+    let waiting: UInt64
+    let refused: UInt64
+    let activity: SyncUiState
+    let network: Network
+    /// Photos on the phone the server does not hold yet (sent after the records).
+    var photosWaiting: UInt64 = 0
 
-    /// The quiet state: nothing to fix.
-    var nothingToDo: Bool { todo.isEmpty }
+    /// Offline is a banner over the content, never a blank screen: the app works without signal.
+    var offline: Bool {
+        if network == Network.none { return true }
+        if case .offline = activity { return true }
+        return false
+    }
+
+    var offlineMessage: Message? {
+        if case .offline(let m) = activity { return m }
+        return network == Network.none ? Texts.noNetwork : nil
+    }
 }
 
-/// The home screen: my areas, what needs doing; the sync line comes from `SyncController`.
+enum HomeUiState: Equatable {
+    case loading
+
+    /// No person on this phone (or the token was revoked): go to the enrolment screen.
+    case notEnrolled(Message?)
+
+    case error(Message)
+
+    case ready(Ready)
+
+    struct Ready: Equatable {
+        let person: PersonInfo
+        /// The person's role in words.
+        let roleLabel: Message
+        let areas: [AreaCard]
+        /// The "new record" menu: the kinds this person may record, with their names.
+        let newRecord: [KindCapability]
+        let todo: [TodoItem]
+        /// Staff only: records waiting for their review.
+        let reviewWaiting: Int?
+        let sync: SyncSummary
+
+        /// The empty state: nothing to fix, nothing refused.
+        var nothingToDo: Bool { todo.isEmpty && sync.refused == 0 }
+    }
+}
+
+/// The home screen: my areas, the "new record" menu, what needs doing, and sync.
 @MainActor
 final class HomeViewModel: ObservableObject {
-    /// empty: the person has no area on this phone (a province viewer, or enrolment went wrong).
-    @Published private(set) var state: UiState<HomeContent> = .loading
+    @Published private(set) var state: HomeUiState = .loading
 
+    private enum Loaded: Equatable {
+        case loading
+        case notEnrolled(Message?)
+        case error(Message)
+        case data(LoadedData)
+    }
+
+    private struct LoadedData: Equatable {
+        let person: PersonInfo
+        let roleLabel: Message
+        let areas: [AreaCard]
+        let newRecord: [KindCapability]
+        let todo: [TodoItem]
+        let reviewWaiting: Int?
+        let lastSyncMs: Int64?
+        let waiting: UInt64
+        let refused: UInt64
+        let photosWaiting: UInt64
+    }
+
+    @Published private var loaded: Loaded = .loading
     private let core: Sachxanh
-    let sync: SyncController
+    private let sync: SyncController
+    private var subscriptions = Set<AnyCancellable>()
+    /// Loads run one after another in Kotlin (a mutex); here the newest result wins.
+    private var generation = 0
 
     init(core: Sachxanh, sync: SyncController) {
         self.core = core
         self.sync = sync
+        Publishers.CombineLatest3($loaded, sync.$state, sync.$network)
+            .map { l, activity, network in HomeViewModel.compose(l, activity, network) }
+            .assign(to: &$state)
+        refresh()
+        // After every sync the counts and decisions change: read them again.
+        sync.$state
+            .sink { [weak self] s in
+                if !s.isRunning && s != .idle { self?.refresh() }
+            }
+            .store(in: &subscriptions)
     }
 
-    /// On appearing, after a form was saved, or pulled down by the person.
-    func refresh() async {
-        let core = self.core
-        let result = await runCore { () -> HomeContent? in
-            guard let person = core.me() else { return nil }
-            let names = Dictionary(person.areas.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            // A figure that fails to load leaves its card plain; the rest of the screen still works.
-            let cards = person.areas.map { AreaCard(area: $0, figures: try? core.areaFigures(areaId: $0.id)) }
-            let todo = try core.needsAttention().map { row in
-                TodoItem(
-                    id: row.id,
-                    kind: row.kind,
-                    title: row.title,
-                    areaId: row.areaId,
-                    areaName: row.areaId.flatMap { names[$0] },
-                    why: HomeViewModel.reason(row),
-                    // The core sets it only while the record stands returned or rejected.
-                    reviewerReason: row.reason
+    nonisolated private static func compose(_ l: Loaded, _ activity: SyncUiState, _ network: Network) -> HomeUiState {
+        switch l {
+        case .loading: return .loading
+        case .error(let m): return .error(m)
+        case .notEnrolled(let m): return .notEnrolled(m)
+        case .data(let d):
+            if case .notEnrolled(let m) = activity { return .notEnrolled(m) }
+            return .ready(HomeUiState.Ready(
+                person: d.person,
+                roleLabel: d.roleLabel,
+                areas: d.areas,
+                newRecord: d.newRecord,
+                todo: d.todo,
+                reviewWaiting: d.reviewWaiting,
+                sync: SyncSummary(
+                    lastSyncMs: d.lastSyncMs,
+                    waiting: d.waiting,
+                    refused: d.refused,
+                    activity: activity,
+                    network: network,
+                    photosWaiting: d.photosWaiting
                 )
-            }
-            var waiting: Int?
-            if person.role == .communeStaff { waiting = try core.reviewQueue().count }
-            return HomeContent(person: person, areas: cards, todo: todo, reviewWaiting: waiting)
+            ))
         }
+    }
+
+    /// On return to the screen, after a form was saved, or pulled down by the person.
+    func refresh() {
+        Task { await load() }
+    }
+
+    private func load() async {
+        generation += 1
+        let mine = generation
+        let core = self.core
+        let result = await runCore { () -> LoadedData? in
+            guard let person = core.me(), let caps = core.capabilities() else { return nil }
+            let status = try core.syncStatus()
+            let reviewWaiting: Int? = try caps.mayReview ? core.reviewQueue().count : nil
+            return LoadedData(
+                person: person,
+                roleLabel: caps.roleLabel,
+                areas: try caps.areas.map { AreaCard(area: $0, figures: try core.areaFigures(areaId: $0.id)) },
+                newRecord: caps.kinds.filter(\.mayWrite),
+                todo: try core.needsAttention().map(HomeViewModel.todo),
+                reviewWaiting: reviewWaiting,
+                lastSyncMs: status.lastSyncMs,
+                waiting: status.waiting,
+                refused: status.refused,
+                photosWaiting: status.photosWaiting
+            )
+        }
+        guard mine == generation else { return }
         switch result {
-        case .success(let content?):
-            state = content.areas.isEmpty && content.todo.isEmpty && content.reviewWaiting == nil
-                ? .empty : .loaded(content)
-        case .success(nil):
-            // Nobody enrolled: the root view shows the enrolment screen instead.
-            state = .empty
-        case .failure(let e):
-            state = e.uiState()
+        case .success(let data?): loaded = .data(data)
+        case .success(nil): loaded = .notEnrolled(nil)
+        case .failure(.notEnrolled(let m)): loaded = .notEnrolled(m)
+        case .failure(let e): loaded = .error(e.message)
         }
-        await sync.refreshStatus()
+    }
+
+    /// A new record of `kind` from the menu, in `areaId` (a card's area) or the person's first.
+    func newRecord(kind: RecordKind, areaId: String? = nil) -> FormTarget {
+        FormTarget(kind: kind, areaId: areaId)
     }
 
     func syncNow() { sync.syncNow() }
+
     func cancelSync() { sync.cancel() }
 
-    nonisolated private static func reason(_ row: RecordSummary) -> TodoReason {
-        if row.inConflict { return .conflict }
-        switch row.status {
-        case .draft: return .draft
-        case .returned, .rejected: return .returned
-        default: return .other
-        }
+    nonisolated private static func todo(_ r: RecordSummary) -> TodoItem {
+        TodoItem(
+            id: r.id,
+            kind: r.kind,
+            kindLabel: r.kindLabel,
+            title: r.title,
+            areaName: r.areaName,
+            status: r.status,
+            statusLabel: r.statusLabel,
+            inConflict: r.inConflict,
+            // The core sets it only while the record stands returned or rejected.
+            reviewerReason: r.reason
+        )
     }
 }

@@ -1,3 +1,4 @@
+import Combine
 import Foundation
 import SachxanhCore
 
@@ -5,15 +6,26 @@ import SachxanhCore
 struct ReviewItem: Identifiable, Equatable {
     let id: String
     let kind: RecordKind
-    let title: String
-    let areaId: String?
+    let kindLabel: Message
+    let title: Message
+    let areaName: String?
     /// Awaiting review, or approved once and changed since.
     let status: ReviewStatus
+    let statusLabel: Message
     let inConflict: Bool
 }
 
-enum ReviewField: Hashable {
-    case reason
+/// A record opened by the reviewer: every shown field with its value, in words.
+enum Reading: Equatable {
+    case loading(ReviewItem)
+    case shown(ReviewItem, fields: [ReadField])
+    case failed(ReviewItem, message: Message)
+
+    var item: ReviewItem {
+        switch self {
+        case .loading(let item), .shown(let item, _), .failed(let item, _): return item
+        }
+    }
 }
 
 /// A return or rejection being written: the author will read `reason` on their phone.
@@ -21,6 +33,10 @@ struct Deciding: Identifiable, Equatable {
     let item: ReviewItem
     let decision: Decision
     var reason = ""
+    /// The core's words under the reason box (a return needs a reason).
+    var problems: [Message] = []
+    var saving = false
+
     var id: String { item.id }
 }
 
@@ -30,187 +46,198 @@ struct Decided: Equatable {
     let decision: Decision
 }
 
-/// A record's values as lines for the reviewer to read before deciding.
-struct RecordPreview: Equatable {
-    let lines: [(label: String, value: String)]
+enum ReviewQueueUiState: Equatable {
+    case loading
 
-    static func == (a: RecordPreview, b: RecordPreview) -> Bool {
-        a.lines.map(\.label) == b.lines.map(\.label) && a.lines.map(\.value) == b.lines.map(\.value)
+    /// Only reviewers (the core's capabilities) review; the entry is hidden for others, this is the guard.
+    case notAllowed
+
+    case error(Message)
+
+    /// Nothing waits for review on this phone (sync to fetch new submissions).
+    case empty(lastDecided: Decided?)
+
+    case content(Content)
+
+    struct Content: Equatable {
+        let items: [ReviewItem]
+        /// The record being read before deciding.
+        var reading: Reading? = nil
+        var deciding: Deciding? = nil
+        var lastDecided: Decided? = nil
+        /// A decision that failed for another reason than the form (storage, role).
+        var problem: Message? = nil
     }
 }
 
-/// Commune staff on a phone: approve, return with a reason, or reject with a reason.
+/// Commune staff on a phone: read a record, approve it, return or reject it with a reason.
 @MainActor
 final class ReviewQueueViewModel: ObservableObject {
-    /// empty: nothing waits for review on this phone (sync to fetch new submissions).
-    @Published private(set) var state: UiState<[ReviewItem]> = .loading
-    /// Only commune staff review; the entry is hidden for others, this is the guard.
-    @Published private(set) var notAllowed = false
-    @Published var deciding: Deciding?
-    @Published private(set) var errors = FieldErrors<ReviewField>()
-    @Published private(set) var saving = false
-    @Published private(set) var lastDecided: Decided?
-    /// A decision that failed for another reason than the form (storage, role).
-    @Published private(set) var problem: String?
-    @Published private(set) var previews: [String: RecordPreview] = [:]
+    @Published private(set) var state: ReviewQueueUiState = .loading
 
     private let core: Sachxanh
+    private let sync: SyncController
+    private var subscriptions = Set<AnyCancellable>()
 
-    init(core: Sachxanh) {
+    init(core: Sachxanh, sync: SyncController) {
         self.core = core
+        self.sync = sync
+        refresh()
+        // A sync brings new submissions (and sends the decisions made here).
+        sync.$state
+            .sink { [weak self] s in
+                guard let self, case .done = s else { return }
+                let last = self.lastDecidedNow()
+                Task { await self.load(last) }
+            }
+            .store(in: &subscriptions)
     }
 
-    func refresh() async {
+    /// The sync line of the screen: decisions leave the phone with the next sync.
+    var syncState: SyncUiState { sync.state }
+
+    func syncNow() { sync.syncNow() }
+
+    func cancelSync() { sync.cancel() }
+
+    private func lastDecidedNow() -> Decided? {
+        switch state {
+        case .content(let c): return c.lastDecided
+        case .empty(let d): return d
+        default: return nil
+        }
+    }
+
+    func refresh(lastDecided: Decided? = nil) {
+        Task { await load(lastDecided) }
+    }
+
+    private func load(_ lastDecided: Decided?) async {
         let core = self.core
         let result = await runCore { () -> [ReviewItem]? in
-            guard core.me()?.role == .communeStaff else { return nil }
-            return try core.reviewQueue().map { r in
-                ReviewItem(id: r.id, kind: r.kind, title: r.title, areaId: r.areaId, status: r.status, inConflict: r.inConflict)
+            guard core.capabilities()?.mayReview == true else { return nil }
+            return try core.reviewQueue().map {
+                ReviewItem(
+                    id: $0.id,
+                    kind: $0.kind,
+                    kindLabel: $0.kindLabel,
+                    title: $0.title,
+                    areaName: $0.areaName,
+                    status: $0.status,
+                    statusLabel: $0.statusLabel,
+                    inConflict: $0.inConflict
+                )
             }
         }
         switch result {
-        case .success(nil):
-            notAllowed = true
-            state = .empty
-        case .success(let items?):
-            notAllowed = false
-            state = items.isEmpty ? .empty : .loaded(items)
         case .failure(let e):
-            state = e.uiState()
+            state = .error(e.message)
+        case .success(nil):
+            state = .notAllowed
+        case .success(let items?):
+            if items.isEmpty {
+                state = .empty(lastDecided: lastDecided)
+                return
+            }
+            // A sync finishing in the background must not throw away the record the reviewer
+            // is reading or the reason being typed, while that record still waits.
+            var open: ReviewQueueUiState.Content?
+            if case .content(let c) = state { open = c }
+            let ids = Set(items.map(\.id))
+            var reading = open?.reading
+            if let r = reading, !ids.contains(r.item.id) { reading = nil }
+            var deciding = open?.deciding
+            if let d = deciding, !ids.contains(d.item.id) || lastDecided?.item.id == d.item.id { deciding = nil }
+            state = .content(ReviewQueueUiState.Content(items: items, reading: reading, deciding: deciding, lastDecided: lastDecided))
         }
     }
 
-    /// Loads what the reviewer reads before deciding, once per record.
-    func preview(_ item: ReviewItem) async {
-        guard previews[item.id] == nil else { return }
+    /// Opens a record to read before deciding: its fields and values as the core words them.
+    func open(id: String) {
+        guard case .content(var c) = state, let item = c.items.first(where: { $0.id == id }) else { return }
+        c.reading = .loading(item)
+        state = .content(c)
         let core = self.core
-        if case .success(let p) = await runCore({ try RecordPreview.of(core: core, id: item.id, kind: item.kind) }) {
-            previews[item.id] = p
+        Task {
+            let read = await runCore { try core.readRecord(id: id) }
+            guard case .content(var s) = state, s.reading?.item.id == id else { return }
+            switch read {
+            case .success(let fields): s.reading = .shown(item, fields: fields)
+            case .failure(let e): s.reading = .failed(item, message: e.message)
+            }
+            state = .content(s)
         }
     }
 
-    func approve(_ item: ReviewItem) async { await decide(item, .approved, reason: "") }
+    func closeReading() {
+        guard case .content(var c) = state else { return }
+        c.reading = nil
+        state = .content(c)
+    }
 
-    /// Opens the reason box; the decision is made by `confirm`.
-    func startReturn(_ item: ReviewItem) { startDeciding(item, .returned) }
-    func startReject(_ item: ReviewItem) { startDeciding(item, .rejected) }
+    func approve(id: String) { decide(id: id, decision: .approved) }
 
-    private func startDeciding(_ item: ReviewItem, _ decision: Decision) {
-        errors = FieldErrors()
-        problem = nil
-        deciding = Deciding(item: item, decision: decision)
+    /// Opens the reason box; the decision is made by `confirm()`.
+    func startReturn(id: String) { startDeciding(id: id, decision: .returned) }
+    func startReject(id: String) { startDeciding(id: id, decision: .rejected) }
+
+    private func startDeciding(id: String, decision: Decision) {
+        guard case .content(var c) = state, let item = c.items.first(where: { $0.id == id }) else { return }
+        c.deciding = Deciding(item: item, decision: decision)
+        c.problem = nil
+        state = .content(c)
+    }
+
+    func onReasonChanged(_ text: String) {
+        guard case .content(var c) = state, var d = c.deciding, !d.saving else { return }
+        d.reason = text
+        c.deciding = d
+        state = .content(c)
     }
 
     func dismiss() {
-        guard !saving else { return }
-        deciding = nil
-        errors = FieldErrors()
+        guard case .content(var c) = state else { return }
+        c.deciding = nil
+        state = .content(c)
     }
 
-    func confirm() async {
-        guard let d = deciding else { return }
-        await decide(d.item, d.decision, reason: d.reason)
+    func confirm() {
+        guard case .content(let c) = state, let d = c.deciding else { return }
+        decide(id: d.item.id, decision: d.decision, reason: d.reason)
     }
 
-    private func decide(_ item: ReviewItem, _ decision: Decision, reason: String) async {
-        guard !saving else { return }
-        saving = true
-        problem = nil
+    private func decide(id: String, decision: Decision, reason: String = "") {
+        guard case .content(var c) = state, let item = c.items.first(where: { $0.id == id }) else { return }
+        if c.deciding?.saving == true { return }
+        let deciding = c.deciding?.item.id == id ? c.deciding : nil
+        var savingNow = deciding
+        savingNow?.saving = true
+        c.deciding = savingNow
+        c.problem = nil
+        state = .content(c)
         let core = self.core
-        // The review is pinned to the version on this phone: what the reviewer looked at.
-        let result = await runCore { try core.review(recordId: item.id, decision: decision, reason: reason) }
-        saving = false
-        switch result {
-        case .success:
-            deciding = nil
-            errors = FieldErrors()
-            lastDecided = Decided(item: item, decision: decision)
-            previews[item.id] = nil
-            await refresh()
-        case .failure(let e):
-            if case .invalid(_, let problems) = e {
-                errors = FieldErrors<ReviewField>.of(problems) { pathHead($0) == "reason" ? .reason : nil }
-                if deciding == nil { deciding = Deciding(item: item, decision: decision, reason: reason) }
-            } else {
-                problem = e.message.text
+        Task {
+            // The review is pinned to the version on this phone: what the reviewer looked at.
+            let r = await runCore { try core.review(recordId: id, decision: decision, reason: reason) }
+            switch r {
+            case .success:
+                await load(Decided(item: item, decision: decision))
+            case .failure(let e):
+                guard case .content(var s) = state else { return }
+                if case .invalid(let m, let problems) = e {
+                    // The review's own rules (a return needs a reason): under the reason box.
+                    var d = deciding ?? Deciding(item: item, decision: decision, reason: reason)
+                    d.saving = false
+                    d.problems = problems.isEmpty ? [m] : problems.map(\.message)
+                    s.deciding = d
+                } else {
+                    var d = deciding
+                    d?.saving = false
+                    s.deciding = d
+                    s.problem = e.message
+                }
+                state = .content(s)
             }
-        }
-    }
-}
-
-extension RecordPreview {
-    /// Reads the record of a known kind. Blocking: call through `runCore`.
-    static func of(core: Sachxanh, id: String, kind: RecordKind) throws -> RecordPreview {
-        let yes = AppLanguage.isEnglish ? "yes" : "có"
-        let no = AppLanguage.isEnglish ? "no" : "không"
-        func yn(_ b: Bool) -> String { b ? yes : no }
-        func t(_ key: String) -> String { NSLocalizedString(key, comment: "") }
-        switch kind {
-        case .household:
-            let v = try core.household(id: id).value
-            return RecordPreview(lines: [
-                (t("household.head_name"), v.headName),
-                (t("household.address"), v.address),
-                (t("household.members"), String(v.members)),
-                (t("common.note"), v.note),
-            ])
-        case .sortingCheck:
-            let v = try core.sortingCheck(id: id).value
-            let head = (try? core.household(id: v.householdId).value.headName) ?? v.householdId
-            return RecordPreview(lines: [
-                (t("sorting.household"), head),
-                (t("sorting.date"), Days.display(v.checkDate)),
-                (t("sorting.recyclable_sorted"), yn(v.recyclableSorted)),
-                (t("sorting.food_sorted"), yn(v.foodSorted)),
-                (t("sorting.other_sorted"), yn(v.otherSorted)),
-                (t("sorting.hazardous_separated"), yn(v.hazardousSeparated)),
-                (t("sorting.served_by_collection"), yn(v.servedByCollection)),
-                (t("sorting.burning_seen"), yn(v.burningSeen)),
-                (t("sorting.dumping_seen"), yn(v.dumpingSeen)),
-                (t("common.note"), v.note),
-            ])
-        case .cleanup:
-            let v = try core.cleanup(id: id).value
-            let p = v.participants
-            let total = UInt64(p.fatherlandFront) + UInt64(p.womensUnion) + UInt64(p.youthUnion)
-                + UInt64(p.farmersUnion) + UInt64(p.veterans) + UInt64(p.residents) + UInt64(p.other)
-            var work: [String] = []
-            if v.work.sweeping { work.append(t("work.sweeping")) }
-            if v.work.waterways { work.append(t("work.waterways")) }
-            if v.work.drains { work.append(t("work.drains")) }
-            if v.work.trees { work.append(t("work.trees")) }
-            return RecordPreview(lines: [
-                (t("cleanup.date"), Days.display(v.cleanupDate)),
-                (t("cleanup.work"), work.joined(separator: ", ")),
-                (t("cleanup.participants"), String(total)),
-                (t("cleanup.waste_kg"), Numbers.kgText(v.wasteKg)),
-                (t("cleanup.bags"), v.bags.map { String($0) } ?? ""),
-                (t("cleanup.place_points"), String(v.place.coords.count)),
-                (t("common.note"), v.note),
-            ])
-        case .covenant:
-            let v = try core.covenant(id: id).value
-            return RecordPreview(lines: [
-                (t("covenant.status"), NSLocalizedString(CovenantLabels.key(v.status), comment: "")),
-                (t("covenant.clauses"), v.clauses.joined(separator: "\n")),
-                (t("common.note"), v.note),
-            ])
-        // The core will gain record kinds: the reviewer still sees the list's title.
-        default:
-            return RecordPreview(lines: [])
-        }
-    }
-}
-
-/// Localisation keys of the covenant ladder, shared by the list, the editor and the preview.
-enum CovenantLabels {
-    static func key(_ s: CovenantStatus) -> String {
-        switch s {
-        case .notStarted: return "covenant.status.not_started"
-        case .drafting: return "covenant.status.drafting"
-        case .consultation: return "covenant.status.consultation"
-        case .approved: return "covenant.status.approved"
-        case .inForce: return "covenant.status.in_force"
         }
     }
 }

@@ -1,14 +1,6 @@
 import Foundation
 import SachxanhCore
 
-/// What the app knows about the network (NWPathMonitor; ConnectivityManager on Android).
-enum Network: Equatable {
-    case unknown
-    /// No path to any network: what waits stays on the phone.
-    case disconnected
-    case connected
-}
-
 /// One step of a running sync, for a progress bar.
 enum SyncStep: Equatable {
     /// Before the core's first report.
@@ -29,7 +21,6 @@ enum SyncStep: Equatable {
         switch self {
         case .sending(let done, let total): return total == 0 ? 1 : Double(done) / Double(total)
         case .uploadingPhotos(let sent, let total): return total == 0 ? 1 : Double(sent) / Double(total)
-        case .finishing: return 1
         default: return nil
         }
     }
@@ -46,131 +37,120 @@ enum SyncStep: Equatable {
     }
 }
 
-/// How the last sync went, or what runs now.
-enum SyncActivity: Equatable {
+enum SyncUiState: Equatable {
     /// Nothing has run since the app started.
     case idle
     case running(SyncStep)
     /// `photosWaiting`: photos the link kept failing this time; they stay for the next sync.
-    case done(pushed: UInt64, pulled: UInt64, refused: UInt64, finishedAt: Date, photosUploaded: UInt64, photosWaiting: UInt64)
+    case done(pushed: UInt64, pulled: UInt64, refused: UInt64, finishedAtMs: Int64, photosUploaded: UInt64, photosWaiting: UInt64)
     /// No network or no answer: everything stays on the phone for the next try.
-    case offline(UserText)
-    case cancelled(UserText)
+    case offline(Message)
+    case cancelled(Message)
     /// The token is missing or revoked: the person must enrol again.
-    case notEnrolled(UserText)
-    case failed(UserText)
+    case notEnrolled(Message)
+    case failed(Message)
 
     var isRunning: Bool {
         if case .running = self { return true }
         return false
     }
-}
 
-/// The background-sync policy's verdict before running.
-enum SyncDecision: Equatable {
-    case run
-    case skip
-    case waitForNetwork
-    case stop
-}
-
-/// What the policy decides on: plain data, so the rules read (and are tested on Android) without
-/// a phone.
-struct SyncConditions {
-    var network: Network
-    var enrolled: Bool
-    var waiting: UInt64
-    var lastSyncMs: Int64?
-    var nowMs: Int64
-    /// Photos on the phone the server does not hold yet: they wait like changes do.
-    var photosWaiting: UInt64 = 0
-}
-
-/// When to sync in the background. Volunteers are on 2G/3G or nothing: send as soon as there is a
-/// network and something waits; otherwise look for staff decisions every `pullEvery`. The same
-/// rules as Android's SyncPolicy; iOS decides when a scheduled task actually runs.
-struct SyncPolicy {
-    var pullEvery: TimeInterval = 3 * 3600
-    /// How soon to ask iOS for the next background run while something waits to be sent.
-    var retryWhileWaiting: TimeInterval = 15 * 60
-
-    func decide(_ c: SyncConditions) -> SyncDecision {
-        if !c.enrolled { return .stop }
-        if c.network == .disconnected { return .waitForNetwork }
-        if c.waiting > 0 || c.photosWaiting > 0 { return .run }
-        guard let last = c.lastSyncMs else { return .run }
-        // Phone clocks can be wrong: a last sync "in the future" says nothing, so sync.
-        if last > c.nowMs { return .run }
-        return Double(c.nowMs - last) / 1000 >= pullEvery ? .run : .skip
+    /// How a run ended, in the core's terms (for its retry rule).
+    func outcome() -> RunOutcome {
+        switch self {
+        case .done: return .done
+        case .notEnrolled: return .notEnrolled
+        case .offline: return .offline
+        case .cancelled: return .cancelled
+        case .failed: return .failed
+        // Another sync is still running (the person pressed "sync now"): it does the work.
+        case .running, .idle: return .alreadyRunning
+        }
     }
-
-    /// The earliest time to ask for the next background run.
-    func nextRun(waiting: UInt64) -> TimeInterval { waiting > 0 ? retryWhileWaiting : pullEvery }
-
-    /// The network came back: sync at once when something waits.
-    func syncOnReconnect(waiting: UInt64) -> Bool { waiting > 0 }
 }
 
-/// Passes the core's progress reports (on the sync's worker thread) to the main actor.
+/// Passes the core's progress reports (on the sync's worker thread) to the main actor, numbered
+/// so that a report overtaken by a later one is dropped.
 final class SyncProgressRelay: SyncObserver, @unchecked Sendable {
-    private let onStep: @Sendable (SyncStep) -> Void
+    private let onStep: @Sendable (Int, SyncStep) -> Void
+    private let lock = NSLock()
+    private var count = 0
 
-    init(onStep: @escaping @Sendable (SyncStep) -> Void) {
+    init(onStep: @escaping @Sendable (Int, SyncStep) -> Void) {
         self.onStep = onStep
     }
 
     func onProgress(progress: SachxanhCore.Progress) {
-        onStep(SyncStep(progress))
+        lock.lock()
+        count += 1
+        let n = count
+        lock.unlock()
+        onStep(n, SyncStep(progress))
     }
 }
 
-/// Sync now, its progress, cancel, and the background policy. One per app: the home screen, the
-/// outbox and the background task share it, so two syncs never run at once.
+/// Sync now, its progress, cancel, and the background runs. One per app: home, the outbox, the
+/// review queue and the background task share it, so two syncs never run at once. When to sync,
+/// retry or stop is the core's decision (`syncDecision`, `syncAfterRun`, `syncOnReconnect`);
+/// this reports the phone's conditions to it and runs what it decides.
 @MainActor
 final class SyncController: ObservableObject {
-    /// The home screen's sync line: last sync, how much waits, how much was refused.
-    @Published private(set) var state: UiState<SyncStatus> = .loading
-    @Published private(set) var activity: SyncActivity = .idle
+    @Published private(set) var state: SyncUiState = .idle
+    /// The network as the shell last reported it.
     @Published private(set) var network: Network = .unknown
 
-    let policy: SyncPolicy
     private let core: Sachxanh
+    private var batterySaver = false
+    private var photosOnWifiOnly = false
     private var running = false
     // The core forgets a cancel that arrives before its sync starts; remember it here.
     private var cancelRequested = false
+    private var lastStep = 0
 
-    init(core: Sachxanh, policy: SyncPolicy = SyncPolicy()) {
+    init(core: Sachxanh) {
         self.core = core
-        self.policy = policy
     }
 
     var isRunning: Bool { running }
 
-    /// Reads the sync line again (after a save, on the home screen's appearance).
-    func refreshStatus() async {
-        let core = self.core
-        switch await runCore({ try core.syncStatus() }) {
-        case .success(let status): state = .loaded(status)
-        case .failure(let e): state = e.uiState()
-        }
+    /// How often the periodic background run comes (BGTask's earliest date after a run).
+    var periodMs: UInt64 { syncPeriodMs() }
+
+    /// The first retry delay of the core's backoff.
+    var firstBackoffMs: UInt64 {
+        if case .retry(let delayMs) = syncAfterRun(outcome: .failed, attempt: 0) { return delayMs }
+        return 0
     }
 
-    /// From NWPathMonitor.
+    /// From NWPathMonitor: Wi-Fi is `unmetered`, mobile data (an expensive path) `metered`. When
+    /// a network comes back and the core says so, what waits is sent at once.
     func onNetworkChanged(_ network: Network) {
         let before = self.network
         self.network = network
-        guard network == .connected, before != .connected else { return }
+        let usable = network == .metered || network == .unmetered
+        let wasUsable = before == .metered || before == .unmetered
+        guard usable, !wasUsable else { return }
         Task {
-            await refreshStatus()
-            if let status = state.value, policy.syncOnReconnect(waiting: status.waiting + status.photosWaiting) {
-                _ = await sync()
+            guard case .success(let c) = await currentConditions() else { return }
+            if syncOnReconnect(waiting: c.waiting + c.photosWaiting), syncDecision(conditions: c) == .run {
+                await sync()
             }
         }
     }
 
+    /// The phone's Low Power Mode: only records go then.
+    func onBatterySaverChanged(_ on: Bool) {
+        batterySaver = on
+    }
+
+    /// The person's setting: photos only over Wi-Fi (mobile data is paid by the megabyte).
+    func setPhotosOnWifiOnly(_ on: Bool) {
+        photosOnWifiOnly = on
+    }
+
     /// The "sync now" button. Does nothing while a sync runs.
     func syncNow() {
-        Task { _ = await sync() }
+        Task { await sync() }
     }
 
     /// Stops a running sync at the core's next safe point; what was sent stays sent.
@@ -180,85 +160,110 @@ final class SyncController: ObservableObject {
         core.cancelSync()
     }
 
-    /// Runs one sync and returns how it ended; while it runs, `activity` follows its progress.
+    /// Runs one sync and returns how it ended; while it runs, `state` follows its progress.
     @discardableResult
-    func sync() async -> SyncActivity {
-        guard !running else { return activity }
+    func sync() async -> SyncUiState {
+        guard !running else { return state }
         running = true
         defer { running = false }
-        if network == .disconnected {
+        if network == Network.none {
             return publish(.offline(Texts.noNetwork))
         }
         cancelRequested = false
-        activity = .running(.starting)
+        lastStep = 0
+        state = .running(.starting)
         let core = self.core
-        let relay = SyncProgressRelay { [weak self] step in
-            Task { @MainActor in
-                guard let self, self.running else { return }
-                if self.cancelRequested { core.cancelSync() }
-                self.activity = .running(step)
-            }
+        let relay = SyncProgressRelay { [weak self] n, step in
+            Task { @MainActor in self?.onStep(n, step) }
         }
-        let outcome = await runCore { try core.sync(observer: relay) }
-        let ended: SyncActivity
+        // The task waiting here was cancelled (the background task expired): stop the core too.
+        let outcome = await withTaskCancellationHandler {
+            await runCore { try core.sync(observer: relay) }
+        } onCancel: {
+            core.cancelSync()
+        }
         switch outcome {
         case .success(let report):
-            ended = .done(
-                pushed: report.pushed, pulled: report.pulled, refused: report.refused, finishedAt: Date(),
-                photosUploaded: report.photosUploaded, photosWaiting: report.photosWaiting
-            )
-        case .failure(let e):
-            switch e {
-            case .offline(let m): ended = .offline(m)
-            case .cancelled(let m): ended = .cancelled(m)
-            case .notEnrolled(let m): ended = .notEnrolled(m)
-            default: ended = .failed(e.message)
-            }
+            return publish(.done(
+                pushed: report.pushed,
+                pulled: report.pulled,
+                refused: report.refused,
+                finishedAtMs: Int64(Date().timeIntervalSince1970 * 1000),
+                photosUploaded: report.photosUploaded,
+                photosWaiting: report.photosWaiting
+            ))
+        case .failure(.offline(let m)): return publish(.offline(m))
+        case .failure(.cancelled(let m)): return publish(.cancelled(m))
+        case .failure(.notEnrolled(let m)): return publish(.notEnrolled(m))
+        case .failure(let e): return publish(.failed(e.message))
         }
-        await refreshStatus()
-        return publish(ended)
     }
 
-    /// The background task's whole job: ask the policy, maybe sync. Returns whether the work is
-    /// done (iOS is told so) and how soon to ask for the next run.
-    func runInBackground() async -> (success: Bool, nextRunIn: TimeInterval?) {
+    private func onStep(_ n: Int, _ step: SyncStep) {
+        guard running, n > lastStep else { return }
+        lastStep = n
+        if cancelRequested { core.cancelSync() }
+        state = .running(step)
+    }
+
+    /// What the core decides on: the store's counts and the phone's state now.
+    private func currentConditions() async -> Result<SyncConditions, CoreError> {
         let core = self.core
-        let facts = await runCore { () -> (SyncStatus, Bool) in
+        let network = self.network
+        let batterySaver = self.batterySaver
+        let photosOnWifiOnly = self.photosOnWifiOnly
+        return await runCore {
             let status = try core.syncStatus()
-            return (status, core.me() != nil)
+            return SyncConditions(
+                enrolled: core.me() != nil,
+                network: network,
+                batterySaver: batterySaver,
+                waiting: status.waiting,
+                photosWaiting: status.photosWaiting,
+                lastSyncMs: status.lastSyncMs,
+                nowMs: Int64(Date().timeIntervalSince1970 * 1000),
+                photosOnWifiOnly: photosOnWifiOnly
+            )
         }
-        guard case .success(let (status, enrolled)) = facts else {
-            return (false, policy.retryWhileWaiting)
+    }
+
+    /// The background task's whole job: the core decides whether to sync now; after a run it
+    /// says whether to retry (after `delayMs`) or stop. `attempt`: runs that asked for a retry
+    /// since the last success (0 on the first).
+    func runInBackground(attempt: Int) async -> AfterRun {
+        let tries = UInt32(clamping: max(attempt, 0))
+        guard case .success(let c) = await currentConditions() else {
+            return syncAfterRun(outcome: .failed, attempt: tries)
         }
-        let conditions = SyncConditions(
-            network: network,
-            enrolled: enrolled,
-            waiting: status.waiting,
-            lastSyncMs: status.lastSyncMs,
-            nowMs: Int64(Date().timeIntervalSince1970 * 1000),
-            photosWaiting: status.photosWaiting
-        )
-        switch policy.decide(conditions) {
+        switch syncDecision(conditions: c) {
         case .run:
             let ended = await sync()
-            let waiting = state.value.map { $0.waiting + $0.photosWaiting } ?? status.waiting + status.photosWaiting
-            switch ended {
-            case .done: return (true, policy.nextRun(waiting: waiting))
-            // Retrying cannot help until the person enrols again.
-            case .notEnrolled: return (true, nil)
-            default: return (false, policy.retryWhileWaiting)
-            }
+            return syncAfterRun(outcome: ended.outcome(), attempt: tries)
         case .skip:
-            return (true, policy.nextRun(waiting: status.waiting + status.photosWaiting))
+            return .success
+        // Waiting for a network is retried like a run that found none.
         case .waitForNetwork:
-            return (false, policy.retryWhileWaiting)
+            return syncAfterRun(outcome: .offline, attempt: tries)
         case .stop:
-            return (true, nil)
+            return .stop
         }
     }
 
-    private func publish(_ a: SyncActivity) -> SyncActivity {
-        activity = a
-        return a
+    /// iOS only (BGTaskScheduler has no periodic work of its own): how soon to ask for the next
+    /// background run when the app leaves the screen, from the core's decision — at once when it
+    /// would sync now or waits for a network (the processing task itself waits for one), after
+    /// the core's period when nothing waits, never when the person must enrol again.
+    func nextBackgroundRunMs() async -> UInt64? {
+        guard case .success(let c) = await currentConditions() else { return firstBackoffMs }
+        switch syncDecision(conditions: c) {
+        case .run, .waitForNetwork: return 0
+        case .skip: return periodMs
+        case .stop: return nil
+        }
+    }
+
+    private func publish(_ s: SyncUiState) -> SyncUiState {
+        state = s
+        return s
     }
 }
