@@ -2,7 +2,7 @@
 //! định): a located report with photos, tracked reported → verified → cleaned → closed
 //! (target đ: every spontaneous dump closed and restored).
 
-use super::{Context, Day, Draft, Names, PhotoRef, PhotoStage, RecordBody, RecordKind, AREA, NOTE, PHOTOS};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, PHOTOS, PhotoRef, PhotoStage, RecordBody, RecordKind};
 use crate::error::{FieldError, Rule};
 use crate::form::{Field, InputSpec, Ladder};
 use crate::i18n::{Label, Message};
@@ -75,7 +75,7 @@ impl RecordBody for BlackSpot {
         "Black spot, spontaneous dump",
     );
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "spot_kind",
             Label::new("Loại", "Kind"),
@@ -106,14 +106,7 @@ impl RecordBody for BlackSpot {
             "Ảnh «sau khi làm» là bắt buộc khi đã thu dọn",
             "An “after” photo is required once cleaned up",
         )),
-        Field::new(
-            "note",
-            NOTE,
-            InputSpec::Text {
-                max_chars: 2000,
-                multiline: true,
-            },
-        ),
+        NOTE_FIELD,
     ];
     const TABLE: &'static str = TABLE;
     const TABLE_NAME: &'static str = "black_spots";

@@ -1,7 +1,7 @@
 //! Phổ biến, quán triệt: a briefing session on the resolution and the plan (target d: every
 //! official and member briefed), with its audience and attendance.
 
-use super::{check_range, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, RecordBody, RecordKind, check_range};
 use crate::error::FieldError;
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -38,7 +38,7 @@ impl RecordBody for Briefing {
     const KIND: RecordKind = RecordKind::Briefing;
     const LABEL: Label = Label::new("Phổ biến, quán triệt", "Briefing");
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "briefing_date",
             Label::new("Ngày phổ biến", "Briefing date"),
@@ -69,14 +69,7 @@ impl RecordBody for Briefing {
             },
         )
         .required(),
-        Field::new(
-            "note",
-            NOTE,
-            InputSpec::Text {
-                max_chars: 2000,
-                multiline: true,
-            },
-        ),
+        NOTE_FIELD,
     ];
     const TABLE: &'static str = TABLE;
     const TABLE_NAME: &'static str = "briefings";

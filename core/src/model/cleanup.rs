@@ -1,7 +1,7 @@
 //! Ngày cuối tuần ra quân tổng vệ sinh: a weekend general cleanup in an area — where, what work,
 //! who took part by organisation, how much waste, and photos before and after.
 
-use super::{check_range, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE, PHOTOS};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, PHOTOS, RecordBody, RecordKind, check_range};
 use crate::error::{FieldError, Rule};
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -152,7 +152,7 @@ impl RecordBody for Cleanup {
     const KIND: RecordKind = RecordKind::Cleanup;
     const LABEL: Label = Label::new("Ra quân tổng vệ sinh", "Weekend cleanup");
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "cleanup_date",
             Label::new("Ngày ra quân", "Cleanup date"),
@@ -201,14 +201,7 @@ impl RecordBody for Cleanup {
             },
         ),
         Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)),
-        Field::new(
-            "note",
-            NOTE,
-            InputSpec::Text {
-                max_chars: 2000,
-                multiline: true,
-            },
-        ),
+        NOTE_FIELD,
     ];
     const TABLE: &'static str = TABLE;
     const TABLE_NAME: &'static str = "cleanups";

@@ -1,7 +1,7 @@
 //! Điểm tập kết rác: a collection point where households bring sorted waste for the collector,
 //! and whether it meets the technical requirements (target b: ending improper dumping).
 
-use super::{Context, Day, Draft, Names, PhotoRef, PhotoStage, RecordBody, RecordKind, AREA, NOTE, PHOTOS};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, PHOTOS, PhotoRef, PhotoStage, RecordBody, RecordKind};
 use crate::error::FieldError;
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -53,7 +53,7 @@ impl RecordBody for CollectionPoint {
     const KIND: RecordKind = RecordKind::CollectionPoint;
     const LABEL: Label = Label::new("Điểm tập kết rác", "Collection point");
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "name",
             Label::new("Tên điểm tập kết", "Name of the collection point"),
@@ -95,14 +95,7 @@ impl RecordBody for CollectionPoint {
             "Collected on schedule",
         ),
         Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)),
-        Field::new(
-            "note",
-            NOTE,
-            InputSpec::Text {
-                max_chars: 2000,
-                multiline: true,
-            },
-        ),
+        NOTE_FIELD,
     ];
     const TABLE: &'static str = TABLE;
     const TABLE_NAME: &'static str = "collection_points";

@@ -1,6 +1,6 @@
 //! Hương ước, quy ước: an area's local covenant and how far it is in adding environmental rules.
 
-use super::{check_sha256, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, RecordBody, RecordKind, check_sha256};
 use crate::error::{FieldError, Rule};
 use crate::form::{Field, InputSpec, Ladder};
 use crate::i18n::{Label, Message};
@@ -53,7 +53,7 @@ impl RecordBody for Covenant {
     const KIND: RecordKind = RecordKind::Covenant;
     const LABEL: Label = Label::new("Hương ước, quy ước", "Local covenant");
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "status",
             Label::new("Tình trạng", "Status"),
@@ -86,14 +86,7 @@ impl RecordBody for Covenant {
             Label::new("Ảnh văn bản đã ký", "Photo of the signed text"),
             InputSpec::Photo,
         ),
-        Field::new(
-            "note",
-            NOTE,
-            InputSpec::Text {
-                max_chars: 2000,
-                multiline: true,
-            },
-        ),
+        NOTE_FIELD,
     ];
     const TABLE: &'static str = TABLE;
     const TABLE_NAME: &'static str = "covenants";

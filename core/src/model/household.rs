@@ -1,6 +1,6 @@
 //! Hộ gia đình: a household of an area, the unit that sorts its waste.
 
-use super::{Context, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
+use super::{AREA_FIELD, Context, Draft, NOTE, Names, RecordBody, RecordKind};
 use crate::error::{FieldError, Rule};
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -28,7 +28,7 @@ impl RecordBody for Household {
     const KIND: RecordKind = RecordKind::Household;
     const LABEL: Label = Label::new("Hộ gia đình", "Household");
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "head_name",
             Label::new("Họ tên chủ hộ", "Head of household"),

@@ -75,6 +75,18 @@ impl From<&PhotoRef> for Photo {
 /// Labels several kinds share.
 pub(crate) const AREA: Label = Label::new("Ấp / khu vực", "Area");
 pub(crate) const NOTE: Label = Label::new("Ghi chú", "Note");
+/// The field every kind starts with: the area it belongs to.
+pub(crate) const AREA_FIELD: crate::form::Field =
+    crate::form::Field::new("area_id", AREA, crate::form::InputSpec::Area).required();
+/// The free note most kinds end with.
+pub(crate) const NOTE_FIELD: crate::form::Field = crate::form::Field::new(
+    "note",
+    NOTE,
+    crate::form::InputSpec::Text {
+        max_chars: 2000,
+        multiline: true,
+    },
+);
 pub(crate) const PHOTOS: Label = Label::new("Ảnh trước và sau", "Photos before and after");
 
 /// What every record carries besides its body.

@@ -2,7 +2,7 @@
 //! đường xanh – sạch – đẹp", "Tổ phụ nữ tự quản bến sông"), its members, start and standing
 //! (target c).
 
-use super::{check_range, Context, Day, Draft, Names, RecordBody, RecordKind, AREA};
+use super::{AREA_FIELD, Context, Day, Draft, Names, RecordBody, RecordKind, check_range};
 use crate::error::FieldError;
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -37,7 +37,7 @@ impl RecordBody for SelfManagedModel {
     const KIND: RecordKind = RecordKind::SelfManagedModel;
     const LABEL: Label = Label::new("Mô hình tự quản về môi trường", "Self-managed model");
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "name",
             Label::new("Tên mô hình", "Name of the model"),

@@ -2,7 +2,7 @@
 //! Protection 2020, art. 75 (reusable/recyclable, food waste, other), plus hazardous waste kept
 //! apart, collection service, and burning or dumping seen.
 
-use super::{check_id, Context, Day, Draft, Names, RecordBody, RecordKind, AREA, NOTE};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE, Names, RecordBody, RecordKind, check_id};
 use crate::error::FieldError;
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -45,7 +45,7 @@ impl RecordBody for SortingCheck {
     const KIND: RecordKind = RecordKind::SortingCheck;
     const LABEL: Label = Label::new("Kiểm tra phân loại rác", "Waste sorting check");
     const FIELDS: &'static [Field] = &[
-        Field::new("area_id", AREA, InputSpec::Area).required(),
+        AREA_FIELD,
         Field::new(
             "household_id",
             Label::new("Hộ gia đình", "Household"),
