@@ -8613,6 +8613,111 @@ public func FfiConverterTypeSyncPhase_lower(_ value: SyncPhase) -> RustBuffer {
 
 
 /**
+ * The plan's targets, in the order every report lists them; the code names a figure in a
+ * link (a drill-down), the label heads its column.
+ */
+
+public enum Target: Equatable, Hashable {
+    
+    case weekendCleanups
+    case householdSorting
+    case covenantAdoption
+    case collectionPoints
+    case dumpsClosed
+    case briefings
+    case selfManagedModels
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Target: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTarget: FfiConverterRustBuffer {
+    typealias SwiftType = Target
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Target {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .weekendCleanups
+        
+        case 2: return .householdSorting
+        
+        case 3: return .covenantAdoption
+        
+        case 4: return .collectionPoints
+        
+        case 5: return .dumpsClosed
+        
+        case 6: return .briefings
+        
+        case 7: return .selfManagedModels
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Target, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .weekendCleanups:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .householdSorting:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .covenantAdoption:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .collectionPoints:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .dumpsClosed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .briefings:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .selfManagedModels:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTarget_lift(_ buf: RustBuffer) throws -> Target {
+    return try FfiConverterTypeTarget.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTarget_lower(_ value: Target) -> RustBuffer {
+    return FfiConverterTypeTarget.lower(value)
+}
+
+
+
+/**
  * Kinds of work of a cleanup (DOMAIN.md).
  */
 

@@ -23,6 +23,37 @@ impl Fact {
     }
 }
 
+crate::string_enum! {
+    /// The plan's targets, in the order every report lists them; the code names a figure in a
+    /// link (a drill-down), the label heads its column.
+    pub enum Target {
+        WeekendCleanups = "weekend_cleanups" ("Ra quân cuối tuần", "Weekend cleanups"),
+        HouseholdSorting = "household_sorting" ("Hộ phân loại đủ 3 nhóm", "Households sorting all 3 groups"),
+        CovenantAdoption = "covenant_adoption" ("Hương ước về môi trường có hiệu lực", "Environmental covenants in force"),
+        CollectionPoints = "collection_points" ("Điểm tập kết đạt yêu cầu", "Collection points meeting requirements"),
+        DumpsClosed = "dumps_closed" ("Bãi rác tự phát, điểm đen đã xử lý", "Spontaneous dumps and black spots closed"),
+        Briefings = "briefings" ("Buổi phổ biến · người tham dự", "Briefings · people reached"),
+        SelfManagedModels = "self_managed_models" ("Mô hình tự quản · thành viên", "Self-managed models · members"),
+    }
+}
+
+/// One target's figure for a unit: a share of a whole, or a count with the people it reached.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount<'a> {
+    Share(&'a Figure),
+    Count(&'a Tally),
+}
+
+impl Amount<'_> {
+    /// The records behind the figure, to drill down into.
+    pub fn records(&self) -> &[String] {
+        match self {
+            Amount::Share(f) => &f.records,
+            Amount::Count(t) => &t.records,
+        }
+    }
+}
+
 /// A share: `numerator / denominator`, with the records that make the numerator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
@@ -112,6 +143,19 @@ pub struct Targets {
 }
 
 impl Targets {
+    /// The figure of `target`.
+    pub fn amount(&self, target: Target) -> Amount<'_> {
+        match target {
+            Target::WeekendCleanups => Amount::Share(&self.weekend_cleanups),
+            Target::HouseholdSorting => Amount::Share(&self.household_sorting),
+            Target::CovenantAdoption => Amount::Share(&self.covenant_adoption),
+            Target::CollectionPoints => Amount::Share(&self.collection_points),
+            Target::DumpsClosed => Amount::Share(&self.dumps_closed),
+            Target::Briefings => Amount::Count(&self.briefings),
+            Target::SelfManagedModels => Amount::Count(&self.self_managed_models),
+        }
+    }
+
     fn empty(unit_id: &str, unit_name: &str) -> Self {
         Targets {
             unit_id: unit_id.to_owned(),

@@ -30,7 +30,7 @@ use sachxanh_core::catalog::catalog;
 use sachxanh_core::form::{Field, InputSpec};
 use sachxanh_core::i18n::{Lang, Message};
 use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
-use sachxanh_core::report::{Figure, Tally, Targets};
+use sachxanh_core::report::{Amount, Target, Targets};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -1025,65 +1025,6 @@ pub async fn decide(
 // ---------------------------------------------------------------------------------------------
 // Targets
 
-enum Amount<'a> {
-    Share(&'a Figure),
-    Count(&'a Tally),
-}
-
-/// A column of the targets: the key a drill-down names, its heading, its figure.
-struct Column {
-    key: &'static str,
-    heading: fn(&Words) -> &'static str,
-    pick: for<'a> fn(&'a Targets) -> Amount<'a>,
-}
-
-const COLUMNS: [Column; 7] = [
-    Column {
-        key: "weekend_cleanups",
-        heading: |w| w.target_weekends,
-        pick: |t| Amount::Share(&t.weekend_cleanups),
-    },
-    Column {
-        key: "household_sorting",
-        heading: |w| w.target_sorting,
-        pick: |t| Amount::Share(&t.household_sorting),
-    },
-    Column {
-        key: "covenant_adoption",
-        heading: |w| w.target_covenants,
-        pick: |t| Amount::Share(&t.covenant_adoption),
-    },
-    Column {
-        key: "collection_points",
-        heading: |w| w.target_points,
-        pick: |t| Amount::Share(&t.collection_points),
-    },
-    Column {
-        key: "dumps_closed",
-        heading: |w| w.target_dumps,
-        pick: |t| Amount::Share(&t.dumps_closed),
-    },
-    Column {
-        key: "briefings",
-        heading: |w| w.target_briefings,
-        pick: |t| Amount::Count(&t.briefings),
-    },
-    Column {
-        key: "self_managed_models",
-        heading: |w| w.target_models,
-        pick: |t| Amount::Count(&t.self_managed_models),
-    },
-];
-
-impl Amount<'_> {
-    fn records(&self) -> &[String] {
-        match self {
-            Amount::Share(f) => &f.records,
-            Amount::Count(t) => &t.records,
-        }
-    }
-}
-
 pub struct Cell {
     pub figure: String,
     pub extra: String,
@@ -1116,7 +1057,7 @@ struct TargetsPage {
     l: Layout,
     from: String,
     to: String,
-    headings: Vec<&'static str>,
+    headings: Vec<String>,
     rows: Vec<TargetRow>,
     drill: Option<Drill>,
 }
@@ -1183,11 +1124,11 @@ pub async fn targets(
                 .iter()
                 .chain(&report.communes)
                 .find(|t| t.unit_id == unit)?;
-            let c = COLUMNS.iter().find(|c| c.key == figure)?;
+            let target = Target::parse(&figure)?;
             Some((
                 t.unit_name.clone(),
-                c.heading,
-                (c.pick)(t).records().to_vec(),
+                target.label(),
+                t.amount(target).records().to_vec(),
             ))
         });
         let drill = match drill {
@@ -1232,10 +1173,10 @@ pub async fn targets(
         unit_id: t.unit_id.clone(),
         name: t.unit_name.clone(),
         commune,
-        cells: COLUMNS
+        cells: Target::ALL
             .iter()
-            .map(|c| {
-                let (figure, extra) = match (c.pick)(t) {
+            .map(|target| {
+                let (figure, extra) = match t.amount(*target) {
                     Amount::Share(f) => (
                         format!("{} / {}", f.numerator, f.denominator),
                         percent(ctx.lang, f.percent()),
@@ -1244,7 +1185,7 @@ pub async fn targets(
                 };
                 let q = TargetsQuery {
                     unit: Some(t.unit_id.clone()),
-                    figure: Some(c.key.to_owned()),
+                    figure: Some(target.as_str().to_owned()),
                     from: period_q.from.clone(),
                     to: period_q.to.clone(),
                 };
@@ -1259,7 +1200,7 @@ pub async fn targets(
     let mut rows: Vec<TargetRow> = report.areas.iter().map(|t| row(t, false)).collect();
     rows.extend(report.communes.iter().map(|t| row(t, true)));
     let drill = drill.map(|(unit, heading, items)| Drill {
-        title: format!("{unit}: {} — {}", heading(w), w.behind_figure),
+        title: format!("{unit}: {} — {}", heading.get(ctx.lang), w.behind_figure),
         close_href: with_query("/targets", &query_string(&period_q)),
         items,
     });
@@ -1267,7 +1208,10 @@ pub async fn targets(
         l: ctx.layout(Some(&person), Tab::Targets),
         from: from.to_string(),
         to: to.to_string(),
-        headings: COLUMNS.iter().map(|c| (c.heading)(w)).collect(),
+        headings: Target::ALL
+            .iter()
+            .map(|t| t.label().get(ctx.lang).to_owned())
+            .collect(),
         rows,
         drill,
     };

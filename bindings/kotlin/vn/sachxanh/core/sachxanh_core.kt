@@ -8286,6 +8286,49 @@ public object FfiConverterTypeSyncPhase: FfiConverterRustBuffer<SyncPhase> {
 
 
 /**
+ * The plan's targets, in the order every report lists them; the code names a figure in a
+ * link (a drill-down), the label heads its column.
+ */
+
+enum class Target {
+    
+    WEEKEND_CLEANUPS,
+    HOUSEHOLD_SORTING,
+    COVENANT_ADOPTION,
+    COLLECTION_POINTS,
+    DUMPS_CLOSED,
+    BRIEFINGS,
+    SELF_MANAGED_MODELS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTarget: FfiConverterRustBuffer<Target> {
+    override fun read(buf: ByteBuffer) = try {
+        Target.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Target) = 4UL
+
+    override fun write(value: Target, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Kinds of work of a cleanup (DOMAIN.md).
  */
 
