@@ -161,8 +161,11 @@ fn main() -> Fallible<()> {
 
 fn serve(listen: String, data: PathBuf, demo_mode: bool, state: AppState) -> Fallible<()> {
     let (storage, reference) = (state.storage.clone(), state.reference.clone());
+    // The storage is let go only after the runtime: PostgreSQL's blocking client closes its
+    // connections with a runtime of its own, which cannot start inside ours.
+    let last_storage = storage.clone();
     let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(async move {
+    let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}");
@@ -170,7 +173,16 @@ fn serve(listen: String, data: PathBuf, demo_mode: bool, state: AppState) -> Fal
         let stop = Arc::new(AtomicBool::new(false));
         let mut phones = vec![];
         if demo_mode {
-            let creds = demo::setup(storage.as_ref(), &reference, &data, &url)?;
+            // Storage is blocking (PostgreSQL's client runs its own runtime): off the async threads.
+            let creds = {
+                let (storage, reference, data, url) =
+                    (storage.clone(), reference.clone(), data.clone(), url.clone());
+                tokio::task::spawn_blocking(move || {
+                    demo::setup(storage.as_ref(), &reference, &data, &url)
+                        .map_err(|e| e.to_string())
+                })
+                .await??
+            };
             println!(
                 "Demo: {url}/ — credentials in {}",
                 data.join("demo-credentials.json").display()
@@ -195,5 +207,8 @@ fn serve(listen: String, data: PathBuf, demo_mode: bool, state: AppState) -> Fal
             let _ = tokio::task::spawn_blocking(move || p.join()).await;
         }
         Ok(())
-    })
+    });
+    drop(rt);
+    drop(last_storage);
+    served
 }

@@ -47,7 +47,10 @@ const choice = (list, code) => {
 
 before(async () => {
   assert.ok(existsSync(serverBin), `build the server first: ${serverBin}`);
-  server = spawn(serverBin, ["--demo", "--data", data, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
+  // On PostgreSQL too when scripts/with-postgres runs the suite (the same pages on both backends).
+  const pg = process.env.SACHXANH_TEST_POSTGRES;
+  const args = ["--demo", "--data", data, "--listen", "127.0.0.1:0", ...(pg ? ["--database", pg] : [])];
+  server = spawn(serverBin, args, { stdio: ["ignore", "pipe", "inherit"] });
   url = await new Promise((ok, fail) => {
     let out = "";
     server.stdout.on("data", (b) => {
@@ -83,7 +86,11 @@ const violations = [];
 
 after(async () => {
   await browser?.close();
-  server?.kill("SIGINT");
+  if (!server || server.exitCode !== null) return;
+  // Ctrl-C stops the server cleanly (on PostgreSQL its connections close after the runtime).
+  const exited = new Promise((ok) => server.on("exit", (code, signal) => ok({ code, signal })));
+  server.kill("SIGINT");
+  assert.deepEqual(await exited, { code: 0, signal: null }, "the server stops cleanly on Ctrl-C");
 });
 
 /** The commune row's figure for a target, as shown on screen: [numerator, denominator]. */
