@@ -73,11 +73,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     write("push_body", "bombs", &encode(&bombs))?;
     let pull = PullResponse {
-        records: vec![record(changes)],
+        records: vec![record(changes.clone())],
         cursor: 42,
         more: false,
     };
     write("pull_body", "household", &encode(&pull))?;
+    // An edit against the record it edits: the first change's length (two bytes), the first
+    // change, then the edit.
+    let mut pair = (changes[0].len() as u16).to_be_bytes().to_vec();
+    pair.extend(&changes[0]);
+    pair.extend(&changes[1]);
+    write("record_edit", "household-edit", &pair)?;
+    for (name, text) in [
+        ("count", "1.200"),
+        ("quantity", "12,5"),
+        ("date", "28/11/2026"),
+        ("iso-date", "2026-11-28"),
+        ("vietnamese", "mười hai"),
+    ] {
+        write("typed_text", name, text.as_bytes())?;
+    }
+    write(
+        "reference_geojson",
+        "demo-commune",
+        sachxanh_core::reference::DEMO_GEOJSON.as_bytes(),
+    )?;
     for (name, code) in [
         ("typed", "k7qm 3xpa tw"),
         ("qr", "sachxanh://enrol?code=K7QM-3XPA-TW"),

@@ -55,8 +55,15 @@ impl RecordDoc {
     pub fn load<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, actor: &ActorId) -> Result<Self> {
         let mut doc = Automerge::new().with_actor(actor.clone());
         for chunk in chunks {
-            doc.load_incremental(chunk)
-                .map_err(|e| Error::Corrupt(e.to_string()))?;
+            // As in `apply`: a chunk automerge panics on is a corrupt chunk.
+            let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                doc.load_incremental(chunk)
+            }));
+            match loaded {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return Err(Error::Corrupt(e.to_string())),
+                Err(_) => return Err(Error::Corrupt("a chunk automerge cannot read".into())),
+            }
         }
         Ok(RecordDoc { doc })
     }
@@ -154,7 +161,17 @@ impl RecordDoc {
             .filter(|c| self.doc.get_change_by_hash(&c.hash()).is_none())
             .collect();
         let n = fresh.len();
-        self.doc.apply_changes(fresh)?;
+        // Automerge 0.12 can panic on changes that decode but do not fit the document (found by
+        // fuzzing: an op naming an object missing from its index). They are applied to a copy,
+        // so a panic is a refusal of those changes and the document stays as it was.
+        let mut copy = self.doc.clone();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            copy.apply_changes(fresh).map(|()| copy)
+        })) {
+            Ok(Ok(copy)) => self.doc = copy,
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => return Err(Error::Corrupt("changes that do not fit the record".into())),
+        }
         Ok(n)
     }
 

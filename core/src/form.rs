@@ -302,7 +302,7 @@ fn set(json: &mut Value, path: &str, value: Value) {
 }
 
 /// A number as a Vietnamese phone shows it: decimal comma, no trailing zeros.
-fn number_text(n: f64) -> String {
+pub(crate) fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

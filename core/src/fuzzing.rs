@@ -72,3 +72,114 @@ pub fn enrolment_code(data: &[u8]) {
         assert_eq!(crate::enrolment::parse_typed(&parsed), Ok(parsed.clone()));
     }
 }
+
+/// Text typed into a form's number and date fields: never panics, and what it reads is read
+/// again the same from the way the form shows it (so a saved value re-opens as it was saved).
+pub fn typed_text(data: &[u8]) {
+    use crate::form::{number_text, parse_count, parse_date, parse_quantity};
+    let text = String::from_utf8_lossy(data);
+    if let Ok(Some(n)) = parse_count(&text) {
+        assert_eq!(parse_count(&n.to_string()), Ok(Some(n)), "count {n}");
+    }
+    if let Ok(Some(q)) = parse_quantity(&text) {
+        assert!(q.is_finite() && q >= 0.0, "quantity {q}");
+        assert_eq!(parse_quantity(&number_text(q)), Ok(Some(q)), "quantity {q}");
+    }
+    if let Ok(Some(d)) = parse_date(&text) {
+        assert_eq!(parse_date(&d.shown()), Ok(Some(d)), "date {d}");
+        assert_eq!(parse_date(&d.to_string()), Ok(Some(d)), "date {d}");
+    }
+}
+
+/// A reference file (communes and areas, GeoJSON as QGIS exports it): loading never panics,
+/// and every area it accepts belongs to a commune it accepts, with a name.
+pub fn reference_geojson(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(reference) = crate::Reference::from_geojson(text) else {
+        return;
+    };
+    for commune in reference.communes() {
+        assert!(!commune.name.is_empty());
+        for area in reference.areas_of(&commune.id) {
+            assert!(!area.name.is_empty());
+            assert_eq!(
+                reference.commune_of_area(&area.id).map(|c| &c.id),
+                Some(&commune.id)
+            );
+            // Drawing and locating with what was loaded never panics either.
+            if let Some(c) = area.outline().first() {
+                let _ = reference.area_at(&commune.id, c.lon, c.lat);
+            }
+        }
+    }
+}
+
+/// An edit from elsewhere applied to a record the server already holds: the input is the
+/// record's first change (its length as two bytes first) and then the edit. Everything the
+/// server's push check asks of the document — apply, read, the unknown-field check, the rules,
+/// conflicts, save — never panics, and a saved document loads again as the same record.
+pub fn record_edit(data: &[u8]) {
+    record_edit_checked(data);
+}
+
+/// [`record_edit`], saying whether the edit got as far as the rules (a seed must).
+pub fn record_edit_checked(data: &[u8]) -> bool {
+    use crate::document::RecordDoc;
+    use automerge::ActorId;
+    let [a, b, rest @ ..] = data else {
+        return false;
+    };
+    let split = usize::from(u16::from_be_bytes([*a, *b]));
+    if split > rest.len() {
+        return false;
+    }
+    let (base, edit) = rest.split_at(split);
+    let limits = Limits::default();
+    let measured = |bytes: &[u8]| {
+        change_bytes::inspect(
+            bytes,
+            limits.max_change_bytes,
+            limits.max_ops_per_change as u64,
+        )
+        .is_ok()
+    };
+    if !measured(base) || !measured(edit) {
+        return false;
+    }
+    let (Ok(base), Ok(edit)) = (change_bytes::parse(base), change_bytes::parse(edit)) else {
+        return false;
+    };
+    let Ok(mut doc) = RecordDoc::load(std::iter::empty(), &ActorId::random()) else {
+        return false;
+    };
+    if doc.apply(vec![base]).is_err() || doc.record().is_err() {
+        return false;
+    }
+    let mut fork = doc.fork();
+    if fork.apply(vec![edit]).is_err() || fork.has_missing_deps() {
+        return false;
+    }
+    let _ = fork.kind();
+    let _ = fork.meta();
+    let _ = fork.conflicts();
+    let _ = fork.unknown_fields("fuzz");
+    let Ok(record) = fork.record() else {
+        return false;
+    };
+    let reference = crate::Reference::demo();
+    let _ = record.check(&crate::model::Context::new(&reference));
+    let saved = fork.save();
+    let again = RecordDoc::load([saved.as_slice()], &ActorId::random())
+        .expect("a document we saved loads again");
+    assert_eq!(again.record().ok(), Some(record));
+    true
+}
+
+/// Run once by each fuzz target before its first input: libFuzzer's panic hook aborts on every
+/// panic, even one the core catches on purpose (automerge's, turned into a refusal). With the
+/// default hook back, only a panic that escapes the core aborts the run: those are the bugs.
+pub fn init() {
+    drop(std::panic::take_hook());
+}

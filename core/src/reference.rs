@@ -57,6 +57,26 @@ pub struct Reference {
 /// The invented demo commune shipped with the product (Xã Rạch Sen, Cần Thơ; five hamlets).
 pub const DEMO_GEOJSON: &str = include_str!("../data/demo-commune.geojson");
 
+/// Why a polygon cannot be read, before the geojson crate converts it (it indexes positions
+/// without checking and panics on a point of one number, a fuzzer found).
+fn unreadable_geometry(value: &geojson::GeometryValue) -> Option<&'static str> {
+    let ring_ok = |ring: &Vec<geojson::Position>| {
+        ring.len() >= 4
+            && ring
+                .iter()
+                .all(|p| p.len() >= 2 && p.as_slice().iter().all(|n| n.is_finite()))
+    };
+    let polygon_ok = |rings: &geojson::PolygonType| !rings.is_empty() && rings.iter().all(ring_ok);
+    let ok = match value {
+        geojson::GeometryValue::Polygon { coordinates } => polygon_ok(coordinates),
+        geojson::GeometryValue::MultiPolygon { coordinates } => {
+            !coordinates.is_empty() && coordinates.iter().all(polygon_ok)
+        }
+        _ => return Some("boundary must be a polygon"),
+    };
+    (!ok).then_some("a boundary ring needs at least four points of two numbers each")
+}
+
 fn to_multipolygon(g: Geometry<f64>) -> Option<MultiPolygon<f64>> {
     match g {
         Geometry::Polygon(p) => Some(MultiPolygon(vec![p])),
@@ -93,6 +113,9 @@ impl Reference {
                 .geometry
                 .clone()
                 .ok_or_else(|| Error::Reference(format!("feature {i}: no geometry")))?;
+            if let Some(problem) = unreadable_geometry(&geometry.value) {
+                return Err(Error::Reference(format!("feature {i}: {problem}")));
+            }
             let geometry: Geometry<f64> = geometry
                 .try_into()
                 .map_err(|e: geojson::Error| Error::Reference(format!("feature {i}: {e}")))?;

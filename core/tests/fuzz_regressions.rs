@@ -25,7 +25,29 @@ fn every_found_input_still_passes() {
         ("push_body", fuzzing::push_body),
         ("pull_body", fuzzing::pull_body),
         ("enrolment_code", fuzzing::enrolment_code),
+        ("typed_text", fuzzing::typed_text),
+        ("reference_geojson", fuzzing::reference_geojson),
+        ("record_edit", fuzzing::record_edit),
     ] {
         assert!(replay(target, check) > 0, "{target} has regression inputs");
+    }
+}
+
+#[test]
+fn the_record_edit_seeds_reach_the_rules() {
+    // Otherwise the fuzzer would only ever mutate inputs refused at the door.
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions/record_edit");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("seed-")
+        {
+            let data = std::fs::read(&path).unwrap();
+            assert!(fuzzing::record_edit_checked(&data), "{}", path.display());
+        }
     }
 }

@@ -225,7 +225,10 @@ fn check_record(
         None => RecordDoc::load(std::iter::empty(), &automerge::ActorId::random())
             .map_err(|e| StorageError::Database(e.to_string()))?,
     };
-    if fork.apply(fresh.clone()).is_err() || fork.has_missing_deps() {
+    if fork.apply(fresh.clone()).is_err() {
+        return Ok(Err(ErrorCode::Unreadable.into()));
+    }
+    if fork.has_missing_deps() {
         return Ok(Err(ErrorCode::MissingDependencies.into()));
     }
     if !honest_counters(&fork, &fresh, existing.is_some()) {

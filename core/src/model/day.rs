@@ -4,9 +4,17 @@ use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Day(pub NaiveDate);
+
+/// Read as strictly as it is hydrated: only `YYYY-MM-DD` of a four-digit year.
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Day::parse(&s).ok_or_else(|| serde::de::Error::custom("a date YYYY-MM-DD"))
+    }
+}
 
 impl Day {
     /// Nothing of this campaign is older than this.
@@ -15,12 +23,18 @@ impl Day {
         None => panic!("valid constant date"),
     });
 
+    /// A day of a four-digit year (what people write and what the stored text can hold).
     pub fn ymd(y: i32, m: u32, d: u32) -> Option<Day> {
+        if !(1000..=9999).contains(&y) {
+            return None;
+        }
         NaiveDate::from_ymd_opt(y, m, d).map(Day)
     }
 
+    /// Reads exactly the stored form `YYYY-MM-DD` (chrono alone also takes "-20-10-1").
     pub fn parse(s: &str) -> Option<Day> {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Day)
+        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Day)?;
+        (d.to_string() == s).then_some(d)
     }
 
     pub fn today() -> Day {
