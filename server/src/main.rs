@@ -175,8 +175,12 @@ fn serve(listen: String, data: PathBuf, demo_mode: bool, state: AppState) -> Fal
         if demo_mode {
             // Storage is blocking (PostgreSQL's client runs its own runtime): off the async threads.
             let creds = {
-                let (storage, reference, data, url) =
-                    (storage.clone(), reference.clone(), data.clone(), url.clone());
+                let (storage, reference, data, url) = (
+                    storage.clone(),
+                    reference.clone(),
+                    data.clone(),
+                    url.clone(),
+                );
                 tokio::task::spawn_blocking(move || {
                     demo::setup(storage.as_ref(), &reference, &data, &url)
                         .map_err(|e| e.to_string())

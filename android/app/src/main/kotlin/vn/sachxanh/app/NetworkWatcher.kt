@@ -2,22 +2,31 @@ package vn.sachxanh.app
 
 import android.content.Context
 import android.net.ConnectivityManager
-import android.net.Network as AndroidNetwork
 import android.net.NetworkCapabilities
-import vn.sachxanh.state.Network
+import android.os.PowerManager
+import vn.sachxanh.core.Network
 import vn.sachxanh.state.SyncController
+import android.net.Network as AndroidNetwork
 
-/** Tells the sync controller when the phone has a network, so it syncs as soon as it does. */
-class NetworkWatcher(context: Context, private val sync: SyncController) {
+/**
+ * Tells the sync controller what network the phone has (Wi-Fi or paid mobile data) and whether
+ * the battery saver is on; the core decides from that when to sync.
+ */
+class NetworkWatcher(private val context: Context, private val sync: SyncController) {
     private val connectivity = context.getSystemService(ConnectivityManager::class.java)
 
+    private fun of(caps: NetworkCapabilities?): Network = when {
+        caps == null || !caps.hasCapability(NetworkCapabilities.NET_CAPABILITY_INTERNET) -> Network.NONE
+        caps.hasCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED) -> Network.UNMETERED
+        else -> Network.METERED
+    }
+
     fun start() {
-        sync.onNetworkChanged(if (connectivity.activeNetwork == null) Network.NONE else Network.CONNECTED)
+        sync.onNetworkChanged(of(connectivity.getNetworkCapabilities(connectivity.activeNetwork)))
         connectivity.registerDefaultNetworkCallback(
             object : ConnectivityManager.NetworkCallback() {
                 override fun onCapabilitiesChanged(network: AndroidNetwork, caps: NetworkCapabilities) {
-                    val usable = caps.hasCapability(NetworkCapabilities.NET_CAPABILITY_INTERNET)
-                    sync.onNetworkChanged(if (usable) Network.CONNECTED else Network.NONE)
+                    sync.onNetworkChanged(of(caps))
                 }
 
                 override fun onLost(network: AndroidNetwork) {
@@ -25,5 +34,7 @@ class NetworkWatcher(context: Context, private val sync: SyncController) {
                 }
             },
         )
+        val power = context.getSystemService(PowerManager::class.java)
+        sync.onBatterySaverChanged(power.isPowerSaveMode)
     }
 }

@@ -4,6 +4,7 @@ import android.app.Application
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
+import vn.sachxanh.app.ui.AppServices
 import vn.sachxanh.core.DeviceSettings
 import vn.sachxanh.core.Sachxanh
 import vn.sachxanh.state.SyncController
@@ -15,15 +16,14 @@ import java.time.Clock
  * What lives as long as the process: the core's store, the token store, and the one sync
  * controller shared by the screens and the background worker.
  */
-class AppGraph(app: Application) {
+class AppGraph(private val app: Application) {
     val io = Dispatchers.IO
     val clock: Clock = Clock.systemDefaultZone()
     val scope = CoroutineScope(SupervisorJob() + Dispatchers.Main.immediate)
     val tokens: TokenStore = KeystoreTokenStore(app)
 
-    /** The communes and areas (GeoJSON), given to the core and drawn by the cleanup map. */
-    val referenceGeojson: String = app.assets.open("reference.geojson").bufferedReader().use { it.readText() }
-    val outlines: AreaOutlines = AreaOutlines.parse(referenceGeojson)
+    /** The communes and areas (GeoJSON) the core validates against and draws outlines from. */
+    private val referenceGeojson: String = app.assets.open("reference.geojson").bufferedReader().use { it.readText() }
 
     // Opening runs the store's migrations: a few milliseconds on a cheap phone, once per process.
     val core: Sachxanh = Sachxanh.open(
@@ -32,6 +32,18 @@ class AppGraph(app: Application) {
     )
 
     val sync = SyncController(core, clock, scope, io)
+
+    val services = AppServices(
+        core = core,
+        tokens = tokens,
+        sync = sync,
+        clock = clock,
+        io = io,
+        appScope = scope,
+        uiContext = Dispatchers.Main.immediate,
+        // Saved on the phone: send it as soon as there is a network, even if the app is closed.
+        onSaved = { SyncWorker.sendSoon(app, sync) },
+    )
 }
 
 class SachxanhApp : Application() {
@@ -42,6 +54,6 @@ class SachxanhApp : Application() {
         super.onCreate()
         graph = AppGraph(this)
         NetworkWatcher(this, graph.sync).start()
-        SyncWorker.schedulePeriodic(this, graph.sync.policy)
+        SyncWorker.schedulePeriodic(this, graph.sync)
     }
 }

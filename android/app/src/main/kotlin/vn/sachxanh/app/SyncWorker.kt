@@ -11,21 +11,22 @@ import androidx.work.OneTimeWorkRequestBuilder
 import androidx.work.PeriodicWorkRequestBuilder
 import androidx.work.WorkManager
 import androidx.work.WorkerParameters
-import vn.sachxanh.state.BackgroundResult
-import vn.sachxanh.state.SyncPolicy
+import vn.sachxanh.core.AfterRun
+import vn.sachxanh.state.SyncController
 import java.util.concurrent.TimeUnit
 
 /**
- * Background sync. The decisions (whether to run, retry or stop) are SyncController's policy;
- * this only hands them to WorkManager, which waits for a network and backs off exponentially.
+ * Background sync. Whether to run, retry or stop is the core's decision (through
+ * SyncController.runInBackground); this only hands it to WorkManager, which waits for a network
+ * and backs off exponentially.
  */
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
         val sync = (applicationContext as SachxanhApp).graph.sync
         return when (sync.runInBackground(runAttemptCount)) {
-            BackgroundResult.SUCCESS -> Result.success()
-            BackgroundResult.RETRY -> Result.retry()
-            BackgroundResult.STOP -> Result.failure()
+            is AfterRun.Retry -> Result.retry()
+            AfterRun.Stop -> Result.failure()
+            else -> Result.success()
         }
     }
 
@@ -37,20 +38,20 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
             .setRequiredNetworkType(NetworkType.CONNECTED)
             .build()
 
-        /** Looks for staff decisions every few hours, and sends what waits. */
-        fun schedulePeriodic(context: Context, policy: SyncPolicy) {
-            val request = PeriodicWorkRequestBuilder<SyncWorker>(policy.pullEvery.inWholeMinutes, TimeUnit.MINUTES)
+        /** Looks for staff decisions every few hours (the core's period), and sends what waits. */
+        fun schedulePeriodic(context: Context, sync: SyncController) {
+            val request = PeriodicWorkRequestBuilder<SyncWorker>(sync.periodMs, TimeUnit.MILLISECONDS)
                 .setConstraints(networkOnly)
-                .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, policy.firstBackoff.inWholeMilliseconds, TimeUnit.MILLISECONDS)
+                .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, sync.firstBackoffMs, TimeUnit.MILLISECONDS)
                 .build()
             WorkManager.getInstance(context).enqueueUniquePeriodicWork(PERIODIC, ExistingPeriodicWorkPolicy.UPDATE, request)
         }
 
         /** After a save: send it as soon as there is a network, even if the app is closed. */
-        fun sendSoon(context: Context, policy: SyncPolicy) {
+        fun sendSoon(context: Context, sync: SyncController) {
             val request = OneTimeWorkRequestBuilder<SyncWorker>()
                 .setConstraints(networkOnly)
-                .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, policy.firstBackoff.inWholeMilliseconds, TimeUnit.MILLISECONDS)
+                .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, sync.firstBackoffMs, TimeUnit.MILLISECONDS)
                 .build()
             // Appended, never replacing: a running sync is not cut off to start another.
             WorkManager.getInstance(context).enqueueUniqueWork(SOON, ExistingWorkPolicy.APPEND_OR_REPLACE, request)

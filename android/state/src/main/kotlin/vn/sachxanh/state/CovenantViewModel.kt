@@ -11,7 +11,6 @@ import vn.sachxanh.core.Message
 import vn.sachxanh.core.RecordKind
 import vn.sachxanh.core.ReviewStatus
 import vn.sachxanh.core.SachxanhInterface
-import vn.sachxanh.core.catalog
 
 /** One area's covenant (hương ước, quy ước) as the list shows it. */
 data class AreaCovenantRow(

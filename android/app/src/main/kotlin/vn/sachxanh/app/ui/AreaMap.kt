@@ -11,6 +11,8 @@ import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.Path
 import androidx.compose.ui.graphics.drawscope.Stroke
 import androidx.compose.ui.input.pointer.pointerInput
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.IntSize
 import vn.sachxanh.core.Coord
 import vn.sachxanh.core.Shape
@@ -22,7 +24,14 @@ import kotlin.math.max
  * the place drawn so far, and the tap turned back into longitude and latitude.
  */
 @Composable
-fun AreaMap(outline: List<Coord>, shape: Shape, points: List<Coord>, onTap: (lon: Double, lat: Double) -> Unit, modifier: Modifier = Modifier) {
+fun AreaMap(
+    outline: List<Coord>,
+    shape: Shape,
+    points: List<Coord>,
+    description: String,
+    onTap: (lon: Double, lat: Double) -> Unit,
+    modifier: Modifier = Modifier,
+) {
     if (outline.size < 3) return
     val line = MaterialTheme.colorScheme.primary
     val mark = MaterialTheme.colorScheme.error
@@ -30,7 +39,8 @@ fun AreaMap(outline: List<Coord>, shape: Shape, points: List<Coord>, onTap: (lon
     Canvas(
         modifier
             .fillMaxWidth()
-            .aspectRatio(1f)
+            .aspectRatio(1.4f)
+            .semantics { contentDescription = description }
             .pointerInput(outline) {
                 detectTapGestures { offset ->
                     val c = projection.unproject(offset, size)
@@ -71,16 +81,18 @@ private class Projection(outline: List<Coord>) {
     private val span = max(spanX, spanY) * 1.1
 
     fun project(c: Coord, size: IntSize): Offset {
-        val s = minOf(size.width, size.height) / span
-        val x = ((c.lon - minLon) * lonScale + (span - spanX) / 2) * s
-        val y = ((maxLat - c.lat) + (span - spanY) / 2) * s
+        val side = minOf(size.width, size.height).toDouble()
+        val s = side / span
+        val x = ((c.lon - minLon) * lonScale + (span - spanX) / 2) * s + (size.width - side) / 2
+        val y = ((maxLat - c.lat) + (span - spanY) / 2) * s + (size.height - side) / 2
         return Offset(x.toFloat(), y.toFloat())
     }
 
     fun unproject(o: Offset, size: IntSize): Coord {
-        val s = minOf(size.width, size.height) / span
-        val lon = (o.x / s - (span - spanX) / 2) / lonScale + minLon
-        val lat = maxLat - (o.y / s - (span - spanY) / 2)
+        val side = minOf(size.width, size.height).toDouble()
+        val s = side / span
+        val lon = ((o.x - (size.width - side) / 2) / s - (span - spanX) / 2) / lonScale + minLon
+        val lat = maxLat - ((o.y - (size.height - side) / 2) / s - (span - spanY) / 2)
         return Coord(lon, lat)
     }
 }

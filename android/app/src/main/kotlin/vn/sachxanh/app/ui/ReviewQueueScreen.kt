@@ -2,65 +2,96 @@ package vn.sachxanh.app.ui
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
-import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
-import androidx.compose.material3.Card
+import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
-import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import vn.sachxanh.app.R
 import vn.sachxanh.core.Decision
 import vn.sachxanh.state.Decided
 import vn.sachxanh.state.Deciding
-import vn.sachxanh.state.ReviewField
+import vn.sachxanh.state.Reading
 import vn.sachxanh.state.ReviewItem
 import vn.sachxanh.state.ReviewQueueUiState
 import vn.sachxanh.state.ReviewQueueViewModel
 import vn.sachxanh.state.SyncUiState
 
+class ReviewActions(
+    val onBack: () -> Unit = {},
+    val onSync: () -> Unit = {},
+    val onCancelSync: () -> Unit = {},
+    val onOpen: (String) -> Unit = {},
+    val onClose: () -> Unit = {},
+    val onApprove: (String) -> Unit = {},
+    val onReturn: (String) -> Unit = {},
+    val onReject: (String) -> Unit = {},
+    val onReason: (String) -> Unit = {},
+    val onConfirm: () -> Unit = {},
+    val onDismiss: () -> Unit = {},
+    val onRetry: () -> Unit = {},
+)
+
 @Composable
 fun ReviewQueueScreen(vm: ReviewQueueViewModel, onBack: () -> Unit) {
-    val state by vm.state.collectAsStateWithLifecycle()
-    val sync by vm.syncState.collectAsStateWithLifecycle()
-    Screen(
-        title = stringResource(R.string.review_title),
-        onBack = onBack,
-        actions = { TextButton(onClick = vm::syncNow, enabled = sync !is SyncUiState.Running) { Text(stringResource(R.string.sync_now)) } },
-    ) { padding ->
-        Column(Modifier.fillMaxSize().padding(padding)) {
-            Column(Modifier.padding(horizontal = 16.dp)) { SyncActivity(sync, vm::cancelSync) }
-            OfflineBanner((sync as? SyncUiState.Offline)?.message)
+    val state by vm.state.collectAsState()
+    val sync by vm.syncState.collectAsState()
+    ReviewQueueContent(
+        state,
+        sync,
+        ReviewActions(
+            onBack = onBack, onSync = vm::syncNow, onCancelSync = vm::cancelSync, onOpen = vm::open, onClose = vm::closeReading,
+            onApprove = vm::approve, onReturn = vm::startReturn, onReject = vm::startReject, onReason = vm::onReasonChanged,
+            onConfirm = vm::confirm, onDismiss = vm::dismiss, onRetry = { vm.refresh() },
+        ),
+    )
+}
+
+/** Commune staff on a phone: read a record, approve it, or return or reject it with a reason. */
+@Composable
+fun ReviewQueueContent(state: ReviewQueueUiState, sync: SyncUiState, actions: ReviewActions) {
+    Screen(title = tr("review_title"), onBack = actions.onBack) {
+        LazyColumn(Modifier.fillMaxSize(), contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            item { OfflineBanner((sync as? SyncUiState.Offline)?.message) }
+            item {
+                Column(verticalArrangement = Arrangement.spacedBy(6.dp)) {
+                    Text(tr("review_sync_note"), style = MaterialTheme.typography.bodyMedium)
+                    SyncActivity(sync, actions.onCancelSync)
+                    SyncNowButton(sync, actions.onSync)
+                }
+            }
             when (val s = state) {
-                ReviewQueueUiState.Loading -> Loading()
-                ReviewQueueUiState.NotAllowed -> EmptyMessage(stringResource(R.string.review_not_allowed))
-                is ReviewQueueUiState.Error -> ErrorMessage(s.message, onRetry = { vm.refresh() })
-                is ReviewQueueUiState.Empty -> Column {
-                    LastDecided(s.lastDecided)
-                    EmptyMessage(stringResource(R.string.review_empty))
+                ReviewQueueUiState.Loading -> item { Loading(Modifier.fillMaxWidth()) }
+                ReviewQueueUiState.NotAllowed -> item { EmptyMessage(tr("review_not_allowed")) }
+                is ReviewQueueUiState.Error -> item { ErrorMessage(s.message, onRetry = actions.onRetry) }
+                is ReviewQueueUiState.Empty -> {
+                    item { LastDecided(s.lastDecided) }
+                    item { EmptyMessage(tr("review_empty")) }
                 }
                 is ReviewQueueUiState.Content -> {
-                    LazyColumn(Modifier.fillMaxSize()) {
-                        item { LastDecided(s.lastDecided) }
-                        s.problem?.let { p -> item { Text(p.show(), color = MaterialTheme.colorScheme.error, modifier = Modifier.padding(16.dp)) } }
-                        items(s.items, key = { it.id }) { item ->
-                            ReviewCard(item, onApprove = { vm.approve(item.id) }, onReturn = { vm.startReturn(item.id) }, onReject = { vm.startReject(item.id) })
-                        }
+                    item { LastDecided(s.lastDecided) }
+                    s.problem?.let { p -> item { Text(p.show(), color = MaterialTheme.colorScheme.error) } }
+                    items(s.items, key = { it.id }) { item ->
+                        ReviewCard(
+                            item,
+                            reading = s.reading?.takeIf { it.item.id == item.id },
+                            deciding = s.deciding?.takeIf { it.item.id == item.id },
+                            actions = actions,
+                        )
                     }
-                    s.deciding?.let { ReasonDialog(it, vm) }
                 }
             }
         }
@@ -71,50 +102,68 @@ fun ReviewQueueScreen(vm: ReviewQueueViewModel, onBack: () -> Unit) {
 private fun LastDecided(d: Decided?) {
     if (d == null) return
     val what = when (d.decision) {
-        Decision.APPROVED -> R.string.review_done_approved
-        Decision.RETURNED -> R.string.review_done_returned
-        Decision.REJECTED -> R.string.review_done_rejected
+        Decision.APPROVED -> "review_done_approved"
+        Decision.RETURNED -> "review_done_returned"
+        Decision.REJECTED -> "review_done_rejected"
     }
-    Text(stringResource(what, d.item.title), style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(16.dp))
+    Text(tr(what, d.item.title.show()), style = MaterialTheme.typography.bodyMedium)
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun ReviewCard(item: ReviewItem, onApprove: () -> Unit, onReturn: () -> Unit, onReject: () -> Unit) {
-    Card(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 4.dp)) {
-        Column(Modifier.padding(12.dp)) {
-            Text("${stringResource(item.kind.label())} · ${item.title}", style = MaterialTheme.typography.bodyLarge)
-            Text(listOfNotNull(stringResource(item.status.label()), item.areaName).joinToString(" · "), style = MaterialTheme.typography.bodyMedium)
-            if (item.inConflict) Text(stringResource(R.string.form_conflicts), color = MaterialTheme.colorScheme.error)
-            Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.padding(top = 8.dp)) {
-                Button(onClick = onApprove) { Text(stringResource(R.string.review_approve)) }
-                OutlinedButton(onClick = onReturn) { Text(stringResource(R.string.review_return)) }
-                TextButton(onClick = onReject) { Text(stringResource(R.string.review_reject)) }
+private fun ReviewCard(item: ReviewItem, reading: Reading?, deciding: Deciding?, actions: ReviewActions) {
+    RecordCard(
+        heading = "${item.kindLabel.show()} · ${item.title.show()}",
+        lines = listOf(listOfNotNull(item.statusLabel.show(), item.areaName).joinToString(" · ")),
+        onClick = null,
+    ) {
+        if (item.inConflict) Text(tr("form_conflicts"), color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium)
+        when (reading) {
+            null -> TextButton(onClick = { actions.onOpen(item.id) }) { Text(tr("review_read")) }
+            is Reading.Loading -> CircularProgressIndicator()
+            is Reading.Failed -> Text(reading.message.show(), color = MaterialTheme.colorScheme.error)
+            is Reading.Shown -> Column(verticalArrangement = Arrangement.spacedBy(2.dp)) {
+                reading.fields.forEach { f ->
+                    f.section?.let { Text(it.show(), style = MaterialTheme.typography.titleSmall) }
+                    Text("${f.label.show()}: ${f.value.show()}", style = MaterialTheme.typography.bodyMedium)
+                }
+                TextButton(onClick = actions.onClose) { Text(tr("close")) }
+            }
+        }
+        if (deciding != null) {
+            ReasonBox(deciding, actions)
+        } else {
+            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Button(onClick = { actions.onApprove(item.id) }) { Text(tr("review_approve")) }
+                OutlinedButton(onClick = { actions.onReturn(item.id) }) { Text(tr("review_return")) }
+                OutlinedButton(onClick = { actions.onReject(item.id) }) { Text(tr("review_reject")) }
             }
         }
     }
 }
 
+/** The reason the author will read (the core requires one to return or reject). */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun ReasonDialog(d: Deciding, vm: ReviewQueueViewModel) {
-    val error = d.errors[ReviewField.REASON]
-    AlertDialog(
-        onDismissRequest = vm::dismiss,
-        title = { Text(stringResource(if (d.decision == Decision.REJECTED) R.string.review_reject_title else R.string.review_return_title, d.item.title)) },
-        text = {
-            Column {
-                GeneralErrors(d.errors.general)
-                OutlinedTextField(
-                    value = d.reason,
-                    onValueChange = vm::onReasonChanged,
-                    label = { Text(stringResource(R.string.field_reason)) },
-                    isError = error != null,
-                    supportingText = error?.let { e -> { Text(e.show()) } },
-                    enabled = !d.saving,
-                    minLines = 3,
-                )
-            }
-        },
-        confirmButton = { Button(onClick = vm::confirm, enabled = !d.saving) { Text(stringResource(R.string.ok)) } },
-        dismissButton = { TextButton(onClick = vm::dismiss) { Text(stringResource(R.string.cancel)) } },
-    )
+private fun ReasonBox(d: Deciding, actions: ReviewActions) {
+    Column(verticalArrangement = Arrangement.spacedBy(6.dp)) {
+        Text(
+            tr(if (d.decision == Decision.REJECTED) "review_reject_title" else "review_return_title", d.item.title.show()),
+            style = MaterialTheme.typography.titleSmall,
+        )
+        OutlinedTextField(
+            value = d.reason,
+            onValueChange = actions.onReason,
+            label = { Text(tr("field_reason")) },
+            isError = d.problems.isNotEmpty(),
+            supportingText = if (d.problems.isEmpty()) null else ({ Column { d.problems.forEach { Text(it.show()) } } }),
+            enabled = !d.saving,
+            minLines = 3,
+            modifier = Modifier.fillMaxWidth(),
+        )
+        FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            Button(onClick = actions.onConfirm, enabled = !d.saving) { Text(tr(if (d.decision == Decision.REJECTED) "review_reject" else "review_return")) }
+            OutlinedButton(onClick = actions.onDismiss, enabled = !d.saving) { Text(tr("cancel")) }
+        }
+    }
 }
