@@ -85,6 +85,10 @@ pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
 /// loads a few at once; more than this is a misbehaving client.
 pub const REQUESTS_PER_DEVICE: u32 = 4;
 
+/// A browser opens up to six connections to a host and fetches a record page's photos at once:
+/// a dashboard session may have this many requests in flight, so no photo gets a 429.
+pub const REQUESTS_PER_SESSION: u32 = 8;
+
 /// Requests in flight per device.
 #[derive(Default)]
 pub struct Slots(Arc<Mutex<HashMap<String, u32>>>);
@@ -96,10 +100,10 @@ pub struct Slot {
 }
 
 impl Slots {
-    fn take(&self, device: &str) -> Option<Slot> {
+    fn take(&self, device: &str, most: u32) -> Option<Slot> {
         let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let n = m.entry(device.to_owned()).or_default();
-        if *n >= REQUESTS_PER_DEVICE {
+        if *n >= most {
             return None;
         }
         *n += 1;
@@ -206,7 +210,12 @@ impl Authed {
         })
         .await??
         .ok_or_else(ApiError::unauthorized)?;
-        let slot = state.slots.take(&device.id).ok_or_else(busy)?;
+        let most = if session {
+            REQUESTS_PER_SESSION
+        } else {
+            REQUESTS_PER_DEVICE
+        };
+        let slot = state.slots.take(&device.id, most).ok_or_else(busy)?;
         Ok(Authed(device, slot))
     }
 }
@@ -288,12 +297,12 @@ mod tests {
     fn a_device_has_a_few_requests_at_once() {
         let slots = Slots::default();
         let held: Vec<Slot> = (0..REQUESTS_PER_DEVICE)
-            .map(|_| slots.take("d1").unwrap())
+            .map(|_| slots.take("d1", REQUESTS_PER_DEVICE).unwrap())
             .collect();
-        assert!(slots.take("d1").is_none());
-        assert!(slots.take("d2").is_some());
+        assert!(slots.take("d1", REQUESTS_PER_DEVICE).is_none());
+        assert!(slots.take("d2", REQUESTS_PER_DEVICE).is_some());
         drop(held);
-        assert!(slots.take("d1").is_some());
+        assert!(slots.take("d1", REQUESTS_PER_DEVICE).is_some());
     }
 
     #[test]
