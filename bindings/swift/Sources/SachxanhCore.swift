@@ -4968,7 +4968,7 @@ public func FfiConverterTypeSyncConditions_lower(_ value: SyncConditions) -> Rus
 
 public struct SyncReport: Equatable, Hashable {
     /**
-     * Changes the server confirmed holding.
+     * Records the server took (each counted once, however many of its changes went).
      */
     public var pushed: UInt64
     /**
@@ -4976,7 +4976,7 @@ public struct SyncReport: Equatable, Hashable {
      */
     public var refused: UInt64
     /**
-     * New changes applied from the server.
+     * Records something new came to from the server.
      */
     public var pulled: UInt64
     public var requests: UInt64
@@ -4997,13 +4997,13 @@ public struct SyncReport: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Changes the server confirmed holding.
+         * Records the server took (each counted once, however many of its changes went).
          */pushed: UInt64, 
         /**
          * Records whose changes were refused (kept readable, rebuilt from the server).
          */refused: UInt64, 
         /**
-         * New changes applied from the server.
+         * Records something new came to from the server.
          */pulled: UInt64, requests: UInt64, 
         /**
          * Photos the server confirmed holding in this sync.
@@ -5081,7 +5081,8 @@ public func FfiConverterTypeSyncReport_lower(_ value: SyncReport) -> RustBuffer 
  */
 public struct SyncStatus: Equatable, Hashable {
     /**
-     * Changes saved on the phone and not yet on the server.
+     * Records with changes saved on the phone and not yet on the server (each counted once,
+     * however often it was edited).
      */
     public var waiting: UInt64
     public var lastSyncMs: Int64?
@@ -5095,7 +5096,8 @@ public struct SyncStatus: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Changes saved on the phone and not yet on the server.
+         * Records with changes saved on the phone and not yet on the server (each counted once,
+         * however often it was edited).
          */waiting: UInt64, lastSyncMs: Int64?, refused: UInt64, 
         /**
          * Photos on the phone the server does not hold yet.

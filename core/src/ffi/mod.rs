@@ -62,7 +62,8 @@ pub struct HouseholdPage {
 /// What the home screen shows about sync.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SyncStatus {
-    /// Changes saved on the phone and not yet on the server.
+    /// Records with changes saved on the phone and not yet on the server (each counted once,
+    /// however often it was edited).
     pub waiting: u64,
     pub last_sync_ms: Option<i64>,
     pub refused: u64,
@@ -443,7 +444,7 @@ impl Sachxanh {
     pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {
         let store = self.store();
         Ok(SyncStatus {
-            waiting: store.outbox_len()?,
+            waiting: store.records_waiting()?,
             last_sync_ms: store.setting("last_sync")?.and_then(|v| v.parse().ok()),
             refused: store.refused()?.len() as u64,
             photos_waiting: store.photos_waiting()?,

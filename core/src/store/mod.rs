@@ -365,6 +365,11 @@ impl Store {
         outbox::count(&self.conn)
     }
 
+    /// Records with changes not on the server yet (a record edited three times counts once).
+    pub fn records_waiting(&self) -> Result<u64> {
+        outbox::records(&self.conn)
+    }
+
     /// Forgets outbox entries the server confirmed holding.
     pub fn acknowledge(&mut self, hashes: &[String]) -> Result<usize> {
         let tx = self.conn.transaction()?;

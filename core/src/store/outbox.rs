@@ -43,6 +43,15 @@ pub fn count(conn: &Connection) -> Result<u64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
+/// How many records have changes waiting: what a person calls "not sent yet".
+pub fn records(conn: &Connection) -> Result<u64> {
+    Ok(
+        conn.query_row("SELECT COUNT(DISTINCT doc_id) FROM outbox", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64,
+    )
+}
+
 /// Drops the entries the server confirmed holding.
 pub fn acknowledge(conn: &Connection, hashes: &[String]) -> Result<usize> {
     let mut stmt = conn.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;

@@ -193,12 +193,16 @@ impl Store {
 
     /// Applies one pulled page and moves the cursor past it, in one transaction: a page is
     /// either wholly applied with its cursor or not at all.
+    /// Applies a pulled page in one transaction; returns how many records it brought something
+    /// new to (what the person is told was received).
     pub fn apply_pulled(&mut self, records: &[RecordChanges], cursor: u64) -> Result<usize> {
         let tx = self.conn.unchecked_transaction()?;
         let mut new = 0;
         for r in records {
             let bytes: Vec<Vec<u8>> = r.changes.iter().map(|b| b.to_vec()).collect();
-            new += self.apply_in(&tx, &r.id, &bytes)?.new_changes;
+            if self.apply_in(&tx, &r.id, &bytes)?.new_changes > 0 {
+                new += 1;
+            }
         }
         set_setting(&tx, "pull_cursor", Some(&cursor.to_string()))?;
         tx.commit()?;

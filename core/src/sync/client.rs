@@ -59,11 +59,11 @@ pub struct Progress {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SyncReport {
-    /// Changes the server confirmed holding.
+    /// Records the server took (each counted once, however many of its changes went).
     pub pushed: u64,
     /// Records whose changes were refused (kept readable, rebuilt from the server).
     pub refused: u64,
-    /// New changes applied from the server.
+    /// Records something new came to from the server.
     pub pulled: u64,
     pub requests: u64,
     /// Photos the server confirmed holding in this sync.
@@ -212,7 +212,9 @@ impl SyncClient {
         cancel: &AtomicBool,
     ) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
-        let total = store.outbox_len()?;
+        // Counted in records, as the person sees them ("2 records waiting"), not changes.
+        let total = store.records_waiting()?;
+        let mut sent = std::collections::HashSet::new();
         progress(Progress {
             phase: SyncPhase::Pushing,
             done: 0,
@@ -225,7 +227,14 @@ impl SyncClient {
                 let server = self.server_version(id, cancel, &mut report.requests)?;
                 store.replace_with_server(id, &server.changes)?;
             }
-            report.pushed += resp.accepted.len() as u64;
+            sent.extend(
+                batch
+                    .records
+                    .iter()
+                    .filter(|r| !refused.contains(&r.id))
+                    .map(|r| r.id.clone()),
+            );
+            report.pushed = sent.len() as u64;
             report.refused += refused.len() as u64;
             progress(Progress {
                 phase: SyncPhase::Pushing,

@@ -5374,7 +5374,7 @@ public object FfiConverterTypeSyncConditions: FfiConverterRustBuffer<SyncConditi
 
 data class SyncReport (
     /**
-     * Changes the server confirmed holding.
+     * Records the server took (each counted once, however many of its changes went).
      */
     var `pushed`: kotlin.ULong
     , 
@@ -5384,7 +5384,7 @@ data class SyncReport (
     var `refused`: kotlin.ULong
     , 
     /**
-     * New changes applied from the server.
+     * Records something new came to from the server.
      */
     var `pulled`: kotlin.ULong
     , 
@@ -5458,7 +5458,8 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
  */
 data class SyncStatus (
     /**
-     * Changes saved on the phone and not yet on the server.
+     * Records with changes saved on the phone and not yet on the server (each counted once,
+     * however often it was edited).
      */
     var `waiting`: kotlin.ULong
     , 

@@ -39,7 +39,8 @@ class HomeFlowTest : FlowTest() {
         val draftId = draft.saved().id
 
         home.refresh()
-        val waiting = home.state.awaitIs<HomeUiState.Ready> { it.sync.waiting == 3L }
+        // Two records wait (one of them saved, then submitted: two changes, one record).
+        val waiting = home.state.awaitIs<HomeUiState.Ready> { it.sync.waiting == 2L }
         val todo = waiting.todo.single()
         assertEquals(draftId, todo.id)
         assertEquals(ReviewStatus.DRAFT, todo.status)
