@@ -253,8 +253,12 @@ pub enum Error {
     Reference(String),
     #[error("cơ sở dữ liệu được tạo bởi phiên bản mới hơn ({found} > {supported}) / the database was written by a newer version")]
     SchemaTooNew { found: i64, supported: i64 },
+    /// The phone's (or server's) disk is full: the write was rolled back whole, so everything
+    /// saved before is intact, and the same save works once space is freed.
+    #[error("bộ nhớ đã đầy, chưa lưu được / storage is full, not saved")]
+    StorageFull,
     #[error("lỗi lưu trữ / storage error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("lỗi Automerge / Automerge error: {0}")]
     Automerge(#[from] automerge::AutomergeError),
     #[error("lỗi ánh xạ hồ sơ / record mapping error: {0}")]
@@ -268,6 +272,32 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_disk_full(&e) {
+            Error::StorageFull
+        } else {
+            Error::Sqlite(e)
+        }
+    }
+}
+
+/// Whether SQLite gave up for want of space (`SQLITE_FULL`: its Unix layer reports a write
+/// the file system refused with `ENOSPC` so, as well as a page limit reached).
+pub fn is_disk_full(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull)
+}
+
+/// What a person is told when the phone's storage is full.
+pub fn storage_full_message() -> Message {
+    Message::new(
+        "Bộ nhớ máy đã đầy nên chưa lưu được. Những gì đã lưu trước đó vẫn còn nguyên. \
+         Hãy xoá bớt ảnh, video hoặc ứng dụng không dùng rồi bấm Lưu lại.",
+        "The phone's storage is full, so this was not saved. Everything saved before is intact. \
+         Free some space (photos, videos, unused apps) and press Save again.",
+    )
+}
 
 crate::string_enum! {
     /// Why the server (or the wire) refused something: one typed set for the server's HTTP

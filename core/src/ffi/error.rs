@@ -116,6 +116,9 @@ impl From<Error> for ApiError {
                     "The data was written by a newer app version; update the app",
                 ),
             },
+            Error::StorageFull => ApiError::Storage {
+                reason: crate::error::storage_full_message(),
+            },
             _ => ApiError::Storage {
                 reason: Message::new(
                     "Lỗi lưu trữ trên máy, dữ liệu đã lưu không bị ảnh hưởng",

@@ -17,7 +17,7 @@ mod sync_state;
 pub use outbox::OutboxEntry;
 pub use photos::{PendingPhoto, PhotoInfo};
 pub use queries::*;
-pub use sync_state::Refused;
+pub use sync_state::{too_large_refusal, Refused};
 
 use crate::document::{parse_changes, Conflict, RecordDoc};
 use crate::error::{Error, Result};
@@ -423,6 +423,24 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Caps the file at `pages` pages of SQLite (4 KB each) for this connection: how the tests
+    /// play a full phone without filling a real disk. `None` lifts the cap.
+    #[doc(hidden)]
+    pub fn limit_pages(&self, pages: Option<i64>) -> Result<i64> {
+        let pages = pages.unwrap_or(u32::MAX as i64 - 1);
+        Ok(self
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Pages the file holds now.
+    #[doc(hidden)]
+    pub fn page_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?)
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -143,6 +143,39 @@ impl Store {
         Ok(Some(PushRequest { batch, records }))
     }
 
+    /// The records whose waiting changes no server could take, whatever the batch: a change
+    /// over the wire's bounds for one change. Each comes back as a refusal, made here on the
+    /// phone, so the caller sets it aside like a refusal from the server (its version kept
+    /// readable, the person told why) and the rest of the outbox goes on without it.
+    pub fn unsendable(&self, limits: &Limits) -> Result<Vec<Refusal>> {
+        let mut out: Vec<Refusal> = vec![];
+        for e in outbox::pending(&self.conn, usize::MAX)? {
+            if out.iter().any(|r| r.record_id == e.doc_id) {
+                continue;
+            }
+            let shape = change_bytes::inspect(
+                &e.bytes,
+                limits.max_change_bytes,
+                limits.max_ops_per_change as u64,
+            );
+            let too_large = match shape {
+                Err(change_bytes::Refused::TooLarge { .. })
+                | Err(change_bytes::Refused::TooManyRows { .. }) => true,
+                _ => e.bytes.len() > limits.max_body,
+            };
+            if too_large {
+                out.push(too_large_refusal(&e.doc_id, e.bytes.len(), limits));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Forgets the unanswered batch after the server refused it whole without processing it
+    /// (too large for the server's limits), so a smaller one can be chosen.
+    pub fn forget_push_batch(&mut self) -> Result<()> {
+        self.set_setting("push_batch", None)
+    }
+
     /// Takes the server's answer to a push: forgets accepted changes, keeps refused versions
     /// for their author and drops their outbox entries (later changes of a refused record depend
     /// on it and cannot be accepted either). Returns the ids of refused records, which the caller
@@ -294,4 +327,26 @@ fn remove_document(tx: &Transaction, id: &str) -> Result<()> {
     tx.execute("DELETE FROM chunks WHERE doc_id = ?1", [id])?;
     tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
     Ok(())
+}
+
+/// The refusal of a record too large to send, with what the person can do about it.
+pub fn too_large_refusal(record_id: &str, bytes: usize, limits: &Limits) -> Refusal {
+    let (kb, max_kb) = (bytes.div_ceil(1024), limits.max_change_bytes / 1024);
+    Refusal {
+        record_id: record_id.to_owned(),
+        hashes: vec![],
+        code: crate::error::ErrorCode::RecordTooLarge.as_str().to_owned(),
+        message: Message::new(
+            format!(
+                "Hồ sơ quá lớn để gửi ({kb} KB, tối đa {max_kb} KB một lần sửa). Các hồ sơ khác \
+                 vẫn được gửi. Hãy rút ngắn ghi chú hoặc tách thành nhiều hồ sơ rồi lưu lại."
+            ),
+            format!(
+                "The record is too large to send ({kb} KB, at most {max_kb} KB per edit). The \
+                 other records are still sent. Shorten its notes or split it into several \
+                 records, then save again."
+            ),
+        ),
+        fields: vec![],
+    }
 }

@@ -146,6 +146,12 @@ pub const DEFAULT_PHOTO_PART_BYTES: u64 = 64 * 1024;
 type Attempt = std::result::Result<reqwest::blocking::Response, reqwest::Error>;
 
 impl SyncClient {
+    /// Respects other limits than the default ones (tests of a stricter server).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Sends photos in parts of at most `bytes` (benchmarks compare sizes).
     pub fn with_photo_part_bytes(mut self, bytes: u64) -> Self {
         self.photo_part_bytes = bytes.max(1);
@@ -220,8 +226,47 @@ impl SyncClient {
             done: 0,
             total,
         });
-        while let Some(batch) = store.next_push(&self.limits)? {
-            let resp = self.push(&batch, cancel, &mut report.requests)?;
+        // A record no server could take is set aside first, so it never holds the rest back.
+        let unsendable = store.unsendable(&self.limits)?;
+        if !unsendable.is_empty() {
+            let ids = store.finish_push(&[], &unsendable)?;
+            for id in &ids {
+                let server = self.server_version(id, cancel, &mut report.requests)?;
+                store.replace_with_server(id, &server.changes)?;
+            }
+            report.refused += ids.len() as u64;
+        }
+        let mut limits = self.limits;
+        while let Some(batch) = store.next_push(&limits)? {
+            let resp = match self.push(&batch, cancel, &mut report.requests) {
+                Ok(resp) => resp,
+                // The server's limits are smaller than ours (an older or stricter server):
+                // halve the batch until it fits; a single change that still does not fit is
+                // that record's problem alone.
+                Err(SyncError::Server { status: 413, .. }) => {
+                    store.forget_push_batch()?;
+                    let changes: usize = batch.records.iter().map(|r| r.changes.len()).sum();
+                    if changes > 1 {
+                        let bytes: usize = batch
+                            .records
+                            .iter()
+                            .flat_map(|r| r.changes.iter().map(|c| c.len()))
+                            .sum();
+                        limits.target_push_bytes = (bytes / 2).max(1);
+                        limits.max_changes = (changes / 2).max(1);
+                        limits.max_records = (batch.records.len() / 2).max(1);
+                        continue;
+                    }
+                    let r = &batch.records[0];
+                    let refusal =
+                        crate::store::too_large_refusal(&r.id, r.changes[0].len(), &limits);
+                    PushResponse {
+                        accepted: vec![],
+                        refused: vec![refusal],
+                    }
+                }
+                Err(e) => return Err(e),
+            };
             let refused = store.finish_push(&resp.accepted, &resp.refused)?;
             for id in &refused {
                 let server = self.server_version(id, cancel, &mut report.requests)?;
