@@ -308,6 +308,7 @@ crate::string_enum! {
         Forbidden = "forbidden" ("vai trò của bạn không được làm việc này", "your role may not do this"),
         NotFound = "not_found" ("không tìm thấy", "not found"),
         BadRequest = "bad_request" ("yêu cầu không hợp lệ", "invalid request"),
+        ServerFull = "server_full" ("máy chủ đã hết chỗ lưu; dữ liệu vẫn ở trên máy và sẽ được gửi lại sau", "the server is out of storage space; your data stays on the phone and will be sent later"),
         Internal = "internal" ("lỗi máy chủ, vui lòng thử lại sau", "server error, please try again later"),
         Busy = "busy" ("thiết bị đang gửi quá nhiều yêu cầu cùng lúc; thử lại sau giây lát", "this device has too many requests in flight; try again in a moment"),
         TooManyAttempts = "too_many_attempts" ("thử quá nhiều lần; vui lòng đợi một phút rồi thử lại", "too many attempts; wait a minute and try again"),

@@ -319,16 +319,19 @@ fn check_record(
         }),
         _ => None,
     };
+    // When the server first received the record, by its own clock: the phone's `created_at`
+    // is only what its clock said, and phone clocks can be years off.
+    let received_at = stored_row.as_ref().map_or(now, |r| r.created_at);
     let row = RecordRow {
         id: id.to_owned(),
         area_id: area_after,
         commune_id,
         author: meta.author.clone(),
-        created_at: meta.created_at,
+        created_at: received_at,
         state: meta.state,
         heads,
         review_status,
-        day: crate::storage::listed_day(after.day(), meta.created_at),
+        day: crate::storage::listed_day(after.day(), received_at),
         record: after.clone(),
         updated_seq: 0,
     };

@@ -74,9 +74,21 @@ impl From<WireError> for ApiError {
     }
 }
 
+/// How long a phone waits before trying a full server again: long enough for an operator to
+/// free space, short enough that a phone in the field gets through the same day.
+pub const FULL_RETRY_AFTER_SECS: u64 = 300;
+
 impl From<crate::storage::StorageError> for ApiError {
     fn from(e: crate::storage::StorageError) -> Self {
-        ApiError::internal(e)
+        match e {
+            crate::storage::StorageError::Full => {
+                tracing::error!("the database has no space left: answering 503");
+                let mut e = ApiError::of(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::ServerFull);
+                e.retry_after = Some(FULL_RETRY_AFTER_SECS);
+                e
+            }
+            e => ApiError::internal(e),
+        }
     }
 }
 

@@ -109,6 +109,16 @@ impl TestServer {
     pub fn start_with(configure: impl FnOnce(&mut AppState)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = Database::fresh(dir.path());
+        Self::start_with_database(database, dir, configure)
+    }
+
+    /// A server over a database made by the caller (who may hold its own handle on it), with
+    /// the same staff console.
+    pub fn start_with_database(
+        database: Database,
+        dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut AppState),
+    ) -> TestServer {
         let server = Self::start_on(database, dir, configure);
         let staff = Person {
             id: "p-staff-test".into(),

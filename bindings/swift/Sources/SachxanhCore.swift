@@ -2099,6 +2099,69 @@ public func FfiConverterTypeCleanup_lower(_ value: Cleanup) -> RustBuffer {
 }
 
 
+/**
+ * The phone's clock against the server's, as learnt at the last sync.
+ */
+public struct ClockSkew: Equatable, Hashable {
+    /**
+     * Server time minus phone time, in minutes (positive: the phone is behind).
+     */
+    public var minutes: Int64
+    public var message: Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Server time minus phone time, in minutes (positive: the phone is behind).
+         */minutes: Int64, message: Message) {
+        self.minutes = minutes
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClockSkew: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClockSkew: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClockSkew {
+        return
+            try ClockSkew(
+                minutes: FfiConverterInt64.read(from: &buf), 
+                message: FfiConverterTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClockSkew, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.minutes, into: &buf)
+        FfiConverterTypeMessage.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockSkew_lift(_ buf: RustBuffer) throws -> ClockSkew {
+    return try FfiConverterTypeClockSkew.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockSkew_lower(_ value: ClockSkew) -> RustBuffer {
+    return FfiConverterTypeClockSkew.lower(value)
+}
+
+
 public struct CollectionPoint: Equatable, Hashable {
     public var areaId: String
     /**
@@ -5091,6 +5154,10 @@ public struct SyncStatus: Equatable, Hashable {
      * Photos on the phone the server does not hold yet.
      */
     public var photosWaiting: UInt64
+    /**
+     * The phone's clock against the server's, when it is off by enough to tell the person.
+     */
+    public var clockSkew: ClockSkew?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5101,11 +5168,15 @@ public struct SyncStatus: Equatable, Hashable {
          */waiting: UInt64, lastSyncMs: Int64?, refused: UInt64, 
         /**
          * Photos on the phone the server does not hold yet.
-         */photosWaiting: UInt64) {
+         */photosWaiting: UInt64, 
+        /**
+         * The phone's clock against the server's, when it is off by enough to tell the person.
+         */clockSkew: ClockSkew? = nil) {
         self.waiting = waiting
         self.lastSyncMs = lastSyncMs
         self.refused = refused
         self.photosWaiting = photosWaiting
+        self.clockSkew = clockSkew
     }
 
     
@@ -5127,7 +5198,8 @@ public struct FfiConverterTypeSyncStatus: FfiConverterRustBuffer {
                 waiting: FfiConverterUInt64.read(from: &buf), 
                 lastSyncMs: FfiConverterOptionInt64.read(from: &buf), 
                 refused: FfiConverterUInt64.read(from: &buf), 
-                photosWaiting: FfiConverterUInt64.read(from: &buf)
+                photosWaiting: FfiConverterUInt64.read(from: &buf), 
+                clockSkew: FfiConverterOptionTypeClockSkew.read(from: &buf)
         )
     }
 
@@ -5136,6 +5208,7 @@ public struct FfiConverterTypeSyncStatus: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.lastSyncMs, into: &buf)
         FfiConverterUInt64.write(value.refused, into: &buf)
         FfiConverterUInt64.write(value.photosWaiting, into: &buf)
+        FfiConverterOptionTypeClockSkew.write(value.clockSkew, into: &buf)
     }
 }
 
@@ -6280,6 +6353,7 @@ public enum ErrorCode: Equatable, Hashable {
     case forbidden
     case notFound
     case badRequest
+    case serverFull
     case `internal`
     case busy
     case tooManyAttempts
@@ -6359,99 +6433,101 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 4: return .badRequest
         
-        case 5: return .`internal`
+        case 5: return .serverFull
         
-        case 6: return .busy
+        case 6: return .`internal`
         
-        case 7: return .tooManyAttempts
+        case 7: return .busy
         
-        case 8: return .unsupportedMediaType
+        case 8: return .tooManyAttempts
         
-        case 9: return .malformedJson
+        case 9: return .unsupportedMediaType
         
-        case 10: return .badCode
+        case 10: return .malformedJson
         
-        case 11: return .actorTaken
+        case 11: return .badCode
         
-        case 12: return .badKey
+        case 12: return .actorTaken
         
-        case 13: return .batchReused
+        case 13: return .badKey
         
-        case 14: return .changed
+        case 14: return .batchReused
         
-        case 15: return .photoOffset
+        case 15: return .changed
         
-        case 16: return .photoComplete
+        case 16: return .photoOffset
         
-        case 17: return .photoMismatch
+        case 17: return .photoComplete
         
-        case 18: return .tooManyUploads
+        case 18: return .photoMismatch
         
-        case 19: return .reportTooLarge
+        case 19: return .tooManyUploads
         
-        case 20: return .bodyTooLarge
+        case 20: return .reportTooLarge
         
-        case 21: return .inflatedTooLarge
+        case 21: return .bodyTooLarge
         
-        case 22: return .malformed
+        case 22: return .inflatedTooLarge
         
-        case 23: return .tooManyRecords
+        case 23: return .malformed
         
-        case 24: return .tooManyChanges
+        case 24: return .tooManyRecords
         
-        case 25: return .tooManyOperations
+        case 25: return .tooManyChanges
         
-        case 26: return .tooManyOperationsInPush
+        case 26: return .tooManyOperations
         
-        case 27: return .tooManyChangesInPush
+        case 27: return .tooManyOperationsInPush
         
-        case 28: return .changeTooLarge
+        case 28: return .tooManyChangesInPush
         
-        case 29: return .compressedChange
+        case 29: return .changeTooLarge
         
-        case 30: return .duplicateChange
+        case 30: return .compressedChange
         
-        case 31: return .badChange
+        case 31: return .duplicateChange
         
-        case 32: return .badRecordId
+        case 32: return .badChange
         
-        case 33: return .invalid
+        case 33: return .badRecordId
         
-        case 34: return .foreignActor
+        case 34: return .invalid
         
-        case 35: return .missingDependencies
+        case 35: return .foreignActor
         
-        case 36: return .badCounter
+        case 36: return .missingDependencies
         
-        case 37: return .unknownKind
+        case 37: return .badCounter
         
-        case 38: return .unreadable
+        case 38: return .unknownKind
         
-        case 39: return .unknownFields
+        case 39: return .unreadable
         
-        case 40: return .recordTooLarge
+        case 40: return .unknownFields
         
-        case 41: return .notAllowedForRole
+        case 41: return .recordTooLarge
         
-        case 42: return .outOfScope
+        case 42: return .notAllowedForRole
         
-        case 43: return .reviewedRecordUnknown
+        case 43: return .outOfScope
         
-        case 44: return .authorMismatch
+        case 44: return .reviewedRecordUnknown
         
-        case 45: return .kindChanged
+        case 45: return .authorMismatch
         
-        case 46: return .reviewImmutable
+        case 46: return .kindChanged
         
-        case 47: return .reviewerMismatch
+        case 47: return .reviewImmutable
         
-        case 48: return .reviewTime
+        case 48: return .reviewerMismatch
         
-        case 49: return .notAllowedToSubmit
+        case 49: return .reviewTime
         
-        case 50: return .requestTimeout
+        case 50: return .notAllowedToSubmit
         
-        case 51: return .unknown
+        case 51: return .requestTimeout
+        
+        case 52: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6477,192 +6553,196 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(4))
         
         
-        case .`internal`:
+        case .serverFull:
             writeInt(&buf, Int32(5))
         
         
-        case .busy:
+        case .`internal`:
             writeInt(&buf, Int32(6))
         
         
-        case .tooManyAttempts:
+        case .busy:
             writeInt(&buf, Int32(7))
         
         
-        case .unsupportedMediaType:
+        case .tooManyAttempts:
             writeInt(&buf, Int32(8))
         
         
-        case .malformedJson:
+        case .unsupportedMediaType:
             writeInt(&buf, Int32(9))
         
         
-        case .badCode:
+        case .malformedJson:
             writeInt(&buf, Int32(10))
         
         
-        case .actorTaken:
+        case .badCode:
             writeInt(&buf, Int32(11))
         
         
-        case .badKey:
+        case .actorTaken:
             writeInt(&buf, Int32(12))
         
         
-        case .batchReused:
+        case .badKey:
             writeInt(&buf, Int32(13))
         
         
-        case .changed:
+        case .batchReused:
             writeInt(&buf, Int32(14))
         
         
-        case .photoOffset:
+        case .changed:
             writeInt(&buf, Int32(15))
         
         
-        case .photoComplete:
+        case .photoOffset:
             writeInt(&buf, Int32(16))
         
         
-        case .photoMismatch:
+        case .photoComplete:
             writeInt(&buf, Int32(17))
         
         
-        case .tooManyUploads:
+        case .photoMismatch:
             writeInt(&buf, Int32(18))
         
         
-        case .reportTooLarge:
+        case .tooManyUploads:
             writeInt(&buf, Int32(19))
         
         
-        case .bodyTooLarge:
+        case .reportTooLarge:
             writeInt(&buf, Int32(20))
         
         
-        case .inflatedTooLarge:
+        case .bodyTooLarge:
             writeInt(&buf, Int32(21))
         
         
-        case .malformed:
+        case .inflatedTooLarge:
             writeInt(&buf, Int32(22))
         
         
-        case .tooManyRecords:
+        case .malformed:
             writeInt(&buf, Int32(23))
         
         
-        case .tooManyChanges:
+        case .tooManyRecords:
             writeInt(&buf, Int32(24))
         
         
-        case .tooManyOperations:
+        case .tooManyChanges:
             writeInt(&buf, Int32(25))
         
         
-        case .tooManyOperationsInPush:
+        case .tooManyOperations:
             writeInt(&buf, Int32(26))
         
         
-        case .tooManyChangesInPush:
+        case .tooManyOperationsInPush:
             writeInt(&buf, Int32(27))
         
         
-        case .changeTooLarge:
+        case .tooManyChangesInPush:
             writeInt(&buf, Int32(28))
         
         
-        case .compressedChange:
+        case .changeTooLarge:
             writeInt(&buf, Int32(29))
         
         
-        case .duplicateChange:
+        case .compressedChange:
             writeInt(&buf, Int32(30))
         
         
-        case .badChange:
+        case .duplicateChange:
             writeInt(&buf, Int32(31))
         
         
-        case .badRecordId:
+        case .badChange:
             writeInt(&buf, Int32(32))
         
         
-        case .invalid:
+        case .badRecordId:
             writeInt(&buf, Int32(33))
         
         
-        case .foreignActor:
+        case .invalid:
             writeInt(&buf, Int32(34))
         
         
-        case .missingDependencies:
+        case .foreignActor:
             writeInt(&buf, Int32(35))
         
         
-        case .badCounter:
+        case .missingDependencies:
             writeInt(&buf, Int32(36))
         
         
-        case .unknownKind:
+        case .badCounter:
             writeInt(&buf, Int32(37))
         
         
-        case .unreadable:
+        case .unknownKind:
             writeInt(&buf, Int32(38))
         
         
-        case .unknownFields:
+        case .unreadable:
             writeInt(&buf, Int32(39))
         
         
-        case .recordTooLarge:
+        case .unknownFields:
             writeInt(&buf, Int32(40))
         
         
-        case .notAllowedForRole:
+        case .recordTooLarge:
             writeInt(&buf, Int32(41))
         
         
-        case .outOfScope:
+        case .notAllowedForRole:
             writeInt(&buf, Int32(42))
         
         
-        case .reviewedRecordUnknown:
+        case .outOfScope:
             writeInt(&buf, Int32(43))
         
         
-        case .authorMismatch:
+        case .reviewedRecordUnknown:
             writeInt(&buf, Int32(44))
         
         
-        case .kindChanged:
+        case .authorMismatch:
             writeInt(&buf, Int32(45))
         
         
-        case .reviewImmutable:
+        case .kindChanged:
             writeInt(&buf, Int32(46))
         
         
-        case .reviewerMismatch:
+        case .reviewImmutable:
             writeInt(&buf, Int32(47))
         
         
-        case .reviewTime:
+        case .reviewerMismatch:
             writeInt(&buf, Int32(48))
         
         
-        case .notAllowedToSubmit:
+        case .reviewTime:
             writeInt(&buf, Int32(49))
         
         
-        case .requestTimeout:
+        case .notAllowedToSubmit:
             writeInt(&buf, Int32(50))
         
         
-        case .unknown:
+        case .requestTimeout:
             writeInt(&buf, Int32(51))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(52))
         
         }
     }
@@ -9078,6 +9158,30 @@ fileprivate struct FfiConverterOptionTypeChoice: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeChoice.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeClockSkew: FfiConverterRustBuffer {
+    typealias SwiftType = ClockSkew?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeClockSkew.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeClockSkew.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -69,6 +69,9 @@ pub struct SyncStatus {
     pub refused: u64,
     /// Photos on the phone the server does not hold yet.
     pub photos_waiting: u64,
+    /// The phone's clock against the server's, when it is off by enough to tell the person.
+    #[uniffi(default = None)]
+    pub clock_skew: Option<crate::store::ClockSkew>,
 }
 
 /// A stored record as a screen shows it: its values, its standing and version, and every
@@ -448,6 +451,7 @@ impl Sachxanh {
             last_sync_ms: store.setting("last_sync")?.and_then(|v| v.parse().ok()),
             refused: store.refused()?.len() as u64,
             photos_waiting: store.photos_waiting()?,
+            clock_skew: store.clock_skew(),
         })
     }
 

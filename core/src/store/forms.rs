@@ -5,7 +5,7 @@
 use super::Store;
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::form::{self, FieldInput, FormState};
-use crate::model::{AnyRecord, Day, Draft, KindVisitor, RecordBody, RecordKind};
+use crate::model::{AnyRecord, Draft, KindVisitor, RecordBody, RecordKind};
 
 /// What saving a form did: the saved record's id, or the form with its problems.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,7 @@ impl Store {
         Draft {
             person_id: self.person().unwrap_or_default().to_owned(),
             area_id: area_id.to_owned(),
-            today: Some(Day::today()),
+            today: Some(self.today()),
         }
     }
 

@@ -57,10 +57,26 @@ pub struct Store {
     actor: ActorId,
     person: Option<String>,
     docs_loaded: Cell<u64>,
+    /// Server time minus this device's time, learnt at the last sync (`None` before any).
+    server_offset_ms: Option<i64>,
+    /// How wrong this device's clock is made to be: only the tests set it.
+    device_clock_error_ms: i64,
 }
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// The difference between a phone's clock and the server's that is worth telling the person.
+pub const CLOCK_SKEW_WARNING_MS: i64 = 10 * 60 * 1000;
+
+/// The phone's clock against the server's, as learnt at the last sync.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct ClockSkew {
+    /// Server time minus phone time, in minutes (positive: the phone is behind).
+    pub minutes: i64,
+    pub message: crate::i18n::Message,
 }
 
 impl Store {
@@ -105,12 +121,22 @@ impl Store {
                 r.get(0)
             })
             .optional()?;
+        let server_offset_ms = conn
+            .query_row(
+                "SELECT value FROM device WHERE key = 'server_offset_ms'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse().ok());
         let store = Store {
             conn,
             reference,
             actor,
             person,
             docs_loaded: Cell::new(0),
+            server_offset_ms,
+            device_clock_error_ms: 0,
         };
         if rebuild {
             store.rebuild_projections()?;
@@ -158,7 +184,81 @@ impl Store {
     }
 
     pub(crate) fn context(&self) -> Context<'_> {
-        Context::new(&self.reference)
+        Context {
+            today: self.today().0,
+            reference: &self.reference,
+        }
+    }
+
+    /// This device's clock, in milliseconds since the epoch.
+    pub fn device_now_ms(&self) -> i64 {
+        now_ms() + self.device_clock_error_ms
+    }
+
+    /// The time this device trusts: its clock corrected by the server's at the last sync, so a
+    /// phone whose clock is years off neither dates records into the future nor offers a
+    /// wrong "today" once it has synced once. Before any sync, its own clock.
+    pub fn trusted_now_ms(&self) -> i64 {
+        self.device_now_ms() + self.server_offset_ms.unwrap_or(0)
+    }
+
+    /// Today where the phone is, by the trusted time.
+    pub fn today(&self) -> crate::model::Day {
+        let shift = self.trusted_now_ms() - now_ms();
+        crate::model::Day(
+            (chrono::Local::now() + chrono::Duration::milliseconds(shift)).date_naive(),
+        )
+    }
+
+    /// Remembers the server's time (from an answer's `Date`) against this device's clock.
+    pub fn learn_server_time(&mut self, server_ms: i64) -> Result<()> {
+        let offset = server_ms - self.device_now_ms();
+        self.set_setting("server_offset_ms", Some(&offset.to_string()))?;
+        self.server_offset_ms = Some(offset);
+        Ok(())
+    }
+
+    /// How far this phone's clock is from the server's, when it is far enough to matter
+    /// (records are dated by the server-corrected day meanwhile, and the person is asked to
+    /// set the clock: other apps on the phone suffer from it too).
+    pub fn clock_skew(&self) -> Option<ClockSkew> {
+        let offset = self.server_offset_ms?;
+        if offset.abs() < CLOCK_SKEW_WARNING_MS {
+            return None;
+        }
+        let minutes = offset / 60_000;
+        let (amount_vi, amount_en) = match offset.abs() / 60_000 {
+            m if m >= 2 * 24 * 60 => (
+                format!("{} ngày", m / (24 * 60)),
+                format!("{} days", m / (24 * 60)),
+            ),
+            m if m >= 120 => (format!("{} giờ", m / 60), format!("{} hours", m / 60)),
+            m => (format!("{m} phút"), format!("{m} minutes")),
+        };
+        let (dir_vi, dir_en) = if offset > 0 {
+            ("chậm", "behind")
+        } else {
+            ("nhanh", "ahead")
+        };
+        Some(ClockSkew {
+            minutes,
+            message: crate::i18n::Message::new(
+                format!(
+                    "Đồng hồ của máy đang {dir_vi} {amount_vi} so với máy chủ. Ứng dụng ghi ngày \
+                     theo giờ máy chủ; hãy chỉnh lại ngày giờ trong Cài đặt của điện thoại."
+                ),
+                format!(
+                    "This phone's clock is {amount_en} {dir_en} the server's. The app dates \
+                     records by the server's time; set the date and time in the phone's Settings."
+                ),
+            ),
+        })
+    }
+
+    /// Makes this device's clock wrong by `error_ms`, as a phone's can be (tests only).
+    #[doc(hidden)]
+    pub fn set_device_clock_error(&mut self, error_ms: i64) {
+        self.device_clock_error_ms = error_ms;
     }
 
     /// Validates and saves a new record as a draft. Returns its id.
@@ -169,7 +269,7 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let meta = Meta {
             author: self.author()?,
-            created_at: now_ms(),
+            created_at: self.trusted_now_ms(),
             state: Lifecycle::Draft,
         };
         let (doc, change) = RecordDoc::create(&self.actor, &id, &meta, &body)?;
@@ -297,7 +397,8 @@ impl Store {
         } else {
             vec![]
         };
-        let Some(change) = doc.edit(&current.body, &new, &force, state, now_ms())? else {
+        let Some(change) = doc.edit(&current.body, &new, &force, state, self.trusted_now_ms())?
+        else {
             return Ok(current);
         };
         let tx = self.conn.transaction()?;

@@ -8,6 +8,7 @@ use super::protocol::{
     decode, encode, ErrorBody, Limits, PullResponse, PushRequest, PushResponse, RecordChanges,
     CONTENT_TYPE,
 };
+use crate::error::ErrorCode;
 use crate::i18n::Message;
 use crate::model::{Role, Scope};
 use crate::store::Store;
@@ -138,6 +139,8 @@ pub struct SyncClient {
     /// Most photo bytes sent in one request: small enough to finish within a request's time
     /// limit on 2G; a part cut short still counts (the server keeps what arrived).
     pub(super) photo_part_bytes: u64,
+    /// The server's clock from its last answer's `Date` (ms since the epoch).
+    server_time: std::sync::Mutex<Option<i64>>,
 }
 
 /// 64 KB: about 15 seconds of a 2G uplink, well within a request's time limit.
@@ -175,6 +178,7 @@ impl SyncClient {
             retry,
             limits: Limits::default(),
             photo_part_bytes: DEFAULT_PHOTO_PART_BYTES,
+            server_time: std::sync::Mutex::new(None),
         })
     }
 
@@ -203,6 +207,7 @@ impl SyncClient {
             .json()
             .map_err(|e| SyncError::Protocol(e.to_string()))?;
         store.set_person(&enrolment.person_id)?;
+        client.learn_server_time(store)?;
         store.set_setting("role", Some(enrolment.role.as_str()))?;
         store.set_setting("commune_id", Some(&enrolment.commune_id))?;
         store.set_setting("areas", Some(&enrolment.areas.join(",")))?;
@@ -300,10 +305,8 @@ impl SyncClient {
                 break;
             }
         }
-        store.set_setting(
-            "last_sync",
-            Some(&chrono::Utc::now().timestamp_millis().to_string()),
-        )?;
+        self.learn_server_time(store)?;
+        store.set_setting("last_sync", Some(&store.device_now_ms().to_string()))?;
         self.upload_photos(store, progress, cancel, &mut report)?;
         progress(Progress {
             phase: SyncPhase::Done,
@@ -388,6 +391,9 @@ impl SyncClient {
     ) -> Result<reqwest::blocking::Response, SyncError> {
         let mut delay = self.retry.first_delay;
         let mut last = String::new();
+        // The last explained refusal of a busy or full server, told to the person when every
+        // attempt failed (a full server says the data stays on the phone).
+        let mut last_answer: Option<(u16, ErrorBody)> = None;
         for n in 0..self.retry.attempts.max(1) {
             if cancel.load(Ordering::Relaxed) {
                 return Err(SyncError::Cancelled);
@@ -400,6 +406,7 @@ impl SyncClient {
             match attempt(self) {
                 Err(e) => last = e.to_string(),
                 Ok(resp) => {
+                    self.note_server_time(&resp);
                     let status = resp.status();
                     if status.is_success() {
                         return Ok(resp);
@@ -410,6 +417,7 @@ impl SyncClient {
                             delay = after.min(self.retry.max_delay);
                         }
                         last = format!("HTTP {code}");
+                        last_answer = resp.json::<ErrorBody>().ok().map(|b| (code, b));
                         continue;
                     }
                     let body: Option<ErrorBody> = resp.json().ok();
@@ -427,7 +435,38 @@ impl SyncClient {
                 }
             }
         }
-        Err(SyncError::Network(last))
+        Err(match last_answer {
+            Some((status, body)) if body.code == ErrorCode::ServerFull.as_str() => {
+                SyncError::Server {
+                    status,
+                    code: body.code,
+                    message: body.message,
+                }
+            }
+            _ => SyncError::Network(last),
+        })
+    }
+}
+
+impl SyncClient {
+    fn note_server_time(&self, resp: &reqwest::blocking::Response) {
+        let date = resp
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
+        if let (Some(date), Ok(mut t)) = (date, self.server_time.lock()) {
+            *t = Some(date.timestamp_millis());
+        }
+    }
+
+    /// Tells the store the server's time, as its last answer gave it.
+    fn learn_server_time(&self, store: &mut Store) -> Result<(), SyncError> {
+        let t = self.server_time.lock().ok().and_then(|t| *t);
+        if let Some(t) = t {
+            store.learn_server_time(t)?;
+        }
+        Ok(())
     }
 }
 

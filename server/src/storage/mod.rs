@@ -32,12 +32,16 @@ pub enum StorageError {
     Database(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The disk (or the database's quota) is full: the transaction rolled back whole.
+    #[error("the database has no space left")]
+    Full,
 }
 
 impl From<rusqlite::Error> for StorageError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => StorageError::Conflict(e.to_string()),
+            Some(rusqlite::ErrorCode::DiskFull) => StorageError::Full,
             _ => StorageError::Database(e.to_string()),
         }
     }

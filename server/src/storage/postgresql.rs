@@ -162,6 +162,8 @@ impl From<postgres::Error> for StorageError {
     fn from(e: postgres::Error) -> Self {
         if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
             StorageError::Conflict(e.to_string())
+        } else if e.code() == Some(&postgres::error::SqlState::DISK_FULL) {
+            StorageError::Full
         } else {
             StorageError::Database(e.to_string())
         }

@@ -242,6 +242,23 @@ impl Db<SqliteBackend> {
     }
 }
 
+impl Db<SqliteBackend> {
+    /// Caps the database at `pages` pages on every connection (`None` lifts the cap): how the
+    /// tests play a full disk without filling one.
+    #[doc(hidden)]
+    pub fn limit_pages(&self, pages: Option<i64>) -> StorageResult<i64> {
+        let pages = pages.unwrap_or(u32::MAX as i64 - 1);
+        let set = |c: &Connection| -> rusqlite::Result<()> {
+            c.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+        };
+        set(&lock(&self.backend.writer))?;
+        for r in &self.backend.readers {
+            set(&lock(r))?;
+        }
+        Ok(lock(&self.backend.writer).query_row("PRAGMA page_count", [], |r| r.get(0))?)
+    }
+}
+
 impl SqliteBackend {
     fn reader(&self) -> MutexGuard<'_, Connection> {
         for r in &self.readers {

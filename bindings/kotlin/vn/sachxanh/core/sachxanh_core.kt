@@ -3133,6 +3133,50 @@ public object FfiConverterTypeCleanup: FfiConverterRustBuffer<Cleanup> {
 
 
 
+/**
+ * The phone's clock against the server's, as learnt at the last sync.
+ */
+data class ClockSkew (
+    /**
+     * Server time minus phone time, in minutes (positive: the phone is behind).
+     */
+    var `minutes`: kotlin.Long
+    , 
+    var `message`: Message
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClockSkew: FfiConverterRustBuffer<ClockSkew> {
+    override fun read(buf: ByteBuffer): ClockSkew {
+        return ClockSkew(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClockSkew) = (
+            FfiConverterLong.allocationSize(value.`minutes`) +
+            FfiConverterTypeMessage.allocationSize(value.`message`)
+    )
+
+    override fun write(value: ClockSkew, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`minutes`, buf)
+            FfiConverterTypeMessage.write(value.`message`, buf)
+    }
+}
+
+
+
 data class CollectionPoint (
     var `areaId`: kotlin.String
     , 
@@ -5471,6 +5515,11 @@ data class SyncStatus (
      * Photos on the phone the server does not hold yet.
      */
     var `photosWaiting`: kotlin.ULong
+    , 
+    /**
+     * The phone's clock against the server's, when it is off by enough to tell the person.
+     */
+    var `clockSkew`: ClockSkew? = null 
     
 ){
     
@@ -5491,6 +5540,7 @@ public object FfiConverterTypeSyncStatus: FfiConverterRustBuffer<SyncStatus> {
             FfiConverterOptionalLong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeClockSkew.read(buf),
         )
     }
 
@@ -5498,7 +5548,8 @@ public object FfiConverterTypeSyncStatus: FfiConverterRustBuffer<SyncStatus> {
             FfiConverterULong.allocationSize(value.`waiting`) +
             FfiConverterOptionalLong.allocationSize(value.`lastSyncMs`) +
             FfiConverterULong.allocationSize(value.`refused`) +
-            FfiConverterULong.allocationSize(value.`photosWaiting`)
+            FfiConverterULong.allocationSize(value.`photosWaiting`) +
+            FfiConverterOptionalTypeClockSkew.allocationSize(value.`clockSkew`)
     )
 
     override fun write(value: SyncStatus, buf: ByteBuffer) {
@@ -5506,6 +5557,7 @@ public object FfiConverterTypeSyncStatus: FfiConverterRustBuffer<SyncStatus> {
             FfiConverterOptionalLong.write(value.`lastSyncMs`, buf)
             FfiConverterULong.write(value.`refused`, buf)
             FfiConverterULong.write(value.`photosWaiting`, buf)
+            FfiConverterOptionalTypeClockSkew.write(value.`clockSkew`, buf)
     }
 }
 
@@ -6548,6 +6600,7 @@ enum class ErrorCode {
     FORBIDDEN,
     NOT_FOUND,
     BAD_REQUEST,
+    SERVER_FULL,
     INTERNAL,
     BUSY,
     TOO_MANY_ATTEMPTS,
@@ -8617,6 +8670,38 @@ public object FfiConverterOptionalTypeChoice: FfiConverterRustBuffer<Choice?> {
         } else {
             buf.put(1)
             FfiConverterTypeChoice.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeClockSkew: FfiConverterRustBuffer<ClockSkew?> {
+    override fun read(buf: ByteBuffer): ClockSkew? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeClockSkew.read(buf)
+    }
+
+    override fun allocationSize(value: ClockSkew?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeClockSkew.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ClockSkew?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeClockSkew.write(value, buf)
         }
     }
 }
