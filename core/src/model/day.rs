@@ -31,10 +31,11 @@ impl Day {
         NaiveDate::from_ymd_opt(y, m, d).map(Day)
     }
 
-    /// Reads exactly the stored form `YYYY-MM-DD` (chrono alone also takes "-20-10-1").
+    /// Reads exactly the stored form `YYYY-MM-DD` of a year 1000–9999, the years [`Day::ymd`]
+    /// makes (chrono alone also takes "-20-10-1" and "0227-07-06").
     pub fn parse(s: &str) -> Option<Day> {
         let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Day)?;
-        (d.to_string() == s).then_some(d)
+        (d.to_string() == s && (1000..=9999).contains(&d.0.year())).then_some(d)
     }
 
     pub fn today() -> Day {
