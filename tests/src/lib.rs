@@ -140,6 +140,14 @@ impl TestServer {
         server
     }
 
+    /// A server over a database that already has its people and staff console (a database
+    /// made by an earlier release): nothing is added to it, `staff_token` is the one given.
+    pub fn reopen(database: Database, dir: tempfile::TempDir, staff_token: &str) -> TestServer {
+        let mut s = Self::start_on(database, dir, |_| {});
+        s.staff_token = staff_token.to_owned();
+        s
+    }
+
     /// A second server instance over the same database, on its own port (as a second process
     /// behind a load balancer would be).
     pub fn another_instance(&self) -> TestServer {
