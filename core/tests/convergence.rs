@@ -197,8 +197,16 @@ fn run(n: usize, ops: Vec<Op>, seed: u64) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// 40 cases in every test run; `SACHXANH_CASES=1000` in the long mode (scripts/long).
+fn cases() -> u32 {
+    std::env::var("SACHXANH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn stores_converge_whatever_the_order_of_delivery(

@@ -63,8 +63,7 @@ fn stores_made_by_earlier_releases_open_migrate_and_keep_every_record() {
     assert!(!dirs.is_empty(), "no upgrade fixture committed");
     for fixture in dirs {
         let m: Manifest =
-            serde_json::from_slice(&std::fs::read(fixture.join("manifest.json")).unwrap())
-                .unwrap();
+            serde_json::from_slice(&std::fs::read(fixture.join("manifest.json")).unwrap()).unwrap();
         let work = tempfile::tempdir().unwrap();
         std::fs::copy(fixture.join("phone.db"), work.path().join("phone.db")).unwrap();
         let server_dir = tempfile::tempdir().unwrap();
@@ -82,14 +81,21 @@ fn stores_made_by_earlier_releases_open_migrate_and_keep_every_record() {
             );
         }
         let cleanup = server.staff_get(&format!("/api/v1/records/{}/detail", m.cleanup));
-        assert_eq!(cleanup["record"]["review_status"], "approved", "{}", m.release);
+        assert_eq!(
+            cleanup["record"]["review_status"], "approved",
+            "{}",
+            m.release
+        );
         let photo = reqwest::blocking::Client::new()
             .get(format!("{}/api/v1/photos/{}", server.url, m.photo))
             .bearer_auth(&m.staff_token)
             .send()
             .unwrap();
         assert_eq!(photo.status(), 200, "{}: the photo is lost", m.release);
-        assert_eq!(sachxanh_core::photo::sha256_hex(&photo.bytes().unwrap()), m.photo);
+        assert_eq!(
+            sachxanh_core::photo::sha256_hex(&photo.bytes().unwrap()),
+            m.photo
+        );
 
         // The phone opens its old store and reads every record as it was saved.
         let mut store = Store::open(work.path().join("phone.db"), server.reference.clone())
@@ -160,7 +166,11 @@ fn make_upgrade_fixtures() {
     let never = AtomicBool::new(false);
 
     let mut households = vec![];
-    for (name, members) in [("Hộ Lâm Văn Một", 4), ("Hộ Trịnh Thị Hai", 5), ("Hộ Mai Văn Ba", 3)] {
+    for (name, members) in [
+        ("Hộ Lâm Văn Một", 4),
+        ("Hộ Trịnh Thị Hai", 5),
+        ("Hộ Mai Văn Ba", 3),
+    ] {
         let id = store.create(household(AREA_A, name, members)).unwrap();
         households.push((id, name.to_owned(), members));
     }
@@ -245,7 +255,10 @@ fn make_upgrade_fixtures() {
         server_records: server.counts().0,
     };
     // One self-contained file each, the write-ahead log folded in (read while still open).
-    for (from, to) in [(&server_db, out.join("server.db")), (&phone_path, out.join("phone.db"))] {
+    for (from, to) in [
+        (&server_db, out.join("server.db")),
+        (&phone_path, out.join("phone.db")),
+    ] {
         let _ = std::fs::remove_file(&to);
         rusqlite::Connection::open(from)
             .unwrap()
