@@ -177,6 +177,83 @@ pub fn record_edit_checked(data: &[u8]) -> bool {
     true
 }
 
+/// A photo uploaded in parts over a link that drops, repeats and misplaces them: the first
+/// byte is how many parts are tried, then two bytes per part (its length, and where it claims
+/// to start: where the upload ends, a byte after, a byte before, or 0); the rest is the photo.
+/// What is held is always the photo's own first bytes and never more than declared; the upload
+/// completes only with exactly the named JPEG; the JPEG decoder never panics on what arrives.
+pub fn photo_upload(data: &[u8]) {
+    use crate::photo::{check_finished, check_part, sha256_hex, PhotoHeld};
+    let Some((&parts, rest)) = data.split_first() else {
+        return;
+    };
+    let parts = (parts % 16) as usize + 1;
+    if rest.len() < parts * 2 {
+        return;
+    }
+    let (plan, photo) = rest.split_at(parts * 2);
+    if photo.is_empty() {
+        return;
+    }
+    let total = photo.len() as u64;
+    let name = sha256_hex(photo);
+    let mut held = PhotoHeld::Nothing;
+    let mut kept: Vec<u8> = vec![];
+    for step in plan.chunks(2) {
+        let received = kept.len() as u64;
+        let offset = match step[1] % 4 {
+            0 => received,
+            1 => received + 1,
+            2 => received.saturating_sub(1),
+            _ => 0,
+        };
+        // Up to 256 × 64 bytes a part; a part may run past the declared end.
+        let len = (step[0] as u64 + 1) * 64;
+        let from = (offset as usize).min(photo.len());
+        let to = (offset.saturating_add(len) as usize).min(photo.len());
+        let mut bytes = photo[from..to].to_vec();
+        if step[1] & 0x80 != 0 && to == photo.len() {
+            bytes.push(0xD9); // past the declared end
+        }
+        match check_part(held, offset, total, bytes.len() as u64) {
+            Ok(()) => {
+                assert_eq!(
+                    offset, received,
+                    "a part taken where the upload does not end"
+                );
+                kept.extend_from_slice(&bytes);
+                assert!(kept.len() as u64 <= total, "more kept than declared");
+                held = PhotoHeld::Partial {
+                    received: kept.len() as u64,
+                    total,
+                };
+                if kept.len() as u64 == total {
+                    if check_finished(&kept, total, &name) {
+                        held = PhotoHeld::Complete { size: total };
+                    } else {
+                        held = PhotoHeld::Nothing;
+                        kept.clear();
+                    }
+                }
+            }
+            Err(_) => assert!(
+                matches!(held, PhotoHeld::Complete { .. })
+                    || offset != received
+                    || offset >= total
+                    || bytes.len() as u64 > total - offset,
+                "a part that continues the upload was refused"
+            ),
+        }
+        assert!(
+            kept[..] == photo[..kept.len()],
+            "what is held is not the photo's start"
+        );
+    }
+    if let PhotoHeld::Complete { size } = held {
+        assert!(size == total && crate::photo::is_whole_jpeg(photo));
+    }
+}
+
 /// Run once by each fuzz target before its first input: libFuzzer's panic hook aborts on every
 /// panic, even one the core catches on purpose (automerge's, turned into a refusal). With the
 /// default hook back, only a panic that escapes the core aborts the run: those are the bugs.

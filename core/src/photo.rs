@@ -95,6 +95,55 @@ pub fn is_jpeg(bytes: &[u8]) -> bool {
 /// not prepared by the app.
 pub const MAX_RECEIVED_EDGE: u32 = 4096;
 
+/// How much of a photo the server holds for one device's upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoHeld {
+    Nothing,
+    /// This device's upload in progress: bytes received so far (contiguous from 0), of `total`.
+    Partial {
+        received: u64,
+        total: u64,
+    },
+    /// The photo is kept for the device's commune.
+    Complete {
+        size: u64,
+    },
+}
+
+/// Why a part of a photo upload is not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartRefused {
+    /// The offset or declared size is impossible (0 bytes, over [`MAX_PHOTO_BYTES`], an offset
+    /// at or past the end, bytes past the declared size).
+    BadRange,
+    /// The part does not continue what is held: ask where to resume.
+    Elsewhere(PhotoHeld),
+}
+
+/// Whether `len` bytes at `offset` of a photo of `total` bytes continue what is held: the one
+/// rule of resumable uploads, for the server's handler, its storage and the fuzzer.
+pub fn check_part(held: PhotoHeld, offset: u64, total: u64, len: u64) -> Result<(), PartRefused> {
+    if total == 0 || total > MAX_PHOTO_BYTES || offset >= total || len > total - offset {
+        return Err(PartRefused::BadRange);
+    }
+    let continues = match held {
+        PhotoHeld::Nothing => offset == 0,
+        PhotoHeld::Partial { received, total: t } => received == offset && t == total,
+        PhotoHeld::Complete { .. } => false,
+    };
+    if continues {
+        Ok(())
+    } else {
+        Err(PartRefused::Elsewhere(held))
+    }
+}
+
+/// Whether the bytes of a finished upload are the photo they claim to be: the declared size,
+/// the SHA-256 of its name, and a whole JPEG.
+pub fn check_finished(bytes: &[u8], total: u64, sha256: &str) -> bool {
+    bytes.len() as u64 == total && sha256_hex(bytes) == sha256 && is_whole_jpeg(bytes)
+}
+
 /// Whether bytes are a whole JPEG image of a sensible size: decoded in full, with a memory
 /// ceiling, so what the server keeps and serves as `image/jpeg` is one.
 pub fn is_whole_jpeg(bytes: &[u8]) -> bool {

@@ -28,6 +28,7 @@ fn every_found_input_still_passes() {
         ("typed_text", fuzzing::typed_text),
         ("reference_geojson", fuzzing::reference_geojson),
         ("record_edit", fuzzing::record_edit),
+        ("photo_upload", fuzzing::photo_upload),
     ] {
         assert!(replay(target, check) > 0, "{target} has regression inputs");
     }

@@ -17,7 +17,7 @@ use axum::Json;
 use futures_util::StreamExt;
 use sachxanh_core::error::ErrorCode;
 use sachxanh_core::model::Role;
-use sachxanh_core::photo::{is_whole_jpeg, sha256_hex, MAX_PHOTO_BYTES};
+use sachxanh_core::photo::{check_finished, check_part, PartRefused};
 use sachxanh_core::sync::protocol::PhotoUploadStatus;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -177,20 +177,19 @@ pub async fn upload_part(
 ) -> Result<Json<PhotoUploadStatus>, ApiError> {
     require_recorder(&authed)?;
     check_name(&sha256)?;
-    if q.total == 0 || q.total > MAX_PHOTO_BYTES || q.offset >= q.total {
-        return Err(ApiError::bad_request(
-            "vị trí hoặc kích thước ảnh không hợp lệ (tối đa 4 MB)",
-            "invalid photo offset or size (at most 4 MB)",
-        ));
-    }
     let name = sha256.clone();
     let (device, commune) = (authed.0.id.clone(), authed.0.person.commune_id.clone());
     let held = blocking(&st, move |s| Ok(s.photo_held(&name, &device, &commune)?)).await?;
-    match held {
-        PhotoHeld::Complete { .. } => return Ok(Json(status_of(held))),
-        PhotoHeld::Nothing if q.offset == 0 => {}
-        PhotoHeld::Partial { received, total } if received == q.offset && total == q.total => {}
-        _ => return Err(offset_conflict(held)),
+    match check_part(held, q.offset, q.total, 0) {
+        Err(PartRefused::BadRange) => {
+            return Err(ApiError::bad_request(
+                "vị trí hoặc kích thước ảnh không hợp lệ (tối đa 4 MB)",
+                "invalid photo offset or size (at most 4 MB)",
+            ))
+        }
+        _ if matches!(held, PhotoHeld::Complete { .. }) => return Ok(Json(status_of(held))),
+        Err(PartRefused::Elsewhere(held)) => return Err(offset_conflict(held)),
+        Ok(()) => {}
     }
     let mut arrived = Arrived {
         storage: st.storage.clone(),
@@ -238,7 +237,7 @@ pub async fn upload_part(
     blocking(&st, move |s| {
         let bytes = s.photo_upload(&sha256, &device)?;
         // Decoded in full: what is kept and served as a JPEG is one.
-        if bytes.len() as u64 != q.total || sha256_hex(&bytes) != sha256 || !is_whole_jpeg(&bytes) {
+        if !check_finished(&bytes, q.total, &sha256) {
             s.discard_photo_upload(&sha256, &device)?;
             return Err(ApiError::of(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -158,20 +158,8 @@ pub struct AuditRow {
     pub fields: Vec<String>,
 }
 
-/// How much of a photo the server holds for one device's upload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhotoHeld {
-    Nothing,
-    /// This device's upload in progress: bytes received so far (contiguous from 0), of `total`.
-    Partial {
-        received: u64,
-        total: u64,
-    },
-    /// The photo is kept for the device's commune.
-    Complete {
-        size: u64,
-    },
-}
+/// How much of a photo the server holds for one device's upload (the rule is the core's).
+pub use sachxanh_core::photo::PhotoHeld;
 
 /// What became of a part sent for an upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 use super::sql::Sql;
 use super::*;
 use crate::args;
+use sachxanh_core::photo::check_part;
 
 fn held(
     sql: &mut dyn Sql,
@@ -61,12 +62,7 @@ impl<B: Backend> Photos for Db<B> {
             self.backend
                 .lock_key(sql, &format!("photo:{device_id}:{sha256}"))?;
             let now = held(sql, sha256, device_id, commune_id)?;
-            let fits = match now {
-                PhotoHeld::Nothing => offset == 0,
-                PhotoHeld::Partial { received, total: t } => received == offset && t == total,
-                PhotoHeld::Complete { .. } => false,
-            };
-            if !fits || offset + bytes.len() as u64 > total {
+            if check_part(now, offset, total, bytes.len() as u64).is_err() {
                 return Ok(PartOutcome::Mismatch(now));
             }
             if now == PhotoHeld::Nothing {
