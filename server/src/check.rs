@@ -19,9 +19,12 @@ use sachxanh_core::i18n::Message;
 use sachxanh_core::model::permission::{check_review_time, Version};
 use sachxanh_core::model::review::{derive_status, ReviewFact};
 use sachxanh_core::model::{
-    AnyRecord, AuditAction, Context, Denial, Lifecycle, Meta, RecordKind, ReviewStatus,
+    AnyRecord, AuditAction, Context, Day, Denial, Lifecycle, Meta, RecordKind, ReviewStatus,
 };
-use sachxanh_core::sync::protocol::{encode, CheckedRecord, PushRequest, PushResponse, Refusal};
+use sachxanh_core::report::period::closed_period_notice;
+use sachxanh_core::sync::protocol::{
+    encode, CheckedRecord, Notice, PushRequest, PushResponse, Refusal,
+};
 use sachxanh_core::{FieldError, Reference};
 use sha2::{Digest, Sha256};
 
@@ -82,6 +85,7 @@ pub fn process_push(
     let mut response = PushResponse {
         accepted: vec![],
         refused: vec![],
+        notices: vec![],
     };
     let now = chrono::Utc::now().timestamp_millis();
     for (id, checked) in records {
@@ -89,7 +93,16 @@ pub fn process_push(
             Ok(changes) => {
                 let hashes: Vec<String> = changes.iter().map(|c| c.hash().to_string()).collect();
                 check_record(tx.as_mut(), reference, device, &id, changes, now)?
-                    .map(|()| hashes.clone())
+                    .map(|notice| {
+                        if let Some(message) = notice {
+                            response.notices.push(Notice {
+                                record_id: id.clone(),
+                                code: "closed_period".into(),
+                                message,
+                            });
+                        }
+                        hashes.clone()
+                    })
                     .map_err(|d| (d, hashes))
             }
             Err(wire) => Err((Deny(wire.error_code(), wire.message(), vec![]), vec![])),
@@ -179,6 +192,8 @@ fn honest_counters(fork: &RecordDoc, fresh: &[Change], existed: bool) -> bool {
     })
 }
 
+/// Checks one record's changes and appends them when they are acceptable; what the person
+/// should hear of an accepted record comes back with it (a date in a closed report period).
 fn check_record(
     tx: &mut dyn SyncTx,
     reference: &Reference,
@@ -186,7 +201,7 @@ fn check_record(
     id: &str,
     changes: Vec<Change>,
     now: i64,
-) -> StorageResult<Result<(), Deny>> {
+) -> StorageResult<Result<Option<Message>, Deny>> {
     // The server's copy, read once; the push is tried on a fork of it.
     let existing = tx.snapshot(id)?.map(|b| load(&b)).transpose()?;
     let fresh: Vec<Change> = changes
@@ -199,7 +214,7 @@ fn check_record(
         .collect();
     if fresh.is_empty() {
         // Everything already held: a re-sent change is a no-op.
-        return Ok(Ok(()));
+        return Ok(Ok(None));
     }
     // Automerge actor ids are bound to the enrolled device.
     if fresh
@@ -354,7 +369,13 @@ fn check_record(
     if let Some(target) = &target {
         refresh_status(tx, target)?;
     }
-    Ok(Ok(()))
+    // A new date in a period whose report was due already: kept, and said (by the server's
+    // calendar, not the phone's).
+    let day = after.day();
+    let notice = day
+        .filter(|d| before.as_ref().and_then(|(_, r)| r.day()) != Some(*d))
+        .and_then(|d| closed_period_notice(d, Day::today()));
+    Ok(Ok(notice))
 }
 
 /// A reviewed record's standing after a new review, with the core's rule.

@@ -101,3 +101,45 @@ fn a_phone_years_ahead_is_corrected_by_the_server_and_told_to_set_its_clock() {
     let report = phone.sync().unwrap();
     assert_eq!((report.pushed, report.refused), (1, 0));
 }
+
+#[test]
+fn a_phone_years_behind_is_told_its_record_lies_in_a_closed_period() {
+    let server = TestServer::start();
+    let mut phone = server.phone(Role::AreaHead, &[AREA_A], &server.url);
+    phone.store.set_device_clock_error(-THREE_YEARS_MS);
+    let phone_day = phone.store.today().latest_saturday();
+    assert!(phone_day.0 < Day::today().0 - chrono::Duration::days(1000));
+    let late = phone.store.create(cleanup_on(phone_day)).unwrap();
+    let other = phone.add_household("Hộ không có ngày");
+
+    // Both are taken (late work is real work), and the server says that the dated one lies in
+    // a period whose report was due years ago, by its own calendar, in both languages.
+    let report = phone.sync().unwrap();
+    assert_eq!((report.pushed, report.refused), (2, 0));
+    assert_eq!(report.notices.len(), 1, "{:?}", report.notices);
+    let n = &report.notices[0];
+    assert_eq!(
+        (n.record_id.as_str(), n.code.as_str()),
+        (late.as_str(), "closed_period")
+    );
+    assert!(n.message.vi.contains(&phone_day.shown()) && n.message.vi.contains("đã khép lại"));
+    assert!(n.message.en.contains("closed on") && n.message.en.contains("check the date"));
+    assert!(server.storage.record(&other).unwrap().is_some());
+
+    // An edit that keeps the date is not told again.
+    phone
+        .store
+        .update::<Cleanup>(&late, |c| c.note = "Đã kiểm tra ngày".into())
+        .unwrap();
+    assert!(phone.sync().unwrap().notices.is_empty());
+
+    // And the phone now knows its clock is behind.
+    let skew = phone.store.clock_skew().expect("three years off");
+    assert!(skew.minutes > 1000 * 24 * 60);
+    assert!(skew.message.vi.contains("chậm") && skew.message.en.contains("behind"));
+    assert_eq!(phone.store.today(), Day::today());
+    // Dated by the server's calendar now, today's cleanup is saved and told nothing.
+    phone.store.create(cleanup_on(Day::today())).unwrap();
+    let report = phone.sync().unwrap();
+    assert_eq!((report.pushed, report.notices.len()), (1, 0));
+}

@@ -3771,6 +3771,73 @@ public func FfiConverterTypeMeta_lower(_ value: Meta) -> RustBuffer {
 
 
 /**
+ * Something the server says of a record it took.
+ */
+public struct Notice: Equatable, Hashable {
+    public var recordId: String
+    /**
+     * Stable code, e.g. `closed_period`.
+     */
+    public var code: String
+    public var message: Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(recordId: String, 
+        /**
+         * Stable code, e.g. `closed_period`.
+         */code: String, message: Message) {
+        self.recordId = recordId
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Notice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Notice {
+        return
+            try Notice(
+                recordId: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Notice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.recordId, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeMessage.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotice_lift(_ buf: RustBuffer) throws -> Notice {
+    return try FfiConverterTypeNotice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotice_lower(_ value: Notice) -> RustBuffer {
+    return FfiConverterTypeNotice.lower(value)
+}
+
+
+/**
  * Participants by organisation of the Fatherland Front, plus residents.
  */
 public struct Participants: Equatable, Hashable {
@@ -5055,6 +5122,10 @@ public struct SyncReport: Equatable, Hashable {
      * Photos that could not be uploaded this time (they stay on the phone and are tried again).
      */
     public var photosWaiting: UInt64
+    /**
+     * What the server said of records it took (a date in a closed report period), to show.
+     */
+    public var notices: [Notice]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5076,7 +5147,10 @@ public struct SyncReport: Equatable, Hashable {
          */photoBytesSent: UInt64, 
         /**
          * Photos that could not be uploaded this time (they stay on the phone and are tried again).
-         */photosWaiting: UInt64) {
+         */photosWaiting: UInt64, 
+        /**
+         * What the server said of records it took (a date in a closed report period), to show.
+         */notices: [Notice]) {
         self.pushed = pushed
         self.refused = refused
         self.pulled = pulled
@@ -5084,6 +5158,7 @@ public struct SyncReport: Equatable, Hashable {
         self.photosUploaded = photosUploaded
         self.photoBytesSent = photoBytesSent
         self.photosWaiting = photosWaiting
+        self.notices = notices
     }
 
     
@@ -5108,7 +5183,8 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
                 requests: FfiConverterUInt64.read(from: &buf), 
                 photosUploaded: FfiConverterUInt64.read(from: &buf), 
                 photoBytesSent: FfiConverterUInt64.read(from: &buf), 
-                photosWaiting: FfiConverterUInt64.read(from: &buf)
+                photosWaiting: FfiConverterUInt64.read(from: &buf), 
+                notices: FfiConverterSequenceTypeNotice.read(from: &buf)
         )
     }
 
@@ -5120,6 +5196,7 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.photosUploaded, into: &buf)
         FfiConverterUInt64.write(value.photoBytesSent, into: &buf)
         FfiConverterUInt64.write(value.photosWaiting, into: &buf)
+        FfiConverterSequenceTypeNotice.write(value.notices, into: &buf)
     }
 }
 
@@ -9821,6 +9898,31 @@ fileprivate struct FfiConverterSequenceTypeMessage: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMessage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeNotice: FfiConverterRustBuffer {
+    typealias SwiftType = [Notice]
+
+    public static func write(_ value: [Notice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNotice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Notice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Notice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNotice.read(from: &buf))
         }
         return seq
     }

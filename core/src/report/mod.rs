@@ -3,6 +3,8 @@
 //! phone from its projections; each figure keeps its numerator, denominator and the records
 //! behind it for drilling down.
 
+pub mod period;
+
 use crate::model::{AnyRecord, Day, ModelStatus, SpotKind};
 use crate::reference::Reference;
 use serde::Serialize;

@@ -73,6 +73,8 @@ pub struct SyncReport {
     pub photo_bytes_sent: u64,
     /// Photos that could not be uploaded this time (they stay on the phone and are tried again).
     pub photos_waiting: u64,
+    /// What the server said of records it took (a date in a closed report period), to show.
+    pub notices: Vec<super::protocol::Notice>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -268,11 +270,13 @@ impl SyncClient {
                     PushResponse {
                         accepted: vec![],
                         refused: vec![refusal],
+                        notices: vec![],
                     }
                 }
                 Err(e) => return Err(e),
             };
             let refused = store.finish_push(&resp.accepted, &resp.refused)?;
+            report.notices.extend(resp.notices);
             for id in &refused {
                 let server = self.server_version(id, cancel, &mut report.requests)?;
                 store.replace_with_server(id, &server.changes)?;

@@ -87,6 +87,20 @@ pub struct PushResponse {
     /// Hashes the server now holds (accepted now or before): the device may forget them.
     pub accepted: Vec<String>,
     pub refused: Vec<Refusal>,
+    /// What the server took but wants the person to know (a date in a closed period). Absent
+    /// from older servers' answers.
+    #[serde(default)]
+    pub notices: Vec<Notice>,
+}
+
+/// Something the server says of a record it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct Notice {
+    pub record_id: String,
+    /// Stable code, e.g. `closed_period`.
+    pub code: String,
+    pub message: Message,
 }
 
 /// One page of the server's log after the device's cursor, within its scope.

@@ -94,13 +94,17 @@ struct SyncActivityRow: View {
                     .buttonStyle(.borderless)
             }
         default:
-            if case .done(let pushed, let pulled, let refused, _, let uploaded, let waiting) = activity {
+            if case .done(let pushed, let pulled, let refused, _, let uploaded, let waiting, let notices) = activity {
                 Text("sync.done \(Int(pushed)) \(Int(pulled)) \(Int(refused))")
                     .font(.footnote).foregroundStyle(.secondary)
                 if waiting > 0 {
                     Text("sync.photos_not_sent \(Int(waiting))").font(.footnote).foregroundStyle(.secondary)
                 } else if uploaded > 0 {
                     Text("sync.done_photos \(Int(uploaded))").font(.footnote).foregroundStyle(.secondary)
+                }
+                // Taken, but the server wants the person to check something.
+                ForEach(notices.indices, id: \.self) { i in
+                    Text(notices[i].text).font(.footnote).foregroundStyle(.orange)
                 }
             }
             if let message = activity.message {

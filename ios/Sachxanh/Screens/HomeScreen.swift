@@ -125,6 +125,10 @@ private struct ReadyView: View {
                     Text("home.photos_waiting")
                 }
             }
+            // Records are dated by the server's time meanwhile; the person is asked to set the clock.
+            if let skew = ready.sync.clockSkew {
+                Text(skew.text).font(.footnote).foregroundStyle(.orange)
+            }
             if ready.sync.refused > 0 {
                 Button {
                     navigate(.outbox)

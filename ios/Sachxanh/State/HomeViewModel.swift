@@ -38,6 +38,8 @@ struct SyncSummary: Equatable {
     let network: Network
     /// Photos on the phone the server does not hold yet (sent after the records).
     var photosWaiting: UInt64 = 0
+    /// The phone's clock is far from the server's: the core's words asking to set it.
+    var clockSkew: Message? = nil
 
     /// Offline is a banner over the content, never a blank screen: the app works without signal.
     var offline: Bool {
@@ -102,6 +104,7 @@ final class HomeViewModel: ObservableObject {
         let waiting: UInt64
         let refused: UInt64
         let photosWaiting: UInt64
+        let clockSkew: Message?
     }
 
     @Published private var loaded: Loaded = .loading
@@ -146,7 +149,8 @@ final class HomeViewModel: ObservableObject {
                     refused: d.refused,
                     activity: activity,
                     network: network,
-                    photosWaiting: d.photosWaiting
+                    photosWaiting: d.photosWaiting,
+                    clockSkew: d.clockSkew
                 )
             ))
         }
@@ -175,7 +179,8 @@ final class HomeViewModel: ObservableObject {
                 lastSyncMs: status.lastSyncMs,
                 waiting: status.waiting,
                 refused: status.refused,
-                photosWaiting: status.photosWaiting
+                photosWaiting: status.photosWaiting,
+                clockSkew: status.clockSkew?.message
             )
         }
         guard mine == generation else { return }

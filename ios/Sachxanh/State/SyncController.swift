@@ -42,7 +42,8 @@ enum SyncUiState: Equatable {
     case idle
     case running(SyncStep)
     /// `photosWaiting`: photos the link kept failing this time; they stay for the next sync.
-    case done(pushed: UInt64, pulled: UInt64, refused: UInt64, finishedAtMs: Int64, photosUploaded: UInt64, photosWaiting: UInt64)
+    /// `notices`: what the server said of records it took (a date in a closed report period).
+    case done(pushed: UInt64, pulled: UInt64, refused: UInt64, finishedAtMs: Int64, photosUploaded: UInt64, photosWaiting: UInt64, notices: [Message])
     /// No network or no answer: everything stays on the phone for the next try.
     case offline(Message)
     case cancelled(Message)
@@ -190,7 +191,8 @@ final class SyncController: ObservableObject {
                 refused: report.refused,
                 finishedAtMs: Int64(Date().timeIntervalSince1970 * 1000),
                 photosUploaded: report.photosUploaded,
-                photosWaiting: report.photosWaiting
+                photosWaiting: report.photosWaiting,
+                notices: report.notices.map(\.message)
             ))
         case .failure(.offline(let m)): return publish(.offline(m))
         case .failure(.cancelled(let m)): return publish(.cancelled(m))

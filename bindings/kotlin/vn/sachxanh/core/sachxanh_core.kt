@@ -4408,6 +4408,55 @@ public object FfiConverterTypeMeta: FfiConverterRustBuffer<Meta> {
 
 
 /**
+ * Something the server says of a record it took.
+ */
+data class Notice (
+    var `recordId`: kotlin.String
+    , 
+    /**
+     * Stable code, e.g. `closed_period`.
+     */
+    var `code`: kotlin.String
+    , 
+    var `message`: Message
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNotice: FfiConverterRustBuffer<Notice> {
+    override fun read(buf: ByteBuffer): Notice {
+        return Notice(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Notice) = (
+            FfiConverterString.allocationSize(value.`recordId`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterTypeMessage.allocationSize(value.`message`)
+    )
+
+    override fun write(value: Notice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`recordId`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterTypeMessage.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
  * Participants by organisation of the Fatherland Front, plus residents.
  */
 data class Participants (
@@ -5448,6 +5497,11 @@ data class SyncReport (
      * Photos that could not be uploaded this time (they stay on the phone and are tried again).
      */
     var `photosWaiting`: kotlin.ULong
+    , 
+    /**
+     * What the server said of records it took (a date in a closed report period), to show.
+     */
+    var `notices`: List<Notice>
     
 ){
     
@@ -5471,6 +5525,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeNotice.read(buf),
         )
     }
 
@@ -5481,7 +5536,8 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.allocationSize(value.`requests`) +
             FfiConverterULong.allocationSize(value.`photosUploaded`) +
             FfiConverterULong.allocationSize(value.`photoBytesSent`) +
-            FfiConverterULong.allocationSize(value.`photosWaiting`)
+            FfiConverterULong.allocationSize(value.`photosWaiting`) +
+            FfiConverterSequenceTypeNotice.allocationSize(value.`notices`)
     )
 
     override fun write(value: SyncReport, buf: ByteBuffer) {
@@ -5492,6 +5548,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.write(value.`photosUploaded`, buf)
             FfiConverterULong.write(value.`photoBytesSent`, buf)
             FfiConverterULong.write(value.`photosWaiting`, buf)
+            FfiConverterSequenceTypeNotice.write(value.`notices`, buf)
     }
 }
 
@@ -9474,6 +9531,34 @@ public object FfiConverterSequenceTypeMessage: FfiConverterRustBuffer<List<Messa
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeMessage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeNotice: FfiConverterRustBuffer<List<Notice>> {
+    override fun read(buf: ByteBuffer): List<Notice> {
+        val len = buf.getInt()
+        return List<Notice>(len) {
+            FfiConverterTypeNotice.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Notice>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeNotice.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Notice>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeNotice.write(it, buf)
         }
     }
 }

@@ -57,6 +57,8 @@ data class SyncSummary(
     val network: Network,
     /** Photos on the phone the server does not hold yet (sent after the records). */
     val photosWaiting: Long = 0,
+    /** The phone's clock is far from the server's: the core's words asking to set it. */
+    val clockSkew: Message? = null,
 ) {
     /** Offline is a banner over the content, never a blank screen: the app works without signal. */
     val offline: Boolean get() = network == Network.NONE || activity is SyncUiState.Offline
@@ -111,6 +113,7 @@ class HomeViewModel(
             val waiting: Long,
             val refused: Long,
             val photosWaiting: Long,
+            val clockSkew: Message?,
         ) : Loaded
     }
 
@@ -133,7 +136,7 @@ class HomeViewModel(
                         newRecord = l.newRecord,
                         todo = l.todo,
                         reviewWaiting = l.reviewWaiting,
-                        sync = SyncSummary(l.lastSyncMs, l.waiting, l.refused, activity, network, l.photosWaiting),
+                        sync = SyncSummary(l.lastSyncMs, l.waiting, l.refused, activity, network, l.photosWaiting, l.clockSkew),
                     )
                 }
         }
@@ -172,6 +175,7 @@ class HomeViewModel(
                 waiting = status.waiting.toLong(),
                 refused = status.refused.toLong(),
                 photosWaiting = status.photosWaiting.toLong(),
+                clockSkew = status.clockSkew?.message,
             )
         }
         loaded.value = when (result) {

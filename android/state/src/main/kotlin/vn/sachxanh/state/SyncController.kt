@@ -68,6 +68,8 @@ sealed interface SyncUiState {
         val photosUploaded: Long = 0,
         /** Photos the link kept failing this time: they stay on the phone for the next sync. */
         val photosWaiting: Long = 0,
+        /** What the server said of records it took (a date in a closed report period). */
+        val notices: List<Message> = emptyList(),
     ) : SyncUiState
 
     /** No network or no answer: everything stays on the phone for the next try. */
@@ -210,6 +212,7 @@ class SyncController(
                         finishedAtMs = clock.millis(),
                         photosUploaded = outcome.value.photosUploaded.toLong(),
                         photosWaiting = outcome.value.photosWaiting.toLong(),
+                        notices = outcome.value.notices.map { it.message },
                     )
                     is Outcome.Failed -> when (val e = outcome.error) {
                         is CoreError.Offline -> SyncUiState.Offline(e.message)

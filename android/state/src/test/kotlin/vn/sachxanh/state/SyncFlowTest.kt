@@ -131,4 +131,30 @@ class SyncFlowTest : FlowTest() {
         assertEquals(AfterRun.Success, runBlocking { sync.runInBackground(0) })
         assertEquals(last, phone.syncStatus().lastSyncMs, "no sync ran")
     }
+
+    @Test
+    fun `a record dated in a closed report period is taken and the server's notice is shown`() {
+        val (phone, _) = h.enrolled("late", server.volunteerCode(Areas.MY_HOA))
+        val vm = h.form(phone, vn.sachxanh.core.RecordKind.CLEANUP, areaId = Areas.MY_HOA)
+        vm.editing()
+        // A cleanup written up late: the weekend of 6 May 2023, reported in November 2023.
+        vm.onText("cleanup_date", "06/05/2023")
+        vm.onMapTap("place", Areas.inMyHoa.lon, Areas.inMyHoa.lat)
+        vm.onFlag("work.sweeping", true)
+        vm.onText("participants.residents", "14")
+        vm.onText("bags", "9")
+        vm.save(submit = true)
+        vm.saved()
+
+        val sync = h.sync(phone)
+        sync.syncNow()
+        val done = sync.state.awaitIs<SyncUiState.Done>()
+        assertEquals(1L, done.pushed)
+        assertEquals(0L, done.refused)
+        val notice = done.notices.single()
+        assertTrue(notice.vi.contains("06/05/2023") && notice.vi.contains("01/12/2022–30/11/2023"), notice.vi)
+        assertTrue(notice.en.contains("closed on 30/11/2023"), notice.en)
+        // A right clock is not worth a word on the home screen.
+        assertEquals(null, phone.syncStatus().clockSkew)
+    }
 }

@@ -70,6 +70,7 @@ fun cases(): List<Case> = buildList {
     add(Case("home", "syncing") { HomeContent(home.copy(sync = home.sync.copy(activity = sendingRecords)), HomeActions()) })
     add(Case("home", "syncing-photos") { HomeContent(home.copy(sync = home.sync.copy(activity = sendingPhotos)), HomeActions()) })
     add(Case("home", "staff") { HomeContent(World.staffHome, HomeActions()) })
+    add(Case("home", "late-record-notice") { HomeContent(home.copy(sync = home.sync.copy(activity = World.lateSync)), HomeActions()) })
 
     // Households.
     val hh = World.households

@@ -1,6 +1,7 @@
 package vn.sachxanh.ui
 
 import kotlinx.coroutines.runBlocking
+import vn.sachxanh.state.SyncUiState
 import vn.sachxanh.core.Decision
 import vn.sachxanh.core.FieldInput
 import vn.sachxanh.core.FieldValue
@@ -153,6 +154,25 @@ object World {
     val staffHome: HomeUiState.Ready by lazy {
         val r = HomeViewModel(staff, h.sync(staff), h.scope, h.io).state.awaitIs<HomeUiState.Ready>()
         r.copy(sync = r.sync.copy(lastSyncMs = LAST_SYNC_MS, network = Network.UNMETERED))
+    }
+
+    /**
+     * A sync that sent a cleanup written up late, dated in a report period already closed: the
+     * server's notice as the core passes it on (a phone of its own, in a hamlet no other
+     * screenshot shows).
+     */
+    val lateSync: SyncUiState.Done by lazy {
+        val late = h.enrolled("late", server.volunteerCode(Areas.BEN_DINH, "Huỳnh Văn Muộn")).first
+        val form = h.form(late, RecordKind.CLEANUP, areaId = Areas.BEN_DINH)
+        form.onText(form.editing().fields.first { it.input is Input.Date }.path, "06/05/2023")
+        form.onMapTap("place", Areas.inMyHoa.lon, Areas.inMyHoa.lat)
+        form.onFlag("work.sweeping", true)
+        form.onText("participants.residents", "14")
+        form.onText("bags", "9")
+        form.save(submit = true)
+        form.saved()
+        val done = runBlocking { h.sync(late).sync() } as SyncUiState.Done
+        done.copy(finishedAtMs = LAST_SYNC_MS)
     }
 
     val households: HouseholdsUiState.Content by lazy {

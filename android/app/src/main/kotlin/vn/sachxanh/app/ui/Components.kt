@@ -201,6 +201,8 @@ fun SyncActivity(activity: SyncUiState, onCancel: () -> Unit) {
             if (activity.photosUploaded > 0) Text(tr("sync_done_photos", activity.photosUploaded), style = MaterialTheme.typography.bodyMedium)
             // The link kept failing for these: they stay on the phone and go next time.
             if (activity.photosWaiting > 0) Text(tr("sync_photos_not_sent", activity.photosWaiting), style = MaterialTheme.typography.bodyMedium)
+            // Taken, but the server wants the person to check something (a date in a closed period).
+            activity.notices.forEach { Text(it.show(), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error) }
         }
         is SyncUiState.Cancelled -> Text(activity.message.show(), style = MaterialTheme.typography.bodyMedium)
         is SyncUiState.Failed -> Text(activity.message.show(), color = MaterialTheme.colorScheme.error)

@@ -109,6 +109,8 @@ private fun SyncCard(sync: SyncSummary, actions: HomeActions) {
             )
             // Photos go after the records and take longest on 2G: say how many still wait.
             if (sync.photosWaiting > 0) Text(tr("sync_photos_waiting", sync.photosWaiting), style = MaterialTheme.typography.bodyMedium)
+            // Records are dated by the server's time meanwhile; the person is asked to set the clock.
+            sync.clockSkew?.let { Text(it.show(), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error) }
             SyncActivity(sync.activity, actions.onCancelSync)
             SyncNowButton(sync.activity, actions.onSync)
         }
