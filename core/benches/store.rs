@@ -1,6 +1,7 @@
 //! The store under a commune-sized load: 20,000 households with a sorting check each, saved one
 //! by one as a volunteer would, beside the same rows in plain SQLite (no Automerge) measured in
-//! the same run. Prints a Markdown table.
+//! the same run, and the same store encrypted (SQLCipher, as on the phones). Prints a Markdown
+//! table.
 //!
 //!     cargo bench -p sachxanh-core --bench store            # 20,000 households
 //!     SACHXANH_BENCH_HOUSEHOLDS=2000 cargo bench -p sachxanh-core --bench store
@@ -8,6 +9,7 @@
 use rusqlite::{params, Connection};
 use sachxanh_core::model::{Day, Household, SortingCheck};
 use sachxanh_core::place::Coord;
+use sachxanh_core::store::encryption::StoreKey;
 use sachxanh_core::{Reference, Store};
 use std::path::Path;
 use std::sync::Arc;
@@ -67,6 +69,7 @@ fn check(household_id: &str, h: &Household, i: usize) -> SortingCheck {
 struct Row {
     what: &'static str,
     automerge: String,
+    encrypted: String,
     plain: String,
 }
 
@@ -96,8 +99,20 @@ struct Measured {
     bytes_synced: u64,
 }
 
-fn bench_store(path: &Path, n: usize, reference: Arc<Reference>) -> Measured {
-    let mut store = Store::open(path, reference.clone()).expect("open");
+fn bench_store(
+    path: &Path,
+    n: usize,
+    reference: Arc<Reference>,
+    key: Option<&StoreKey>,
+) -> Measured {
+    let open = |reference: Arc<Reference>| {
+        match key {
+            Some(k) => Store::open_encrypted(path, k, reference),
+            None => Store::open(path, reference),
+        }
+        .map_err(|e| e.to_string())
+    };
+    let mut store = open(reference.clone()).expect("open");
     store.set_person("p-bench").expect("person");
     let mut saves = Vec::with_capacity(2 * n);
     for i in 0..n {
@@ -112,7 +127,7 @@ fn bench_store(path: &Path, n: usize, reference: Arc<Reference>) -> Measured {
     store.checkpoint().expect("checkpoint");
     drop(store);
     let t = Instant::now();
-    let store = Store::open(path, reference).expect("reopen");
+    let store = open(reference).expect("reopen");
     let open = t.elapsed();
     let t = Instant::now();
     let page = store
@@ -251,41 +266,58 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let reference = Arc::new(Reference::demo());
     eprintln!("saving {n} households with a check each, with Automerge…");
-    let mut a = bench_store(&dir.path().join("store.db"), n, reference);
+    let mut a = bench_store(&dir.path().join("store.db"), n, reference.clone(), None);
+    eprintln!("…the same store encrypted…");
+    let key = StoreKey::random();
+    let mut e = bench_store(&dir.path().join("encrypted.db"), n, reference, Some(&key));
     eprintln!("…and the same rows in plain SQLite");
     let mut p = bench_plain(&dir.path().join("plain.db"), n);
     a.saves.sort();
+    e.saves.sort();
     p.saves.sort();
     let records = (2 * n) as f64;
     let rows = [
         Row {
             what: "save latency p50",
             automerge: ms(percentile(&a.saves, 0.50)),
+            encrypted: ms(percentile(&e.saves, 0.50)),
             plain: ms(percentile(&p.saves, 0.50)),
         },
         Row {
             what: "save latency p95",
             automerge: ms(percentile(&a.saves, 0.95)),
+            encrypted: format!(
+                "{} ({:+.0}%)",
+                ms(percentile(&e.saves, 0.95)),
+                (percentile(&e.saves, 0.95).as_secs_f64()
+                    / percentile(&a.saves, 0.95).as_secs_f64()
+                    - 1.0)
+                    * 100.0
+            ),
             plain: ms(percentile(&p.saves, 0.95)),
         },
         Row {
             what: "store open",
             automerge: ms(a.open),
+            encrypted: ms(e.open),
             plain: ms(p.open),
         },
         Row {
             what: "first page of a search (20 rows)",
             automerge: format!("{} ({} rows)", ms(a.first_page), a.page_len),
+            encrypted: format!("{} ({} rows)", ms(e.first_page), e.page_len),
             plain: format!("{} ({} rows)", ms(p.first_page), p.page_len),
         },
         Row {
             what: "bytes on disk per record",
             automerge: format!("{:.0} B", a.bytes as f64 / records),
+            encrypted: format!("{:.0} B", e.bytes as f64 / records),
             plain: format!("{:.0} B", p.bytes as f64 / records),
         },
         Row {
             what: "bytes on disk per record, outbox sent, vacuumed",
             automerge: format!("{:.0} B", a.bytes_synced as f64 / records),
+            encrypted: format!("{:.0} B", e.bytes_synced as f64 / records),
             plain: format!("{:.0} B", p.bytes_synced as f64 / records),
         },
     ];
@@ -293,9 +325,14 @@ fn main() {
         "\n{n} households + {n} sorting checks ({} records), one durable save each\n",
         2 * n
     );
-    println!("| measure | sachxanh store (Automerge + projections + outbox) | plain SQLite rows |");
-    println!("|---|---:|---:|");
+    println!(
+        "| measure | sachxanh store (Automerge + projections + outbox) | the same, encrypted (SQLCipher) | plain SQLite rows |"
+    );
+    println!("|---|---:|---:|---:|");
     for r in rows {
-        println!("| {} | {} | {} |", r.what, r.automerge, r.plain);
+        println!(
+            "| {} | {} | {} | {} |",
+            r.what, r.automerge, r.encrypted, r.plain
+        );
     }
 }

@@ -257,6 +257,9 @@ pub enum Error {
     /// saved before is intact, and the same save works once space is freed.
     #[error("bộ nhớ đã đầy, chưa lưu được / storage is full, not saved")]
     StorageFull,
+    /// The store is encrypted and the key given (or none) does not open it.
+    #[error("khóa mở dữ liệu không đúng / the store's key is wrong or missing")]
+    WrongKey,
     #[error("lỗi lưu trữ / storage error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("lỗi Automerge / Automerge error: {0}")]

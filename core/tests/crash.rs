@@ -134,6 +134,11 @@ fn kill_at_random_moments_loses_no_acknowledged_save() {
         .map(|e| e.doc_id)
         .collect();
     assert!(acked.keys().all(|id| waiting.contains(id)));
+    println!(
+        "KILLS {rounds} saves acknowledged {} edits acknowledged {}",
+        acked.len(),
+        acked.values().filter(|e| **e).count()
+    );
 }
 
 /// The pages a phone pulls on its first sync of a busy hamlet: each page whole records (their

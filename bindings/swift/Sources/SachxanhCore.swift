@@ -851,7 +851,7 @@ open class Sachxanh: SachxanhProtocol, @unchecked Sendable {
 
     
     /**
-     * Opens (or creates) the phone's store at `path`.
+     * Opens (or creates) the phone's store at `path`, encrypted with `settings.store_key`.
      */
 public static func `open`(path: String, settings: DeviceSettings)throws  -> Sachxanh  {
     return try  FfiConverterTypeSachxanh_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
@@ -2530,6 +2530,12 @@ public struct DeviceSettings: Equatable, Hashable {
      * How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
      */
     public var photo: PhotoSettings?
+    /**
+     * The store's encryption key: 32 random bytes the shell made once and keeps in the
+     * Android Keystore / iOS Keychain. A store made before encryption is encrypted on the
+     * first open with a key. `None` leaves the store plain (tests and the simulator only).
+     */
+    public var storeKey: Data?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2542,10 +2548,16 @@ public struct DeviceSettings: Equatable, Hashable {
          */referenceGeojson: String?, 
         /**
          * How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
-         */photo: PhotoSettings? = nil) {
+         */photo: PhotoSettings? = nil, 
+        /**
+         * The store's encryption key: 32 random bytes the shell made once and keeps in the
+         * Android Keystore / iOS Keychain. A store made before encryption is encrypted on the
+         * first open with a key. `None` leaves the store plain (tests and the simulator only).
+         */storeKey: Data? = nil) {
         self.serverUrl = serverUrl
         self.referenceGeojson = referenceGeojson
         self.photo = photo
+        self.storeKey = storeKey
     }
 
     
@@ -2566,7 +2578,8 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
             try DeviceSettings(
                 serverUrl: FfiConverterString.read(from: &buf), 
                 referenceGeojson: FfiConverterOptionString.read(from: &buf), 
-                photo: FfiConverterOptionTypePhotoSettings.read(from: &buf)
+                photo: FfiConverterOptionTypePhotoSettings.read(from: &buf), 
+                storeKey: FfiConverterOptionData.read(from: &buf)
         )
     }
 
@@ -2574,6 +2587,7 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
         FfiConverterString.write(value.serverUrl, into: &buf)
         FfiConverterOptionString.write(value.referenceGeojson, into: &buf)
         FfiConverterOptionTypePhotoSettings.write(value.photo, into: &buf)
+        FfiConverterOptionData.write(value.storeKey, into: &buf)
     }
 }
 
@@ -9195,6 +9209,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCapabilities: FfiConverterRustBuffer {
     typealias SwiftType = Capabilities?
 
@@ -10114,6 +10152,18 @@ public func enrolmentCodeFromQr(payload: String) -> String?  {
 })
 }
 /**
+ * A new store key: 32 random bytes from the system's secure generator. The shell makes it on
+ * the app's first start, keeps it wrapped by the Android Keystore / iOS Keychain, and passes it
+ * in [`DeviceSettings::store_key`] at every open.
+ */
+public func newStoreKey() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_func_new_store_key(uniffiCallStatus
+    )
+})
+}
+/**
  * Reads an enrolment code as typed (case, spaces and dashes do not matter).
  */
 public func parseEnrolmentCode(text: String)throws  -> String  {
@@ -10188,6 +10238,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr() != 28385) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_func_new_store_key() != 38623) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_func_parse_enrolment_code() != 19334) {
@@ -10298,7 +10351,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_sync_status() != 34475) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sachxanh_core_checksum_constructor_sachxanh_open() != 51112) {
+    if (uniffi_sachxanh_core_checksum_constructor_sachxanh_open() != 5964) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_syncobserver_on_progress() != 42892) {

@@ -445,6 +445,12 @@ RustBuffer uniffi_sachxanh_core_fn_func_catalog(RustCallStatus *_Nonnull out_sta
 RustBuffer uniffi_sachxanh_core_fn_func_enrolment_code_from_qr(RustBuffer payload, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_FUNC_NEW_STORE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_FUNC_NEW_STORE_KEY
+RustBuffer uniffi_sachxanh_core_fn_func_new_store_key(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_FUNC_PARSE_ENROLMENT_CODE
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_FUNC_PARSE_ENROLMENT_CODE
 RustBuffer uniffi_sachxanh_core_fn_func_parse_enrolment_code(RustBuffer text, RustCallStatus *_Nonnull out_status
@@ -740,6 +746,12 @@ uint16_t uniffi_sachxanh_core_checksum_func_catalog(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_FUNC_ENROLMENT_CODE_FROM_QR
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_FUNC_ENROLMENT_CODE_FROM_QR
 uint16_t uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_FUNC_NEW_STORE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_FUNC_NEW_STORE_KEY
+uint16_t uniffi_sachxanh_core_checksum_func_new_store_key(void
     
 );
 #endif

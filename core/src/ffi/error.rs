@@ -116,6 +116,14 @@ impl From<Error> for ApiError {
                     "The data was written by a newer app version; update the app",
                 ),
             },
+            Error::WrongKey => ApiError::Storage {
+                reason: Message::new(
+                    "Không mở được dữ liệu trên máy: khóa bảo vệ không đúng. Dữ liệu vẫn còn \
+                     nguyên; hãy mở lại ứng dụng, nếu vẫn lỗi hãy báo cán bộ xã.",
+                    "The data on this phone cannot be opened: its protection key is wrong. The \
+                     data is intact; restart the app, and tell commune staff if this goes on.",
+                ),
+            },
             Error::StorageFull => ApiError::Storage {
                 reason: crate::error::storage_full_message(),
             },

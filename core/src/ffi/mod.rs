@@ -12,6 +12,7 @@ use crate::form::{FieldInput, FormState, ReadField};
 use crate::i18n::Message;
 use crate::model::*;
 use crate::photo::PhotoSettings;
+use crate::store::encryption::StoreKey;
 use crate::store::forms::Saved;
 use crate::store::{
     AreaCovenant, AreaFigures, HouseholdRow, LatestCheck, PhotoInfo, RecordSummary, Refused,
@@ -32,6 +33,11 @@ pub struct DeviceSettings {
     /// How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
     #[uniffi(default = None)]
     pub photo: Option<PhotoSettings>,
+    /// The store's encryption key: 32 random bytes the shell made once and keeps in the
+    /// Android Keystore / iOS Keychain. A store made before encryption is encrypted on the
+    /// first open with a key. `None` leaves the store plain (tests and the simulator only).
+    #[uniffi(default = None)]
+    pub store_key: Option<Vec<u8>>,
 }
 
 /// The person recording on this phone.
@@ -242,9 +248,17 @@ impl Sachxanh {
     }
 }
 
+/// A new store key: 32 random bytes from the system's secure generator. The shell makes it on
+/// the app's first start, keeps it wrapped by the Android Keystore / iOS Keychain, and passes it
+/// in [`DeviceSettings::store_key`] at every open.
+#[uniffi::export]
+pub fn new_store_key() -> Vec<u8> {
+    StoreKey::random().as_bytes().to_vec()
+}
+
 #[uniffi::export]
 impl Sachxanh {
-    /// Opens (or creates) the phone's store at `path`.
+    /// Opens (or creates) the phone's store at `path`, encrypted with `settings.store_key`.
     #[uniffi::constructor]
     pub fn open(path: String, settings: DeviceSettings) -> Result<Arc<Self>, ApiError> {
         let reference = match &settings.reference_geojson {
@@ -257,8 +271,20 @@ impl Sachxanh {
             None => Reference::demo(),
         };
         let reference = Arc::new(reference);
-        let store = Store::open(&path, reference.clone())?;
-        let sync_store = Store::open(&path, reference)?;
+        let open = |reference: Arc<Reference>| match &settings.store_key {
+            Some(bytes) => {
+                let key = StoreKey::new(bytes).ok_or_else(|| ApiError::Storage {
+                    reason: Message::new(
+                        "Khóa bảo vệ dữ liệu phải dài đúng 32 byte",
+                        "The store's protection key must be exactly 32 bytes",
+                    ),
+                })?;
+                Ok::<_, ApiError>(Store::open_encrypted(&path, &key, reference)?)
+            }
+            None => Ok(Store::open(&path, reference)?),
+        };
+        let store = open(reference.clone())?;
+        let sync_store = open(reference)?;
         Ok(Arc::new(Sachxanh {
             store: Mutex::new(store),
             sync_store: Mutex::new(sync_store),

@@ -6,6 +6,7 @@
 //! `synchronous=FULL`, so what the user was told is saved survives a crash or a flat battery.
 
 mod documents;
+pub mod encryption;
 pub mod forms;
 pub mod outbox;
 mod photos;
@@ -84,6 +85,26 @@ impl Store {
     /// projections must be rebuilt after an upgrade.
     pub fn open(path: impl AsRef<Path>, reference: Arc<Reference>) -> Result<Store> {
         let conn = Connection::open(path)?;
+        // An encrypted store opened without its key says so, rather than "not a database".
+        encryption::check_readable(&conn)?;
+        Self::setup(conn, reference)
+    }
+
+    /// Opens (creating if needed) the store at `path` encrypted with `key`. A store made before
+    /// encryption is first rewritten encrypted in place. A wrong key, or a store encrypted with
+    /// another, is [`Error::WrongKey`], and nothing is touched.
+    pub fn open_encrypted(
+        path: impl AsRef<Path>,
+        key: &encryption::StoreKey,
+        reference: Arc<Reference>,
+    ) -> Result<Store> {
+        let path = path.as_ref();
+        encryption::discard_interrupted(path);
+        if encryption::is_plain(path)? {
+            encryption::encrypt_in_place(path, key)?;
+        }
+        let conn = Connection::open(path)?;
+        encryption::unlock(&conn, key)?;
         Self::setup(conn, reference)
     }
 

@@ -41,9 +41,14 @@ final class AppEnvironment: ObservableObject {
     }
 
     private func openStore() async {
-        let settings = DeviceSettings(serverUrl: Self.serverUrl, referenceGeojson: nil)
         let result = await runCore { () -> Sachxanh in
             let path = try AppEnvironment.storePath()
+            // Encrypted at rest with a key the Keychain keeps; a store from before encryption
+            // is encrypted in place on this first keyed open.
+            let settings = DeviceSettings(
+                serverUrl: Self.serverUrl, referenceGeojson: nil, photo: nil,
+                storeKey: try KeychainStoreKey.forStore(at: path)
+            )
             return try Sachxanh.open(path: path, settings: settings)
         }
         switch result {

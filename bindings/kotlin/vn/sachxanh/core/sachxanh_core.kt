@@ -701,6 +701,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_func_new_store_key(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_func_parse_enrolment_code(
     ): Int
     external fun uniffi_sachxanh_core_checksum_func_sync_after_run(
@@ -872,6 +874,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_func_enrolment_code_from_qr(`payload`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_func_new_store_key(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_func_parse_enrolment_code(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_func_sync_after_run(`outcome`: RustBuffer.ByValue,`attempt`: Int,uniffi_out_err: UniffiRustCallStatus, 
@@ -1007,6 +1011,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_func_enrolment_code_from_qr() and 0xFFFF) != 28385) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_sachxanh_core_checksum_func_new_store_key() and 0xFFFF) != 38623) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_func_parse_enrolment_code() and 0xFFFF) != 19334) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1115,7 +1122,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_sync_status() and 0xFFFF) != 34475) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_sachxanh_core_checksum_constructor_sachxanh_open() and 0xFFFF) != 51112) {
+    if ((lib.uniffi_sachxanh_core_checksum_constructor_sachxanh_open() and 0xFFFF) != 5964) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_syncobserver_on_progress() and 0xFFFF) != 42892) {
@@ -2444,7 +2451,7 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     companion object {
         
     /**
-     * Opens (or creates) the phone's store at `path`.
+     * Opens (or creates) the phone's store at `path`, encrypted with `settings.store_key`.
      */
     @Throws(ApiException::class) fun `open`(`path`: kotlin.String, `settings`: DeviceSettings): Sachxanh {
             return FfiConverterTypeSachxanh.lift(
@@ -3466,6 +3473,13 @@ data class DeviceSettings (
      * How photos are scaled and re-encoded; `None`: longest edge 1600 px, quality 75.
      */
     var `photo`: PhotoSettings? = null 
+    , 
+    /**
+     * The store's encryption key: 32 random bytes the shell made once and keeps in the
+     * Android Keystore / iOS Keychain. A store made before encryption is encrypted on the
+     * first open with a key. `None` leaves the store plain (tests and the simulator only).
+     */
+    var `storeKey`: kotlin.ByteArray? = null 
     
 ){
     
@@ -3485,19 +3499,22 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypePhotoSettings.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
         )
     }
 
     override fun allocationSize(value: DeviceSettings) = (
             FfiConverterString.allocationSize(value.`serverUrl`) +
             FfiConverterOptionalString.allocationSize(value.`referenceGeojson`) +
-            FfiConverterOptionalTypePhotoSettings.allocationSize(value.`photo`)
+            FfiConverterOptionalTypePhotoSettings.allocationSize(value.`photo`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`storeKey`)
     )
 
     override fun write(value: DeviceSettings, buf: ByteBuffer) {
             FfiConverterString.write(value.`serverUrl`, buf)
             FfiConverterOptionalString.write(value.`referenceGeojson`, buf)
             FfiConverterOptionalTypePhotoSettings.write(value.`photo`, buf)
+            FfiConverterOptionalByteArray.write(value.`storeKey`, buf)
     }
 }
 
@@ -8673,6 +8690,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeCapabilities: FfiConverterRustBuffer<Capabilities?> {
     override fun read(buf: ByteBuffer): Capabilities? {
         if (buf.get().toInt() == 0) {
@@ -9729,6 +9778,21 @@ public typealias FfiConverterTypeDay = FfiConverterString
     
         
         FfiConverterString.lower(`payload`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A new store key: 32 random bytes from the system's secure generator. The shell makes it on
+         * the app's first start, keeps it wrapped by the Android Keystore / iOS Keychain, and passes it
+         * in [`DeviceSettings::store_key`] at every open.
+         */ fun `newStoreKey`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_func_new_store_key(
+    
+        _status)
 }
     )
     }

@@ -26,9 +26,12 @@ class AppGraph(private val app: Application) {
     private val referenceGeojson: String = app.assets.open("reference.geojson").bufferedReader().use { it.readText() }
 
     // Opening runs the store's migrations: a few milliseconds on a cheap phone, once per process.
+    // Encrypted at rest with a key the Keystore seals; a store from before encryption is
+    // encrypted in place on this first keyed open.
+    private val storeFile = File(app.noBackupFilesDir, "sachxanh.db")
     val core: Sachxanh = Sachxanh.open(
-        File(app.noBackupFilesDir, "sachxanh.db").path,
-        DeviceSettings(BuildConfig.SERVER_URL, referenceGeojson),
+        storeFile.path,
+        DeviceSettings(BuildConfig.SERVER_URL, referenceGeojson, storeKey = StoreKey.forStore(app, storeFile)),
     )
 
     val sync = SyncController(core, clock, scope, io)

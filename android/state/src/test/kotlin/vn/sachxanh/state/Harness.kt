@@ -89,8 +89,13 @@ class Harness(private val server: TestServer) : AutoCloseable {
     // The phone's own clock and zone: the core dates new forms with them, so the holders must too.
     val clock: Clock = Clock.systemDefaultZone()
 
-    fun phone(name: String, url: String = server.url): Sachxanh =
-        Sachxanh.open(dir.resolve("$name.db").toString(), DeviceSettings(url, null)).also { opened += it }
+    // Each phone's store is encrypted, as in the app: its key made once, kept, passed at every open.
+    private val keys = mutableMapOf<String, ByteArray>()
+
+    fun phone(name: String, url: String = server.url): Sachxanh {
+        val key = keys.getOrPut(name) { vn.sachxanh.core.newStoreKey() }
+        return Sachxanh.open(dir.resolve("$name.db").toString(), DeviceSettings(url, null, storeKey = key)).also { opened += it }
+    }
 
     /** A phone already enrolled with [code] (the enrolment screen has its own tests). */
     fun enrolled(name: String, code: String): Pair<Sachxanh, PersonInfo> {

@@ -69,15 +69,16 @@ class SyncFlowTest : FlowTest() {
         val dir = Files.createTempDirectory("offline")
         val path = dir.resolve("phone.db").toString()
         val tokens = MemoryTokenStore()
+        val key = vn.sachxanh.core.newStoreKey()
         // Enrolled at the commune office, where there is signal.
-        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(server.url, null)).use { p ->
+        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(server.url, null, storeKey = key)).use { p ->
             tokens.write(p.enrol(server.volunteerCode(Areas.RACH_SUNG)).token)
             p.addHousehold("Hộ Ngoài Vùng Sóng", Areas.RACH_SUNG)
             p.addHousehold("Hộ Cuối Kênh", Areas.RACH_SUNG)
         }
 
         // Out on the canal: the server cannot be reached.
-        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(TestServer.unreachableUrl(), null)).use { p ->
+        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(TestServer.unreachableUrl(), null, storeKey = key)).use { p ->
             p.setToken(tokens.token!!)
             val sync = SyncController(p, h.clock, h.scope, h.io)
             val home = HomeViewModel(p, sync, h.scope, h.io)
@@ -103,7 +104,7 @@ class SyncFlowTest : FlowTest() {
         }
 
         // Back in reach: everything goes out.
-        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(server.url, null)).use { p ->
+        vn.sachxanh.core.Sachxanh.open(path, vn.sachxanh.core.DeviceSettings(server.url, null, storeKey = key)).use { p ->
             p.setToken(tokens.token!!)
             val sync = SyncController(p, h.clock, h.scope, h.io)
             val done = runBlocking { sync.sync() }

@@ -216,4 +216,33 @@ class FieldScenarioTest {
         FieldInput("other_sorted", FieldValue.Flag(true)),
         FieldInput("served_by_collection", FieldValue.Flag(true)),
     )
+
+    @Test
+    fun `the store is encrypted with the key the shell keeps, and useless without it`() {
+        val path = dir.resolve("encrypted.db").toString()
+        val key = newStoreKey()
+        assertEquals(32, key.size)
+        val settings = DeviceSettings(server.url, null, storeKey = key)
+        Sachxanh.open(path, settings).use { p ->
+            p.enrol(server.volunteerCode(area))
+            p.save(RecordKind.HOUSEHOLD, household("Trương Văn Kín"))
+            assertEquals(1uL, p.syncStatus().waiting)
+        }
+        // On disk: neither SQLite's header nor the name.
+        val bytes = java.io.File(path).readBytes()
+        assertTrue(!String(bytes.copyOfRange(0, 15), Charsets.ISO_8859_1).startsWith("SQLite format"))
+        assertTrue(!String(bytes, Charsets.UTF_8).contains("Trương Văn Kín"))
+        // Without the key, or with another, a typed error in both languages and nothing touched.
+        val none = assertThrows<ApiException.Storage> { Sachxanh.open(path, DeviceSettings(server.url, null)) }
+        assertTrue(none.reason.vi.contains("khóa bảo vệ không đúng"), none.reason.vi)
+        assertTrue(none.reason.en.contains("protection key is wrong"), none.reason.en)
+        assertThrows<ApiException.Storage> { Sachxanh.open(path, DeviceSettings(server.url, null, storeKey = newStoreKey())) }
+        val short = assertThrows<ApiException.Storage> { Sachxanh.open(path, DeviceSettings(server.url, null, storeKey = ByteArray(16))) }
+        assertTrue(short.reason.en.contains("32 bytes"))
+        // With it: everything, still waiting to be sent.
+        Sachxanh.open(path, settings).use { p ->
+            assertEquals(1uL, p.syncStatus().waiting)
+            assertEquals("Trương Văn Kín", p.households(area, "truong van kin", null, 10u).items.single().headName)
+        }
+    }
 }
