@@ -11,15 +11,23 @@ pub(super) const RECORD_COLUMNS: &str =
 /// Reads an enum column; a value this version does not know is an error, not a guess.
 fn parsed<T>(r: &Row, i: usize, parse: fn(&str) -> Option<T>) -> StorageResult<T> {
     let s = r.text(i)?;
-    parse(&s).ok_or_else(|| StorageError::Database(format!("column {i}: unknown value {s:?}")))
+    parse(&s).ok_or_else(|| StorageError::Database(format!("column {i}: unknown value")))
+}
+
+/// A damaged record's data, said without its values (they may be names; this reaches logs).
+fn unreadable(e: serde_json::Error) -> StorageError {
+    StorageError::Database(format!(
+        "record data unreadable ({:?} at line {} column {})",
+        e.classify(),
+        e.line(),
+        e.column()
+    ))
 }
 
 fn record_row(r: &Row) -> StorageResult<RecordRow> {
     let kind = parsed(r, 1, RecordKind::parse)?;
-    let data: serde_json::Value = serde_json::from_str(&r.text(9)?)
-        .map_err(|e| StorageError::Database(format!("record data: {e}")))?;
-    let record = AnyRecord::from_json(kind, data)
-        .map_err(|e| StorageError::Database(format!("record data: {e}")))?;
+    let data: serde_json::Value = serde_json::from_str(&r.text(9)?).map_err(unreadable)?;
+    let record = AnyRecord::from_json(kind, data).map_err(unreadable)?;
     let created_at = r.int(5)?;
     Ok(RecordRow {
         id: r.text(0)?,

@@ -83,8 +83,16 @@ macro_rules! args {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row(pub Vec<Val>);
 
+/// Says which column held what sort of value, never the value: a row may hold a name, and
+/// storage errors reach the error log.
 fn bad(i: usize, what: &str, got: &Val) -> StorageError {
-    StorageError::Database(format!("column {i}: expected {what}, found {got:?}"))
+    let sort = match got {
+        Val::Null => "null",
+        Val::Int(_) => "an integer",
+        Val::Text(_) => "text",
+        Val::Bytes(_) => "bytes",
+    };
+    StorageError::Database(format!("column {i}: expected {what}, found {sort}"))
 }
 
 impl Row {
