@@ -20,6 +20,39 @@ use std::sync::Arc;
 pub struct YearQuery {
     commune: Option<String>,
     year: Option<i32>,
+    #[serde(default)]
+    personal: bool,
+    reason: Option<String>,
+}
+
+/// Exports carry no names, house numbers or homes' locations unless staff ask for them with a
+/// reason (`?personal=true&reason=…`), which the server logs with who asked. Whether names go
+/// in: checked and logged before any work.
+fn personal_granted(
+    asked: bool,
+    reason: Option<&str>,
+    authed: &Authed,
+    export: &str,
+) -> Result<bool, ApiError> {
+    if !asked {
+        return Ok(false);
+    }
+    let reason = reason.map(str::trim).unwrap_or_default();
+    let chars = reason.chars().count();
+    if !(10..=300).contains(&chars) || reason.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "muốn xuất kèm họ tên và địa chỉ, hãy ghi lý do (10–300 ký tự)",
+            "to export names and addresses, give a reason (10–300 characters)",
+        ));
+    }
+    tracing::info!(
+        person = %authed.0.person.id,
+        device = %authed.0.id,
+        export,
+        reason,
+        "export with personal data"
+    );
+    Ok(true)
 }
 
 fn period(year: Option<i32>) -> Result<(i32, Day, Day), ApiError> {
@@ -96,6 +129,7 @@ fn xlsx(
     rows: &[RecordRow],
     names: &Names,
     year: i32,
+    personal: bool,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
@@ -149,7 +183,7 @@ fn xlsx(
                 s.write_string(r, 1, id)?;
                 if let Some(row) = by_id.get(id.as_str()) {
                     s.write_string(r, 2, &row.day)?;
-                    s.write_string(r, 3, names.title(row).vi)?;
+                    s.write_string(r, 3, names.export_title(row, personal).vi)?;
                 }
                 r += 1;
             }
@@ -196,12 +230,14 @@ async fn yearly(
     authed.require_viewer()?;
     let (year, from, to) = period(q.year)?;
     let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let personal =
+        xlsx_too && personal_granted(q.personal, q.reason.as_deref(), &authed, "yearly.xlsx")?;
     let (report, book) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let (report, rows) = report_for(&st, &authed.0.person, &communes, from, to)?;
         let book = if xlsx_too {
             let all: Vec<&RecordRow> = rows.iter().collect();
             let names = Names::for_rows(st.storage.as_ref(), &st.reference, &all)?;
-            Some(xlsx(&report, &rows, &names, year).map_err(ApiError::internal)?)
+            Some(xlsx(&report, &rows, &names, year, personal).map_err(ApiError::internal)?)
         } else {
             None
         };
@@ -256,10 +292,13 @@ pub async fn yearly_csv(
 #[derive(Deserialize)]
 pub struct CommuneQuery {
     commune: Option<String>,
+    #[serde(default)]
+    personal: bool,
+    reason: Option<String>,
 }
 
-/// Every located record of the scope (households, cleanups, collection points, black spots) as
-/// GeoJSON.
+/// Every located record of the scope (cleanups, collection points, black spots; households and
+/// names only when staff ask with a reason) as GeoJSON.
 pub async fn records_geojson(
     State(st): State<Arc<AppState>>,
     authed: Authed,
@@ -267,6 +306,7 @@ pub async fn records_geojson(
 ) -> Result<Response, ApiError> {
     authed.require_viewer()?;
     let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let personal = personal_granted(q.personal, q.reason.as_deref(), &authed, "records.geojson")?;
     let state = st.clone();
     let features =
         tokio::task::spawn_blocking(move || -> Result<Vec<serde_json::Value>, ApiError> {
@@ -275,10 +315,14 @@ pub async fn records_geojson(
             let names = Names::for_rows(state.storage.as_ref(), &state.reference, &all)?;
             Ok(rows
                 .iter()
+                .filter(|r| personal || !r.record.place_is_personal())
                 .filter_map(|r| {
                     let geometry = r.record.place()?.to_geojson();
-                    let (title, kind, status) =
-                        (names.title(r), r.kind().label(), r.review_status.label());
+                    let (title, kind, status) = (
+                        names.export_title(r, personal),
+                        r.kind().label(),
+                        r.review_status.label(),
+                    );
                     Some(serde_json::json!({
                         "type": "Feature",
                         "id": r.id,

@@ -48,4 +48,13 @@ impl<'a> Names<'a> {
     pub fn title(&self, row: &RecordRow) -> Message {
         row.record.title(&|id| self.name(id))
     }
+
+    /// The row's title for an export: without names unless staff asked for them.
+    pub fn export_title(&self, row: &RecordRow, personal: bool) -> Message {
+        if personal {
+            self.title(row)
+        } else {
+            row.record.public_title(&|id| self.name(id))
+        }
+    }
 }

@@ -340,12 +340,60 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     assert!(csv
         .lines()
         .any(|l| l.starts_with("Ấp/khu vực,Ấp Mỹ Hòa,") && l.contains(",2,4,50,")));
+    // Exports carry no names or homes by default: the cleanup only, titled without people.
     let geo = server.staff_get("/api/v1/exports/records.geojson");
-    assert_eq!(
-        geo["features"].as_array().unwrap().len(),
-        4 + 1 + 1,
-        "households and the cleanup"
+    assert_eq!(geo["features"].as_array().unwrap().len(), 1, "the cleanup");
+    assert!(!geo.to_string().contains("Hộ Mỹ Hòa") && !geo.to_string().contains("Hộ Cầu Tre"));
+    let sheet_text = |book: &mut calamine::Xlsx<_>, name: &str| {
+        let range = book.worksheet_range(name).unwrap();
+        range
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let sorting = sheet_text(&mut book, "Phân loại rác");
+    assert!(
+        sorting.contains("Ấp Mỹ Hòa") && !sorting.contains("Hộ Mỹ Hòa"),
+        "{sorting}"
     );
+    // Names only with a reason, which the server logs with who asked.
+    let no_reason = http()
+        .get(format!(
+            "{}/api/v1/exports/records.geojson?personal=true",
+            server.url
+        ))
+        .bearer_auth(&server.staff_token)
+        .send()
+        .unwrap();
+    assert_eq!(no_reason.status(), 400);
+    let said: serde_json::Value = no_reason.json().unwrap();
+    assert!(said["message"]["vi"].as_str().unwrap().contains("lý do"));
+    let reason = "Rà soát danh sách hộ với trưởng ấp";
+    let named = server.staff_get(&format!(
+        "/api/v1/exports/records.geojson?personal=true&reason={}",
+        reason.replace(' ', "%20")
+    ));
+    assert_eq!(
+        named["features"].as_array().unwrap().len(),
+        4 + 1 + 1,
+        "the households of both hamlets and the cleanup"
+    );
+    assert!(named.to_string().contains("Hộ Mỹ Hòa 0"));
+    let bytes = http()
+        .get(format!(
+            "{}/api/v1/reports/yearly.xlsx?year={year}&personal=true&reason={}",
+            server.url,
+            reason.replace(' ', "%20")
+        ))
+        .bearer_auth(&server.staff_token)
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap()
+        .to_vec();
+    let mut named_book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert!(sheet_text(&mut named_book, "Phân loại rác").contains("Hộ Mỹ Hòa"));
 }
 
 #[test]

@@ -113,6 +113,19 @@ impl RecordBody for Household {
         Message::new(t.clone(), t)
     }
 
+    /// The head's name and the address are personal: a household is its size and its hamlet.
+    fn public_title(&self, names: Names) -> Message {
+        let area = names(&self.area_id).unwrap_or_default();
+        Message::new(
+            format!("Hộ {} người · {area}", self.members),
+            format!("Household of {} · {area}", self.members),
+        )
+    }
+
+    fn place_is_personal(&self) -> bool {
+        true
+    }
+
     fn place(&self) -> Option<Place> {
         self.location.map(Place::point)
     }

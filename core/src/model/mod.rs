@@ -321,6 +321,18 @@ pub trait RecordBody:
     /// What a list line calls it, in both languages.
     fn title(&self, names: Names) -> Message;
 
+    /// Its title without a person's name, house number or anything else personal: what default
+    /// exports carry (staff opt in to names with a reason). The kinds about a household say so.
+    fn public_title(&self, names: Names) -> Message {
+        self.title(names)
+    }
+
+    /// Whether its place is a person's home (a household's location): left out of default
+    /// exports with the names.
+    fn place_is_personal(&self) -> bool {
+        false
+    }
+
     /// Where it is, for maps.
     fn place(&self) -> Option<Place> {
         None
@@ -376,6 +388,8 @@ pub trait Record: std::fmt::Debug + Send + Sync {
     fn check(&self, ctx: &Context) -> Vec<FieldError>;
     fn day(&self) -> Option<Day>;
     fn title(&self, names: Names) -> Message;
+    fn public_title(&self, names: Names) -> Message;
+    fn place_is_personal(&self) -> bool;
     fn place(&self) -> Option<Place>;
     fn photos(&self) -> Vec<Photo>;
     fn refers_to(&self) -> Vec<&str>;
@@ -399,6 +413,12 @@ impl<T: RecordBody> Record for T {
     }
     fn title(&self, names: Names) -> Message {
         RecordBody::title(self, names)
+    }
+    fn public_title(&self, names: Names) -> Message {
+        RecordBody::public_title(self, names)
+    }
+    fn place_is_personal(&self) -> bool {
+        RecordBody::place_is_personal(self)
     }
     fn place(&self) -> Option<Place> {
         RecordBody::place(self)
@@ -474,6 +494,16 @@ impl AnyRecord {
 
     pub fn title(&self, names: Names) -> Message {
         self.body().title(names)
+    }
+
+    /// The title without anything personal (see [`RecordBody::public_title`]).
+    pub fn public_title(&self, names: Names) -> Message {
+        self.body().public_title(names)
+    }
+
+    /// Whether its place is a person's home.
+    pub fn place_is_personal(&self) -> bool {
+        self.body().place_is_personal()
     }
 
     pub fn place(&self) -> Option<Place> {

@@ -31,6 +31,17 @@ pub struct SortingCheck {
 }
 
 impl SortingCheck {
+    /// "day · who · result", naming the household or only its hamlet.
+    fn titled(&self, who: String) -> Message {
+        let (vi, en) = if self.sorts_all_groups() {
+            ("đủ 3 nhóm", "all three groups")
+        } else {
+            ("chưa đủ 3 nhóm", "not all groups")
+        };
+        let day = self.check_date.shown();
+        Message::new(format!("{day} · {who} · {vi}"), format!("{day} · {who} · {en}"))
+    }
+
     /// All three groups sorted: what target (b) counts.
     pub fn sorts_all_groups(&self) -> bool {
         self.recyclable_sorted && self.food_sorted && self.other_sorted
@@ -141,14 +152,12 @@ impl RecordBody for SortingCheck {
     }
 
     fn title(&self, names: Names) -> Message {
-        let who = names(&self.household_id).unwrap_or_default();
-        let (vi, en) = if self.sorts_all_groups() {
-            ("đủ 3 nhóm", "all three groups")
-        } else {
-            ("chưa đủ 3 nhóm", "not all groups")
-        };
-        let day = self.check_date.shown();
-        Message::new(format!("{day} · {who} · {vi}"), format!("{day} · {who} · {en}"))
+        self.titled(names(&self.household_id).unwrap_or_default())
+    }
+
+    /// Without the household's name: the day, the hamlet and the result.
+    fn public_title(&self, names: Names) -> Message {
+        self.titled(names(&self.area_id).unwrap_or_default())
     }
 
     fn refers_to(&self) -> Vec<&str> {
