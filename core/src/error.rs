@@ -204,6 +204,7 @@ fn field_label(path: &str) -> Message {
         crate::enrolment::FIELD => ("Mã đăng ký", "Enrolment code"),
         "photo" => ("Ảnh", "Photo"),
         "reference_geojson" => ("Bản đồ ấp, khu vực", "Areas map"),
+        "tariff_dong_per_mb" => ("Giá cước dữ liệu (đ/MB)", "Data tariff (đ/MB)"),
         other => return Message::new(other, other),
     };
     Message::new(vi, en)

@@ -688,6 +688,11 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     func covenantStatus() throws  -> [AreaCovenant]
     
     /**
+     * This month's data use and its cost at the person's tariff, for home.
+     */
+    func dataUse() throws  -> DataUse
+    
+    /**
      * Forgets a photo taken by mistake: only one that no saved record uses and the server does
      * not hold (so it was never sent). Returns whether it was forgotten.
      */
@@ -777,6 +782,11 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
      * written.
      */
     func saveForm(kind: RecordKind, id: String?, areaId: String, values: [FieldInput]) throws  -> SaveOutcome
+    
+    /**
+     * The đồng a megabyte costs this person (0 for unlimited data; at most 100,000).
+     */
+    func setTariff(dongPerMb: UInt32) throws 
     
     /**
      * Hands back the token kept in secure storage.
@@ -968,6 +978,18 @@ open func covenantStatus()throws  -> [AreaCovenant]  {
     return try  FfiConverterSequenceTypeAreaCovenant.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
         uniffiCallStatus in
     uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * This month's data use and its cost at the person's tariff, for home.
+     */
+open func dataUse()throws  -> DataUse  {
+    return try  FfiConverterTypeDataUse_lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_data_use(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1217,6 +1239,18 @@ open func saveForm(kind: RecordKind, id: String?, areaId: String, values: [Field
         FfiConverterSequenceTypeFieldInput.lower(values),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The đồng a megabyte costs this person (0 for unlimited data; at most 100,000).
+     */
+open func setTariff(dongPerMb: UInt32)throws   {try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_set_tariff(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(dongPerMb),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2511,6 +2545,95 @@ public func FfiConverterTypeCovenant_lift(_ buf: RustBuffer) throws -> Covenant 
 #endif
 public func FfiConverterTypeCovenant_lower(_ value: Covenant) -> RustBuffer {
     return FfiConverterTypeCovenant.lower(value)
+}
+
+
+/**
+ * This month's data use, ready to show.
+ */
+public struct DataUse: Equatable, Hashable {
+    /**
+     * `YYYY-MM`.
+     */
+    public var month: String
+    public var bytesSent: UInt64
+    public var bytesReceived: UInt64
+    public var megabytes: Double
+    public var tariffDongPerMb: UInt32
+    public var estimateDong: UInt64
+    /**
+     * "Tháng 11/2026: 1,2 MB, khoảng 1.800 đ" in both languages.
+     */
+    public var message: Message
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `YYYY-MM`.
+         */month: String, bytesSent: UInt64, bytesReceived: UInt64, megabytes: Double, tariffDongPerMb: UInt32, estimateDong: UInt64, 
+        /**
+         * "Tháng 11/2026: 1,2 MB, khoảng 1.800 đ" in both languages.
+         */message: Message) {
+        self.month = month
+        self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
+        self.megabytes = megabytes
+        self.tariffDongPerMb = tariffDongPerMb
+        self.estimateDong = estimateDong
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DataUse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDataUse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DataUse {
+        return
+            try DataUse(
+                month: FfiConverterString.read(from: &buf), 
+                bytesSent: FfiConverterUInt64.read(from: &buf), 
+                bytesReceived: FfiConverterUInt64.read(from: &buf), 
+                megabytes: FfiConverterDouble.read(from: &buf), 
+                tariffDongPerMb: FfiConverterUInt32.read(from: &buf), 
+                estimateDong: FfiConverterUInt64.read(from: &buf), 
+                message: FfiConverterTypeMessage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DataUse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.month, into: &buf)
+        FfiConverterUInt64.write(value.bytesSent, into: &buf)
+        FfiConverterUInt64.write(value.bytesReceived, into: &buf)
+        FfiConverterDouble.write(value.megabytes, into: &buf)
+        FfiConverterUInt32.write(value.tariffDongPerMb, into: &buf)
+        FfiConverterUInt64.write(value.estimateDong, into: &buf)
+        FfiConverterTypeMessage.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDataUse_lift(_ buf: RustBuffer) throws -> DataUse {
+    return try FfiConverterTypeDataUse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDataUse_lower(_ value: DataUse) -> RustBuffer {
+    return FfiConverterTypeDataUse.lower(value)
 }
 
 
@@ -5140,6 +5263,11 @@ public struct SyncReport: Equatable, Hashable {
      * What the server said of records it took (a date in a closed report period), to show.
      */
     public var notices: [Notice]
+    /**
+     * Bytes this sync sent and received, headers included (before TLS).
+     */
+    public var bytesSent: UInt64
+    public var bytesReceived: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5164,7 +5292,10 @@ public struct SyncReport: Equatable, Hashable {
          */photosWaiting: UInt64, 
         /**
          * What the server said of records it took (a date in a closed report period), to show.
-         */notices: [Notice]) {
+         */notices: [Notice], 
+        /**
+         * Bytes this sync sent and received, headers included (before TLS).
+         */bytesSent: UInt64, bytesReceived: UInt64) {
         self.pushed = pushed
         self.refused = refused
         self.pulled = pulled
@@ -5173,6 +5304,8 @@ public struct SyncReport: Equatable, Hashable {
         self.photoBytesSent = photoBytesSent
         self.photosWaiting = photosWaiting
         self.notices = notices
+        self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
     }
 
     
@@ -5198,7 +5331,9 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
                 photosUploaded: FfiConverterUInt64.read(from: &buf), 
                 photoBytesSent: FfiConverterUInt64.read(from: &buf), 
                 photosWaiting: FfiConverterUInt64.read(from: &buf), 
-                notices: FfiConverterSequenceTypeNotice.read(from: &buf)
+                notices: FfiConverterSequenceTypeNotice.read(from: &buf), 
+                bytesSent: FfiConverterUInt64.read(from: &buf), 
+                bytesReceived: FfiConverterUInt64.read(from: &buf)
         )
     }
 
@@ -5211,6 +5346,8 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.photoBytesSent, into: &buf)
         FfiConverterUInt64.write(value.photosWaiting, into: &buf)
         FfiConverterSequenceTypeNotice.write(value.notices, into: &buf)
+        FfiConverterUInt64.write(value.bytesSent, into: &buf)
+        FfiConverterUInt64.write(value.bytesReceived, into: &buf)
     }
 }
 
@@ -10282,6 +10419,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() != 22319) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_data_use() != 3660) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo() != 52922) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10337,6 +10477,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_save_form() != 34686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_set_tariff() != 22537) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_set_token() != 35299) {

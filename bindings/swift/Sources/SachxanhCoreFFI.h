@@ -314,6 +314,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_check_form(uint64_t ptr, Rust
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DATA_USE
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DATA_USE
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_data_use(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DISCARD_PHOTO
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_DISCARD_PHOTO
 int8_t uniffi_sachxanh_core_fn_method_sachxanh_discard_photo(uint64_t ptr, RustBuffer sha256, RustCallStatus *_Nonnull out_status
@@ -407,6 +412,11 @@ RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_review_queue(uint64_t ptr, Ru
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SAVE_FORM
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SAVE_FORM
 RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_save_form(uint64_t ptr, RustBuffer kind, RustBuffer id, RustBuffer area_id, RustBuffer values, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SET_TARIFF
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SET_TARIFF
+void uniffi_sachxanh_core_fn_method_sachxanh_set_tariff(uint64_t ptr, uint32_t dong_per_mb, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SET_TOKEN
@@ -833,6 +843,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DATA_USE
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DATA_USE
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_data_use(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DISCARD_PHOTO
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_DISCARD_PHOTO
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo(void
@@ -944,6 +960,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_review_queue(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SAVE_FORM
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SAVE_FORM
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_save_form(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SET_TARIFF
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SET_TARIFF
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_set_tariff(void
     
 );
 #endif

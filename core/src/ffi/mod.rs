@@ -470,6 +470,16 @@ impl Sachxanh {
         Ok(self.store().dismiss_refused(&id)?)
     }
 
+    /// This month's data use and its cost at the person's tariff, for home.
+    pub fn data_use(&self) -> Result<crate::store::data_use::DataUse, ApiError> {
+        Ok(self.store().data_use()?)
+    }
+
+    /// The đồng a megabyte costs this person (0 for unlimited data; at most 100,000).
+    pub fn set_tariff(&self, dong_per_mb: u32) -> Result<(), ApiError> {
+        Ok(self.store().set_tariff(dong_per_mb)?)
+    }
+
     pub fn sync_status(&self) -> Result<SyncStatus, ApiError> {
         let store = self.store();
         Ok(SyncStatus {

@@ -5,6 +5,7 @@
 //! A save is one transaction: document chunk + projection rows + outbox entry, committed with
 //! `synchronous=FULL`, so what the user was told is saved survives a crash or a flat battery.
 
+pub mod data_use;
 mod documents;
 pub mod encryption;
 pub mod forms;

@@ -75,6 +75,9 @@ pub struct SyncReport {
     pub photos_waiting: u64,
     /// What the server said of records it took (a date in a closed report period), to show.
     pub notices: Vec<super::protocol::Notice>,
+    /// Bytes this sync sent and received, headers included (before TLS).
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,12 +146,15 @@ pub struct SyncClient {
     pub(super) photo_part_bytes: u64,
     /// The server's clock from its last answer's `Date` (ms since the epoch).
     server_time: std::sync::Mutex<Option<i64>>,
+    /// Bytes sent and received since the last [`SyncClient::take_data_use`], headers included.
+    data_sent: std::sync::atomic::AtomicU64,
+    data_received: std::sync::atomic::AtomicU64,
 }
 
 /// 64 KB: about 15 seconds of a 2G uplink, well within a request's time limit.
 pub const DEFAULT_PHOTO_PART_BYTES: u64 = 64 * 1024;
 
-type Attempt = std::result::Result<reqwest::blocking::Response, reqwest::Error>;
+type Attempt = reqwest::blocking::RequestBuilder;
 
 impl SyncClient {
     /// Respects other limits than the default ones (tests of a stricter server).
@@ -181,6 +187,8 @@ impl SyncClient {
             limits: Limits::default(),
             photo_part_bytes: DEFAULT_PHOTO_PART_BYTES,
             server_time: std::sync::Mutex::new(None),
+            data_sent: Default::default(),
+            data_received: Default::default(),
         })
     }
 
@@ -200,16 +208,15 @@ impl SyncClient {
         };
         let never = AtomicBool::new(false);
         let resp = client.send(&never, &mut 0, |c| {
-            c.http
-                .post(format!("{}/api/v1/enrol", c.base))
-                .json(&body)
-                .send()
+            c.http.post(format!("{}/api/v1/enrol", c.base)).json(&body)
         })?;
         let enrolment: Enrolment = resp
             .json()
             .map_err(|e| SyncError::Protocol(e.to_string()))?;
         store.set_person(&enrolment.person_id)?;
         client.learn_server_time(store)?;
+        let (sent, received) = client.take_data_use();
+        store.add_data_use(sent, received)?;
         store.set_setting("role", Some(enrolment.role.as_str()))?;
         store.set_setting("commune_id", Some(&enrolment.commune_id))?;
         store.set_setting("areas", Some(&enrolment.areas.join(",")))?;
@@ -217,8 +224,25 @@ impl SyncClient {
         Ok(enrolment)
     }
 
-    /// Pushes the outbox, pulls until caught up, then uploads waiting photos.
+    /// Pushes the outbox, pulls until caught up, then uploads waiting photos. What it cost in
+    /// bytes goes to the store's monthly totals, whether it finished or not.
     pub fn sync(
+        &self,
+        store: &mut Store,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<SyncReport, SyncError> {
+        let mut result = self.sync_all(store, progress, cancel);
+        let (sent, received) = self.take_data_use();
+        store.add_data_use(sent, received)?;
+        if let Ok(report) = &mut result {
+            report.bytes_sent = sent;
+            report.bytes_received = received;
+        }
+        result
+    }
+
+    fn sync_all(
         &self,
         store: &mut Store,
         progress: &mut dyn FnMut(Progress),
@@ -333,7 +357,6 @@ impl SyncClient {
                 .bearer_auth(&c.token)
                 .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
                 .body(body.clone())
-                .send()
         })?;
         self.read(resp)
     }
@@ -348,7 +371,6 @@ impl SyncClient {
             c.http
                 .get(format!("{}/api/v1/sync/pull?cursor={cursor}", c.base))
                 .bearer_auth(&c.token)
-                .send()
         })?;
         self.read(resp)
     }
@@ -363,7 +385,6 @@ impl SyncClient {
             c.http
                 .get(format!("{}/api/v1/sync/records/{id}", c.base))
                 .bearer_auth(&c.token)
-                .send()
         });
         match result {
             Ok(resp) => self.read(resp),
@@ -407,7 +428,7 @@ impl SyncClient {
                 delay = (delay * 2).min(self.retry.max_delay);
             }
             *requests += 1;
-            match attempt(self) {
+            match self.execute(attempt(self)) {
                 Err(e) => last = e.to_string(),
                 Ok(resp) => {
                     self.note_server_time(&resp);
@@ -452,7 +473,56 @@ impl SyncClient {
     }
 }
 
+/// The bytes of a request on the wire before TLS: request line, headers, body.
+fn request_bytes(req: &reqwest::blocking::Request) -> u64 {
+    let line = req.method().as_str().len()
+        + req.url().path().len()
+        + req.url().query().map_or(0, |q| q.len() + 1)
+        + " HTTP/1.1\r\n ".len();
+    // Host and the length reqwest adds itself.
+    let implicit = "Host: \r\n".len() + req.url().host_str().map_or(0, str::len) + 30;
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    let body = req.body().and_then(|b| b.as_bytes()).map_or(0, <[u8]>::len);
+    (line + implicit + headers + 2 + body) as u64
+}
+
+/// The bytes of a response on the wire before TLS: status line, headers, body (as declared).
+fn response_bytes(resp: &reqwest::blocking::Response) -> u64 {
+    let headers: usize = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    ("HTTP/1.1 200 OK\r\n".len() + headers + 2) as u64 + resp.content_length().unwrap_or(0)
+}
+
 impl SyncClient {
+    /// Sends a request, counting the bytes it and its answer cost.
+    pub(super) fn execute(
+        &self,
+        builder: reqwest::blocking::RequestBuilder,
+    ) -> Result<reqwest::blocking::Response, reqwest::Error> {
+        let req = builder.build()?;
+        self.data_sent
+            .fetch_add(request_bytes(&req), Ordering::Relaxed);
+        let resp = self.http.execute(req)?;
+        self.data_received
+            .fetch_add(response_bytes(&resp), Ordering::Relaxed);
+        Ok(resp)
+    }
+
+    /// Bytes sent and received since the last call (and forgets them).
+    pub fn take_data_use(&self) -> (u64, u64) {
+        (
+            self.data_sent.swap(0, Ordering::Relaxed),
+            self.data_received.swap(0, Ordering::Relaxed),
+        )
+    }
+
     fn note_server_time(&self, resp: &reqwest::blocking::Response) {
         let date = resp
             .headers()

@@ -66,7 +66,7 @@ impl SyncClient {
             // down for good this time.
             let status: PhotoUploadStatus = self
                 .send(cancel, &mut report.requests, |c| {
-                    c.http.get(&url).bearer_auth(&c.token).send()
+                    c.http.get(&url).bearer_auth(&c.token)
                 })?
                 .json()
                 .map_err(|e| SyncError::Protocol(e.to_string()))?;
@@ -91,13 +91,13 @@ impl SyncClient {
             let part = store.photo_part(sha256, offset, self.photo_part_bytes)?;
             report.photo_bytes_sent += part.len() as u64;
             report.requests += 1;
-            let sent = self
-                .http
-                .put(format!("{url}?offset={offset}&total={size}"))
-                .bearer_auth(&self.token)
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(part)
-                .send();
+            let sent = self.execute(
+                self.http
+                    .put(format!("{url}?offset={offset}&total={size}"))
+                    .bearer_auth(&self.token)
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(part),
+            );
             match sent {
                 Ok(resp) if resp.status().is_success() => {
                     let s: PhotoUploadStatus = resp
@@ -148,7 +148,6 @@ impl SyncClient {
                 c.http
                     .get(format!("{}/api/v1/photos/{sha256}", c.base))
                     .bearer_auth(&c.token)
-                    .send()
             })?
             .bytes()
             .map_err(|e| SyncError::Network(e.to_string()))?;

@@ -129,6 +129,10 @@ private struct ReadyView: View {
             if let skew = ready.sync.clockSkew {
                 Text(skew.text).font(.footnote).foregroundStyle(.orange)
             }
+            // People on prepaid 2G/3G pay by the megabyte: what sync cost this month.
+            if let use = ready.sync.dataUse {
+                Text(use.text).font(.footnote).foregroundStyle(.secondary)
+            }
             if ready.sync.refused > 0 {
                 Button {
                     navigate(.outbox)

@@ -40,6 +40,8 @@ struct SyncSummary: Equatable {
     var photosWaiting: UInt64 = 0
     /// The phone's clock is far from the server's: the core's words asking to set it.
     var clockSkew: Message? = nil
+    /// This month's data used by sync and its cost at the person's tariff, in the core's words.
+    var dataUse: Message? = nil
 
     /// Offline is a banner over the content, never a blank screen: the app works without signal.
     var offline: Bool {
@@ -105,6 +107,7 @@ final class HomeViewModel: ObservableObject {
         let refused: UInt64
         let photosWaiting: UInt64
         let clockSkew: Message?
+        let dataUse: Message?
     }
 
     @Published private var loaded: Loaded = .loading
@@ -150,7 +153,8 @@ final class HomeViewModel: ObservableObject {
                     activity: activity,
                     network: network,
                     photosWaiting: d.photosWaiting,
-                    clockSkew: d.clockSkew
+                    clockSkew: d.clockSkew,
+                    dataUse: d.dataUse
                 )
             ))
         }
@@ -180,7 +184,8 @@ final class HomeViewModel: ObservableObject {
                 waiting: status.waiting,
                 refused: status.refused,
                 photosWaiting: status.photosWaiting,
-                clockSkew: status.clockSkew?.message
+                clockSkew: status.clockSkew?.message,
+                dataUse: try core.dataUse().message
             )
         }
         guard mine == generation else { return }

@@ -729,6 +729,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_data_use(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_dismiss_refused(
@@ -766,6 +768,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_review_queue(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_save_form(
+    ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_set_tariff(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_set_token(
     ): Int
@@ -822,6 +826,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_data_use(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_discard_photo(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_sachxanh_core_fn_method_sachxanh_dismiss_refused(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -860,6 +866,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_save_form(`ptr`: Long,`kind`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`areaId`: RustBuffer.ByValue,`values`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_set_tariff(`ptr`: Long,`dongPerMb`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_set_token(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_submit(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1053,6 +1061,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_covenant_status() and 0xFFFF) != 22319) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_data_use() and 0xFFFF) != 3660) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_discard_photo() and 0xFFFF) != 52922) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1108,6 +1119,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_save_form() and 0xFFFF) != 34686) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_set_tariff() and 0xFFFF) != 22537) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_set_token() and 0xFFFF) != 35299) {
@@ -1679,6 +1693,11 @@ public interface SachxanhInterface {
     fun `covenantStatus`(): List<AreaCovenant>
     
     /**
+     * This month's data use and its cost at the person's tariff, for home.
+     */
+    fun `dataUse`(): DataUse
+    
+    /**
      * Forgets a photo taken by mistake: only one that no saved record uses and the server does
      * not hold (so it was never sent). Returns whether it was forgotten.
      */
@@ -1768,6 +1787,11 @@ public interface SachxanhInterface {
      * written.
      */
     fun `saveForm`(`kind`: RecordKind, `id`: kotlin.String?, `areaId`: kotlin.String, `values`: List<FieldInput>): SaveOutcome
+    
+    /**
+     * The đồng a megabyte costs this person (0 for unlimited data; at most 100,000).
+     */
+    fun `setTariff`(`dongPerMb`: kotlin.UInt)
     
     /**
      * Hands back the token kept in secure storage.
@@ -2030,6 +2054,23 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     callWithHandle {
     uniffiRustCallWithError(ApiException) { _status ->
     UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_covenant_status(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * This month's data use and its cost at the person's tariff, for home.
+     */
+    @Throws(ApiException::class)override fun `dataUse`(): DataUse {
+            return FfiConverterTypeDataUse.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_data_use(
         it,
         _status)
 }
@@ -2375,6 +2416,23 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
     }
     )
     }
+    
+
+    
+    /**
+     * The đồng a megabyte costs this person (0 for unlimited data; at most 100,000).
+     */
+    @Throws(ApiException::class)override fun `setTariff`(`dongPerMb`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_set_tariff(
+        it,
+        
+        FfiConverterUInt.lower(`dongPerMb`),_status)
+}
+    }
+    
     
 
     
@@ -3450,6 +3508,78 @@ public object FfiConverterTypeCovenant: FfiConverterRustBuffer<Covenant> {
             FfiConverterOptionalTypeDay.write(value.`inForceDate`, buf)
             FfiConverterOptionalString.write(value.`documentSha256`, buf)
             FfiConverterString.write(value.`note`, buf)
+    }
+}
+
+
+
+/**
+ * This month's data use, ready to show.
+ */
+data class DataUse (
+    /**
+     * `YYYY-MM`.
+     */
+    var `month`: kotlin.String
+    , 
+    var `bytesSent`: kotlin.ULong
+    , 
+    var `bytesReceived`: kotlin.ULong
+    , 
+    var `megabytes`: kotlin.Double
+    , 
+    var `tariffDongPerMb`: kotlin.UInt
+    , 
+    var `estimateDong`: kotlin.ULong
+    , 
+    /**
+     * "Tháng 11/2026: 1,2 MB, khoảng 1.800 đ" in both languages.
+     */
+    var `message`: Message
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDataUse: FfiConverterRustBuffer<DataUse> {
+    override fun read(buf: ByteBuffer): DataUse {
+        return DataUse(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeMessage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DataUse) = (
+            FfiConverterString.allocationSize(value.`month`) +
+            FfiConverterULong.allocationSize(value.`bytesSent`) +
+            FfiConverterULong.allocationSize(value.`bytesReceived`) +
+            FfiConverterDouble.allocationSize(value.`megabytes`) +
+            FfiConverterUInt.allocationSize(value.`tariffDongPerMb`) +
+            FfiConverterULong.allocationSize(value.`estimateDong`) +
+            FfiConverterTypeMessage.allocationSize(value.`message`)
+    )
+
+    override fun write(value: DataUse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`month`, buf)
+            FfiConverterULong.write(value.`bytesSent`, buf)
+            FfiConverterULong.write(value.`bytesReceived`, buf)
+            FfiConverterDouble.write(value.`megabytes`, buf)
+            FfiConverterUInt.write(value.`tariffDongPerMb`, buf)
+            FfiConverterULong.write(value.`estimateDong`, buf)
+            FfiConverterTypeMessage.write(value.`message`, buf)
     }
 }
 
@@ -5519,6 +5649,13 @@ data class SyncReport (
      * What the server said of records it took (a date in a closed report period), to show.
      */
     var `notices`: List<Notice>
+    , 
+    /**
+     * Bytes this sync sent and received, headers included (before TLS).
+     */
+    var `bytesSent`: kotlin.ULong
+    , 
+    var `bytesReceived`: kotlin.ULong
     
 ){
     
@@ -5543,6 +5680,8 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterSequenceTypeNotice.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
         )
     }
 
@@ -5554,7 +5693,9 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.allocationSize(value.`photosUploaded`) +
             FfiConverterULong.allocationSize(value.`photoBytesSent`) +
             FfiConverterULong.allocationSize(value.`photosWaiting`) +
-            FfiConverterSequenceTypeNotice.allocationSize(value.`notices`)
+            FfiConverterSequenceTypeNotice.allocationSize(value.`notices`) +
+            FfiConverterULong.allocationSize(value.`bytesSent`) +
+            FfiConverterULong.allocationSize(value.`bytesReceived`)
     )
 
     override fun write(value: SyncReport, buf: ByteBuffer) {
@@ -5566,6 +5707,8 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.write(value.`photoBytesSent`, buf)
             FfiConverterULong.write(value.`photosWaiting`, buf)
             FfiConverterSequenceTypeNotice.write(value.`notices`, buf)
+            FfiConverterULong.write(value.`bytesSent`, buf)
+            FfiConverterULong.write(value.`bytesReceived`, buf)
     }
 }
 

@@ -59,6 +59,8 @@ data class SyncSummary(
     val photosWaiting: Long = 0,
     /** The phone's clock is far from the server's: the core's words asking to set it. */
     val clockSkew: Message? = null,
+    /** This month's data used by sync and its cost at the person's tariff, in the core's words. */
+    val dataUse: Message? = null,
 ) {
     /** Offline is a banner over the content, never a blank screen: the app works without signal. */
     val offline: Boolean get() = network == Network.NONE || activity is SyncUiState.Offline
@@ -114,6 +116,7 @@ class HomeViewModel(
             val refused: Long,
             val photosWaiting: Long,
             val clockSkew: Message?,
+            val dataUse: Message?,
         ) : Loaded
     }
 
@@ -136,7 +139,7 @@ class HomeViewModel(
                         newRecord = l.newRecord,
                         todo = l.todo,
                         reviewWaiting = l.reviewWaiting,
-                        sync = SyncSummary(l.lastSyncMs, l.waiting, l.refused, activity, network, l.photosWaiting, l.clockSkew),
+                        sync = SyncSummary(l.lastSyncMs, l.waiting, l.refused, activity, network, l.photosWaiting, l.clockSkew, l.dataUse),
                     )
                 }
         }
@@ -176,6 +179,7 @@ class HomeViewModel(
                 refused = status.refused.toLong(),
                 photosWaiting = status.photosWaiting.toLong(),
                 clockSkew = status.clockSkew?.message,
+                dataUse = core.dataUse().message,
             )
         }
         loaded.value = when (result) {

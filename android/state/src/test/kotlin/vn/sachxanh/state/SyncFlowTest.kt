@@ -158,4 +158,23 @@ class SyncFlowTest : FlowTest() {
         // A right clock is not worth a word on the home screen.
         assertEquals(null, phone.syncStatus().clockSkew)
     }
+
+    @Test
+    fun `home shows what sync cost this month, from the core, at the person's tariff`() {
+        val (phone, _) = h.enrolled("data", server.volunteerCode(Areas.MY_HOA))
+        repeat(12) { phone.addHousehold("Hộ Dữ Liệu $it") }
+        val sync = h.sync(phone)
+        val home = HomeViewModel(phone, sync, h.scope, h.io)
+        home.state.awaitIs<HomeUiState.Ready>()
+        runBlocking { sync.sync() }
+        val use = phone.dataUse()
+        assertTrue(use.bytesSent > 0uL && use.bytesReceived > 0uL, use.toString())
+        val shown = home.state.awaitIs<HomeUiState.Ready> { it.sync.dataUse == use.message }
+        assertTrue(shown.sync.dataUse!!.vi.contains(" MB, khoảng "), shown.sync.dataUse!!.vi)
+        // On unlimited data it costs nothing; a typing mistake is refused with the field named.
+        phone.setTariff(0u)
+        assertEquals(0uL, phone.dataUse().estimateDong)
+        val refused = org.junit.jupiter.api.assertThrows<vn.sachxanh.core.ApiException.Invalid> { phone.setTariff(250_000u) }
+        assertTrue(refused.problems.single().message.vi.startsWith("Giá cước"), refused.problems.single().message.vi)
+    }
 }

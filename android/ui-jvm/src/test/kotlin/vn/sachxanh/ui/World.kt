@@ -2,6 +2,7 @@ package vn.sachxanh.ui
 
 import kotlinx.coroutines.runBlocking
 import vn.sachxanh.state.SyncUiState
+import vn.sachxanh.core.Message
 import vn.sachxanh.core.Decision
 import vn.sachxanh.core.FieldInput
 import vn.sachxanh.core.FieldValue
@@ -141,19 +142,23 @@ object World {
         vm.state.awaitIs<EnrolUiState.Entering> { it.error != null }
     }
 
+    /** The month's data use as the core words it, with fixed figures (real ones vary by a few bytes a run). */
+    private val DATA_USE = Message("Tháng 11/2026: đồng bộ dùng 1,4 MB, khoảng 2.150 đ", "11/2026: sync used 1.4 MB, about 2,150 đ")
+
     val volunteerHome: HomeUiState.Ready by lazy {
         val r = HomeViewModel(volunteer, sync(), h.scope, h.io).state.awaitIs<HomeUiState.Ready> { it.todo.size >= 2 }
-        r.copy(sync = r.sync.copy(lastSyncMs = LAST_SYNC_MS, network = Network.UNMETERED))
+        check(r.sync.dataUse != null) { "the core gives home its data use" }
+        r.copy(sync = r.sync.copy(lastSyncMs = LAST_SYNC_MS, network = Network.UNMETERED, dataUse = DATA_USE))
     }
 
     val newcomerHome: HomeUiState.Ready by lazy {
         val r = HomeViewModel(newcomer, h.sync(newcomer), h.scope, h.io).state.awaitIs<HomeUiState.Ready>()
-        r.copy(sync = r.sync.copy(lastSyncMs = null, network = Network.UNMETERED))
+        r.copy(sync = r.sync.copy(lastSyncMs = null, network = Network.UNMETERED, dataUse = null))
     }
 
     val staffHome: HomeUiState.Ready by lazy {
         val r = HomeViewModel(staff, h.sync(staff), h.scope, h.io).state.awaitIs<HomeUiState.Ready>()
-        r.copy(sync = r.sync.copy(lastSyncMs = LAST_SYNC_MS, network = Network.UNMETERED))
+        r.copy(sync = r.sync.copy(lastSyncMs = LAST_SYNC_MS, network = Network.UNMETERED, dataUse = DATA_USE))
     }
 
     /**

@@ -111,6 +111,8 @@ private fun SyncCard(sync: SyncSummary, actions: HomeActions) {
             if (sync.photosWaiting > 0) Text(tr("sync_photos_waiting", sync.photosWaiting), style = MaterialTheme.typography.bodyMedium)
             // Records are dated by the server's time meanwhile; the person is asked to set the clock.
             sync.clockSkew?.let { Text(it.show(), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error) }
+            // People on prepaid 2G/3G pay by the megabyte: what sync cost this month.
+            sync.dataUse?.let { Text(it.show(), style = MaterialTheme.typography.bodySmall) }
             SyncActivity(sync.activity, actions.onCancelSync)
             SyncNowButton(sync.activity, actions.onSync)
         }
