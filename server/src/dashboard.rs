@@ -381,6 +381,8 @@ pub struct Detail {
     pub(crate) author: String,
     pub(crate) conflicts: Vec<Conflict>,
     pub(crate) history: Vec<HistoryLine>,
+    /// Who read this record about a household, and when (this read included), oldest first.
+    pub(crate) reads: Vec<ReadLine>,
     /// The record's place or location as GeoJSON, if it has one.
     pub(crate) geometry: Option<serde_json::Value>,
     pub(crate) photos: Vec<sachxanh_core::model::Photo>,
@@ -393,7 +395,15 @@ pub struct Detail {
     pub(crate) review_words: Vec<(i64, Vec<ReadField>)>,
 }
 
-/// A record's page, if the person may see it (out of scope reads as absent). Blocking.
+/// One read of a record about a household.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadLine {
+    pub at: i64,
+    pub person_name: String,
+}
+
+/// A record's page, if the person may see it (out of scope reads as absent). Blocking. A read
+/// of a record about a household is logged first: who read personal data is on record.
 pub(crate) fn load_detail(
     state: &AppState,
     person: &Person,
@@ -411,6 +421,16 @@ pub(crate) fn load_detail(
     {
         return Ok(None);
     }
+    let reads = if row.record.about_a_household() {
+        storage.log_read(&person.id, id)?;
+        storage
+            .reads_of(id)?
+            .into_iter()
+            .map(|(at, person_name)| ReadLine { at, person_name })
+            .collect()
+    } else {
+        vec![]
+    };
     let doc = storage
         .snapshot(id)?
         .and_then(|b| RecordDoc::load([b.as_slice()], &automerge::ActorId::random()).ok());
@@ -475,6 +495,7 @@ pub(crate) fn load_detail(
         author: l.author,
         conflicts,
         history,
+        reads,
         geometry,
         photos,
         reviews,

@@ -778,3 +778,50 @@ fn the_catalogue_is_the_cores() {
     assert_eq!(codes("decisions"), of(Decision::choices()));
     assert_eq!(codes("audit_actions"), of(AuditAction::choices()));
 }
+
+#[test]
+fn every_staff_read_of_a_household_is_on_record_and_shown() {
+    let server = TestServer::start();
+    let mut a = server.phone(Role::AreaHead, &[AREA_A], &server.url);
+    let household = a.add_household("Hộ Lý Thị Riêng");
+    let check = a.add_check(&household);
+    let cleanup = a.store.create(cleanup(AREA_A, Day::today())).unwrap();
+    a.sync().unwrap();
+    assert!(server.storage.reads_of(&household).unwrap().is_empty());
+
+    // Opening the household's page (or its detail through the API) is recorded with who.
+    let page = |id: &str| {
+        let r = http()
+            .get(format!("{}/records/{id}", server.url))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .bearer_auth(&server.staff_token)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        unescape(&r.text().unwrap())
+    };
+    page(&household);
+    server.staff_get(&format!("/api/v1/records/{household}/detail"));
+    let shown = page(&household);
+    let reads = server.storage.reads_of(&household).unwrap();
+    assert_eq!(reads.len(), 3);
+    assert!(reads.iter().all(|(_, who)| who == "Cán bộ thử nghiệm"));
+    assert!(shown.contains("Ai đã xem hồ sơ này"));
+    assert_eq!(shown.matches("data-testid=\"read-row\"").count(), 3);
+    // A check names the household: reading it is a read of personal data too.
+    page(&check);
+    assert_eq!(server.storage.reads_of(&check).unwrap().len(), 1);
+    // A cleanup names nobody: not logged, no such section.
+    let cleanup_page = page(&cleanup);
+    assert!(server.storage.reads_of(&cleanup).unwrap().is_empty());
+    assert!(!cleanup_page.contains("Ai đã xem hồ sơ này"));
+    // Out of scope stays absent and logs nothing.
+    let other = server.staff_key_in(OTHER_COMMUNE);
+    let r = http()
+        .get(format!("{}/api/v1/records/{household}/detail", server.url))
+        .bearer_auth(&other)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(server.storage.reads_of(&household).unwrap().len(), 3);
+}

@@ -333,6 +333,12 @@ pub trait RecordBody:
         false
     }
 
+    /// Whether it is about a named household (its head, address, what was seen there): staff
+    /// reads of it are logged.
+    fn about_a_household(&self) -> bool {
+        self.place_is_personal() || !self.refers_to().is_empty()
+    }
+
     /// Where it is, for maps.
     fn place(&self) -> Option<Place> {
         None
@@ -390,6 +396,7 @@ pub trait Record: std::fmt::Debug + Send + Sync {
     fn title(&self, names: Names) -> Message;
     fn public_title(&self, names: Names) -> Message;
     fn place_is_personal(&self) -> bool;
+    fn about_a_household(&self) -> bool;
     fn place(&self) -> Option<Place>;
     fn photos(&self) -> Vec<Photo>;
     fn refers_to(&self) -> Vec<&str>;
@@ -419,6 +426,9 @@ impl<T: RecordBody> Record for T {
     }
     fn place_is_personal(&self) -> bool {
         RecordBody::place_is_personal(self)
+    }
+    fn about_a_household(&self) -> bool {
+        RecordBody::about_a_household(self)
     }
     fn place(&self) -> Option<Place> {
         RecordBody::place(self)
@@ -504,6 +514,11 @@ impl AnyRecord {
     /// Whether its place is a person's home.
     pub fn place_is_personal(&self) -> bool {
         self.body().place_is_personal()
+    }
+
+    /// Whether it is about a named household (staff reads of it are logged).
+    pub fn about_a_household(&self) -> bool {
+        self.body().about_a_household()
     }
 
     pub fn place(&self) -> Option<Place> {

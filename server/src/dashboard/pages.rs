@@ -733,6 +733,9 @@ struct RecordPage {
     has_place: bool,
     photos: Vec<PhotoView>,
     history: Vec<HistoryRow>,
+    /// Who read this record about a household (shown only for such records).
+    reads: Vec<(String, String)>,
+    about_a_household: bool,
     reviews: Vec<ReviewRow>,
     decide: Option<DecideForm>,
 }
@@ -841,6 +844,12 @@ async fn record_page(
             fields: h.fields.iter().map(|f| ctx.t(f)).collect(),
         })
         .collect();
+    let reads = d
+        .reads
+        .iter()
+        .map(|r| (time_text(r.at), r.person_name.clone()))
+        .collect();
+    let about_a_household = d.record.record.about_a_household();
     let reviews = d
         .reviews
         .iter()
@@ -921,6 +930,8 @@ async fn record_page(
         map,
         photos,
         history,
+        reads,
+        about_a_household,
         reviews,
         decide,
     };

@@ -322,6 +322,10 @@ pub trait Records: Send + Sync + 'static {
     fn snapshot(&self, id: &str) -> StorageResult<Option<Vec<u8>>>;
     /// A record's history, oldest first.
     fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>>;
+    /// Notes that a person read a record about a household.
+    fn log_read(&self, person_id: &str, doc_id: &str) -> StorageResult<()>;
+    /// Who read a record, oldest first: (when, person's name).
+    fn reads_of(&self, doc_id: &str) -> StorageResult<Vec<(i64, String)>>;
     /// Counts for health: (records, log entries, devices).
     fn counts(&self) -> StorageResult<(u64, u64, u64)>;
 }

@@ -156,6 +156,16 @@ CREATE TABLE settings (
 ALTER TABLE records ADD COLUMN day TEXT;
 CREATE INDEX records_queue ON records(commune_id, review_status, day, id);
 ",
+    // Who read a household's record (personal data): for access requests and audits.
+    "
+CREATE TABLE reads (
+    id BIGSERIAL PRIMARY KEY,
+    at BIGINT NOT NULL,
+    person_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL
+);
+CREATE INDEX reads_doc ON reads(doc_id, id);
+",
 ];
 
 impl From<postgres::Error> for StorageError {

@@ -271,6 +271,30 @@ impl<B: Backend> Records for Db<B> {
         })
     }
 
+    fn log_read(&self, person_id: &str, doc_id: &str) -> StorageResult<()> {
+        self.backend.write(|sql| {
+            sql.exec(
+                "INSERT INTO reads (at, person_id, doc_id) VALUES ($1, $2, $3)",
+                args![now_ms(), person_id, doc_id],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn reads_of(&self, doc_id: &str) -> StorageResult<Vec<(i64, String)>> {
+        self.backend.read(|sql| {
+            sql.rows(
+                "SELECT r.at, COALESCE(p.name, '') FROM reads r
+                 LEFT JOIN people p ON p.id = r.person_id
+                 WHERE r.doc_id = $1 ORDER BY r.id",
+                args![doc_id],
+            )?
+            .iter()
+            .map(|r| Ok((r.int(0)?, r.text(1)?)))
+            .collect()
+        })
+    }
+
     fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>> {
         self.backend.read(|sql| {
             sql.rows(
