@@ -73,6 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     write("push_body", "bombs", &encode(&bombs))?;
     let pull = PullResponse {
+        replaced: vec![],
         records: vec![record(changes.clone())],
         cursor: 42,
         more: false,

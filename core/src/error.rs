@@ -360,6 +360,7 @@ crate::string_enum! {
         NotAllowedToSubmit = "not_allowed_to_submit" ("chỉ người ghi hồ sơ hoặc trưởng ấp/khu vực mới được gửi duyệt hồ sơ này", "only the record's author or the area head may send this record for review"),
         RequestTimeout = "request_timeout" ("yêu cầu quá lâu; hãy thử lại khi sóng tốt hơn", "the request took too long; try again with a better signal"),
         /// A code this version does not know (a newer server).
+        Erased = "erased" ("dữ liệu cá nhân của hồ sơ này đã được xoá theo yêu cầu; bản sửa trên máy không được gửi, máy nhận bản đã xoá", "this record's personal data was erased on request; the edit on this phone is not sent, and the phone takes the erased version"),
         Unknown = "unknown" ("lỗi không xác định", "unknown error"),
     }
 }

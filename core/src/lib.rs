@@ -5,6 +5,7 @@
 //! - [`store`]: the offline store on the device (rusqlite + documents + projections + outbox);
 //! - [`sync`]: the wire protocol (shared with the server) and the device's sync client;
 //! - [`photo`]: photos scaled and re-encoded on the phone, named by SHA-256;
+//! - [`erasure`]: a record's personal data erased through its history, on request;
 //! - [`report`]: the plan's targets from approved records, the same on phones and server;
 //! - [`reference`] and [`place`]: communes, areas and geometry;
 //! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
@@ -12,6 +13,7 @@
 pub mod catalog;
 pub mod document;
 pub mod enrolment;
+pub mod erasure;
 pub mod form;
 pub mod fuzzing;
 

@@ -224,6 +224,17 @@ fn check_record(
         return Ok(Err(ErrorCode::ForeignActor.into()));
     }
     for c in &fresh {
+        // An edit made on top of a history erased on request (an offline phone's) would bring
+        // the erased values back: refused, and the phone takes the erased version.
+        let on_erased = tx.is_erased_change(&c.hash().to_string())?
+            || c.deps()
+                .iter()
+                .map(|d| tx.is_erased_change(&d.to_string()))
+                .collect::<StorageResult<Vec<bool>>>()?
+                .contains(&true);
+        if on_erased {
+            return Ok(Err(ErrorCode::Erased.into()));
+        }
         if tx.record_of_change(&c.hash().to_string())?.is_some() {
             return Ok(Err(ErrorCode::DuplicateChange.into()));
         }
@@ -495,4 +506,87 @@ pub fn review_from_dashboard(
     refresh_status(tx.as_mut(), &target)?;
     tx.commit()?;
     Ok(Ok(id))
+}
+
+/// Why an erasure was not made.
+#[derive(Debug)]
+pub enum EraseRefused {
+    /// No such record, or one the staff member may not see.
+    NotFound,
+    /// Its kind holds no personal data to erase.
+    NothingPersonal,
+}
+
+/// The reason a decision carried over an erasure gives (the earlier reason may name people).
+pub const KEPT_DECISION: &str = "Giữ nguyên quyết định sau khi xoá dữ liệu cá nhân theo yêu cầu";
+
+/// Erases a record's personal data through its history, on a data subject's request: the core
+/// rewrites it without them in a new document, which replaces the old one and its log entries
+/// in one transaction (phones replace their copy at their next sync; an edit made on top of the
+/// old history is refused). The decision it had is made again at the new version, so erasing
+/// does not take a household out of the figures. Returns the new heads.
+pub fn erase_record(
+    storage: &dyn Storage,
+    reference: &Reference,
+    device: &Device,
+    id: &str,
+    reason: &str,
+) -> StorageResult<Result<Vec<String>, EraseRefused>> {
+    let mut tx = storage.begin()?;
+    let scope = device.person.scope();
+    let Some(row) = tx.record(id)?.filter(|r| {
+        r.area_id
+            .as_deref()
+            .is_some_and(|a| scope.covers_area(reference, a))
+    }) else {
+        return Ok(Err(EraseRefused::NotFound));
+    };
+    let Some(snapshot) = tx.snapshot(id)? else {
+        return Ok(Err(EraseRefused::NotFound));
+    };
+    let meta = load(&snapshot)?
+        .meta()
+        .map_err(|e| StorageError::Database(e.to_string()))?;
+    let erased =
+        sachxanh_core::erasure::erase(&row.record, id, &meta, &automerge::ActorId::random())
+            .map_err(|e| StorageError::Database(e.to_string()))?;
+    let Some(erased) = erased else {
+        return Ok(Err(EraseRefused::NothingPersonal));
+    };
+    let heads = erased.doc.heads();
+    let before = tx.reviews_of(id)?;
+    let accepted = Accepted {
+        row: RecordRow {
+            record: erased.record,
+            heads: heads.clone(),
+            ..row.clone()
+        },
+        changes: vec![(
+            erased.change.hash().to_string(),
+            erased.change.raw_bytes().to_vec(),
+        )],
+        snapshot: erased.doc.save(),
+        action: AuditAction::Erase,
+        review: None,
+        reviewed_record: None,
+    };
+    tx.replace_history(device, &accepted, reason)?;
+    tx.commit()?;
+    let latest = before
+        .iter()
+        .max_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    if let Some(last) = latest {
+        if let Ok(Err(e)) = review_from_dashboard(
+            storage,
+            reference,
+            device,
+            id,
+            &heads,
+            last.decision,
+            KEPT_DECISION,
+        ) {
+            tracing::warn!(record = %id, refused = ?e, "decision not carried over an erasure");
+        }
+    }
+    Ok(Ok(heads))
 }

@@ -590,6 +590,51 @@ pub(crate) async fn decide(
     }
 }
 
+#[derive(Deserialize)]
+pub struct EraseRequest {
+    #[serde(default)]
+    pub(crate) reason: String,
+}
+
+/// `POST /api/v1/records/{id}/erase`: a household's personal data erased through its history on
+/// the person's request, with the reason (kept in the audit trail, the values are not).
+pub async fn erase(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(id): Path<String>,
+    body: Result<Json<EraseRequest>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    authed.require_staff()?;
+    let req = json_body(body)?;
+    let reason = req.reason.trim().to_owned();
+    let chars = reason.chars().count();
+    if !(10..=300).contains(&chars) || reason.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "hãy ghi lý do xoá (10–300 ký tự), ví dụ yêu cầu của ai, ngày nào",
+            "give the reason for erasing (10–300 characters), e.g. whose request, on which day",
+        ));
+    }
+    let state = st.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        crate::check::erase_record(
+            state.storage.as_ref(),
+            &state.reference,
+            &authed.0,
+            &id,
+            &reason,
+        )
+    })
+    .await??;
+    match result {
+        Ok(heads) => Ok(Json(serde_json::json!({ "heads": heads }))),
+        Err(crate::check::EraseRefused::NotFound) => Err(ApiError::not_found()),
+        Err(crate::check::EraseRefused::NothingPersonal) => Err(ApiError::bad_request(
+            "hồ sơ loại này không có dữ liệu cá nhân để xoá",
+            "a record of this kind holds no personal data to erase",
+        )),
+    }
+}
+
 /// Approved records of the scope as facts for the targets.
 pub fn facts(rows: &[RecordRow]) -> Vec<Fact> {
     rows.iter()

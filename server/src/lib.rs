@@ -94,6 +94,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/queue"),
     ("get", "/records/{id}"),
     ("post", "/records/{id}/decide"),
+    ("post", "/records/{id}/erase"),
     ("get", "/targets"),
     ("get", "/reports"),
     ("get", "/api/v1/catalog"),
@@ -103,6 +104,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/review-queue"),
     ("get", "/api/v1/records/{id}/detail"),
     ("post", "/api/v1/records/{id}/review"),
+    ("post", "/api/v1/records/{id}/erase"),
     ("get", "/api/v1/targets"),
     ("get", "/api/v1/reports/yearly.xlsx"),
     ("get", "/api/v1/reports/yearly.csv"),
@@ -181,6 +183,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/records/{id}", get(dashboard::pages::record))
         // The decision form's body is read and bounded by the handler itself.
         .route("/records/{id}/decide", post(dashboard::pages::decide))
+        .route("/records/{id}/erase", post(dashboard::pages::erase))
         .route("/targets", get(dashboard::pages::targets))
         .route("/reports", get(dashboard::pages::reports))
         .route("/api/v1/catalog", get(dashboard::catalog::get))
@@ -195,6 +198,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/api/v1/records/{id}/review",
             post(dashboard::review).layer(json_limit),
+        )
+        .route(
+            "/api/v1/records/{id}/erase",
+            post(dashboard::erase).layer(json_limit),
         )
         .route("/api/v1/targets", get(dashboard::targets))
         .route("/api/v1/reports/yearly.xlsx", get(export::yearly_xlsx))

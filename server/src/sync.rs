@@ -105,6 +105,7 @@ pub async fn pull(
         records,
         cursor: page.cursor,
         more: page.more,
+        replaced: page.replaced,
     })))
 }
 

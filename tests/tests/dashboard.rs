@@ -728,6 +728,33 @@ fn the_pages_review_without_script_in_both_languages() {
     assert_eq!(out.status(), 303);
     assert_eq!(out.headers()[LOCATION], "/");
 
+    // Erasing the household's personal data from its page: the reason is asked for, then the
+    // page shows the erased record, still approved.
+    let (_, page) = html(&format!("/records/{h}"), &session);
+    assert!(page.contains("data-testid=\"erase\""));
+    let erase = |reason: &str| {
+        http.post(url(&format!("/records/{h}/erase")))
+            .header(ACCEPT, "text/html")
+            .header(COOKIE, &session)
+            .form(&[("csrf", csrf.as_str()), ("erase_reason", reason)])
+            .send()
+            .unwrap()
+    };
+    let no_reason = erase("");
+    assert_eq!(no_reason.status(), 400);
+    assert!(unescape(&no_reason.text().unwrap()).contains("lý do xoá"));
+    let erased = erase("Yêu cầu của chủ hộ, phiếu ngày 29/11/2026");
+    assert_eq!(erased.status(), 303);
+    let to = erased.headers()[LOCATION].to_str().unwrap().to_owned();
+    let (_, page) = html(&to, &session);
+    let page = unescape(&page);
+    assert!(page.contains(sachxanh_core::erasure::ERASED) && !page.contains("Trần Văn Lâm"));
+    assert!(page.contains(&AuditAction::Erase.label().vi));
+    assert_eq!(
+        server.storage.record(&h).unwrap().unwrap().review_status,
+        ReviewStatus::Approved
+    );
+
     // Signing out by the form ends the session.
     let bye = http
         .post(url("/sign-out"))

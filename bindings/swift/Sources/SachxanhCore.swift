@@ -6339,6 +6339,7 @@ public enum AuditAction: Equatable, Hashable {
     case create
     case edit
     case review
+    case erase
 
 
 
@@ -6366,6 +6367,8 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         
         case 3: return .review
         
+        case 4: return .erase
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6384,6 +6387,10 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         
         case .review:
             writeInt(&buf, Int32(3))
+        
+        
+        case .erase:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -6631,6 +6638,7 @@ public enum ErrorCode: Equatable, Hashable {
     /**
      * A code this version does not know (a newer server).
      */
+    case erased
     case unknown
 
 
@@ -6755,7 +6763,9 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 51: return .requestTimeout
         
-        case 52: return .unknown
+        case 52: return .erased
+        
+        case 53: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6969,8 +6979,12 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(51))
         
         
-        case .unknown:
+        case .erased:
             writeInt(&buf, Int32(52))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(53))
         
         }
     }

@@ -126,6 +126,14 @@ impl RecordBody for Household {
         true
     }
 
+    fn erase_personal(&mut self) -> bool {
+        self.head_name = crate::erasure::ERASED.into();
+        self.address = crate::erasure::ERASED.into();
+        self.note.clear();
+        self.location = None;
+        true
+    }
+
     fn place(&self) -> Option<Place> {
         self.location.map(Place::point)
     }

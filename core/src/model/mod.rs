@@ -52,6 +52,7 @@ crate::string_enum! {
         Create = "create" ("Tạo mới", "Created"),
         Edit = "edit" ("Sửa", "Edited"),
         Review = "review" ("Duyệt", "Reviewed"),
+        Erase = "erase" ("Xoá dữ liệu cá nhân theo yêu cầu", "Personal data erased on request"),
     }
 }
 
@@ -330,6 +331,12 @@ pub trait RecordBody:
     /// Whether its place is a person's home (a household's location): left out of default
     /// exports with the names.
     fn place_is_personal(&self) -> bool {
+        false
+    }
+
+    /// Blanks its personal fields (a household's head, address, note, home): what an erasure
+    /// on a data subject's request leaves. `false` when the kind holds nothing to erase.
+    fn erase_personal(&mut self) -> bool {
         false
     }
 

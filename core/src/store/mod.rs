@@ -119,6 +119,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, not left in free pages: an erased household's old
+        // history leaves no bytes behind.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let rebuild = schema::migrate(&mut conn)?;
         let actor = match conn
             .query_row("SELECT value FROM device WHERE key = 'actor'", [], |r| {

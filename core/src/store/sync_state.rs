@@ -185,7 +185,10 @@ impl Store {
         outbox::acknowledge(&tx, accepted)?;
         let mut ids = vec![];
         for r in refused {
-            if documents::exists(&tx, &r.record_id)? {
+            // An erased record's refused edit holds the very values that were erased: it is
+            // dropped, not kept for its author.
+            let erased = r.code == ErrorCode::Erased.as_str();
+            if !erased && documents::exists(&tx, &r.record_id)? {
                 let doc = documents::load(&tx, &r.record_id, &self.actor)?;
                 keep_refused(&tx, r, &doc)?;
             }
@@ -229,7 +232,23 @@ impl Store {
     /// Applies a pulled page in one transaction; returns how many records it brought something
     /// new to (what the person is told was received).
     pub fn apply_pulled(&mut self, records: &[RecordChanges], cursor: u64) -> Result<usize> {
+        self.apply_pulled_page(records, &[], cursor)
+    }
+
+    /// Applies a pulled page in which `replaced` records were erased on the server: their copy
+    /// here, its history and any edit of it waiting to be sent go first (nothing erased stays
+    /// on the phone), then the page's changes make them anew.
+    pub fn apply_pulled_page(
+        &mut self,
+        records: &[RecordChanges],
+        replaced: &[String],
+        cursor: u64,
+    ) -> Result<usize> {
         let tx = self.conn.unchecked_transaction()?;
+        for id in replaced {
+            remove_document(&tx, id)?;
+            tx.execute("DELETE FROM refused WHERE doc_id = ?1", [id])?;
+        }
         let mut new = 0;
         for r in records {
             let bytes: Vec<Vec<u8>> = r.changes.iter().map(|b| b.to_vec()).collect();

@@ -323,7 +323,8 @@ impl SyncClient {
         loop {
             let cursor = store.pull_cursor()?;
             let page = self.pull(cursor, cancel, &mut report.requests)?;
-            report.pulled += store.apply_pulled(&page.records, page.cursor)? as u64;
+            report.pulled +=
+                store.apply_pulled_page(&page.records, &page.replaced, page.cursor)? as u64;
             progress(Progress {
                 phase: SyncPhase::Pulling,
                 done: report.pulled,

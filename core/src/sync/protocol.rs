@@ -111,6 +111,11 @@ pub struct PullResponse {
     pub cursor: u64,
     /// Whether more entries follow right away.
     pub more: bool,
+    /// Records whose personal data was erased: the phone drops its copy (and any edit of it
+    /// waiting to be sent) before taking this page's changes of them, which are a new document.
+    /// Absent from older servers' pages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced: Vec<String>,
 }
 
 /// How much of a photo the server holds (JSON): `GET /api/v1/photos/{sha256}/upload` and the

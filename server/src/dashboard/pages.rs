@@ -703,6 +703,12 @@ pub struct DecisionButton {
     pub tone: &'static str,
 }
 
+pub struct EraseForm {
+    pub action: String,
+    pub csrf: String,
+    pub reason_name: &'static str,
+}
+
 pub struct DecideForm {
     pub action: String,
     pub csrf: String,
@@ -736,6 +742,8 @@ struct RecordPage {
     /// Who read this record about a household (shown only for such records).
     reads: Vec<(String, String)>,
     about_a_household: bool,
+    /// For staff, on a record with personal data: erase it on request.
+    erase: Option<EraseForm>,
     reviews: Vec<ReviewRow>,
     decide: Option<DecideForm>,
 }
@@ -850,6 +858,14 @@ async fn record_page(
         .map(|r| (time_text(r.at), r.person_name.clone()))
         .collect();
     let about_a_household = d.record.record.about_a_household();
+    let erase =
+        (person.role == Role::CommuneStaff && d.record.record.place_is_personal()).then(|| {
+            EraseForm {
+                action: format!("/records/{id}/erase"),
+                csrf: ctx.csrf.clone().unwrap_or_default(),
+                reason_name: ERASE_REASON_FIELD,
+            }
+        });
     let reviews = d
         .reviews
         .iter()
@@ -932,6 +948,7 @@ async fn record_page(
         history,
         reads,
         about_a_household,
+        erase,
         reviews,
         decide,
     };
@@ -969,30 +986,82 @@ pub async fn record(
 /// `POST /records/{id}/decide`: approve, return or reject at the heads the page showed. On
 /// success the browser is sent back to the record's page, which says what was saved; a refusal
 /// shows the page again with why, and the reason as typed.
+/// A staff form posted from a page: read within its limit, checked for its token and origin,
+/// its sender signed in as commune staff.
+async fn staff_form(
+    st: &Arc<AppState>,
+    ctx: &Ctx,
+    req: Request,
+) -> Result<(Authed, Vec<(String, String)>), Response> {
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return Err(ctx.fail(ApiError::bad_request(
+            "biểu mẫu quá lớn",
+            "the form is too large",
+        )));
+    };
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    if cross_site(&parts.headers) || !token_ok(ctx, &parts.headers, &form) {
+        return Err(ctx.fail(stale_form()));
+    }
+    let authed = Authed::of_page_form(&parts, st)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    authed.require_staff().map_err(|e| ctx.fail(e))?;
+    Ok((authed, form))
+}
+
+/// `POST /records/{id}/erase`: a household's personal data erased on its request, with why.
+/// On success the page shows the erased record; a refusal shows the page with the reason.
+pub async fn erase(
+    State(st): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let (authed, form) = match staff_form(&st, &ctx, req).await {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let reason = form
+        .iter()
+        .find(|(k, _)| k == ERASE_REASON_FIELD)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let person = authed.0.person.clone();
+    let state = st.clone();
+    let body = axum::Json(super::EraseRequest { reason });
+    match super::erase(State(state), authed, Path(id.clone()), Ok(body)).await {
+        Ok(_) => ctx.redirect(&format!("/records/{id}?erased=1")),
+        Err(e) if e.status == StatusCode::NOT_FOUND || !ctx.html => ctx.fail(e),
+        Err(e) => {
+            let shown = Shown {
+                back: back_of(None),
+                flash: Some(Flash {
+                    ok: false,
+                    text: ctx.t(&e.message),
+                }),
+                status: e.status,
+                reason: String::new(),
+            };
+            record_page(&st, &ctx, person, id, shown).await
+        }
+    }
+}
+
+/// The erase form's reason field.
+const ERASE_REASON_FIELD: &str = "erase_reason";
+
 pub async fn decide(
     State(st): State<Arc<AppState>>,
     ctx: Ctx,
     Path(id): Path<String>,
     req: Request,
 ) -> Response {
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-        return ctx.fail(ApiError::bad_request(
-            "biểu mẫu quá lớn",
-            "the form is too large",
-        ));
+    let (authed, form) = match staff_form(&st, &ctx, req).await {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    if cross_site(&parts.headers) || !token_ok(&ctx, &parts.headers, &form) {
-        return ctx.fail(stale_form());
-    }
-    let authed = match Authed::of_page_form(&parts, &st).await {
-        Ok(a) => a,
-        Err(e) => return ctx.fail(e),
-    };
-    if let Err(e) = authed.require_staff() {
-        return ctx.fail(e);
-    }
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)

@@ -151,6 +151,40 @@ impl SyncTx for PushTx<'_> {
         Ok(())
     }
 
+    fn is_erased_change(&mut self, hash: &str) -> StorageResult<bool> {
+        Ok(self
+            .conn
+            .row("SELECT 1 FROM erased_changes WHERE hash = $1", args![hash])?
+            .is_some())
+    }
+
+    fn replace_history(
+        &mut self,
+        device: &Device,
+        accepted: &Accepted,
+        reason: &str,
+    ) -> StorageResult<()> {
+        let id = &accepted.row.id;
+        self.conn.exec(
+            "INSERT INTO erased_changes (hash, doc_id) SELECT hash, doc_id FROM log
+             WHERE doc_id = $1 ON CONFLICT (hash) DO NOTHING",
+            args![id],
+        )?;
+        self.conn
+            .exec("DELETE FROM log WHERE doc_id = $1", args![id])?;
+        self.append(device, accepted)?;
+        for (hash, _) in &accepted.changes {
+            self.conn
+                .exec("UPDATE log SET replaces = 1 WHERE hash = $1", args![hash])?;
+        }
+        self.conn.exec(
+            "UPDATE audit SET note = $2
+             WHERE id = (SELECT MAX(id) FROM audit WHERE doc_id = $1)",
+            args![id, reason],
+        )?;
+        Ok(())
+    }
+
     fn set_review_status(&mut self, id: &str, status: ReviewStatus) -> StorageResult<()> {
         self.conn.exec(
             "UPDATE records SET review_status = $2 WHERE id = $1",
@@ -210,13 +244,14 @@ impl<B: Backend> Feed for Db<B> {
             let filter = scope_filter(scope, &mut args);
             let rows = sql.rows(
                 &format!(
-                    "SELECT seq, doc_id, bytes FROM log
-                     WHERE seq > $1 AND device_id <> $2 {filter}
+                    "SELECT seq, doc_id, bytes, replaces FROM log
+                     WHERE seq > $1 AND (device_id <> $2 OR replaces = 1) {filter}
                      ORDER BY seq LIMIT $3"
                 ),
                 &args,
             )?;
             let mut entries = vec![];
+            let mut replaced = vec![];
             let mut cursor = after;
             let mut bytes = 0;
             let mut more = false;
@@ -232,6 +267,9 @@ impl<B: Backend> Feed for Db<B> {
                 }
                 bytes += b.len();
                 cursor = r.int(0)? as u64;
+                if r.int(3)? != 0 {
+                    replaced.push(r.text(1)?);
+                }
                 entries.push((r.text(1)?, b));
             }
             if !more {
@@ -246,6 +284,7 @@ impl<B: Backend> Feed for Db<B> {
                 entries,
                 cursor,
                 more,
+                replaced,
             })
         })
     }

@@ -143,6 +143,8 @@ pub struct LogPage {
     pub entries: Vec<(String, Vec<u8>)>,
     pub cursor: u64,
     pub more: bool,
+    /// Records of this page whose entries replace them (an erasure): phones drop their copy.
+    pub replaced: Vec<String>,
 }
 
 /// One line of a record's history: who did what, when.
@@ -235,6 +237,17 @@ pub trait SyncTx {
     /// row.
     fn append(&mut self, device: &Device, accepted: &Accepted) -> StorageResult<()>;
     fn set_review_status(&mut self, id: &str, status: ReviewStatus) -> StorageResult<()>;
+    /// Whether a change (by hex hash) belonged to a history erased on request.
+    fn is_erased_change(&mut self, hash: &str) -> StorageResult<bool>;
+    /// Replaces a record's whole history by `accepted` (an erasure): its old changes leave the
+    /// log (their hashes are kept to recognise them), the new entry is marked as replacing the
+    /// record, and the audit row keeps why — not what was erased.
+    fn replace_history(
+        &mut self,
+        device: &Device,
+        accepted: &Accepted,
+        reason: &str,
+    ) -> StorageResult<()>;
     fn save_batch_answer(
         &mut self,
         device_id: &str,

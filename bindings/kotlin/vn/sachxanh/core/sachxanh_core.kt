@@ -6700,7 +6700,8 @@ enum class AuditAction {
     
     CREATE,
     EDIT,
-    REVIEW;
+    REVIEW,
+    ERASE;
 
     
 
@@ -6867,6 +6868,7 @@ enum class ErrorCode {
     /**
      * A code this version does not know (a newer server).
      */
+    ERASED,
     UNKNOWN;
 
     
