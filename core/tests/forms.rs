@@ -313,3 +313,32 @@ fn conflicting_values_are_worded_as_the_form_words_them() {
         vec![Lifecycle::Submitted.label(), Lifecycle::Draft.label()]
     );
 }
+
+#[test]
+fn every_form_that_takes_photos_asks_for_places_not_faces() {
+    let store = memory_store("p-volunteer-1");
+    let mut seen = 0;
+    for kind in RecordKind::ALL {
+        let form = store.new_form(*kind, AREA);
+        for f in form
+            .fields
+            .iter()
+            .filter(|f| matches!(f.input, Input::Photos { .. }))
+        {
+            let help = f.help.as_ref().unwrap_or_else(|| panic!("{kind}: no hint"));
+            assert!(
+                help.vi.contains("mặt người") && help.vi.contains("hỏi họ"),
+                "{kind}"
+            );
+            assert!(
+                help.en.contains("faces") && help.en.contains("ask them"),
+                "{kind}"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(
+        seen, 3,
+        "cleanups, collection points and black spots take photos"
+    );
+}

@@ -606,14 +606,7 @@ pub async fn erase(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     authed.require_staff()?;
     let req = json_body(body)?;
-    let reason = req.reason.trim().to_owned();
-    let chars = reason.chars().count();
-    if !(10..=300).contains(&chars) || reason.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(
-            "hãy ghi lý do xoá (10–300 ký tự), ví dụ yêu cầu của ai, ngày nào",
-            "give the reason for erasing (10–300 characters), e.g. whose request, on which day",
-        ));
-    }
+    let reason = request_reason(&req.reason)?;
     let state = st.clone();
     let result = tokio::task::spawn_blocking(move || {
         crate::check::erase_record(
@@ -633,6 +626,150 @@ pub async fn erase(
             "a record of this kind holds no personal data to erase",
         )),
     }
+}
+
+#[derive(Deserialize)]
+pub struct RestrictRequest {
+    restricted: bool,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The reason staff give for acting on a data subject's request: 10–300 characters.
+fn request_reason(reason: &str) -> Result<String, ApiError> {
+    let reason = reason.trim().to_owned();
+    let chars = reason.chars().count();
+    if !(10..=300).contains(&chars) || reason.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "hãy ghi lý do (10–300 ký tự), ví dụ yêu cầu của ai, ngày nào",
+            "give the reason (10–300 characters), e.g. whose request, on which day",
+        ));
+    }
+    Ok(reason)
+}
+
+/// `POST /api/v1/records/{id}/restrict`: a household's record kept but out of lists, exports
+/// and figures while its request is handled (or back in), with the reason in the audit trail.
+pub async fn restrict(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(id): Path<String>,
+    body: Result<Json<RestrictRequest>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    authed.require_staff()?;
+    let req = json_body(body)?;
+    let reason = request_reason(&req.reason)?;
+    let state = st.clone();
+    let changed = tokio::task::spawn_blocking(move || -> Result<bool, ApiError> {
+        let scope = authed.0.person.scope();
+        let row = state.storage.record(&id)?.filter(|r| {
+            r.area_id
+                .as_deref()
+                .is_some_and(|a| scope.covers_area(&state.reference, a))
+        });
+        let Some(row) = row else {
+            return Err(ApiError::not_found());
+        };
+        if !row.record.about_a_household() {
+            return Err(ApiError::bad_request(
+                "chỉ hạn chế được hồ sơ về một hộ gia đình",
+                "only a record about a household can be restricted",
+            ));
+        }
+        Ok(state
+            .storage
+            .set_restricted(&authed.0, &id, req.restricted, &reason)?)
+    })
+    .await??;
+    Ok(Json(
+        serde_json::json!({ "restricted": req.restricted, "changed": changed }),
+    ))
+}
+
+/// Everything held about one household, for its access request: the record and every record
+/// about it, each in words, with its history, who read it and its photos.
+#[derive(Serialize)]
+pub struct AccessRequest {
+    pub household_id: String,
+    pub generated_at: i64,
+    pub restricted: bool,
+    pub records: Vec<AccessRecord>,
+}
+
+#[derive(Serialize)]
+pub struct AccessRecord {
+    pub id: String,
+    pub kind: Message,
+    pub title: Message,
+    pub status: Message,
+    pub fields: Vec<ReadField>,
+    pub history: Vec<HistoryLine>,
+    pub reads: Vec<ReadLine>,
+    pub photos: Vec<String>,
+}
+
+/// The access request's contents (each record's read is logged as any read). Blocking.
+pub(crate) fn access_request(
+    state: &AppState,
+    person: &Person,
+    id: &str,
+) -> Result<Option<AccessRequest>, ApiError> {
+    let Some(main) = load_detail(state, person, id)? else {
+        return Ok(None);
+    };
+    if !main.record.record.place_is_personal() {
+        return Err(ApiError::bad_request(
+            "yêu cầu truy cập dữ liệu lập theo hồ sơ hộ gia đình",
+            "an access request is made from a household's record",
+        ));
+    }
+    let related: Vec<String> = state
+        .storage
+        .records(&RecordFilter {
+            area_id: main.record.area_id.clone(),
+            limit: MAX_REPORT_ROWS,
+            include_restricted: true,
+            ..Default::default()
+        })?
+        .into_iter()
+        .filter(|r| r.record.refers_to().contains(&id))
+        .map(|r| r.id)
+        .collect();
+    let mut records = vec![main];
+    for r in related {
+        records.extend(load_detail(state, person, &r)?);
+    }
+    Ok(Some(AccessRequest {
+        household_id: id.to_owned(),
+        generated_at: chrono::Utc::now().timestamp_millis(),
+        restricted: state.storage.is_restricted(id)?,
+        records: records
+            .into_iter()
+            .map(|d| AccessRecord {
+                id: d.record.id.clone(),
+                kind: d.kind_label,
+                title: d.title,
+                status: d.status_label,
+                fields: d.fields,
+                history: d.history,
+                reads: d.reads,
+                photos: d.photos.into_iter().map(|p| p.sha256).collect(),
+            })
+            .collect(),
+    }))
+}
+
+/// `GET /api/v1/records/{id}/access-request`: everything held about a household, as JSON.
+pub async fn access_request_json(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AccessRequest>, ApiError> {
+    authed.require_staff()?;
+    let state = st.clone();
+    let found = tokio::task::spawn_blocking(move || access_request(&state, &authed.0.person, &id))
+        .await??;
+    found.map(Json).ok_or_else(ApiError::not_found)
 }
 
 /// Approved records of the scope as facts for the targets.

@@ -95,6 +95,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/records/{id}"),
     ("post", "/records/{id}/decide"),
     ("post", "/records/{id}/erase"),
+    ("get", "/records/{id}/access-request"),
     ("get", "/targets"),
     ("get", "/reports"),
     ("get", "/api/v1/catalog"),
@@ -105,6 +106,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/records/{id}/detail"),
     ("post", "/api/v1/records/{id}/review"),
     ("post", "/api/v1/records/{id}/erase"),
+    ("post", "/api/v1/records/{id}/restrict"),
+    ("get", "/api/v1/records/{id}/access-request"),
     ("get", "/api/v1/targets"),
     ("get", "/api/v1/reports/yearly.xlsx"),
     ("get", "/api/v1/reports/yearly.csv"),
@@ -184,6 +187,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         // The decision form's body is read and bounded by the handler itself.
         .route("/records/{id}/decide", post(dashboard::pages::decide))
         .route("/records/{id}/erase", post(dashboard::pages::erase))
+        .route(
+            "/records/{id}/access-request",
+            get(dashboard::pages::access_request),
+        )
         .route("/targets", get(dashboard::pages::targets))
         .route("/reports", get(dashboard::pages::reports))
         .route("/api/v1/catalog", get(dashboard::catalog::get))
@@ -202,6 +209,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/api/v1/records/{id}/erase",
             post(dashboard::erase).layer(json_limit),
+        )
+        .route(
+            "/api/v1/records/{id}/restrict",
+            post(dashboard::restrict).layer(json_limit),
+        )
+        .route(
+            "/api/v1/records/{id}/access-request",
+            get(dashboard::access_request_json),
         )
         .route("/api/v1/targets", get(dashboard::targets))
         .route("/api/v1/reports/yearly.xlsx", get(export::yearly_xlsx))

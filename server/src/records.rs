@@ -56,6 +56,7 @@ pub async fn list(
         after_id: q.cursor,
         review_status: None,
         limit: limit + 1,
+        include_restricted: false,
     };
     let storage = st.storage.clone();
     let mut records = tokio::task::spawn_blocking(move || storage.records(&filter)).await??;

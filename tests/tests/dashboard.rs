@@ -742,7 +742,7 @@ fn the_pages_review_without_script_in_both_languages() {
     };
     let no_reason = erase("");
     assert_eq!(no_reason.status(), 400);
-    assert!(unescape(&no_reason.text().unwrap()).contains("lý do xoá"));
+    assert!(unescape(&no_reason.text().unwrap()).contains("hãy ghi lý do"));
     let erased = erase("Yêu cầu của chủ hộ, phiếu ngày 29/11/2026");
     assert_eq!(erased.status(), 303);
     let to = erased.headers()[LOCATION].to_str().unwrap().to_owned();

@@ -6340,6 +6340,8 @@ public enum AuditAction: Equatable, Hashable {
     case edit
     case review
     case erase
+    case restrict
+    case unrestrict
 
 
 
@@ -6369,6 +6371,10 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         
         case 4: return .erase
         
+        case 5: return .restrict
+        
+        case 6: return .unrestrict
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6391,6 +6397,14 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         
         case .erase:
             writeInt(&buf, Int32(4))
+        
+        
+        case .restrict:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .unrestrict:
+            writeInt(&buf, Int32(6))
         
         }
     }

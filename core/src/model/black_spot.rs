@@ -103,8 +103,10 @@ impl RecordBody for BlackSpot {
         date("cleaned_date", "Ngày thu dọn", "Cleaned up on", true),
         date("closed_date", "Ngày xử lý dứt điểm", "Closed on", true),
         Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)).help(Label::new(
-            "Ảnh «sau khi làm» là bắt buộc khi đã thu dọn",
-            "An “after” photo is required once cleaned up",
+            "Ảnh «sau khi làm» là bắt buộc khi đã thu dọn. Chụp nơi làm việc, tránh chụp rõ mặt \
+             người; nếu có người trong ảnh, hãy hỏi họ trước.",
+            "An “after” photo is required once cleaned up. Photograph the place, not people's \
+             faces; if someone is in the picture, ask them first.",
         )),
         NOTE_FIELD,
     ];

@@ -1,7 +1,7 @@
 //! Ngày cuối tuần ra quân tổng vệ sinh: a weekend general cleanup in an area — where, what work,
 //! who took part by organisation, how much waste, and photos before and after.
 
-use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, PHOTOS, RecordBody, RecordKind, check_range};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, PHOTOS, PHOTOS_HINT, RecordBody, RecordKind, check_range};
 use crate::error::{FieldError, Rule};
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -200,7 +200,7 @@ impl RecordBody for Cleanup {
                 nullable: true,
             },
         ),
-        Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)),
+        Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)).help(PHOTOS_HINT),
         NOTE_FIELD,
     ];
     const TABLE: &'static str = TABLE;

@@ -1,7 +1,7 @@
 //! Điểm tập kết rác: a collection point where households bring sorted waste for the collector,
 //! and whether it meets the technical requirements (target b: ending improper dumping).
 
-use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, PHOTOS, PhotoRef, PhotoStage, RecordBody, RecordKind};
+use super::{AREA_FIELD, Context, Day, Draft, NOTE_FIELD, Names, PHOTOS, PHOTOS_HINT, PhotoRef, PhotoStage, RecordBody, RecordKind};
 use crate::error::FieldError;
 use crate::form::{Field, InputSpec};
 use crate::i18n::{Label, Message};
@@ -94,7 +94,7 @@ impl RecordBody for CollectionPoint {
             "Được thu gom đúng lịch",
             "Collected on schedule",
         ),
-        Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)),
+        Field::new("photos", PHOTOS, InputSpec::Photos(PhotoStage::choices)).help(PHOTOS_HINT),
         NOTE_FIELD,
     ];
     const TABLE: &'static str = TABLE;

@@ -53,6 +53,8 @@ crate::string_enum! {
         Edit = "edit" ("Sửa", "Edited"),
         Review = "review" ("Duyệt", "Reviewed"),
         Erase = "erase" ("Xoá dữ liệu cá nhân theo yêu cầu", "Personal data erased on request"),
+        Restrict = "restrict" ("Hạn chế xử lý trong khi giải quyết yêu cầu", "Processing restricted while a request is handled"),
+        Unrestrict = "unrestrict" ("Bỏ hạn chế xử lý", "Restriction lifted"),
     }
 }
 
@@ -89,6 +91,11 @@ pub(crate) const NOTE_FIELD: crate::form::Field = crate::form::Field::new(
     },
 );
 pub(crate) const PHOTOS: Label = Label::new("Ảnh trước và sau", "Photos before and after");
+/// Under every photo field: photos of people are the person's choice.
+pub(crate) const PHOTOS_HINT: Label = Label::new(
+    "Chụp nơi làm việc, tránh chụp rõ mặt người; nếu có người trong ảnh, hãy hỏi họ trước.",
+    "Photograph the place, not people's faces; if someone is in the picture, ask them first.",
+);
 
 /// What every record carries besides its body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]

@@ -705,6 +705,7 @@ pub struct DecisionButton {
 
 pub struct EraseForm {
     pub action: String,
+    pub access_href: String,
     pub csrf: String,
     pub reason_name: &'static str,
 }
@@ -862,6 +863,7 @@ async fn record_page(
         (person.role == Role::CommuneStaff && d.record.record.place_is_personal()).then(|| {
             EraseForm {
                 action: format!("/records/{id}/erase"),
+                access_href: format!("/records/{id}/access-request"),
                 csrf: ctx.csrf.clone().unwrap_or_default(),
                 reason_name: ERASE_REASON_FIELD,
             }
@@ -1047,6 +1049,83 @@ pub async fn erase(
             record_page(&st, &ctx, person, id, shown).await
         }
     }
+}
+
+pub struct AccessView {
+    kind: String,
+    title: String,
+    status: String,
+    fields: Vec<(String, String)>,
+    history: Vec<(String, String, String)>,
+    reads: Vec<(String, String)>,
+    photos: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "access.html")]
+struct AccessPage {
+    l: Layout,
+    household_id: String,
+    generated: String,
+    restricted: bool,
+    records: Vec<AccessView>,
+}
+
+/// `GET /records/{id}/access-request`: everything held about a household, readable, for its
+/// access request (staff; each record's read is logged).
+pub async fn access_request(
+    State(st): State<Arc<AppState>>,
+    ctx: Ctx,
+    authed: Result<Authed, ApiError>,
+    Path(id): Path<String>,
+) -> Response {
+    let authed = match authed.and_then(|a| a.require_staff().map(|()| a)) {
+        Ok(a) => a,
+        Err(e) => return ctx.fail(e),
+    };
+    let person = authed.0.person.clone();
+    let state = st.clone();
+    let viewer = person.clone();
+    let found =
+        tokio::task::spawn_blocking(move || super::access_request(&state, &viewer, &id)).await;
+    let a = match found {
+        Ok(Ok(Some(a))) => a,
+        Ok(Ok(None)) => return ctx.fail(ApiError::not_found()),
+        Ok(Err(e)) => return ctx.fail(e),
+        Err(e) => return ctx.fail(ApiError::from(e)),
+    };
+    let page = AccessPage {
+        l: ctx.layout(Some(&person), Tab::None),
+        generated: time_text(a.generated_at),
+        restricted: a.restricted,
+        records: a
+            .records
+            .iter()
+            .map(|r| AccessView {
+                kind: ctx.t(&r.kind),
+                title: ctx.t(&r.title),
+                status: ctx.t(&r.status),
+                fields: r
+                    .fields
+                    .iter()
+                    .map(|f| (ctx.t(&f.label), ctx.t(&f.value)))
+                    .collect(),
+                history: r
+                    .history
+                    .iter()
+                    .map(|h| (time_text(h.at), h.person_name.clone(), ctx.t(&h.action)))
+                    .collect(),
+                reads: r
+                    .reads
+                    .iter()
+                    .map(|x| (time_text(x.at), x.person_name.clone()))
+                    .collect(),
+                photos: r.photos.clone(),
+            })
+            .collect(),
+        household_id: a.household_id,
+    };
+    ctx.page(StatusCode::OK, page)
 }
 
 /// The erase form's reason field.

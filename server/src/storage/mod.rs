@@ -191,6 +191,9 @@ pub struct RecordFilter {
     pub review_status: Option<ReviewStatus>,
     pub after_id: Option<String>,
     pub limit: usize,
+    /// Records restricted while a data subject's request is handled are left out of lists,
+    /// exports and figures unless asked for (an access request).
+    pub include_restricted: bool,
 }
 
 /// What the review queue shows: records (never reviews) of a scope, filtered, by day then id.
@@ -335,6 +338,16 @@ pub trait Records: Send + Sync + 'static {
     fn snapshot(&self, id: &str) -> StorageResult<Option<Vec<u8>>>;
     /// A record's history, oldest first.
     fn audit_of(&self, id: &str) -> StorageResult<Vec<AuditRow>>;
+    /// Restricts a record's processing while a request is handled (or lifts it), with the
+    /// audit row saying who and why. `false` when it already was so.
+    fn set_restricted(
+        &self,
+        device: &Device,
+        id: &str,
+        restricted: bool,
+        reason: &str,
+    ) -> StorageResult<bool>;
+    fn is_restricted(&self, id: &str) -> StorageResult<bool>;
     /// Notes that a person read a record about a household.
     fn log_read(&self, person_id: &str, doc_id: &str) -> StorageResult<()>;
     /// Who read a record, oldest first: (when, person's name).

@@ -156,6 +156,9 @@ impl<B: Backend> Records for Db<B> {
             args.push(after.into());
             sql.push_str(&format!(" AND id > ${}", args.len()));
         }
+        if !f.include_restricted {
+            sql.push_str(" AND restricted = 0");
+        }
         args.push((f.limit as u64).into());
         sql.push_str(&format!(" ORDER BY id LIMIT ${}", args.len()));
         self.backend
@@ -209,7 +212,7 @@ impl<B: Backend> Records for Db<B> {
             .collect();
         let mut sql = format!(
             "SELECT {}, COALESCE(p.name, '') FROM records r LEFT JOIN people p ON p.id = r.author
-             WHERE r.kind <> $1",
+             WHERE r.kind <> $1 AND r.restricted = 0",
             columns.join(", ")
         );
         args.push(RecordKind::Review.as_str().into());
@@ -268,6 +271,52 @@ impl<B: Backend> Records for Db<B> {
             sql.row("SELECT snapshot FROM documents WHERE id = $1", args![id])?
                 .map(|r| r.bytes(0))
                 .transpose()
+        })
+    }
+
+    fn set_restricted(
+        &self,
+        device: &Device,
+        id: &str,
+        restricted: bool,
+        reason: &str,
+    ) -> StorageResult<bool> {
+        self.backend.write(|sql| {
+            let changed = sql.exec(
+                "UPDATE records SET restricted = $2 WHERE id = $1 AND restricted <> $2",
+                args![id, restricted as i64],
+            )?;
+            if changed == 0 {
+                return Ok(false);
+            }
+            let action = if restricted {
+                AuditAction::Restrict
+            } else {
+                AuditAction::Unrestrict
+            };
+            sql.exec(
+                "INSERT INTO audit (at, device_id, person_id, doc_id, action, hashes, note)
+                 VALUES ($1, $2, $3, $4, $5, '', $6)",
+                args![
+                    now_ms(),
+                    &device.id,
+                    &device.person.id,
+                    id,
+                    action.as_str(),
+                    reason
+                ],
+            )?;
+            Ok(true)
+        })
+    }
+
+    fn is_restricted(&self, id: &str) -> StorageResult<bool> {
+        self.backend.read(|sql| {
+            Ok(sql
+                .row("SELECT restricted FROM records WHERE id = $1", args![id])?
+                .map(|r| r.int(0))
+                .transpose()?
+                .is_some_and(|v| v != 0))
         })
     }
 

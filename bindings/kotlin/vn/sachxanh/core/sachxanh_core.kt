@@ -6701,7 +6701,9 @@ enum class AuditAction {
     CREATE,
     EDIT,
     REVIEW,
-    ERASE;
+    ERASE,
+    RESTRICT,
+    UNRESTRICT;
 
     
 
