@@ -175,6 +175,24 @@ impl RecordDoc {
         Ok(n)
     }
 
+    /// The whole document saved, and proven to load again as the same version. Automerge 0.12
+    /// can save a document that applied a crafted change into bytes that no longer load
+    /// ("mismatching heads", found by fuzzing the server's push check): the server stores only
+    /// what passes, and refuses the change otherwise.
+    pub fn save_checked(&self) -> Result<Vec<u8>> {
+        let saved = self.save();
+        let heads = self.heads();
+        let reloaded = std::panic::catch_unwind(|| {
+            RecordDoc::load([saved.as_slice()], &ActorId::random()).map(|d| d.heads())
+        });
+        match reloaded {
+            Ok(Ok(h)) if h == heads => Ok(saved),
+            _ => Err(Error::Corrupt(
+                "the record does not save into a document that loads again".into(),
+            )),
+        }
+    }
+
     /// The whole document in Automerge's standard format, keeping changes still waiting for
     /// their dependencies so compaction never drops them.
     pub fn save(&self) -> Vec<u8> {

@@ -274,7 +274,9 @@ fn check_record(
     if !fork.unknown_fields(id).is_ok_and(|extra| extra.is_empty()) {
         return Ok(Err(ErrorCode::UnknownFields.into()));
     }
-    let snapshot = fork.save();
+    let Ok(snapshot) = fork.save_checked() else {
+        return Ok(Err(ErrorCode::Unreadable.into()));
+    };
     if snapshot.len() > MAX_DOCUMENT_BYTES {
         return Ok(Err(ErrorCode::RecordTooLarge.into()));
     }

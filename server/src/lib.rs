@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod photos;
 pub mod records;
+pub mod retention;
 pub mod storage;
 pub mod sync;
 pub mod view;
@@ -319,16 +320,30 @@ pub async fn serve(
     Ok(())
 }
 
-/// Forgets photo uploads nobody finished, once an hour.
+/// Forgets photo uploads nobody finished, and applies the retention periods, once an hour.
 async fn sweep_uploads(storage: Arc<dyn Storage>) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every.tick().await;
         let storage = storage.clone();
-        let before = chrono::Utc::now().timestamp_millis() - photos::UPLOAD_LIFETIME_MS;
-        match tokio::task::spawn_blocking(move || storage.sweep_photo_uploads(before)).await {
-            Ok(Ok(n)) if n > 0 => tracing::info!(parts = n, "expired photo uploads removed"),
-            Ok(Err(e)) => tracing::warn!(error = %e, "sweeping photo uploads failed"),
+        let now = chrono::Utc::now().timestamp_millis();
+        let before = now - photos::UPLOAD_LIFETIME_MS;
+        let swept = tokio::task::spawn_blocking(move || {
+            let parts = storage.sweep_photo_uploads(before)?;
+            retention::sweep(storage.as_ref(), now).map(|s| (parts, s))
+        })
+        .await;
+        match swept {
+            Ok(Ok((parts, s))) if parts > 0 || s != retention::Swept::default() => {
+                tracing::info!(
+                    parts,
+                    answers = s.batch_answers,
+                    codes = s.spent_codes,
+                    reads = s.reads,
+                    "retention sweep"
+                );
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "retention sweep failed"),
             _ => {}
         }
     }

@@ -317,7 +317,20 @@ impl Store {
             .execute("DELETE FROM refused WHERE doc_id = ?1", [id])?;
         Ok(())
     }
+
+    /// Forgets refused versions older than [`REFUSED_KEPT_DAYS`] (they are whole copies of
+    /// records, personal data included, kept only so their author can see what to fix).
+    /// Returns how many went.
+    pub fn forget_old_refusals(&mut self) -> Result<usize> {
+        let before = self.trusted_now_ms() - REFUSED_KEPT_DAYS * 24 * 3600 * 1000;
+        Ok(self
+            .conn
+            .execute("DELETE FROM refused WHERE refused_at < ?1", [before])?)
+    }
 }
+
+/// How long a phone keeps a version the server refused, for its author to read and fix.
+pub const REFUSED_KEPT_DAYS: i64 = 90;
 
 fn keep_refused(tx: &Transaction, r: &Refusal, doc: &RecordDoc) -> Result<()> {
     tx.execute(

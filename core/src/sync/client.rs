@@ -336,6 +336,7 @@ impl SyncClient {
         }
         self.learn_server_time(store)?;
         store.set_setting("last_sync", Some(&store.device_now_ms().to_string()))?;
+        store.forget_old_refusals()?;
         self.upload_photos(store, progress, cancel, &mut report)?;
         progress(Progress {
             phase: SyncPhase::Done,

@@ -392,6 +392,12 @@ pub trait Photos: Send + Sync + 'static {
     fn photo(&self, sha256: &str) -> StorageResult<Option<StoredPhoto>>;
     /// Forgets unfinished uploads last touched before `before` (ms); returns how many parts.
     fn sweep_photo_uploads(&self, before: i64) -> StorageResult<u64>;
+    /// Forgets stored push answers older than `before` (retention); returns how many.
+    fn forget_batch_answers(&self, before: i64) -> StorageResult<u64>;
+    /// Forgets enrolment codes used or expired before `before`.
+    fn forget_spent_codes(&self, before: i64) -> StorageResult<u64>;
+    /// Forgets reads of records older than `before`.
+    fn forget_reads(&self, before: i64) -> StorageResult<u64>;
 }
 
 /// Everything the server keeps.

@@ -167,4 +167,24 @@ impl<B: Backend> Photos for Db<B> {
             )
         })
     }
+
+    fn forget_batch_answers(&self, before: i64) -> StorageResult<u64> {
+        self.backend
+            .write(|sql| sql.exec("DELETE FROM batches WHERE at < $1", args![before]))
+    }
+
+    fn forget_spent_codes(&self, before: i64) -> StorageResult<u64> {
+        self.backend.write(|sql| {
+            sql.exec(
+                "DELETE FROM enrolment_codes
+                 WHERE (used_at IS NOT NULL AND used_at < $1) OR expires_at < $1",
+                args![before],
+            )
+        })
+    }
+
+    fn forget_reads(&self, before: i64) -> StorageResult<u64> {
+        self.backend
+            .write(|sql| sql.exec("DELETE FROM reads WHERE at < $1", args![before]))
+    }
 }
