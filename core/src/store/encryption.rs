@@ -57,6 +57,9 @@ pub fn is_plain(path: &Path) -> Result<bool> {
 /// Keys a fresh connection and proves the key opens the file.
 pub(super) fn unlock(conn: &Connection, key: &StoreKey) -> Result<()> {
     conn.execute_batch(&format!("PRAGMA key = {};", key.literal()))?;
+    // Locking and wiping every buffer SQLCipher allocates costs more than the rest of a save;
+    // the key itself is held by the Keystore/Keychain, not in this process's pages.
+    conn.execute_batch("PRAGMA cipher_memory_security = OFF;")?;
     // A build without SQLCipher ignores `PRAGMA key` and would store plain text: refuse.
     let cipher: Option<String> = conn
         .query_row("PRAGMA cipher_version", [], |r| r.get(0))
