@@ -318,6 +318,28 @@ impl TestServer {
     }
 }
 
+/// A weekend cleanup in `area` on `day` (a point in Ấp Mỹ Hòa, 12 youth union members, 80 kg),
+/// with these photos.
+pub fn cleanup_in(area: &str, day: Day, photos: Vec<PhotoRef>) -> Cleanup {
+    Cleanup {
+        area_id: area.into(),
+        cleanup_date: day,
+        place: sachxanh_core::place::Place::point(Coord::new(105.63, 10.0)),
+        work: Work {
+            waterways: true,
+            ..Default::default()
+        },
+        participants: Participants {
+            youth_union: 12,
+            ..Default::default()
+        },
+        waste_kg: Some(80.0),
+        bags: None,
+        note: String::new(),
+        photos,
+    }
+}
+
 pub struct Phone {
     pub store: Store,
     pub client: SyncClient,

@@ -146,30 +146,13 @@ fn a_household_gets_everything_held_about_it_and_can_be_restricted() {
         AuditAction::Unrestrict
     );
     // Only records about a household are restricted this way.
-    let cleanup = a.store.create(cleanup_at(AREA_A)).unwrap();
+    let cleanup = a
+        .store
+        .create(cleanup_in(AREA_A, Day::today(), vec![]))
+        .unwrap();
     a.sync().unwrap();
     assert_eq!(
         restrict(&server, &cleanup, true, "Không phải hồ sơ hộ gia đình").status(),
         400
     );
-}
-
-fn cleanup_at(area: &str) -> Cleanup {
-    Cleanup {
-        area_id: area.into(),
-        cleanup_date: Day::today(),
-        place: sachxanh_core::place::Place::point(sachxanh_core::place::Coord::new(105.63, 10.0)),
-        work: Work {
-            sweeping: true,
-            ..Default::default()
-        },
-        participants: Participants {
-            residents: 5,
-            ..Default::default()
-        },
-        waste_kg: None,
-        bags: Some(3),
-        note: String::new(),
-        photos: vec![],
-    }
 }

@@ -5,30 +5,13 @@
 
 use sachxanh_core::error::{ErrorCode, Rule};
 use sachxanh_core::model::*;
-use sachxanh_core::place::{Coord, Place};
 use sachxanh_core::Error;
 use sachxanh_tests::*;
 
 const THREE_YEARS_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
 
 fn cleanup_on(day: Day) -> Cleanup {
-    Cleanup {
-        area_id: AREA_A.into(),
-        cleanup_date: day,
-        place: Place::point(Coord::new(105.63, 10.0)),
-        work: Work {
-            waterways: true,
-            ..Default::default()
-        },
-        participants: Participants {
-            youth_union: 10,
-            ..Default::default()
-        },
-        waste_kg: Some(80.0),
-        bags: None,
-        note: String::new(),
-        photos: vec![],
-    }
+    cleanup_in(AREA_A, day, vec![])
 }
 
 #[test]

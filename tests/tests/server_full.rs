@@ -6,7 +6,6 @@
 
 use sachxanh_core::model::*;
 use sachxanh_core::photo::PhotoSettings;
-use sachxanh_core::place::{Coord, Place};
 use sachxanh_core::sync::protocol::{encode, CONTENT_TYPE};
 use sachxanh_core::sync::SyncError;
 use sachxanh_server::storage::sqlite::SqliteStorage;
@@ -90,23 +89,7 @@ fn a_full_server_answers_503_keeps_nothing_half_written_and_takes_everything_onc
     // A photo is added; the disk has room for the records and a part of the photo only.
     let cleanup = phone
         .store
-        .create(Cleanup {
-            area_id: AREA_A.into(),
-            cleanup_date: Day::today().latest_saturday(),
-            place: Place::point(Coord::new(105.63, 10.0)),
-            work: Work {
-                waterways: true,
-                ..Default::default()
-            },
-            participants: Participants {
-                youth_union: 12,
-                ..Default::default()
-            },
-            waste_kg: Some(150.0),
-            bags: None,
-            note: String::new(),
-            photos: vec![],
-        })
+        .create(cleanup_in(AREA_A, Day::today().latest_saturday(), vec![]))
         .unwrap();
     let photo = phone
         .store

@@ -9,7 +9,7 @@
 
 use sachxanh_core::model::*;
 use sachxanh_core::photo::PhotoSettings;
-use sachxanh_core::place::{Coord, Place};
+use sachxanh_core::place::Coord;
 use sachxanh_core::sync::SyncClient;
 use sachxanh_core::Store;
 use sachxanh_tests::*;
@@ -194,26 +194,14 @@ fn make_upgrade_fixtures() {
         .add_photo(&camera_photo(320, 240, 7), PhotoSettings::default())
         .unwrap();
     let cleanup = store
-        .create(Cleanup {
-            area_id: AREA_A.into(),
-            cleanup_date: Day::today().latest_saturday(),
-            place: Place::point(Coord::new(105.631, 10.001)),
-            work: Work {
-                waterways: true,
-                ..Default::default()
-            },
-            participants: Participants {
-                youth_union: 9,
-                ..Default::default()
-            },
-            waste_kg: Some(60.0),
-            bags: None,
-            note: String::new(),
-            photos: vec![PhotoRef {
+        .create(cleanup_in(
+            AREA_A,
+            Day::today().latest_saturday(),
+            vec![PhotoRef {
                 sha256: photo.sha256.clone(),
                 stage: PhotoStage::After,
             }],
-        })
+        ))
         .unwrap();
     store.submit::<Cleanup>(&cleanup).unwrap();
     client.sync(&mut store, &mut |_| {}, &never).unwrap();
