@@ -635,17 +635,23 @@ pub struct RestrictRequest {
     reason: String,
 }
 
-/// The reason staff give for acting on a data subject's request: 10–300 characters.
-fn request_reason(reason: &str) -> Result<String, ApiError> {
-    let reason = reason.trim().to_owned();
+/// A reason staff give for handling personal data (a request, an export with names): trimmed,
+/// 10–300 characters, no control characters; `None` when it is not one.
+pub(crate) fn staff_reason(reason: &str) -> Option<&str> {
+    let reason = reason.trim();
     let chars = reason.chars().count();
-    if !(10..=300).contains(&chars) || reason.chars().any(char::is_control) {
+    ((10..=300).contains(&chars) && !reason.chars().any(char::is_control)).then_some(reason)
+}
+
+/// The reason staff give for acting on a data subject's request.
+fn request_reason(reason: &str) -> Result<String, ApiError> {
+    let Some(reason) = staff_reason(reason) else {
         return Err(ApiError::bad_request(
             "hãy ghi lý do (10–300 ký tự), ví dụ yêu cầu của ai, ngày nào",
             "give the reason (10–300 characters), e.g. whose request, on which day",
         ));
-    }
-    Ok(reason)
+    };
+    Ok(reason.to_owned())
 }
 
 /// `POST /api/v1/records/{id}/restrict`: a household's record kept but out of lists, exports

@@ -37,14 +37,12 @@ fn personal_granted(
     if !asked {
         return Ok(false);
     }
-    let reason = reason.map(str::trim).unwrap_or_default();
-    let chars = reason.chars().count();
-    if !(10..=300).contains(&chars) || reason.chars().any(char::is_control) {
+    let Some(reason) = crate::dashboard::staff_reason(reason.unwrap_or_default()) else {
         return Err(ApiError::bad_request(
             "muốn xuất kèm họ tên và địa chỉ, hãy ghi lý do (10–300 ký tự)",
             "to export names and addresses, give a reason (10–300 characters)",
         ));
-    }
+    };
     tracing::info!(
         person = %authed.0.person.id,
         device = %authed.0.id,
