@@ -77,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         records: vec![record(changes.clone())],
         cursor: 42,
         more: false,
+        assignment: None,
     };
     write("pull_body", "household", &encode(&pull))?;
     // An edit against the record it edits: the first change's length (two bytes), the first
@@ -106,6 +107,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("vietnamese", "mã đăng ký"),
     ] {
         write("enrolment_code", name, code.as_bytes())?;
+    }
+    // A tiny JPEG (16 × 16) keeps the photo upload fuzzer at thousands of inputs a second; a
+    // camera-sized one spends every input in the decoder. One byte of part count, then two
+    // bytes per part (its length in 64-byte units, and where it claims to start), then the photo.
+    let mut jpeg = vec![];
+    image::RgbImage::from_fn(16, 16, |x, y| {
+        image::Rgb([(x * 16) as u8, (y * 16) as u8, 90])
+    })
+    .write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )?;
+    for (name, plan) in [
+        ("three-parts", vec![2u8, 0, 0, 0, 0, 255, 0]),
+        ("overrun", vec![1, 0, 0, 255, 0x80]),
+        ("misplaced-parts", vec![4, 0, 0, 0, 1, 0, 2, 0, 3, 255, 0]),
+    ] {
+        write("photo_upload", name, &[plan, jpeg.clone()].concat())?;
     }
     Ok(())
 }

@@ -359,8 +359,9 @@ crate::string_enum! {
         ReviewTime = "review_time" ("thời điểm duyệt không khớp với đồng hồ máy chủ; hãy kiểm tra ngày giờ của máy và duyệt lại", "the review's time does not match the server's clock; check the phone's date and review again"),
         NotAllowedToSubmit = "not_allowed_to_submit" ("chỉ người ghi hồ sơ hoặc trưởng ấp/khu vực mới được gửi duyệt hồ sơ này", "only the record's author or the area head may send this record for review"),
         RequestTimeout = "request_timeout" ("yêu cầu quá lâu; hãy thử lại khi sóng tốt hơn", "the request took too long; try again with a better signal"),
-        /// A code this version does not know (a newer server).
+        Revoked = "revoked" ("điện thoại này đã bị thu hồi; hãy xin cán bộ xã mã đăng ký mới. Bản ghi chưa gửi vẫn còn trên máy và sẽ được gửi sau khi đăng ký lại", "this phone was revoked; ask commune staff for a new enrolment code. Records not yet sent stay on the phone and go out after enrolling again"),
         Erased = "erased" ("dữ liệu cá nhân của hồ sơ này đã được xoá theo yêu cầu; bản sửa trên máy không được gửi, máy nhận bản đã xoá", "this record's personal data was erased on request; the edit on this phone is not sent, and the phone takes the erased version"),
+        /// A code this version does not know (a newer server).
         Unknown = "unknown" ("lỗi không xác định", "unknown error"),
     }
 }

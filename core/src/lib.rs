@@ -35,5 +35,9 @@ pub mod text;
 uniffi::setup_scaffolding!();
 
 pub use error::{Error, FieldError, Invalid, Result, Rule};
+
+/// The release this core belongs to: the phone reports it at sync so staff see which phones
+/// still run an old app.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use reference::Reference;
 pub use store::Store;

@@ -201,15 +201,22 @@ impl Authed {
         let hash = hash_secret(&secret);
         let storage = state.storage.clone();
         let now = chrono::Utc::now().timestamp_millis();
-        let device = tokio::task::spawn_blocking(move || {
-            if session {
-                storage.session_device(&hash, now)
+        let device = tokio::task::spawn_blocking(move || -> Result<Device, ApiError> {
+            let found = if session {
+                storage.session_device(&hash, now)?
             } else {
-                storage.device_by_token(&hash, now)
+                storage.device_by_token(&hash, now)?
+            };
+            match found {
+                Some(device) => Ok(device),
+                // A revoked phone is told so, and that its unsent records are safe.
+                None if !session && storage.token_revoked(&hash)? => {
+                    Err(ApiError::of(StatusCode::UNAUTHORIZED, ErrorCode::Revoked))
+                }
+                None => Err(ApiError::unauthorized()),
             }
         })
-        .await??
-        .ok_or_else(ApiError::unauthorized)?;
+        .await??;
         let most = if session {
             REQUESTS_PER_SESSION
         } else {

@@ -5,6 +5,7 @@
 pub mod catalog;
 mod map;
 pub mod pages;
+pub mod people;
 mod words;
 
 use crate::auth::{

@@ -3,13 +3,13 @@
 
 use crate::auth::{code_hashes, hash_secret, new_token, store_new_code, Authed, PeerIp};
 use crate::error::ApiError;
-use crate::storage::{Person, Storage, StorageError};
+use crate::storage::{Device, Person, PersonPhones, Storage, StorageError};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use sachxanh_core::error::ErrorCode;
-use sachxanh_core::model::Role;
+use sachxanh_core::model::{AuditAction, Role};
 use sachxanh_core::sync::Enrolment;
 use sachxanh_core::{text, Reference};
 use serde::{Deserialize, Serialize};
@@ -127,19 +127,7 @@ pub fn issue_code(
     if req.role == Role::ProvinceViewer {
         return Err(ApiError::forbidden());
     }
-    let needs_areas = matches!(req.role, Role::Volunteer | Role::AreaHead);
-    if (needs_areas && req.areas.is_empty())
-        || req.areas.iter().any(|a| {
-            reference
-                .area(a)
-                .is_none_or(|area| area.commune_id != commune_id)
-        })
-    {
-        return Err(ApiError::bad_request(
-            "cần chọn ấp/khu vực thuộc xã",
-            "choose areas of the commune",
-        ));
-    }
+    check_areas(reference, commune_id, req.role, &req.areas)?;
     let person = Person {
         id: format!("p-{}", uuid::Uuid::now_v7()),
         name,
@@ -157,6 +145,87 @@ pub fn issue_code(
     })
 }
 
+/// Volunteers and area heads work in areas of their commune, at least one.
+fn check_areas(
+    reference: &Reference,
+    commune_id: &str,
+    role: Role,
+    areas: &[String],
+) -> Result<(), ApiError> {
+    let needs_areas = matches!(role, Role::Volunteer | Role::AreaHead);
+    let mut seen = std::collections::HashSet::new();
+    if (needs_areas && areas.is_empty())
+        || areas.iter().any(|a| {
+            !seen.insert(a)
+                || reference
+                    .area(a)
+                    .is_none_or(|area| area.commune_id != commune_id)
+        })
+    {
+        return Err(ApiError::bad_request(
+            "cần chọn ấp/khu vực thuộc xã",
+            "choose areas of the commune",
+        ));
+    }
+    Ok(())
+}
+
+/// A staff member adds a person of their commune and gets the first code; both are in the
+/// audit trail with who did it.
+pub fn add_person(
+    storage: &dyn Storage,
+    reference: &Reference,
+    by: &Device,
+    req: &NewCode,
+) -> Result<IssuedCode, ApiError> {
+    let issued = issue_code(storage, reference, &by.person.commune_id, req)?;
+    storage.audit_person(by, &issued.person_id, AuditAction::AddPerson)?;
+    storage.audit_person(by, &issued.person_id, AuditAction::IssueCode)?;
+    Ok(issued)
+}
+
+/// A new one-time code for a person of the staff member's commune (a lost paper, a new or
+/// revoked phone). Earlier unused codes stay valid until they expire.
+pub fn new_code(
+    storage: &dyn Storage,
+    by: &Device,
+    person_id: &str,
+) -> Result<(Person, IssuedCode), ApiError> {
+    let person = storage
+        .person(person_id)?
+        .filter(|p| p.commune_id == by.person.commune_id && p.role != Role::ProvinceViewer)
+        .ok_or_else(ApiError::not_found)?;
+    let expires_at = chrono::Utc::now().timestamp_millis() + CODE_LIFETIME_MS;
+    let code = store_new_code(storage, &person.id, expires_at)?;
+    storage.audit_person(by, &person.id, AuditAction::IssueCode)?;
+    let issued = IssuedCode {
+        person_id: person.id.clone(),
+        code,
+        expires_at,
+    };
+    Ok((person, issued))
+}
+
+/// Moves a person of the staff member's commune to other areas.
+pub fn move_person(
+    storage: &dyn Storage,
+    reference: &Reference,
+    by: &Device,
+    person_id: &str,
+    areas: &[String],
+) -> Result<(), ApiError> {
+    let person = storage
+        .person(person_id)?
+        .filter(|p| p.commune_id == by.person.commune_id)
+        .ok_or_else(ApiError::not_found)?;
+    check_areas(reference, &person.commune_id, person.role, areas)?;
+    if storage.set_areas(by, person_id, areas)? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
 pub async fn create_code(
     State(st): State<Arc<AppState>>,
     authed: Authed,
@@ -164,14 +233,89 @@ pub async fn create_code(
 ) -> Result<(StatusCode, Json<IssuedCode>), ApiError> {
     authed.require_staff()?;
     let req = json_body(body)?;
-    let commune = authed.0.person.commune_id.clone();
     let state = st.clone();
     let _hashing = st.hashing.acquire().await.map_err(ApiError::internal)?;
+    let by = authed.0;
     let issued = tokio::task::spawn_blocking(move || {
-        issue_code(state.storage.as_ref(), &state.reference, &commune, &req)
+        add_person(state.storage.as_ref(), &state.reference, &by, &req)
     })
     .await??;
     Ok((StatusCode::CREATED, Json(issued)))
+}
+
+/// `POST /api/v1/people/{id}/enrolment-codes`: a new code for a person of the commune.
+pub async fn create_code_for(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(person_id): Path<String>,
+) -> Result<(StatusCode, Json<IssuedCode>), ApiError> {
+    authed.require_staff()?;
+    let state = st.clone();
+    let _hashing = st.hashing.acquire().await.map_err(ApiError::internal)?;
+    let by = authed.0;
+    let (_, issued) =
+        tokio::task::spawn_blocking(move || new_code(state.storage.as_ref(), &by, &person_id))
+            .await??;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+/// `GET /api/v1/people`: the commune's people and their phones.
+pub async fn people(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+) -> Result<Json<Vec<PersonPhones>>, ApiError> {
+    authed.require_staff()?;
+    let storage = st.storage.clone();
+    let commune = authed.0.person.commune_id.clone();
+    Ok(Json(
+        tokio::task::spawn_blocking(move || storage.people_of(&commune)).await??,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NewAreas {
+    pub areas: Vec<String>,
+}
+
+/// `POST /api/v1/people/{id}/areas`: the phone learns its new areas at its next sync.
+pub async fn set_areas(
+    State(st): State<Arc<AppState>>,
+    authed: Authed,
+    Path(person_id): Path<String>,
+    body: Result<Json<NewAreas>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    authed.require_staff()?;
+    let req = json_body(body)?;
+    let state = st.clone();
+    let by = authed.0;
+    tokio::task::spawn_blocking(move || {
+        move_person(
+            state.storage.as_ref(),
+            &state.reference,
+            &by,
+            &person_id,
+            &req.areas,
+        )
+    })
+    .await??;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes a phone (or dashboard key) of the staff member's commune; any other is as good as
+/// absent. The key the staff member is using cannot be revoked from itself (a locked-out
+/// commune has nobody left to fix it).
+pub fn revoke_phone(storage: &dyn Storage, by: &Device, device_id: &str) -> Result<(), ApiError> {
+    if device_id == by.id {
+        return Err(ApiError::bad_request(
+            "không thể thu hồi khóa bạn đang dùng",
+            "you cannot revoke the key you are signed in with",
+        ));
+    }
+    if storage.revoke_device(by, device_id)? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found())
+    }
 }
 
 pub async fn revoke(
@@ -181,15 +325,9 @@ pub async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     authed.require_staff()?;
     let storage = st.storage.clone();
-    // Only a phone of the staff member's own commune; any other is as good as absent.
-    let commune = authed.0.person.commune_id.clone();
-    let done =
-        tokio::task::spawn_blocking(move || storage.revoke_device(&device_id, &commune)).await??;
-    if done {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found())
-    }
+    let by = authed.0;
+    tokio::task::spawn_blocking(move || revoke_phone(storage.as_ref(), &by, &device_id)).await??;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize)]

@@ -99,6 +99,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/records/{id}/access-request"),
     ("get", "/targets"),
     ("get", "/reports"),
+    ("get", "/people"),
+    ("post", "/people"),
+    ("post", "/people/sheet"),
+    ("post", "/people/phones/{id}/revoke"),
+    ("post", "/people/{id}/areas"),
     ("get", "/api/v1/catalog"),
     ("post", "/api/v1/session"),
     ("post", "/api/v1/session/end"),
@@ -119,6 +124,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/me"),
     ("post", "/api/v1/enrolment-codes"),
     ("post", "/api/v1/devices/{id}/revoke"),
+    ("get", "/api/v1/people"),
+    ("post", "/api/v1/people/{id}/enrolment-codes"),
+    ("post", "/api/v1/people/{id}/areas"),
     ("post", "/api/v1/sync/push"),
     ("get", "/api/v1/sync/pull"),
     ("get", "/api/v1/sync/records/{id}"),
@@ -194,6 +202,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/targets", get(dashboard::pages::targets))
         .route("/reports", get(dashboard::pages::reports))
+        // Forms' bodies are read and bounded by the handlers themselves.
+        .route(
+            "/people",
+            get(dashboard::people::list).post(dashboard::people::add),
+        )
+        .route("/people/sheet", post(dashboard::people::print_sheet))
+        .route(
+            "/people/phones/{id}/revoke",
+            post(dashboard::people::revoke),
+        )
+        .route("/people/{id}/areas", post(dashboard::people::move_areas))
         .route("/api/v1/catalog", get(dashboard::catalog::get))
         .route(
             "/api/v1/session",
@@ -235,6 +254,15 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(enrol::create_code).layer(json_limit),
         )
         .route("/api/v1/devices/{id}/revoke", post(enrol::revoke))
+        .route("/api/v1/people", get(enrol::people))
+        .route(
+            "/api/v1/people/{id}/enrolment-codes",
+            post(enrol::create_code_for),
+        )
+        .route(
+            "/api/v1/people/{id}/areas",
+            post(enrol::set_areas).layer(json_limit),
+        )
         // The push body is read with its own limit, so its refusal is our typed JSON error.
         .route(
             "/api/v1/sync/push",

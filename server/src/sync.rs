@@ -4,7 +4,7 @@
 use crate::auth::Authed;
 use crate::check::process_push;
 use crate::error::ApiError;
-use crate::storage::PullScope;
+use crate::storage::{PullScope, SyncReport};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -12,7 +12,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sachxanh_core::error::ErrorCode;
 use sachxanh_core::sync::protocol::{
-    check_push, decode, encode, PullResponse, PushRequest, RecordChanges, WireError, CONTENT_TYPE,
+    check_push, decode, encode, Assignment, PullResponse, PushRequest, RecordChanges, WireError,
+    APP_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
 };
 use serde::Deserialize;
 use serde_bytes::ByteBuf;
@@ -73,14 +74,40 @@ pub struct PullQuery {
     cursor: u64,
 }
 
+/// What a phone says of itself in a pull's headers. A header that does not read is left out
+/// (an old or odd client still syncs; staff just see nothing new for it).
+fn phone_report(headers: &HeaderMap) -> SyncReport {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    SyncReport {
+        app_version: header(APP_VERSION_HEADER)
+            .filter(|v| {
+                !v.is_empty()
+                    && v.len() <= 32
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".+-_".contains(c))
+            })
+            .map(str::to_owned),
+        records_waiting: header(WAITING_HEADER)
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|n| *n <= 10_000_000),
+    }
+}
+
 pub async fn pull(
     State(st): State<Arc<AppState>>,
     Authed(device, _slot): Authed,
     Query(q): Query<PullQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let scope = PullScope::of(&device.person);
     let storage = st.storage.clone();
+    let report = phone_report(&headers);
+    let assignment = Assignment {
+        role: device.person.role,
+        areas: device.person.areas.clone(),
+    };
     let page = tokio::task::spawn_blocking(move || {
+        storage.report_sync(&device.id, chrono::Utc::now().timestamp_millis(), &report)?;
         storage.pull(
             &scope,
             &device.id,
@@ -106,6 +133,7 @@ pub async fn pull(
         cursor: page.cursor,
         more: page.more,
         replaced: page.replaced,
+        assignment: Some(assignment),
     })))
 }
 

@@ -6,36 +6,16 @@
 // phones syncing through the real protocol) and Debian's Chromium. Loopback only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import ExcelJS from "exceljs";
+import { join } from "node:path";
+import { startDemoServer, stopServer, launchChromium, until, root } from "./harness.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "../..");
-const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, "target");
-const serverBin = join(target, "debug", "sachxanh-server");
-const data = mkdtempSync(join(tmpdir(), "sachxanh-browser-"));
-let server, url, creds, browser, context, page, catalog;
+let server, url, creds, data, browser, context, page, catalog;
 
 async function api(path) {
   const r = await fetch(url + path, { headers: { authorization: `Bearer ${creds.staff.token}` } });
   assert.equal(r.status, 200, path);
   return r.json();
-}
-
-/** Waits until `check` returns something truthy (polling every `every` ms), or fails saying `what`. */
-async function until(what, check, { timeout = 60000, every = 500 } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, every));
-  }
 }
 
 const reviewedKinds = () => catalog.kinds.filter((k) => k.reviewed);
@@ -46,22 +26,7 @@ const choice = (list, code) => {
 };
 
 before(async () => {
-  assert.ok(existsSync(serverBin), `build the server first: ${serverBin}`);
-  // On PostgreSQL too when scripts/with-postgres runs the suite (the same pages on both backends).
-  const pg = process.env.SACHXANH_TEST_POSTGRES;
-  const args = ["--demo", "--data", data, "--listen", "127.0.0.1:0", ...(pg ? ["--database", pg] : [])];
-  server = spawn(serverBin, args, { stdio: ["ignore", "pipe", "inherit"] });
-  url = await new Promise((ok, fail) => {
-    let out = "";
-    server.stdout.on("data", (b) => {
-      out += b;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) ok(m[1]);
-    });
-    server.on("exit", (c) => fail(new Error(`server exited ${c}`)));
-    setTimeout(() => fail(new Error("server did not start")), 30000);
-  });
-  creds = JSON.parse(readFileSync(join(data, "demo-credentials.json"), "utf8"));
+  ({ server, url, creds, data } = await startDemoServer());
   catalog = await (await fetch(url + "/api/v1/catalog")).json();
   // Wait for the simulated phones' first households to arrive.
   assert.ok(catalog.kinds.some((k) => k.kind === "household"));
@@ -69,11 +34,7 @@ before(async () => {
     const q = await api("/api/v1/review-queue?kind=household");
     return q.lines.length >= 3;
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: "vi-VN" });
   page = await context.newPage();
   // The pages run no script and need nothing the policy forbids: a violation shows here.
@@ -86,11 +47,7 @@ const violations = [];
 
 after(async () => {
   await browser?.close();
-  if (!server || server.exitCode !== null) return;
-  // Ctrl-C stops the server cleanly (on PostgreSQL its connections close after the runtime).
-  const exited = new Promise((ok) => server.on("exit", (code, signal) => ok({ code, signal })));
-  server.kill("SIGINT");
-  assert.deepEqual(await exited, { code: 0, signal: null }, "the server stops cleanly on Ctrl-C");
+  await stopServer(server);
 });
 
 /** The commune row's figure for a target, as shown on screen: [numerator, denominator]. */

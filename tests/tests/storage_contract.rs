@@ -137,10 +137,72 @@ fn people_codes_devices_and_sessions() {
         None,
         "expired"
     );
-    assert!(!s.revoke_device(&d.id, "con-sen").unwrap());
-    assert!(s.revoke_device(&d.id, "rach-sen").unwrap());
+    let elsewhere = device("d-cs", &person("p-cs", "con-sen", Role::CommuneStaff, &[]));
+    let staff = device("d-rs", &person("p-rs", "rach-sen", Role::CommuneStaff, &[]));
+    assert!(!s.revoke_device(&elsewhere, &d.id).unwrap());
+    assert!(!s.token_revoked("t1b").unwrap());
+    assert!(s.revoke_device(&staff, &d.id).unwrap());
     assert!(s.device_by_token("t1b", now).unwrap().is_none());
+    assert!(s.token_revoked("t1b").unwrap(), "the phone is told why");
+    assert!(!s.token_revoked("t-unknown").unwrap());
     assert_eq!(s.session_device("s1", now).unwrap(), None);
+    // The revoked phone enrols again with a new code and keeps its actor id (its unsent
+    // records were made under it); a live phone's actor id is never handed over.
+    s.add_enrolment_code("h3", "p-a", now + 1000).unwrap();
+    assert!(s
+        .redeem_code(&["h3".into()], "d4", "t4", "actor1", now + 5)
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        s.device_by_token("t4", now + 6).unwrap().unwrap().actor_id,
+        Some("actor1".into())
+    );
+    s.add_enrolment_code("h4", "p-a", now + 1000).unwrap();
+    assert!(matches!(
+        s.redeem_code(&["h4".into()], "d5", "t5", "actor1", now + 7),
+        Err(StorageError::Conflict(_))
+    ));
+
+    // What phones report at a pull, as staff see it: the old phone revoked, the new one live.
+    s.report_sync(
+        "d4",
+        now + 8,
+        &SyncReport {
+            app_version: Some("1.2.0".into()),
+            records_waiting: Some(3),
+        },
+    )
+    .unwrap();
+    s.report_sync("d4", now + 9, &SyncReport::default())
+        .unwrap();
+    let people = s.people_of("rach-sen").unwrap();
+    assert_eq!(people.len(), 1);
+    let phones = &people[0].phones;
+    assert_eq!(phones.len(), 2, "{phones:?}");
+    assert_eq!(phones[0].device_id, "d4", "newest first");
+    assert_eq!(phones[0].last_sync_at, Some(now + 9));
+    assert_eq!(
+        phones[0].app_version.as_deref(),
+        Some("1.2.0"),
+        "kept when not said"
+    );
+    assert_eq!(phones[0].records_waiting, Some(3));
+    assert_eq!(phones[0].revoked_at, None);
+    assert!(phones[1].revoked_at.is_some());
+    assert!(s.people_of("con-sen").unwrap().is_empty());
+
+    // Moving a person: only within the staff member's commune, and on the audit trail.
+    let areas = vec!["rs-ap-my-hoa".to_string(), "rs-ap-tan-loc".to_string()];
+    assert!(!s.set_areas(&elsewhere, "p-a", &areas).unwrap());
+    assert!(s.set_areas(&staff, "p-a", &areas).unwrap());
+    assert_eq!(s.person("p-a").unwrap().unwrap().areas, areas);
+    let trail: Vec<AuditAction> = s
+        .audit_of("p-a")
+        .unwrap()
+        .iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(trail, [AuditAction::RevokePhone, AuditAction::MoveAreas]);
     s.add_device("d-staff", "p-a", "t-staff", None).unwrap();
     s.start_session("s2", "d-staff", now + 10_000).unwrap();
     s.end_session("s2").unwrap();

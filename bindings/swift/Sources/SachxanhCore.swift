@@ -6331,7 +6331,7 @@ public func FfiConverterTypeAudience_lower(_ value: Audience) -> RustBuffer {
 
 
 /**
- * What one line of a record's history did.
+ * What one line of the audit trail did (to a record, or to a person and their phones).
  */
 
 public enum AuditAction: Equatable, Hashable {
@@ -6342,6 +6342,10 @@ public enum AuditAction: Equatable, Hashable {
     case erase
     case restrict
     case unrestrict
+    case addPerson
+    case issueCode
+    case revokePhone
+    case moveAreas
 
 
 
@@ -6375,6 +6379,14 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         
         case 6: return .unrestrict
         
+        case 7: return .addPerson
+        
+        case 8: return .issueCode
+        
+        case 9: return .revokePhone
+        
+        case 10: return .moveAreas
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6405,6 +6417,22 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         
         case .unrestrict:
             writeInt(&buf, Int32(6))
+        
+        
+        case .addPerson:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .issueCode:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .revokePhone:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .moveAreas:
+            writeInt(&buf, Int32(10))
         
         }
     }
@@ -6649,10 +6677,11 @@ public enum ErrorCode: Equatable, Hashable {
     case reviewTime
     case notAllowedToSubmit
     case requestTimeout
+    case revoked
+    case erased
     /**
      * A code this version does not know (a newer server).
      */
-    case erased
     case unknown
 
 
@@ -6777,9 +6806,11 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 51: return .requestTimeout
         
-        case 52: return .erased
+        case 52: return .revoked
         
-        case 53: return .unknown
+        case 53: return .erased
+        
+        case 54: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6993,12 +7024,16 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(51))
         
         
-        case .erased:
+        case .revoked:
             writeInt(&buf, Int32(52))
         
         
-        case .unknown:
+        case .erased:
             writeInt(&buf, Int32(53))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(54))
         
         }
     }

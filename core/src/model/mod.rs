@@ -47,7 +47,7 @@ crate::string_enum! {
 }
 
 crate::string_enum! {
-    /// What one line of a record's history did.
+    /// What one line of the audit trail did (to a record, or to a person and their phones).
     pub enum AuditAction {
         Create = "create" ("Tạo mới", "Created"),
         Edit = "edit" ("Sửa", "Edited"),
@@ -55,6 +55,10 @@ crate::string_enum! {
         Erase = "erase" ("Xoá dữ liệu cá nhân theo yêu cầu", "Personal data erased on request"),
         Restrict = "restrict" ("Hạn chế xử lý trong khi giải quyết yêu cầu", "Processing restricted while a request is handled"),
         Unrestrict = "unrestrict" ("Bỏ hạn chế xử lý", "Restriction lifted"),
+        AddPerson = "add_person" ("Thêm người", "Person added"),
+        IssueCode = "issue_code" ("Cấp mã đăng ký", "Enrolment code issued"),
+        RevokePhone = "revoke_phone" ("Thu hồi điện thoại", "Phone revoked"),
+        MoveAreas = "move_areas" ("Đổi địa bàn", "Areas changed"),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::protocol::{
     decode, encode, ErrorBody, Limits, PullResponse, PushRequest, PushResponse, RecordChanges,
-    CONTENT_TYPE,
+    APP_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
 };
 use crate::error::ErrorCode;
 use crate::i18n::Message;
@@ -320,11 +320,17 @@ impl SyncClient {
                 total,
             });
         }
+        // What is still unsent after the push goes with each pull, for the staff's list of phones.
+        let waiting = store.records_waiting()?;
         loop {
             let cursor = store.pull_cursor()?;
-            let page = self.pull(cursor, cancel, &mut report.requests)?;
+            let page = self.pull(cursor, waiting, cancel, &mut report.requests)?;
             report.pulled +=
                 store.apply_pulled_page(&page.records, &page.replaced, page.cursor)? as u64;
+            if let Some(assignment) = &page.assignment {
+                store.set_setting("role", Some(assignment.role.as_str()))?;
+                store.set_setting("areas", Some(&assignment.areas.join(",")))?;
+            }
             progress(Progress {
                 phase: SyncPhase::Pulling,
                 done: report.pulled,
@@ -366,6 +372,7 @@ impl SyncClient {
     fn pull(
         &self,
         cursor: u64,
+        waiting: u64,
         cancel: &AtomicBool,
         requests: &mut u64,
     ) -> Result<PullResponse, SyncError> {
@@ -373,6 +380,8 @@ impl SyncClient {
             c.http
                 .get(format!("{}/api/v1/sync/pull?cursor={cursor}", c.base))
                 .bearer_auth(&c.token)
+                .header(APP_VERSION_HEADER, crate::VERSION)
+                .header(WAITING_HEADER, waiting)
         })?;
         self.read(resp)
     }

@@ -116,7 +116,23 @@ pub struct PullResponse {
     /// Absent from older servers' pages.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaced: Vec<String>,
+    /// The person's role and areas as staff set them now: a person moved to other areas
+    /// learns it at the next sync. Absent from older servers' pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<Assignment>,
 }
+
+/// Who the device's person is, as the server knows it at the time of a pull.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub role: crate::model::Role,
+    pub areas: Vec<String>,
+}
+
+/// Headers a phone sends with each pull, so staff see what each phone last reported: its
+/// app's version and how many records it still holds unsent.
+pub const APP_VERSION_HEADER: &str = "sachxanh-app-version";
+pub const WAITING_HEADER: &str = "sachxanh-records-waiting";
 
 /// How much of a photo the server holds (JSON): `GET /api/v1/photos/{sha256}/upload` and the
 /// answer to each `PUT` of a part. An upload resumes at `received`.

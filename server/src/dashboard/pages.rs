@@ -170,6 +170,7 @@ pub struct Layout {
     pub on_queue: bool,
     pub on_targets: bool,
     pub on_reports: bool,
+    pub on_people: bool,
     pub flash: Option<Flash>,
 }
 
@@ -179,19 +180,25 @@ pub struct Flash {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Tab {
+pub(super) enum Tab {
     None,
     Queue,
     Targets,
     Reports,
+    People,
 }
 
 impl Ctx {
-    fn w(&self) -> &'static Words {
+    /// A browser asking for a page (else an API client, answered in JSON).
+    pub(super) fn wants_html(&self) -> bool {
+        self.html
+    }
+
+    pub(super) fn w(&self) -> &'static Words {
         words::of(self.lang)
     }
 
-    fn t(&self, m: &Message) -> String {
+    pub(super) fn t(&self, m: &Message) -> String {
         m.get(self.lang).to_owned()
     }
 
@@ -206,7 +213,7 @@ impl Ctx {
         with_query(path, &query_string(&q))
     }
 
-    fn layout(&self, person: Option<&Person>, tab: Tab) -> Layout {
+    pub(super) fn layout(&self, person: Option<&Person>, tab: Tab) -> Layout {
         self.layout_at(person, tab, &self.path, &self.query)
     }
 
@@ -225,6 +232,7 @@ impl Ctx {
             on_queue: tab == Tab::Queue,
             on_targets: tab == Tab::Targets,
             on_reports: tab == Tab::Reports,
+            on_people: tab == Tab::People,
             flash: None,
         }
     }
@@ -240,7 +248,7 @@ impl Ctx {
         })
     }
 
-    fn page(&self, status: StatusCode, page: impl Template) -> Response {
+    pub(super) fn page(&self, status: StatusCode, page: impl Template) -> Response {
         match page.render() {
             Ok(html) => {
                 let mut resp = (
@@ -258,7 +266,7 @@ impl Ctx {
         }
     }
 
-    fn redirect(&self, to: &str) -> Response {
+    pub(super) fn redirect(&self, to: &str) -> Response {
         let mut resp = (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response();
         if let Some(c) = self.lang_cookie() {
             resp.headers_mut().append(header::SET_COOKIE, c);
@@ -268,7 +276,7 @@ impl Ctx {
 
     /// An error as a page in the page's language (sign-in again when the session is gone), or
     /// as the API's JSON for a client that does not ask for HTML.
-    fn fail(&self, e: ApiError) -> Response {
+    pub(super) fn fail(&self, e: ApiError) -> Response {
         if !self.html {
             return e.into_response();
         }
@@ -302,7 +310,7 @@ fn day_text(day: &str) -> String {
 }
 
 /// A moment as people in the commune read it: Vietnam's time (UTC+7, no daylight saving).
-fn time_text(ms: i64) -> String {
+pub(super) fn time_text(ms: i64) -> String {
     let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| {
@@ -990,7 +998,7 @@ pub async fn record(
 /// shows the page again with why, and the reason as typed.
 /// A staff form posted from a page: read within its limit, checked for its token and origin,
 /// its sender signed in as commune staff.
-async fn staff_form(
+pub(super) async fn staff_form(
     st: &Arc<AppState>,
     ctx: &Ctx,
     req: Request,

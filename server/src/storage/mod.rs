@@ -260,6 +260,47 @@ pub trait SyncTx {
     fn commit(self: Box<Self>) -> StorageResult<()>;
 }
 
+/// What each phone reported at its last pull, for staff's list of phones (same SQL on both
+/// backends: SQLite reads BIGINT as INTEGER). The index counts a phone's records sent.
+pub(super) const PHONE_REPORTS: &str = "
+ALTER TABLE devices ADD COLUMN last_sync_at BIGINT;
+ALTER TABLE devices ADD COLUMN app_version TEXT;
+ALTER TABLE devices ADD COLUMN records_waiting BIGINT;
+CREATE INDEX log_device ON log(device_id, doc_id);
+";
+
+/// A phone (or a staff member's dashboard key) as staff see it in the list of people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Phone {
+    pub device_id: String,
+    /// A dashboard key made from the command line, not a phone.
+    pub console: bool,
+    pub enrolled_at: i64,
+    /// The server's time of its last pull.
+    pub last_sync_at: Option<i64>,
+    pub app_version: Option<String>,
+    /// Records it sent that the server took (each counted once).
+    pub records_sent: u64,
+    /// Records still unsent on the phone, as it said at its last pull.
+    pub records_waiting: Option<u64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A person of the commune and every phone enrolled for them, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonPhones {
+    #[serde(flatten)]
+    pub person: Person,
+    pub phones: Vec<Phone>,
+}
+
+/// What a phone says of itself at a pull.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncReport {
+    pub app_version: Option<String>,
+    pub records_waiting: Option<u64>,
+}
+
 /// People, their one-time codes, their devices and the dashboard's sessions.
 pub trait People: Send + Sync + 'static {
     fn add_person(&self, person: &Person) -> StorageResult<()>;
@@ -297,8 +338,6 @@ pub trait People: Send + Sync + 'static {
     ) -> StorageResult<()>;
     /// The device a token belongs to (not revoked); notes its first use.
     fn device_by_token(&self, token_hash: &str, now: i64) -> StorageResult<Option<Device>>;
-    /// Revokes a device of the given commune; `false` when there is none (or it is elsewhere).
-    fn revoke_device(&self, device_id: &str, commune_id: &str) -> StorageResult<bool>;
     fn start_session(
         &self,
         session_hash: &str,
@@ -308,6 +347,21 @@ pub trait People: Send + Sync + 'static {
     /// The device behind a live session (not ended, not expired, its device not revoked).
     fn session_device(&self, session_hash: &str, now: i64) -> StorageResult<Option<Device>>;
     fn end_session(&self, session_hash: &str) -> StorageResult<()>;
+    /// Whether a token belongs to a device staff revoked: its phone is told so, in words that
+    /// say what to do, instead of "unknown device".
+    fn token_revoked(&self, token_hash: &str) -> StorageResult<bool>;
+    /// Notes a phone's pull: the server's time, and what the phone said of itself.
+    fn report_sync(&self, device_id: &str, at: i64, report: &SyncReport) -> StorageResult<()>;
+    /// The people of a commune with their phones, by name.
+    fn people_of(&self, commune_id: &str) -> StorageResult<Vec<PersonPhones>>;
+    /// Moves a person of the commune to other areas (records already made keep theirs); the
+    /// audit trail says who did it. `false` when the person is not of that commune.
+    fn set_areas(&self, by: &Device, person_id: &str, areas: &[String]) -> StorageResult<bool>;
+    /// Revokes a device of the staff member's commune, with a line in the audit trail; `false`
+    /// when there is none (or it is elsewhere).
+    fn revoke_device(&self, by: &Device, device_id: &str) -> StorageResult<bool>;
+    /// A line in the audit trail about a person (added, given a code), by a staff member.
+    fn audit_person(&self, by: &Device, person_id: &str, action: AuditAction) -> StorageResult<()>;
 }
 
 /// The change feed: pushes in, pages out.

@@ -110,6 +110,14 @@ impl<B: Backend> People for Db<B> {
             )?;
             if let Some(r) = fresh {
                 let person_id = r.text(0)?;
+                // A revoked phone enrolling again with a new code keeps its actor id: its
+                // unsent records were made under it and go out now. Only a revoked device lets
+                // go of its actor; a live one keeps it (the insert below is then refused).
+                sql.exec(
+                    "UPDATE devices SET actor_id = NULL
+                     WHERE actor_id = $1 AND revoked_at IS NOT NULL",
+                    args![actor_id],
+                )?;
                 sql.exec(
                     "INSERT INTO devices (id, person_id, token_hash, actor_id, created_at)
                      VALUES ($1, $2, $3, $4, $5)",
@@ -191,23 +199,6 @@ impl<B: Backend> People for Db<B> {
         Ok(Some(device))
     }
 
-    fn revoke_device(&self, device_id: &str, commune_id: &str) -> StorageResult<bool> {
-        self.backend.write(|sql| {
-            let n = sql.exec(
-                "UPDATE devices SET revoked_at = $2
-                 WHERE id = $1 AND revoked_at IS NULL
-                   AND person_id IN (SELECT id FROM people WHERE commune_id = $3)",
-                args![device_id, now_ms(), commune_id],
-            )?;
-            // Sessions opened with that device's key end with it.
-            sql.exec(
-                "UPDATE sessions SET ended_at = $2 WHERE device_id = $1 AND ended_at IS NULL",
-                args![device_id, now_ms()],
-            )?;
-            Ok(n > 0)
-        })
-    }
-
     fn start_session(
         &self,
         session_hash: &str,
@@ -253,4 +244,155 @@ impl<B: Backend> People for Db<B> {
             Ok(())
         })
     }
+
+    fn token_revoked(&self, token_hash: &str) -> StorageResult<bool> {
+        self.backend.read(|sql| {
+            Ok(sql
+                .row(
+                    "SELECT 1 FROM devices WHERE token_hash = $1 AND revoked_at IS NOT NULL",
+                    args![token_hash],
+                )?
+                .is_some())
+        })
+    }
+
+    fn report_sync(&self, device_id: &str, at: i64, report: &SyncReport) -> StorageResult<()> {
+        let waiting = report
+            .records_waiting
+            .map(|n| n.min(i64::MAX as u64) as i64);
+        self.backend.write(|sql| {
+            sql.exec(
+                "UPDATE devices SET last_sync_at = $2,
+                        app_version = COALESCE($3, app_version),
+                        records_waiting = COALESCE($4, records_waiting)
+                 WHERE id = $1",
+                args![device_id, at, report.app_version.as_deref(), waiting],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn people_of(&self, commune_id: &str) -> StorageResult<Vec<PersonPhones>> {
+        self.backend.read(|sql| {
+            let mut people: Vec<PersonPhones> = sql
+                .rows(
+                    &format!(
+                        "SELECT {PERSON_COLUMNS} FROM people p WHERE p.commune_id = $1
+                         ORDER BY p.name, p.id"
+                    ),
+                    args![commune_id],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(PersonPhones {
+                        person: person(r, 0)?,
+                        phones: vec![],
+                    })
+                })
+                .collect::<StorageResult<_>>()?;
+            let phones = sql.rows(
+                "SELECT d.person_id, d.id, d.actor_id IS NULL, d.created_at, d.last_sync_at,
+                        d.app_version, d.records_waiting, d.revoked_at,
+                        (SELECT COUNT(DISTINCT l.doc_id) FROM log l WHERE l.device_id = d.id)
+                 FROM devices d JOIN people p ON p.id = d.person_id
+                 WHERE p.commune_id = $1
+                 ORDER BY d.created_at DESC, d.id",
+                args![commune_id],
+            )?;
+            for r in &phones {
+                let owner = r.text(0)?;
+                let phone = Phone {
+                    device_id: r.text(1)?,
+                    console: r.int(2)? != 0,
+                    enrolled_at: r.int(3)?,
+                    last_sync_at: r.opt_int(4)?,
+                    app_version: r.opt_text(5)?,
+                    records_waiting: r.opt_int(6)?.map(|n| n.max(0) as u64),
+                    revoked_at: r.opt_int(7)?,
+                    records_sent: r.int(8)?.max(0) as u64,
+                };
+                if let Some(p) = people.iter_mut().find(|p| p.person.id == owner) {
+                    p.phones.push(phone);
+                }
+            }
+            Ok(people)
+        })
+    }
+
+    fn set_areas(&self, by: &Device, person_id: &str, areas: &[String]) -> StorageResult<bool> {
+        let commune = by.person.commune_id.clone();
+        self.backend.write(|sql| {
+            let n = sql.exec(
+                "UPDATE people SET areas = $3 WHERE id = $1 AND commune_id = $2",
+                args![person_id, &commune, areas.join(",")],
+            )?;
+            if n > 0 {
+                audit(
+                    sql,
+                    by,
+                    person_id,
+                    AuditAction::MoveAreas,
+                    &areas.join(", "),
+                )?;
+            }
+            Ok(n > 0)
+        })
+    }
+
+    fn revoke_device(&self, by: &Device, device_id: &str) -> StorageResult<bool> {
+        let commune = by.person.commune_id.clone();
+        self.backend.write(|sql| {
+            let owner = sql.row(
+                "UPDATE devices SET revoked_at = $2
+                 WHERE id = $1 AND revoked_at IS NULL
+                   AND person_id IN (SELECT id FROM people WHERE commune_id = $3)
+                 RETURNING person_id",
+                args![device_id, now_ms(), &commune],
+            )?;
+            let Some(owner) = owner else {
+                return Ok(false);
+            };
+            // Sessions opened with that device's key end with it.
+            sql.exec(
+                "UPDATE sessions SET ended_at = $2 WHERE device_id = $1 AND ended_at IS NULL",
+                args![device_id, now_ms()],
+            )?;
+            audit(
+                sql,
+                by,
+                &owner.text(0)?,
+                AuditAction::RevokePhone,
+                device_id,
+            )?;
+            Ok(true)
+        })
+    }
+
+    fn audit_person(&self, by: &Device, person_id: &str, action: AuditAction) -> StorageResult<()> {
+        self.backend
+            .write(|sql| audit(sql, by, person_id, action, ""))
+    }
+}
+
+/// A line of the audit trail about a person (its subject), with who did it.
+fn audit(
+    sql: &mut dyn Sql,
+    by: &Device,
+    subject: &str,
+    action: AuditAction,
+    note: &str,
+) -> StorageResult<()> {
+    sql.exec(
+        "INSERT INTO audit (at, device_id, person_id, doc_id, action, hashes, note)
+         VALUES ($1, $2, $3, $4, $5, '', $6)",
+        args![
+            now_ms(),
+            &by.id,
+            &by.person.id,
+            subject,
+            action.as_str(),
+            note
+        ],
+    )?;
+    Ok(())
 }

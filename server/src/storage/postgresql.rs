@@ -178,6 +178,7 @@ ALTER TABLE log ADD COLUMN replaces INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE audit ADD COLUMN note TEXT;
 ALTER TABLE records ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
 ",
+    PHONE_REPORTS,
 ];
 
 impl From<postgres::Error> for StorageError {

@@ -6693,7 +6693,7 @@ public object FfiConverterTypeAudience: FfiConverterRustBuffer<Audience> {
 
 
 /**
- * What one line of a record's history did.
+ * What one line of the audit trail did (to a record, or to a person and their phones).
  */
 
 enum class AuditAction {
@@ -6703,7 +6703,11 @@ enum class AuditAction {
     REVIEW,
     ERASE,
     RESTRICT,
-    UNRESTRICT;
+    UNRESTRICT,
+    ADD_PERSON,
+    ISSUE_CODE,
+    REVOKE_PHONE,
+    MOVE_AREAS;
 
     
 
@@ -6867,10 +6871,11 @@ enum class ErrorCode {
     REVIEW_TIME,
     NOT_ALLOWED_TO_SUBMIT,
     REQUEST_TIMEOUT,
+    REVOKED,
+    ERASED,
     /**
      * A code this version does not know (a newer server).
      */
-    ERASED,
     UNKNOWN;
 
     
