@@ -8,7 +8,7 @@ use super::pages::{staff_form, time_text, Ctx, Flash, Layout, Tab};
 use crate::auth::Authed;
 use crate::enrol::{self, IssuedCode, NewCode};
 use crate::error::ApiError;
-use crate::storage::{Device, Person, PersonPhones, Storage};
+use crate::storage::{AuditRow, Device, Person, PersonPhones};
 use crate::AppState;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -146,12 +146,11 @@ fn card(
 fn person_view(
     ctx: &Ctx,
     staff: &Device,
-    storage: &dyn Storage,
     reference: &Reference,
     p: PersonPhones,
-) -> Result<PersonView, ApiError> {
-    let trail = storage
-        .audit_of(&p.person.id)?
+    trail: Vec<AuditRow>,
+) -> PersonView {
+    let trail = trail
         .into_iter()
         .rev()
         .take(5)
@@ -177,7 +176,7 @@ fn person_view(
             revoked: ph.revoked_at.map(time_text),
         })
         .collect();
-    Ok(PersonView {
+    PersonView {
         area_choices: area_choices(reference, &p.person.commune_id, &p.person.areas),
         works_in_areas: matches!(p.person.role, Role::Volunteer | Role::AreaHead),
         id: p.person.id,
@@ -186,7 +185,7 @@ fn person_view(
         areas: area_names(ctx, reference, &p.person.areas),
         phones,
         trail,
-    })
+    }
 }
 
 async fn people_page(
@@ -197,18 +196,25 @@ async fn people_page(
 ) -> Response {
     let storage = st.storage.clone();
     let commune = staff.person.commune_id.clone();
-    let people = match tokio::task::spawn_blocking(move || storage.people_of(&commune)).await {
-        Ok(Ok(p)) => p,
+    // Storage is blocking (PostgreSQL's client runs a runtime of its own): off the async threads.
+    let found = tokio::task::spawn_blocking(move || {
+        storage
+            .people_of(&commune)?
+            .into_iter()
+            .map(|p| {
+                let trail = storage.audit_of(&p.person.id)?;
+                Ok((p, trail))
+            })
+            .collect::<Result<Vec<_>, crate::storage::StorageError>>()
+    })
+    .await;
+    let people: Vec<PersonView> = match found {
+        Ok(Ok(found)) => found
+            .into_iter()
+            .map(|(p, trail)| person_view(ctx, staff, &st.reference, p, trail))
+            .collect(),
         Ok(Err(e)) => return ctx.fail(e.into()),
         Err(e) => return ctx.fail(ApiError::internal(e)),
-    };
-    let views: Result<Vec<PersonView>, ApiError> = people
-        .into_iter()
-        .map(|p| person_view(ctx, staff, st.storage.as_ref(), &st.reference, p))
-        .collect();
-    let people = match views {
-        Ok(v) => v,
-        Err(e) => return ctx.fail(e),
     };
     let mut l = ctx.layout(Some(&staff.person), Tab::People);
     l.flash = flash;
