@@ -4,8 +4,8 @@
 //!
 //! Everyone here is invented: names are drawn from common Vietnamese name parts at random.
 
-use crate::auth::{hash_secret, new_token};
-use crate::enrol::{issue_code, IssuedCode, NewCode};
+use crate::auth::hash_secret;
+use crate::enrol::{add_with_key, issue_code, IssuedCode, NewCode};
 use crate::storage::{Person, Storage};
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -45,6 +45,9 @@ pub struct DemoCredentials {
     pub dashboard_url: String,
     pub commune_id: String,
     pub staff: DemoStaff,
+    /// The Department's viewer: every commune, read only (absent from older demo data).
+    #[serde(default)]
+    pub viewer: Option<DemoStaff>,
     pub devices: Vec<DemoDevice>,
     /// Unused codes, to enrol a phone or the JVM tests by hand.
     pub spare_codes: Vec<IssuedCode>,
@@ -100,14 +103,15 @@ pub fn setup(
         commune_id: COMMUNE.into(),
         areas: vec![],
     };
-    storage.add_person(&staff)?;
-    let token = new_token();
-    storage.add_device(
-        &uuid::Uuid::now_v7().to_string(),
-        &staff.id,
-        &hash_secret(&token),
-        None,
-    )?;
+    let token = add_with_key(storage, &staff)?;
+    let viewer = Person {
+        id: "p-department-demo".into(),
+        name: "Chuyên viên Sở (demo)".into(),
+        role: Role::ProvinceViewer,
+        commune_id: String::new(),
+        areas: vec![],
+    };
+    let viewer_token = add_with_key(storage, &viewer)?;
     let plan = [
         ("tnv-my-hoa", Role::Volunteer, "rs-ap-my-hoa"),
         ("truong-ap-my-hoa", Role::AreaHead, "rs-ap-my-hoa"),
@@ -166,6 +170,11 @@ pub fn setup(
             name: staff.name,
             token,
         },
+        viewer: Some(DemoStaff {
+            person_id: viewer.id,
+            name: viewer.name,
+            token: viewer_token,
+        }),
         devices,
         spare_codes,
     };

@@ -145,6 +145,21 @@ pub fn issue_code(
     })
 }
 
+/// Adds a person who signs in with a dashboard key instead of enrolling a phone (the first
+/// commune staff, the Department's viewers: set up from the command line) and returns the key,
+/// shown once.
+pub fn add_with_key(storage: &dyn Storage, person: &Person) -> Result<String, StorageError> {
+    storage.add_person(person)?;
+    let key = new_token();
+    storage.add_device(
+        &uuid::Uuid::now_v7().to_string(),
+        &person.id,
+        &hash_secret(&key),
+        None,
+    )?;
+    Ok(key)
+}
+
 /// Volunteers and area heads work in areas of their commune, at least one.
 fn check_areas(
     reference: &Reference,

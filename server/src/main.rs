@@ -51,6 +51,12 @@ enum Command {
         #[arg(long)]
         commune: String,
     },
+    /// Create a viewer for the province's Department: every commune, read only. Prints the
+    /// dashboard key.
+    AddViewer {
+        #[arg(long)]
+        name: String,
+    },
     /// Create a person and a one-time enrolment code for their phone.
     IssueCode {
         #[arg(long)]
@@ -106,14 +112,7 @@ fn main() -> Fallible<()> {
                 commune_id: commune.clone(),
                 areas: vec![],
             };
-            storage.add_person(&person)?;
-            let token = sachxanh_server::auth::new_token();
-            storage.add_device(
-                &uuid::Uuid::now_v7().to_string(),
-                &person.id,
-                &sachxanh_server::auth::hash_secret(&token),
-                None,
-            )?;
+            let token = enrol::add_with_key(storage.as_ref(), &person)?;
             let code = sachxanh_server::auth::store_new_code(
                 storage.as_ref(),
                 &person.id,
@@ -122,6 +121,21 @@ fn main() -> Fallible<()> {
             println!(
                 "{}",
                 serde_json::json!({"person_id": person.id, "token": token, "enrolment_code": code})
+            );
+            Ok(())
+        }
+        Some(Command::AddViewer { name }) => {
+            let person = Person {
+                id: format!("p-{}", uuid::Uuid::now_v7()),
+                name,
+                role: Role::ProvinceViewer,
+                commune_id: String::new(),
+                areas: vec![],
+            };
+            let token = enrol::add_with_key(storage.as_ref(), &person)?;
+            println!(
+                "{}",
+                serde_json::json!({"person_id": person.id, "token": token})
             );
             Ok(())
         }

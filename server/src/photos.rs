@@ -172,11 +172,18 @@ pub async fn upload_part(
     State(st): State<Arc<AppState>>,
     authed: Authed,
     Path(sha256): Path<String>,
-    Query(q): Query<PartQuery>,
+    q: Result<Query<PartQuery>, axum::extract::rejection::QueryRejection>,
     body: Body,
 ) -> Result<Json<PhotoUploadStatus>, ApiError> {
     require_recorder(&authed)?;
     check_name(&sha256)?;
+    // Read after the role check (a viewer is refused as such), and refused in our own words.
+    let Query(q) = q.map_err(|_| {
+        ApiError::bad_request(
+            "thiếu vị trí (offset) hoặc kích thước (total) của ảnh",
+            "the photo's offset and total size are missing",
+        )
+    })?;
     let name = sha256.clone();
     let (device, commune) = (authed.0.id.clone(), authed.0.person.commune_id.clone());
     let held = blocking(&st, move |s| Ok(s.photo_held(&name, &device, &commune)?)).await?;

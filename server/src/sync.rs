@@ -33,6 +33,9 @@ pub async fn push(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    if !device.person.role.writes() {
+        return Err(ApiError::forbidden());
+    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

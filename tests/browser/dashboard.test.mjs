@@ -286,3 +286,41 @@ test("the filters and every kind's page say what the catalogue says, in both lan
   }
   assert.deepEqual(violations, []);
 });
+
+test("the Department's viewer sees every commune side by side, ranked, and writes nothing", async () => {
+  assert.ok(creds.viewer, "the demo has a Department viewer");
+  const own = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "vi-VN" });
+  const viewer = await own.newPage();
+  await viewer.goto(url + "/?lang=vi");
+  await viewer.fill('[data-testid="key"]', creds.viewer.token);
+  await viewer.click('[data-testid="signin"]');
+  await viewer.waitForSelector('[data-testid="tab-targets"]');
+  assert.equal(await viewer.locator('[data-testid="tab-people"]').count(), 0, "no people to manage");
+
+  // Both communes of the province, each ranked on each target.
+  await viewer.click('[data-testid="tab-targets"]');
+  const communes = viewer.locator('[data-testid="target-row"].commune');
+  const units = await communes.evaluateAll((rows) => rows.map((r) => r.dataset.unit));
+  assert.ok(units.includes("rach-sen") && units.includes("con-sen"), units.join(", "));
+  const ranks = await communes.locator('[data-testid="rank"]').allInnerTexts();
+  assert.ok(ranks.length >= units.length, ranks.join(", "));
+  for (const r of ranks) assert.match(r, new RegExp(`^Hạng [1-${units.length}]/${units.length}$`));
+
+  // Any record opens, without a decision to make.
+  const q = await api("/api/v1/review-queue?kind=household");
+  const id = q.lines[0].id;
+  await viewer.goto(`${url}/records/${id}`);
+  await viewer.waitForSelector('[data-testid="values"] tr');
+  assert.equal(await viewer.locator('[data-testid="decide-button"]').count(), 0);
+
+  // Posting a decision or a person anyway, with the session's own form token: refused.
+  const csrf = await viewer.locator('form[action="/sign-out"] input[name="csrf"]').getAttribute("value");
+  for (const [path, form] of [
+    [`/records/${id}/decide`, { csrf, decision: "approved", reason: "" }],
+    ["/people", { csrf, name: "Người lạ", role: "volunteer" }],
+  ]) {
+    const r = await viewer.request.post(url + path, { form, maxRedirects: 0 });
+    assert.equal(r.status(), 403, path);
+  }
+  await own.close();
+});

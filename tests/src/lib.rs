@@ -251,17 +251,20 @@ impl TestServer {
             commune_id: commune.into(),
             areas: vec![],
         };
-        self.storage.add_person(&person).expect("staff");
-        let key = sachxanh_server::auth::new_token();
-        self.storage
-            .add_device(
-                &uuid::Uuid::now_v7().to_string(),
-                &person.id,
-                &sachxanh_server::auth::hash_secret(&key),
-                None,
-            )
-            .expect("staff key");
-        key
+        sachxanh_server::enrol::add_with_key(self.storage.as_ref(), &person).expect("staff key")
+    }
+
+    /// A dashboard key for a viewer of the province's Department (every commune, read only),
+    /// as `sachxanh-server add-viewer` makes one.
+    pub fn viewer_key(&self) -> String {
+        let person = Person {
+            id: format!("p-viewer-{}", uuid::Uuid::now_v7().simple()),
+            name: "Chuyên viên Sở".into(),
+            role: Role::ProvinceViewer,
+            commune_id: String::new(),
+            areas: vec![],
+        };
+        sachxanh_server::enrol::add_with_key(self.storage.as_ref(), &person).expect("viewer key")
     }
 
     /// A GET of the staff API with the staff key, expecting 200.

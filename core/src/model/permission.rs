@@ -19,6 +19,14 @@ crate::string_enum! {
     }
 }
 
+impl Role {
+    /// Whether the role writes anything at all (records, photos, reviews): the Department's
+    /// viewers only read, and are refused before anything they send is looked at.
+    pub fn writes(self) -> bool {
+        self != Role::ProvinceViewer
+    }
+}
+
 /// A person's reach: who they are, their role, their commune, and (for volunteers and area
 /// heads) their areas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! behind it for drilling down.
 
 pub mod period;
+pub mod ranking;
 
 use crate::model::{AnyRecord, Day, ModelStatus, SpotKind};
 use crate::reference::Reference;

@@ -30,7 +30,7 @@ use sachxanh_core::catalog::catalog;
 use sachxanh_core::form::{Field, InputSpec};
 use sachxanh_core::i18n::{Lang, Message};
 use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
-use sachxanh_core::report::{Amount, Target, Targets};
+use sachxanh_core::report::{ranking, Amount, Target, Targets};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -171,6 +171,8 @@ pub struct Layout {
     pub on_targets: bool,
     pub on_reports: bool,
     pub on_people: bool,
+    /// Commune staff manage people; the Department's viewers only read.
+    pub staff: bool,
     pub flash: Option<Flash>,
 }
 
@@ -233,6 +235,7 @@ impl Ctx {
             on_targets: tab == Tab::Targets,
             on_reports: tab == Tab::Reports,
             on_people: tab == Tab::People,
+            staff: person.is_some_and(|p| p.role == Role::CommuneStaff),
             flash: None,
         }
     }
@@ -1196,6 +1199,8 @@ pub struct Cell {
     pub figure: String,
     pub extra: String,
     pub href: String,
+    /// A commune's place among the communes shown, when there are several (the core ranks).
+    pub rank: Option<String>,
 }
 
 pub struct TargetRow {
@@ -1360,12 +1365,24 @@ pub async fn targets(
                     figure,
                     extra,
                     href: with_query("/targets", &query_string(&q)),
+                    rank: None,
                 }
             })
             .collect(),
     };
     let mut rows: Vec<TargetRow> = report.areas.iter().map(|t| row(t, false)).collect();
+    let first_commune = rows.len();
     rows.extend(report.communes.iter().map(|t| row(t, true)));
+    // Several communes (the Department's view): each commune's place on each target.
+    if report.communes.len() > 1 {
+        for (i, target) in Target::ALL.iter().enumerate() {
+            let amounts: Vec<_> = report.communes.iter().map(|t| t.amount(*target)).collect();
+            let ranks = ranking::ranks(&amounts);
+            for (row, rank) in rows[first_commune..].iter_mut().zip(ranks) {
+                row.cells[i].rank = rank.map(|r| format!("{} {r}/{}", w.rank, amounts.len()));
+            }
+        }
+    }
     let drill = drill.map(|(unit, heading, items)| Drill {
         title: format!("{unit}: {} — {}", heading.get(ctx.lang), w.behind_figure),
         close_href: with_query("/targets", &query_string(&period_q)),
