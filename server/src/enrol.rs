@@ -145,11 +145,14 @@ pub fn issue_code(
     })
 }
 
-/// Adds a person who signs in with a dashboard key instead of enrolling a phone (the first
-/// commune staff, the Department's viewers: set up from the command line) and returns the key,
+/// A dashboard key for a person who signs in with one instead of enrolling a phone (the first
+/// commune staff, the Department's viewers: set up from the command line), adding the person if
+/// new (a second `--demo` on the same database gives the demo's people new keys). The key is
 /// shown once.
 pub fn add_with_key(storage: &dyn Storage, person: &Person) -> Result<String, StorageError> {
-    storage.add_person(person)?;
+    if storage.person(&person.id)?.is_none() {
+        storage.add_person(person)?;
+    }
     let key = new_token();
     storage.add_device(
         &uuid::Uuid::now_v7().to_string(),

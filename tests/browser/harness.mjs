@@ -1,7 +1,7 @@
 // What every browser test needs: the real server started with --demo on loopback (on
 // PostgreSQL when scripts/with-postgres runs the suite), Debian's Chromium, and a wait helper.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -12,12 +12,23 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, "../..");
 export const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, "target");
 
+/** A database of its own on the test PostgreSQL server, so that each test file's demo starts
+ * from nothing (and files may run side by side). */
+function freshDatabase(url) {
+  if (!url) return undefined;
+  const name = `sx_browser_${process.pid}_${Date.now()}`;
+  execFileSync("psql", [url, "-q", "-c", `CREATE DATABASE ${name}`]);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 /** Starts `sachxanh-server --demo` in a fresh data folder: { server, url, creds, data }. */
 export async function startDemoServer() {
   const serverBin = join(target, "debug", "sachxanh-server");
   assert.ok(existsSync(serverBin), `build the server first: ${serverBin}`);
   const data = mkdtempSync(join(tmpdir(), "sachxanh-browser-"));
-  const pg = process.env.SACHXANH_TEST_POSTGRES;
+  const pg = freshDatabase(process.env.SACHXANH_TEST_POSTGRES);
   const args = ["--demo", "--data", data, "--listen", "127.0.0.1:0", ...(pg ? ["--database", pg] : [])];
   const server = spawn(serverBin, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((ok, fail) => {
