@@ -66,6 +66,16 @@ impl Default for Timeouts {
     }
 }
 
+/// Runs storage work off the async threads (PostgreSQL's blocking client runs a runtime of its
+/// own and panics inside ours), with the storage and the reference data at hand.
+pub async fn blocking<T: Send + 'static>(
+    st: &Arc<AppState>,
+    f: impl FnOnce(&AppState) -> Result<T, error::ApiError> + Send + 'static,
+) -> Result<T, error::ApiError> {
+    let state = st.clone();
+    tokio::task::spawn_blocking(move || f(&state)).await?
+}
+
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, reference: Arc<Reference>) -> Self {
         let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -8,7 +8,7 @@
 use crate::auth::Authed;
 use crate::error::ApiError;
 use crate::storage::{PartOutcome, PhotoHeld, Storage, StorageResult};
-use crate::AppState;
+use crate::{blocking, AppState};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -67,14 +67,6 @@ fn require_recorder(authed: &Authed) -> Result<(), ApiError> {
     }
 }
 
-async fn blocking<T: Send + 'static>(
-    st: &Arc<AppState>,
-    f: impl FnOnce(&dyn Storage) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let storage = st.storage.clone();
-    tokio::task::spawn_blocking(move || f(storage.as_ref())).await?
-}
-
 /// `GET /api/v1/photos/{sha256}/upload`: how much of the photo is here for this device.
 pub async fn upload_status(
     State(st): State<Arc<AppState>>,
@@ -84,7 +76,10 @@ pub async fn upload_status(
     require_recorder(&authed)?;
     check_name(&sha256)?;
     let (device, commune) = (authed.0.id.clone(), authed.0.person.commune_id.clone());
-    let held = blocking(&st, move |s| Ok(s.photo_held(&sha256, &device, &commune)?)).await?;
+    let held = blocking(&st, move |s| {
+        Ok(s.storage.photo_held(&sha256, &device, &commune)?)
+    })
+    .await?;
     Ok(Json(status_of(held)))
 }
 
@@ -186,7 +181,10 @@ pub async fn upload_part(
     })?;
     let name = sha256.clone();
     let (device, commune) = (authed.0.id.clone(), authed.0.person.commune_id.clone());
-    let held = blocking(&st, move |s| Ok(s.photo_held(&name, &device, &commune)?)).await?;
+    let held = blocking(&st, move |s| {
+        Ok(s.storage.photo_held(&name, &device, &commune)?)
+    })
+    .await?;
     match check_part(held, q.offset, q.total, 0) {
         Err(PartRefused::BadRange) => {
             return Err(ApiError::bad_request(
@@ -242,6 +240,7 @@ pub async fn upload_part(
     let commune = authed.0.person.commune_id.clone();
     let device = authed.0.id.clone();
     blocking(&st, move |s| {
+        let s = s.storage.as_ref();
         let bytes = s.photo_upload(&sha256, &device)?;
         // Decoded in full: what is kept and served as a JPEG is one.
         if !check_finished(&bytes, q.total, &sha256) {
@@ -267,7 +266,7 @@ pub async fn get_photo(
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
     check_name(&sha256)?;
-    let photo = blocking(&st, move |s| Ok(s.photo(&sha256)?)).await?;
+    let photo = blocking(&st, move |s| Ok(s.storage.photo(&sha256)?)).await?;
     let person = &authed.0.person;
     let visible = |communes: &[String]| {
         person.role == Role::ProvinceViewer || communes.contains(&person.commune_id)

@@ -9,7 +9,7 @@ use crate::auth::Authed;
 use crate::enrol::{self, IssuedCode, NewCode};
 use crate::error::ApiError;
 use crate::storage::{AuditRow, Device, Person, PersonPhones};
-use crate::AppState;
+use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, Request, State};
@@ -194,27 +194,22 @@ async fn people_page(
     staff: &Device,
     flash: Option<Flash>,
 ) -> Response {
-    let storage = st.storage.clone();
     let commune = staff.person.commune_id.clone();
-    // Storage is blocking (PostgreSQL's client runs a runtime of its own): off the async threads.
-    let found = tokio::task::spawn_blocking(move || {
-        storage
-            .people_of(&commune)?
-            .into_iter()
-            .map(|p| {
-                let trail = storage.audit_of(&p.person.id)?;
-                Ok((p, trail))
-            })
-            .collect::<Result<Vec<_>, crate::storage::StorageError>>()
+    let found = blocking(st, move |s| {
+        let mut found = vec![];
+        for p in s.storage.people_of(&commune)? {
+            let trail = s.storage.audit_of(&p.person.id)?;
+            found.push((p, trail));
+        }
+        Ok(found)
     })
     .await;
     let people: Vec<PersonView> = match found {
-        Ok(Ok(found)) => found
+        Ok(found) => found
             .into_iter()
             .map(|(p, trail)| person_view(ctx, staff, &st.reference, p, trail))
             .collect(),
-        Ok(Err(e)) => return ctx.fail(e.into()),
-        Err(e) => return ctx.fail(ApiError::internal(e)),
+        Err(e) => return ctx.fail(e),
     };
     let mut l = ctx.layout(Some(&staff.person), Tab::People);
     l.flash = flash;
@@ -319,19 +314,16 @@ pub async fn add(State(st): State<Arc<AppState>>, ctx: Ctx, req: Request) -> Res
         Ok(h) => h,
         Err(e) => return ctx.fail(ApiError::internal(e)),
     };
-    let state = st.clone();
     let by = authed.0;
-    let done = tokio::task::spawn_blocking(move || {
-        let issued = enrol::add_person(state.storage.as_ref(), &state.reference, &by, &req)?;
-        let person = state
+    let done = blocking(&st, move |s| {
+        let issued = enrol::add_person(s.storage.as_ref(), &s.reference, &by, &req)?;
+        let person = s
             .storage
             .person(&issued.person_id)?
             .ok_or_else(ApiError::not_found)?;
-        Ok::<_, ApiError>((person, issued))
+        Ok((person, issued))
     })
-    .await
-    .map_err(ApiError::internal)
-    .and_then(|r| r);
+    .await;
     match done.and_then(|(p, issued)| card(&ctx, &st.reference, &p, &issued)) {
         Ok(card) => sheet(&ctx, &staff.person, vec![card]),
         Err(e) => refused(&st, &ctx, &staff, e).await,
@@ -358,16 +350,13 @@ pub async fn print_sheet(State(st): State<Arc<AppState>>, ctx: Ctx, req: Request
         Ok(h) => h,
         Err(e) => return ctx.fail(ApiError::internal(e)),
     };
-    let state = st.clone();
     let by = authed.0;
-    let issued = tokio::task::spawn_blocking(move || {
+    let issued = blocking(&st, move |s| {
         ids.iter()
-            .map(|id| enrol::new_code(state.storage.as_ref(), &by, id))
+            .map(|id| enrol::new_code(s.storage.as_ref(), &by, id))
             .collect::<Result<Vec<_>, ApiError>>()
     })
-    .await
-    .map_err(ApiError::internal)
-    .and_then(|r| r);
+    .await;
     let cards = issued.and_then(|all| {
         all.iter()
             .map(|(p, code)| card(&ctx, &st.reference, p, code))
@@ -399,13 +388,11 @@ pub async fn revoke(
         Err(resp) => return resp,
     };
     let staff = authed.0.clone();
-    let storage = st.storage.clone();
     let by = authed.0;
-    let done =
-        tokio::task::spawn_blocking(move || enrol::revoke_phone(storage.as_ref(), &by, &device_id))
-            .await
-            .map_err(ApiError::internal)
-            .and_then(|r| r);
+    let done = blocking(&st, move |s| {
+        enrol::revoke_phone(s.storage.as_ref(), &by, &device_id)
+    })
+    .await;
     match done {
         Ok(()) => ctx.redirect("/people?done=revoked"),
         Err(e) => refused(&st, &ctx, &staff, e).await,
@@ -428,20 +415,11 @@ pub async fn move_areas(
         .into_iter()
         .map(str::to_owned)
         .collect();
-    let state = st.clone();
     let by = authed.0;
-    let done = tokio::task::spawn_blocking(move || {
-        enrol::move_person(
-            state.storage.as_ref(),
-            &state.reference,
-            &by,
-            &person_id,
-            &areas,
-        )
+    let done = blocking(&st, move |s| {
+        enrol::move_person(s.storage.as_ref(), &s.reference, &by, &person_id, &areas)
     })
-    .await
-    .map_err(ApiError::internal)
-    .and_then(|r| r);
+    .await;
     match done {
         Ok(()) => ctx.redirect("/people?done=areas"),
         Err(e) => refused(&st, &ctx, &staff, e).await,

@@ -486,6 +486,30 @@ pub struct Db<B: Backend> {
     backend: B,
 }
 
+/// A line of the audit trail about a record or a person (its subject), with who did it and a
+/// note (a reason, the areas given).
+pub(super) fn audit_line(
+    sql: &mut dyn Sql,
+    by: &Device,
+    subject: &str,
+    action: AuditAction,
+    note: &str,
+) -> StorageResult<()> {
+    sql.exec(
+        "INSERT INTO audit (at, device_id, person_id, doc_id, action, hashes, note)
+         VALUES ($1, $2, $3, $4, $5, '', $6)",
+        crate::args![
+            now_ms(),
+            &by.id,
+            &by.person.id,
+            subject,
+            action.as_str(),
+            note
+        ],
+    )?;
+    Ok(())
+}
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

@@ -327,7 +327,7 @@ impl<B: Backend> People for Db<B> {
                 args![person_id, &commune, areas.join(",")],
             )?;
             if n > 0 {
-                audit(
+                audit_line(
                     sql,
                     by,
                     person_id,
@@ -357,7 +357,7 @@ impl<B: Backend> People for Db<B> {
                 "UPDATE sessions SET ended_at = $2 WHERE device_id = $1 AND ended_at IS NULL",
                 args![device_id, now_ms()],
             )?;
-            audit(
+            audit_line(
                 sql,
                 by,
                 &owner.text(0)?,
@@ -370,29 +370,6 @@ impl<B: Backend> People for Db<B> {
 
     fn audit_person(&self, by: &Device, person_id: &str, action: AuditAction) -> StorageResult<()> {
         self.backend
-            .write(|sql| audit(sql, by, person_id, action, ""))
+            .write(|sql| audit_line(sql, by, person_id, action, ""))
     }
-}
-
-/// A line of the audit trail about a person (its subject), with who did it.
-fn audit(
-    sql: &mut dyn Sql,
-    by: &Device,
-    subject: &str,
-    action: AuditAction,
-    note: &str,
-) -> StorageResult<()> {
-    sql.exec(
-        "INSERT INTO audit (at, device_id, person_id, doc_id, action, hashes, note)
-         VALUES ($1, $2, $3, $4, $5, '', $6)",
-        args![
-            now_ms(),
-            &by.id,
-            &by.person.id,
-            subject,
-            action.as_str(),
-            note
-        ],
-    )?;
-    Ok(())
 }

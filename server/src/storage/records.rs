@@ -294,18 +294,7 @@ impl<B: Backend> Records for Db<B> {
             } else {
                 AuditAction::Unrestrict
             };
-            sql.exec(
-                "INSERT INTO audit (at, device_id, person_id, doc_id, action, hashes, note)
-                 VALUES ($1, $2, $3, $4, $5, '', $6)",
-                args![
-                    now_ms(),
-                    &device.id,
-                    &device.person.id,
-                    id,
-                    action.as_str(),
-                    reason
-                ],
-            )?;
+            audit_line(sql, device, id, action, reason)?;
             Ok(true)
         })
     }
