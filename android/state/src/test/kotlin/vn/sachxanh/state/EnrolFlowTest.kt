@@ -3,6 +3,7 @@ package vn.sachxanh.state
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 import vn.sachxanh.core.Role
 
@@ -109,5 +110,43 @@ class EnrolFlowTest : FlowTest() {
         vm2.onCodeChanged(" $typed ")
         vm2.submit()
         assertEquals("Lâm Văn Gõ", vm2.state.awaitIs<EnrolUiState.Enrolled>().person.name)
+    }
+
+    @Test
+    fun `a revoked phone says so at home, keeps its records, and enrols again with a new code`() {
+        val staff = server.staffKey()
+        val phone = h.phone("revoked")
+        val tokens = MemoryTokenStore()
+        val first = EnrolViewModel(phone, tokens, h.scope, h.io)
+        first.state.awaitIs<EnrolUiState.Entering>()
+        first.onScanned("sachxanh://enrol?code=${server.volunteerCode(Areas.MY_HOA, "Lý Thị Mất Máy")}")
+        val person = first.state.awaitIs<EnrolUiState.Enrolled>().person
+        phone.addHousehold("Hộ Chưa Kịp Gửi")
+
+        // The phone is reported lost; staff revoke it from the people page.
+        val me = String(server.staffGet("/api/v1/me", tokens.token!!).body(), Charsets.UTF_8)
+        val device = server.field(me, "device_id")
+        assertEquals(204, server.staffPost("/api/v1/devices/$device/revoke", staff).statusCode())
+
+        // Home says why, in the server's words, and the household stays on the phone.
+        val home = HomeViewModel(phone, h.sync(phone), h.scope, h.io)
+        home.state.awaitIs<HomeUiState.Ready>()
+        home.syncNow()
+        val told = home.state.awaitIs<HomeUiState.NotEnrolled>().message!!
+        assertTrue(told.vi.contains("thu hồi"), told.vi)
+        assertTrue(told.en.contains("stay on the phone"), told.en)
+        assertEquals(1uL, phone.syncStatus().waiting)
+
+        // Staff give a new code; the enrolment screen starts over and the household goes out.
+        val issued = server.staffPost("/api/v1/people/${person.personId}/enrolment-codes", staff)
+        assertEquals(201, issued.statusCode(), issued.body())
+        val again = EnrolViewModel(phone, tokens, h.scope, h.io, startOver = true)
+        again.state.awaitIs<EnrolUiState.Entering>()
+        again.onScanned("sachxanh://enrol?code=${server.field(issued.body(), "code")}")
+        assertEquals("Lý Thị Mất Máy", again.state.awaitIs<EnrolUiState.Enrolled>().person.name)
+        val sync = h.sync(phone)
+        runBlocking { sync.sync() }
+        assertEquals(1L, (sync.state.value as SyncUiState.Done).pushed)
+        assertEquals(0uL, phone.syncStatus().waiting)
     }
 }

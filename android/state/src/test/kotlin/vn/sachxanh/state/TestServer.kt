@@ -50,11 +50,25 @@ class TestServer(
         return out
     }
 
-    private fun field(json: String, name: String): String =
+    fun field(json: String, name: String): String =
         Regex("\"$name\"\\s*:\\s*\"([^\"]+)\"").find(json)?.groupValues?.get(1) ?: error("no $name in $json")
 
     /** A one-time code for a new commune staff member of Xã Rạch Sen. */
     fun staffCode(): String = field(cli("add-staff", "--name", "Cán bộ Thử Nghiệm", "--commune", "rach-sen"), "enrolment_code")
+
+    /** A dashboard key for a new commune staff member of Xã Rạch Sen (what add-staff prints). */
+    fun staffKey(): String = field(cli("add-staff", "--name", "Cán bộ Thử Nghiệm", "--commune", "rach-sen"), "token")
+
+    /** `POST {path}` with a staff key and a JSON body, as the dashboard's API is called. */
+    fun staffPost(path: String, token: String, json: String = "{}"): HttpResponse<String> =
+        HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("$url$path"))
+                .header("Authorization", "Bearer $token")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString(),
+        )
 
     fun volunteerCode(area: String, name: String = "Tình nguyện viên Thử"): String =
         field(cli("issue-code", "--name", name, "--role", "volunteer", "--commune", "rach-sen", "--areas", area), "code")
