@@ -73,8 +73,8 @@ impl PhotoError {
                 "The image is too large (at most 40 MB, 100 megapixels)",
             ),
             PhotoError::BadSettings => Message::new(
-                "Cài đặt ảnh không hợp lệ (cạnh dài 64–8192 điểm ảnh, chất lượng 1–100)",
-                "Invalid photo settings (longest edge 64–8192 px, quality 1–100)",
+                "Cài đặt ảnh không hợp lệ (cạnh dài 64–2048 điểm ảnh, chất lượng 1–100)",
+                "Invalid photo settings (longest edge 64–2048 px, quality 1–100)",
             ),
         }
     }
@@ -91,9 +91,11 @@ pub fn is_jpeg(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xD8, 0xFF])
 }
 
-/// The largest edge a received photo may have: phones send 1600 px; anything far larger was
-/// not prepared by the app.
-pub const MAX_RECEIVED_EDGE: u32 = 4096;
+/// The largest edge a received photo may have: phones send 1600 px; anything larger was not
+/// prepared by the app. The server decodes every photo it completes, and decoding costs what
+/// the pixels declare: fuzzing found a 791-byte JPEG declaring 3584 × 2576 that took 650 ms at
+/// the former 4096 cap; at 2048 the worst case is under half of that.
+pub const MAX_RECEIVED_EDGE: u32 = 2048;
 
 /// How much of a photo the server holds for one device's upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +164,10 @@ pub fn is_whole_jpeg(bytes: &[u8]) -> bool {
 /// Decodes a camera photo, turns it upright (EXIF orientation), scales its longest edge down
 /// to `max_edge` and encodes it as a JPEG without metadata.
 pub fn prepare(source: &[u8], settings: PhotoSettings) -> Result<Prepared, PhotoError> {
-    if !(64..=8192).contains(&settings.max_edge) || !(1..=100).contains(&settings.quality) {
+    // Never a photo the server would refuse.
+    if !(64..=MAX_RECEIVED_EDGE).contains(&settings.max_edge)
+        || !(1..=100).contains(&settings.quality)
+    {
         return Err(PhotoError::BadSettings);
     }
     if source.len() > MAX_SOURCE_BYTES {
@@ -207,6 +212,27 @@ pub fn prepare(source: &[u8], settings: PhotoSettings) -> Result<Prepared, Photo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_photo_larger_than_phones_make_is_refused_and_never_made() {
+        assert!(is_whole_jpeg(&photo(MAX_RECEIVED_EDGE, 8)));
+        assert!(!is_whole_jpeg(&photo(MAX_RECEIVED_EDGE + 1, 8)));
+        // 791 bytes declaring a camera-sized image (found by fuzzing; its decode cost 650 ms
+        // under the former cap): refused by the size limit, before any pixel is decoded.
+        let input = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fuzz/regressions/photo_upload/slow-declares-3584x2576"
+        ))
+        .expect("the regression input");
+        let parts = usize::from(input[0] % 16) + 1;
+        let jpeg = &input[1 + 2 * parts..];
+        assert!(is_jpeg(jpeg) && !is_whole_jpeg(jpeg));
+        let settings = PhotoSettings {
+            max_edge: MAX_RECEIVED_EDGE + 1,
+            ..PhotoSettings::default()
+        };
+        assert!(prepare(&photo(64, 48), settings).is_err());
+    }
 
     #[test]
     fn only_whole_jpegs_pass_the_received_check() {
