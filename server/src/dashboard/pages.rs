@@ -1024,6 +1024,14 @@ pub(super) async fn staff_form(
     Ok((authed, form))
 }
 
+/// A posted form's first value of a field ("" when absent: the handler's checks say why).
+pub(super) fn form_field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// `POST /records/{id}/erase`: a household's personal data erased on its request, with why.
 /// On success the page shows the erased record; a refusal shows the page with the reason.
 pub async fn erase(
@@ -1036,11 +1044,7 @@ pub async fn erase(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    let reason = form
-        .iter()
-        .find(|(k, _)| k == ERASE_REASON_FIELD)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let reason = form_field(&form, ERASE_REASON_FIELD);
     let person = authed.0.person.clone();
     let state = st.clone();
     let body = axum::Json(super::EraseRequest { reason });
@@ -1152,12 +1156,7 @@ pub async fn decide(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_field(&form, name);
     let rf = review_form();
     let Some(decision) = Decision::parse(&field(rf.decision.path)) else {
         return ctx.fail(ApiError::bad_request(

@@ -4,7 +4,7 @@
 //! move a person to other areas. Every action goes through the same functions as the JSON API
 //! (`crate::enrol`) and lands in the audit trail with who did it.
 
-use super::pages::{staff_form, time_text, Ctx, Flash, Layout, Tab};
+use super::pages::{form_field, staff_form, time_text, Ctx, Flash, Layout, Tab};
 use crate::auth::Authed;
 use crate::enrol::{self, IssuedCode, NewCode};
 use crate::error::ApiError;
@@ -291,13 +291,7 @@ pub async fn add(State(st): State<Arc<AppState>>, ctx: Ctx, req: Request) -> Res
         Err(resp) => return resp,
     };
     let staff = authed.0.clone();
-    let first = |k: &str| {
-        values(&form, k)
-            .first()
-            .copied()
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let first = |k: &str| form_field(&form, k);
     let Some(role) = Role::parse(&first("role")).filter(|r| ROLES.contains(r)) else {
         let e = ApiError::bad_request("vai trò không hợp lệ", "invalid role");
         return refused(&st, &ctx, &staff, e).await;
