@@ -139,6 +139,16 @@ impl Authed {
         }
     }
 
+    /// Whoever writes records, photos or reviews: everyone but the Department's viewers (the
+    /// core's `Role::writes`), refused before anything they send is read.
+    pub fn require_writer(&self) -> Result<(), ApiError> {
+        if self.0.person.role.writes() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
     pub fn require_staff(&self) -> Result<(), ApiError> {
         if self.0.person.role == Role::CommuneStaff {
             Ok(())

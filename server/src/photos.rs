@@ -59,21 +59,13 @@ fn status_of(held: PhotoHeld) -> PhotoUploadStatus {
     }
 }
 
-fn require_recorder(authed: &Authed) -> Result<(), ApiError> {
-    if authed.0.person.role == Role::ProvinceViewer {
-        Err(ApiError::forbidden())
-    } else {
-        Ok(())
-    }
-}
-
 /// `GET /api/v1/photos/{sha256}/upload`: how much of the photo is here for this device.
 pub async fn upload_status(
     State(st): State<Arc<AppState>>,
     authed: Authed,
     Path(sha256): Path<String>,
 ) -> Result<Json<PhotoUploadStatus>, ApiError> {
-    require_recorder(&authed)?;
+    authed.require_writer()?;
     check_name(&sha256)?;
     let (device, commune) = (authed.0.id.clone(), authed.0.person.commune_id.clone());
     let held = blocking(&st, move |s| {
@@ -170,7 +162,7 @@ pub async fn upload_part(
     q: Result<Query<PartQuery>, axum::extract::rejection::QueryRejection>,
     body: Body,
 ) -> Result<Json<PhotoUploadStatus>, ApiError> {
-    require_recorder(&authed)?;
+    authed.require_writer()?;
     check_name(&sha256)?;
     // Read after the role check (a viewer is refused as such), and refused in our own words.
     let Query(q) = q.map_err(|_| {

@@ -29,13 +29,12 @@ fn cbor(body: Vec<u8>) -> Response {
 
 pub async fn push(
     State(st): State<Arc<AppState>>,
-    Authed(device, _slot): Authed,
+    authed: Authed,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    if !device.person.role.writes() {
-        return Err(ApiError::forbidden());
-    }
+    authed.require_writer()?;
+    let Authed(device, _slot) = authed;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
