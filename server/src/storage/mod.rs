@@ -260,6 +260,19 @@ pub trait SyncTx {
     fn commit(self: Box<Self>) -> StorageResult<()>;
 }
 
+/// Erasure on request: the hashes of a record's erased history (a phone pushing an edit on top of
+/// it is told so), the log entry that replaces a record, the reason kept in the audit trail, and
+/// restriction. The same SQL on both backends.
+pub(super) const ERASURE: &str = "
+CREATE TABLE erased_changes (
+    hash TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL
+);
+ALTER TABLE log ADD COLUMN replaces INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE audit ADD COLUMN note TEXT;
+ALTER TABLE records ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
+";
+
 /// What each phone reported at its last pull, for staff's list of phones (same SQL on both
 /// backends: SQLite reads BIGINT as INTEGER). The index counts a phone's records sent.
 pub(super) const PHONE_REPORTS: &str = "

@@ -166,18 +166,7 @@ CREATE TABLE reads (
 );
 CREATE INDEX reads_doc ON reads(doc_id, id);
 ",
-    // Erasure on request: the hashes of a record's erased history (a phone pushing an edit on
-    // top of it is told so), the log entry that replaces a record, and the reason kept in the
-    // audit trail.
-    "
-CREATE TABLE erased_changes (
-    hash TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL
-);
-ALTER TABLE log ADD COLUMN replaces INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE audit ADD COLUMN note TEXT;
-ALTER TABLE records ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
-",
+    ERASURE,
     PHONE_REPORTS,
 ];
 
