@@ -78,6 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         cursor: 42,
         more: false,
         assignment: None,
+        areas: None,
     };
     write("pull_body", "household", &encode(&pull))?;
     // An edit against the record it edits: the first change's length (two bytes), the first

@@ -93,9 +93,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let result = client.sync(&mut store, &mut |_| {}, &AtomicBool::new(false));
             let waiting = store.records_waiting()?;
             match result {
-                Ok(r) => json!({
-                    "ok": true, "pushed": r.pushed, "waiting": waiting, "areas": areas(&store)
-                }),
+                Ok(r) => {
+                    // The names as the phone shows them: from the areas the server sent.
+                    let names: Vec<String> = areas(&store)
+                        .iter()
+                        .map(|a| {
+                            store
+                                .reference()
+                                .area(a)
+                                .map_or(a.clone(), |x| x.name.clone())
+                        })
+                        .collect();
+                    json!({
+                        "ok": true, "pushed": r.pushed, "waiting": waiting, "areas": areas(&store),
+                        "area_names": names, "areas_version": store.areas_version()?
+                    })
+                }
                 Err(e) => {
                     let mut v = refused(&e);
                     v["waiting"] = waiting.into();

@@ -2,6 +2,7 @@
 //! (values, place, history, conflicts), review decisions, the plan's targets and the catalogue
 //! of labels — and its pages, rendered on the server without script, in [`pages`].
 
+pub mod areas;
 pub mod catalog;
 mod map;
 pub mod pages;
@@ -134,11 +135,11 @@ pub async fn areas_geojson(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     authed.require_viewer()?;
     let person = &authed.0.person;
-    let features: Vec<serde_json::Value> = st
-        .reference
+    let reference = st.reference();
+    let features: Vec<serde_json::Value> = reference
         .communes()
         .filter(|c| person.role == Role::ProvinceViewer || c.id == person.commune_id)
-        .flat_map(|c| st.reference.areas_of(&c.id))
+        .flat_map(|c| reference.areas_of(&c.id))
         .map(|a| {
             serde_json::json!({
                 "type": "Feature",
@@ -231,7 +232,7 @@ pub fn rows_of(
     status: Option<ReviewStatus>,
 ) -> Result<Vec<RecordRow>, ApiError> {
     let scopes = if communes.is_empty() {
-        vec![PullScope::of(person)]
+        vec![PullScope::dashboard(person)]
     } else {
         communes.iter().cloned().map(PullScope::Commune).collect()
     };
@@ -313,7 +314,7 @@ pub(crate) fn queue_filter(person: &Person, q: &QueueQuery) -> Result<QueueFilte
         }
     };
     Ok(QueueFilter {
-        scope: PullScope::of(person),
+        scope: PullScope::dashboard(person),
         kind,
         area_id: q.area.clone().filter(|a| !a.is_empty()),
         statuses,
@@ -338,10 +339,11 @@ pub(crate) async fn queue_page(
             .then(|| found.last().map(|l| format!("{}|{}", l.row.day, l.row.id)))
             .flatten();
         let rows: Vec<&RecordRow> = found.iter().map(|l| &l.row).collect();
-        let names = Names::for_rows(state.storage.as_ref(), &state.reference, &rows)?;
+        let reference = state.reference();
+        let names = Names::for_rows(state.storage.as_ref(), &reference, &rows)?;
         let lines = found
             .into_iter()
-            .map(|l| line(&state.reference, &names, &l.row, l.author_name))
+            .map(|l| line(&state.reference(), &names, &l.row, l.author_name))
             .collect();
         Ok(QueuePage { lines, next })
     })
@@ -418,7 +420,7 @@ pub(crate) fn load_detail(
     if !row
         .area_id
         .as_deref()
-        .is_some_and(|a| scope.covers_area(&state.reference, a))
+        .is_some_and(|a| scope.covers_area(&state.reference(), a))
     {
         return Ok(None);
     }
@@ -464,7 +466,8 @@ pub(crate) fn load_detail(
     let reviews = storage.reviews_of_record(id)?;
     let mut rows: Vec<&RecordRow> = reviews.iter().collect();
     rows.push(&row);
-    let names = Names::for_rows(storage, &state.reference, &rows)?;
+    let reference = state.reference();
+    let names = Names::for_rows(storage, &reference, &rows)?;
     let name_of = |x: &str| names.name(x);
     let review_words = reviews
         .iter()
@@ -477,11 +480,11 @@ pub(crate) fn load_detail(
         .iter()
         .map(|r| {
             let name = author_name(storage, r)?;
-            Ok(line(&state.reference, &names, r, name))
+            Ok(line(&state.reference(), &names, r, name))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let name = author_name(storage, &row)?;
-    let l = line(&state.reference, &names, &row, name);
+    let l = line(&state.reference(), &names, &row, name);
     let fields = form::readable(&form::state_of(&row.record), &name_of);
     let worded_conflicts = conflicts
         .iter()
@@ -559,7 +562,7 @@ pub(crate) async fn decide(
     let result = tokio::task::spawn_blocking(move || {
         review_from_dashboard(
             state.storage.as_ref(),
-            &state.reference,
+            &state.reference(),
             &authed.0,
             &id,
             &heads,
@@ -612,7 +615,7 @@ pub async fn erase(
     let result = tokio::task::spawn_blocking(move || {
         crate::check::erase_record(
             state.storage.as_ref(),
-            &state.reference,
+            &state.reference(),
             &authed.0,
             &id,
             &reason,
@@ -672,7 +675,7 @@ pub async fn restrict(
         let row = state.storage.record(&id)?.filter(|r| {
             r.area_id
                 .as_deref()
-                .is_some_and(|a| scope.covers_area(&state.reference, a))
+                .is_some_and(|a| scope.covers_area(&state.reference(), a))
         });
         let Some(row) = row else {
             return Err(ApiError::not_found());
@@ -828,7 +831,7 @@ pub fn report_for(
         communes,
         Some(ReviewStatus::Approved),
     )?;
-    let report = report::compute(&state.reference, communes, &facts(&rows), from, to);
+    let report = report::compute(&state.reference(), communes, &facts(&rows), from, to);
     Ok((report, rows))
 }
 
@@ -854,7 +857,7 @@ pub async fn targets(
 ) -> Result<Json<Report>, ApiError> {
     authed.require_viewer()?;
     let (from, to) = period(&q.from, &q.to)?;
-    let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let communes = communes_for(&st.reference(), &authed.0.person, q.commune.as_deref())?;
     let state = st.clone();
     let report = tokio::task::spawn_blocking(move || {
         report_for(&state, &authed.0.person, &communes, from, to).map(|(r, _)| r)

@@ -247,7 +247,7 @@ fn review_round(
     };
     let waited = chrono::Utc::now().timestamp_millis() - min_wait.as_millis() as i64;
     let rows = storage.records(&crate::storage::RecordFilter {
-        scope: Some(crate::storage::PullScope::of(&staff.person)),
+        scope: Some(crate::storage::PullScope::of(&staff.person, reference)),
         limit: 100_000,
         ..Default::default()
     })?;

@@ -163,7 +163,8 @@ pub fn add_with_key(storage: &dyn Storage, person: &Person) -> Result<String, St
     Ok(key)
 }
 
-/// Volunteers and area heads work in areas of their commune, at least one.
+/// Volunteers and area heads work in areas of their commune in force (not merged or retired),
+/// at least one.
 fn check_areas(
     reference: &Reference,
     commune_id: &str,
@@ -177,7 +178,7 @@ fn check_areas(
             !seen.insert(a)
                 || reference
                     .area(a)
-                    .is_none_or(|area| area.commune_id != commune_id)
+                    .is_none_or(|area| area.commune_id != commune_id || !area.in_force())
         })
     {
         return Err(ApiError::bad_request(
@@ -255,7 +256,7 @@ pub async fn create_code(
     let _hashing = st.hashing.acquire().await.map_err(ApiError::internal)?;
     let by = authed.0;
     let issued = tokio::task::spawn_blocking(move || {
-        add_person(state.storage.as_ref(), &state.reference, &by, &req)
+        add_person(state.storage.as_ref(), &state.reference(), &by, &req)
     })
     .await??;
     Ok((StatusCode::CREATED, Json(issued)))
@@ -309,7 +310,7 @@ pub async fn set_areas(
     tokio::task::spawn_blocking(move || {
         move_person(
             state.storage.as_ref(),
-            &state.reference,
+            &state.reference(),
             &by,
             &person_id,
             &req.areas,

@@ -227,14 +227,15 @@ async fn yearly(
 ) -> Result<(Report, Option<Vec<u8>>, i32), ApiError> {
     authed.require_viewer()?;
     let (year, from, to) = period(q.year)?;
-    let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let communes = communes_for(&st.reference(), &authed.0.person, q.commune.as_deref())?;
     let personal =
         xlsx_too && personal_granted(q.personal, q.reason.as_deref(), &authed, "yearly.xlsx")?;
     let (report, book) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let (report, rows) = report_for(&st, &authed.0.person, &communes, from, to)?;
         let book = if xlsx_too {
             let all: Vec<&RecordRow> = rows.iter().collect();
-            let names = Names::for_rows(st.storage.as_ref(), &st.reference, &all)?;
+            let reference = st.reference();
+            let names = Names::for_rows(st.storage.as_ref(), &reference, &all)?;
             Some(xlsx(&report, &rows, &names, year, personal).map_err(ApiError::internal)?)
         } else {
             None
@@ -303,14 +304,15 @@ pub async fn records_geojson(
     Query(q): Query<CommuneQuery>,
 ) -> Result<Response, ApiError> {
     authed.require_viewer()?;
-    let communes = communes_for(&st.reference, &authed.0.person, q.commune.as_deref())?;
+    let communes = communes_for(&st.reference(), &authed.0.person, q.commune.as_deref())?;
     let personal = personal_granted(q.personal, q.reason.as_deref(), &authed, "records.geojson")?;
     let state = st.clone();
     let features =
         tokio::task::spawn_blocking(move || -> Result<Vec<serde_json::Value>, ApiError> {
             let rows = rows_of(state.storage.as_ref(), &authed.0.person, &communes, None)?;
             let all: Vec<&RecordRow> = rows.iter().collect();
-            let names = Names::for_rows(state.storage.as_ref(), &state.reference, &all)?;
+            let reference = state.reference();
+            let names = Names::for_rows(state.storage.as_ref(), &reference, &all)?;
             Ok(rows
                 .iter()
                 .filter(|r| personal || !r.record.place_is_personal())

@@ -1,6 +1,7 @@
 //! sachxanh-server: enrolment, the sync change feed, the staff read API and the dashboard, over
 //! storage behind one set of traits (embedded SQLite by default).
 
+pub mod areas;
 pub mod auth;
 pub mod check;
 pub mod dashboard;
@@ -30,7 +31,9 @@ use storage::Storage;
 
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
-    pub reference: Arc<Reference>,
+    /// The communes and areas in use, with their version; replaced whole when staff change
+    /// them (see [`areas`]).
+    areas: std::sync::RwLock<areas::Loaded>,
     pub limits: Limits,
     /// Requests in flight per device.
     pub slots: auth::Slots,
@@ -77,11 +80,15 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 impl AppState {
+    /// The state over `storage`, using the areas it keeps. `reference` (the deployment's
+    /// starting file) is saved as the first version when it keeps none yet. Call it outside
+    /// the async runtime (it reads storage).
     pub fn new(storage: Arc<dyn Storage>, reference: Arc<Reference>) -> Self {
         let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let loaded = areas::Loaded::open(storage.as_ref(), reference);
         AppState {
             storage,
-            reference,
+            areas: std::sync::RwLock::new(loaded),
             limits: Limits::default(),
             slots: auth::Slots::default(),
             attempts: auth::Attempts::new(20, Duration::from_secs(60)),
@@ -114,6 +121,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/people/sheet"),
     ("post", "/people/phones/{id}/revoke"),
     ("post", "/people/{id}/areas"),
+    ("get", "/areas"),
+    ("post", "/areas/changes"),
+    ("post", "/areas/import"),
     ("get", "/api/v1/catalog"),
     ("post", "/api/v1/session"),
     ("post", "/api/v1/session/end"),
@@ -137,6 +147,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/people"),
     ("post", "/api/v1/people/{id}/enrolment-codes"),
     ("post", "/api/v1/people/{id}/areas"),
+    ("get", "/api/v1/areas"),
+    ("post", "/api/v1/areas/changes"),
+    ("post", "/api/v1/areas/import"),
     ("post", "/api/v1/sync/push"),
     ("get", "/api/v1/sync/pull"),
     ("get", "/api/v1/sync/records/{id}"),
@@ -223,6 +236,15 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(dashboard::people::revoke),
         )
         .route("/people/{id}/areas", post(dashboard::people::move_areas))
+        .route("/areas", get(dashboard::areas::show))
+        .route("/areas/changes", post(dashboard::areas::change))
+        // The boundary file: up to 4 MB, read and bounded by the handler.
+        .route(
+            "/areas/import",
+            post(dashboard::areas::import).layer(axum::extract::DefaultBodyLimit::max(
+                areas::MAX_IMPORT_BYTES + (64 << 10),
+            )),
+        )
         .route("/api/v1/catalog", get(dashboard::catalog::get))
         .route(
             "/api/v1/session",
@@ -272,6 +294,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/api/v1/people/{id}/areas",
             post(enrol::set_areas).layer(json_limit),
+        )
+        .route("/api/v1/areas", get(areas::list))
+        .route(
+            "/api/v1/areas/changes",
+            post(areas::change).layer(axum::extract::DefaultBodyLimit::max(
+                areas::MAX_IMPORT_BYTES,
+            )),
+        )
+        // The file is read with its own limit, so its refusal is our typed JSON error.
+        .route(
+            "/api/v1/areas/import",
+            post(areas::import_file).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         // The push body is read with its own limit, so its refusal is our typed JSON error.
         .route(

@@ -84,11 +84,13 @@ fn open(
         Some(url) => Arc::new(PostgresStorage::open(url, 16)?),
         None => Arc::new(SqliteStorage::open(&data.join("server.db"))?),
     };
-    let reference = match reference {
+    let start = match reference {
         Some(p) => Reference::from_geojson(&std::fs::read_to_string(p)?)?,
         None => Reference::demo(),
     };
-    Ok((storage, Arc::new(reference)))
+    // The file starts a deployment; from then on the areas staff manage are the ones in use.
+    let loaded = sachxanh_server::areas::Loaded::open(storage.as_ref(), Arc::new(start));
+    Ok((storage, loaded.reference))
 }
 
 fn main() -> Fallible<()> {
@@ -174,7 +176,7 @@ fn main() -> Fallible<()> {
 }
 
 fn serve(listen: String, data: PathBuf, demo_mode: bool, state: AppState) -> Fallible<()> {
-    let (storage, reference) = (state.storage.clone(), state.reference.clone());
+    let (storage, reference) = (state.storage.clone(), state.reference());
     // The storage is let go only after the runtime: PostgreSQL's blocking client closes its
     // connections with a runtime of its own, which cannot start inside ours.
     let last_storage = storage.clone();

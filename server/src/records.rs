@@ -52,7 +52,7 @@ pub async fn list(
     let filter = RecordFilter {
         kind,
         area_id: q.area,
-        scope: Some(PullScope::of(&device.person)),
+        scope: Some(PullScope::of(&device.person, &st.reference())),
         after_id: q.cursor,
         review_status: None,
         limit: limit + 1,
@@ -76,7 +76,7 @@ fn visible(st: &AppState, device: &crate::storage::Device, row: &RecordRow) -> b
     let scope = device.person.scope();
     row.area_id
         .as_deref()
-        .is_some_and(|a| scope.covers_area(&st.reference, a))
+        .is_some_and(|a| scope.covers_area(&st.reference(), a))
 }
 
 pub async fn get(

@@ -12,8 +12,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sachxanh_core::error::ErrorCode;
 use sachxanh_core::sync::protocol::{
-    check_push, decode, encode, Assignment, PullResponse, PushRequest, RecordChanges, WireError,
-    APP_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
+    check_push, decode, encode, AreasUpdate, Assignment, PullResponse, PushRequest, RecordChanges,
+    WireError, APP_VERSION_HEADER, AREAS_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
 };
 use serde::Deserialize;
 use serde_bytes::ByteBuf;
@@ -60,7 +60,7 @@ pub async fn push(
         let records = check_push(&req, &limits)?;
         process_push(
             state.storage.as_ref(),
-            &state.reference,
+            &state.reference(),
             &device,
             &req,
             records,
@@ -101,22 +101,42 @@ pub async fn pull(
     Query(q): Query<PullQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let scope = PullScope::of(&device.person);
+    let scope = PullScope::of(&device.person, &st.reference());
     let storage = st.storage.clone();
     let report = phone_report(&headers);
     let assignment = Assignment {
         role: device.person.role,
         areas: device.person.areas.clone(),
     };
-    let page = tokio::task::spawn_blocking(move || {
+    // A phone that says which areas it holds gets its commune's when they are not the latest
+    // (an older app says nothing and is sent none).
+    let held: Option<u64> = headers
+        .get(AREAS_VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let commune = device.person.commune_id.clone();
+    let state = st.clone();
+    let (page, areas) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         storage.report_sync(&device.id, chrono::Utc::now().timestamp_millis(), &report)?;
-        storage.pull(
+        let areas = match held {
+            Some(held) => {
+                let version = state.areas_version()?;
+                let reference = state.reference();
+                (held != version && reference.commune(&commune).is_some()).then(|| AreasUpdate {
+                    version,
+                    geojson: reference.to_geojson(Some(&commune)),
+                })
+            }
+            None => None,
+        };
+        let page = storage.pull(
             &scope,
             &device.id,
             q.cursor,
             PULL_MAX_ENTRIES,
             PULL_MAX_BYTES,
-        )
+        )?;
+        Ok((page, areas))
     })
     .await??;
     // Consecutive entries of one record travel together.
@@ -136,6 +156,7 @@ pub async fn pull(
         more: page.more,
         replaced: page.replaced,
         assignment: Some(assignment),
+        areas,
     })))
 }
 
@@ -148,7 +169,7 @@ pub async fn record_version(
         return Err(WireError::BadRecordId.into());
     }
     let storage = st.storage.clone();
-    let reference = st.reference.clone();
+    let reference = st.reference();
     let rid = id.clone();
     let changes = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let Some(row) = storage.record(&rid)? else {

@@ -522,3 +522,59 @@ fn photo_uploads_belong_to_their_device() {
         PartOutcome::Appended(1)
     ));
 }
+
+#[test]
+fn area_versions_are_saved_in_order_with_who_and_the_people_of_a_merged_area_move() {
+    let (s, _dir) = storage();
+    let staff = person("staff", "c1", Role::CommuneStaff, &[]);
+    let by = device("d-staff", &staff);
+    s.add_person(&staff).unwrap();
+    let both = person("both", "c1", Role::AreaHead, &["a1", "a2"]);
+    let one = person("one", "c1", Role::Volunteer, &["a1"]);
+    let elsewhere = person("else", "c2", Role::Volunteer, &["a1"]);
+    for p in [&both, &one, &elsewhere] {
+        s.add_person(p).unwrap();
+    }
+    assert_eq!(s.latest_areas().unwrap(), None);
+    assert_eq!(s.areas_version().unwrap(), 0);
+    let summary = sachxanh_core::i18n::Message::new("Khu vực ban đầu", "Areas at the start");
+    let first = AreasChange {
+        geojson: "{\"v\":1}",
+        commune_id: None,
+        subject: "",
+        summary: &summary,
+        moves: &[],
+    };
+    assert!(s.save_areas(None, 0, &first).unwrap());
+    // A second save made from the same version loses: someone else saved first.
+    assert!(!s.save_areas(None, 0, &first).unwrap());
+    let merged = sachxanh_core::i18n::Message::new("Sáp nhập a1 vào a2", "Merged a1 into a2");
+    let moves = [("a1".to_string(), "a2".to_string())];
+    let merge = AreasChange {
+        geojson: "{\"v\":2}",
+        commune_id: Some("c1"),
+        subject: "a1",
+        summary: &merged,
+        moves: &moves,
+    };
+    assert!(s.save_areas(Some(&by), 1, &merge).unwrap());
+    assert_eq!(s.latest_areas().unwrap(), Some((2, "{\"v\":2}".into())));
+    assert_eq!(s.areas_version().unwrap(), 2);
+    // The people of the merged area now work in the other, once; another commune's are untouched.
+    let areas = |id: &str| s.person(id).unwrap().unwrap().areas;
+    assert_eq!(areas("both"), vec!["a2".to_string()]);
+    assert_eq!(areas("one"), vec!["a2".to_string()]);
+    assert_eq!(areas("else"), vec!["a1".to_string()]);
+    assert!(s
+        .audit_of("one")
+        .unwrap()
+        .iter()
+        .any(|l| l.action == AuditAction::MoveAreas));
+    // The commune's history: the merger, by whom; the starting file is no commune's change.
+    let history = s.areas_history("c1", 10).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].version, 2);
+    assert_eq!(history[0].by.as_deref(), Some("Người staff"));
+    assert_eq!(history[0].summary, merged);
+    assert!(s.areas_history("c2", 10).unwrap().is_empty());
+}

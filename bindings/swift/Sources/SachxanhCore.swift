@@ -6346,6 +6346,7 @@ public enum AuditAction: Equatable, Hashable {
     case issueCode
     case revokePhone
     case moveAreas
+    case changeAreas
 
 
 
@@ -6386,6 +6387,8 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         case 9: return .revokePhone
         
         case 10: return .moveAreas
+        
+        case 11: return .changeAreas
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6433,6 +6436,10 @@ public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
         
         case .moveAreas:
             writeInt(&buf, Int32(10))
+        
+        
+        case .changeAreas:
+            writeInt(&buf, Int32(11))
         
         }
     }

@@ -496,7 +496,15 @@ impl Sachxanh {
         self.cancel.store(false, Ordering::Relaxed);
         let client = SyncClient::with_policy(&self.server_url, &self.token()?, Self::retry())?;
         let mut store = self.sync_store.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(client.sync(&mut store, &mut |p| observer.on_progress(p), &self.cancel)?)
+        let before = store.areas_version()?;
+        let report = client.sync(&mut store, &mut |p| observer.on_progress(p), &self.cancel);
+        // New areas came on the sync handle (even if a later page failed): the screens' handle
+        // takes them up too.
+        if store.areas_version()? != before {
+            drop(store);
+            self.store().reload_areas()?;
+        }
+        Ok(report?)
     }
 
     /// Takes a photo file (from the camera or the gallery), scales and re-encodes it, and keeps

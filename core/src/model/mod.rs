@@ -59,6 +59,7 @@ crate::string_enum! {
         IssueCode = "issue_code" ("Cấp mã đăng ký", "Enrolment code issued"),
         RevokePhone = "revoke_phone" ("Thu hồi điện thoại", "Phone revoked"),
         MoveAreas = "move_areas" ("Đổi địa bàn", "Areas changed"),
+        ChangeAreas = "change_areas" ("Thay đổi khu vực dân cư", "Residential areas changed"),
     }
 }
 

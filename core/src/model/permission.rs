@@ -185,7 +185,13 @@ impl Scope {
             Role::CommuneStaff => reference
                 .area(area_id)
                 .is_some_and(|a| a.commune_id == self.commune_id),
-            Role::Volunteer | Role::AreaHead => self.areas.iter().any(|a| a == area_id),
+            // A hamlet merged into one of theirs is theirs too: its households live on.
+            Role::Volunteer | Role::AreaHead => {
+                self.areas.iter().any(|a| a == area_id)
+                    || reference
+                        .successor(area_id)
+                        .is_some_and(|s| self.areas.contains(&s.id))
+            }
         }
     }
 

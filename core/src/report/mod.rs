@@ -248,8 +248,9 @@ pub fn weekends_between(from: Day, to: Day) -> Vec<Day> {
 }
 
 /// Computes the targets of every area of the given communes (all communes when empty) from
-/// approved facts. Checks and covenants dated after `to` are ignored, so a past year's report
-/// stays what it was.
+/// approved facts. Checks and covenants dated after `to` are ignored, and the areas are those
+/// of `to` with their names then (a record of a hamlet merged later counts in that hamlet), so a
+/// past year's report stays what it was.
 pub fn compute(
     reference: &Reference,
     communes: &[String],
@@ -262,6 +263,8 @@ pub fn compute(
         .communes()
         .filter(|c| communes.is_empty() || communes.contains(&c.id))
         .collect();
+    // The area each record counts in on the period's last day (after mergers).
+    let unit = |area_id: &str| reference.area_on(area_id, to).map(|a| a.id.as_str());
     let mut households: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut latest: BTreeMap<&str, (Day, i64, &str, bool)> = BTreeMap::new();
     let mut cleanups: BTreeMap<(&str, Day), Vec<&str>> = BTreeMap::new();
@@ -269,7 +272,11 @@ pub fn compute(
     for f in facts {
         let (id, created_at) = (&f.id, f.created_at);
         match &f.record {
-            AnyRecord::Household(value) => households.entry(&value.area_id).or_default().push(id),
+            AnyRecord::Household(value) => {
+                if let Some(unit) = unit(&value.area_id) {
+                    households.entry(unit).or_default().push(id)
+                }
+            }
             AnyRecord::SortingCheck(value) if value.check_date <= to => {
                 let key = (
                     value.check_date,
@@ -284,11 +291,13 @@ pub fn compute(
             }
             AnyRecord::Cleanup(c) => {
                 let date = c.cleanup_date;
-                if date.is_weekend() && date >= from && date <= to {
-                    cleanups
-                        .entry((&c.area_id, date.weekend_saturday()))
-                        .or_default()
-                        .push(id)
+                if let Some(unit) = unit(&c.area_id).filter(|_| date.is_weekend()) {
+                    if date >= from && date <= to {
+                        cleanups
+                            .entry((unit, date.weekend_saturday()))
+                            .or_default()
+                            .push(id)
+                    }
                 }
             }
             AnyRecord::Covenant(value) => {
@@ -298,7 +307,10 @@ pub fn compute(
                     id.as_str(),
                     value.in_force_with_environment() && in_time,
                 );
-                let e = covenants.entry(&value.area_id).or_insert(key);
+                let Some(unit) = unit(&value.area_id) else {
+                    continue;
+                };
+                let e = covenants.entry(unit).or_insert(key);
                 if (key.0, key.1) > (e.0, e.1) {
                     *e = key;
                 }
@@ -317,7 +329,9 @@ pub fn compute(
                 | AnyRecord::Briefing(_)
                 | AnyRecord::SelfManagedModel(_)
         ) {
-            others.entry(f.area_id()).or_default().push(f);
+            if let Some(unit) = unit(f.area_id()) {
+                others.entry(unit).or_default().push(f);
+            }
         }
     }
     let province_name = in_scope
@@ -327,8 +341,8 @@ pub fn compute(
     let mut province = Targets::empty("province", &province_name);
     for commune in in_scope {
         let mut total = Targets::empty(&commune.id, &commune.name);
-        for area in reference.areas_of(&commune.id) {
-            let mut t = Targets::empty(&area.id, &area.name);
+        for area in reference.areas_on(&commune.id, to) {
+            let mut t = Targets::empty(&area.id, area.name_on(to));
             for f in others.get(area.id.as_str()).into_iter().flatten() {
                 t.count(f, from, to);
             }
@@ -486,5 +500,59 @@ mod tests {
         let commune = r.communes.iter().find(|c| c.unit_id == "rach-sen").unwrap();
         assert_eq!(commune.briefings.people, 65);
         assert_eq!(r.province.dumps_closed.denominator, 3);
+    }
+
+    #[test]
+    fn a_merger_leaves_the_past_years_figures_and_moves_later_ones() {
+        use crate::model::Household;
+        use crate::reference::history::AreaChange;
+        let (gone, kept) = ("rs-ap-my-hoa", "rs-ap-ben-dinh");
+        let household = |id: &str, area: &str| Fact {
+            id: id.into(),
+            created_at: 0,
+            record: AnyRecord::Household(Household {
+                area_id: area.into(),
+                address: "Số 1".into(),
+                head_name: "Hộ thử".into(),
+                members: 3,
+                location: None,
+                note: String::new(),
+            }),
+        };
+        let facts = vec![
+            household("h1", gone),
+            household("h2", gone),
+            household("h3", kept),
+        ];
+        let before = Reference::demo();
+        let year = |y| {
+            (
+                Day::ymd(y - 1, 12, 1).unwrap(),
+                Day::ymd(y, 11, 30).unwrap(),
+            )
+        };
+        let (from, to) = year(2026);
+        let sent = compute(&before, &[], &facts, from, to);
+        let merge = AreaChange::Merge {
+            area_id: gone.into(),
+            into_id: kept.into(),
+        };
+        let on = Day::ymd(2027, 1, 1).unwrap();
+        let (after, _) = before.change(&merge, on, on).expect("merged");
+        // 2026 recomputed after the merger: the same hamlets, the same denominators.
+        assert_eq!(compute(&after, &[], &facts, from, to), sent);
+        let of = |r: &Report, id: &str| {
+            r.areas
+                .iter()
+                .find(|t| t.unit_id == id)
+                .map(|t| t.household_sorting.denominator)
+        };
+        assert_eq!((of(&sent, gone), of(&sent, kept)), (Some(2), Some(1)));
+        // 2027: the merged hamlet's households count in the one that took it over.
+        let (from, to) = year(2027);
+        let later = compute(&after, &[], &facts, from, to);
+        assert_eq!((of(&later, gone), of(&later, kept)), (None, Some(3)));
+        let commune = later.communes.iter().find(|c| c.unit_id == "rach-sen");
+        assert_eq!(commune.map(|c| c.household_sorting.denominator), Some(3));
     }
 }

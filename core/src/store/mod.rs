@@ -5,6 +5,7 @@
 //! A save is one transaction: document chunk + projection rows + outbox entry, committed with
 //! `synchronous=FULL`, so what the user was told is saved survives a crash or a flat battery.
 
+mod areas;
 pub mod data_use;
 mod documents;
 pub mod encryption;
@@ -158,6 +159,10 @@ impl Store {
             )
             .optional()?
             .and_then(|v| v.parse().ok());
+        let reference = match areas::stored(&conn)? {
+            Some(synced) => Arc::new(synced),
+            None => reference,
+        };
         let store = Store {
             conn,
             reference,

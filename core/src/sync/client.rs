@@ -6,7 +6,7 @@
 
 use super::protocol::{
     decode, encode, ErrorBody, Limits, PullResponse, PushRequest, PushResponse, RecordChanges,
-    APP_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
+    APP_VERSION_HEADER, AREAS_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
 };
 use crate::error::ErrorCode;
 use crate::i18n::Message;
@@ -324,12 +324,16 @@ impl SyncClient {
         let waiting = store.records_waiting()?;
         loop {
             let cursor = store.pull_cursor()?;
-            let page = self.pull(cursor, waiting, cancel, &mut report.requests)?;
+            let areas = store.areas_version()?;
+            let page = self.pull(cursor, waiting, areas, cancel, &mut report.requests)?;
             report.pulled +=
                 store.apply_pulled_page(&page.records, &page.replaced, page.cursor)? as u64;
             if let Some(assignment) = &page.assignment {
                 store.set_setting("role", Some(assignment.role.as_str()))?;
                 store.set_setting("areas", Some(&assignment.areas.join(",")))?;
+            }
+            if let Some(areas) = &page.areas {
+                store.take_areas(areas.version, &areas.geojson)?;
             }
             progress(Progress {
                 phase: SyncPhase::Pulling,
@@ -373,6 +377,7 @@ impl SyncClient {
         &self,
         cursor: u64,
         waiting: u64,
+        areas: u64,
         cancel: &AtomicBool,
         requests: &mut u64,
     ) -> Result<PullResponse, SyncError> {
@@ -382,6 +387,7 @@ impl SyncClient {
                 .bearer_auth(&c.token)
                 .header(APP_VERSION_HEADER, crate::VERSION)
                 .header(WAITING_HEADER, waiting)
+                .header(AREAS_VERSION_HEADER, areas)
         })?;
         self.read(resp)
     }

@@ -120,6 +120,17 @@ pub struct PullResponse {
     /// learns it at the next sync. Absent from older servers' pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<Assignment>,
+    /// The commune's areas, when the phone's copy (its `sachxanh-areas-version` header) is
+    /// not the server's latest. Absent from older servers' pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas: Option<AreasUpdate>,
+}
+
+/// A commune's areas as GeoJSON ([`crate::Reference::to_geojson`]), with their version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreasUpdate {
+    pub version: u64,
+    pub geojson: String,
 }
 
 /// Who the device's person is, as the server knows it at the time of a pull.
@@ -133,6 +144,8 @@ pub struct Assignment {
 /// app's version and how many records it still holds unsent.
 pub const APP_VERSION_HEADER: &str = "sachxanh-app-version";
 pub const WAITING_HEADER: &str = "sachxanh-records-waiting";
+/// The version of the areas the phone holds (0: none from the server yet).
+pub const AREAS_VERSION_HEADER: &str = "sachxanh-areas-version";
 
 /// How much of a photo the server holds (JSON): `GET /api/v1/photos/{sha256}/upload` and the
 /// answer to each `PUT` of a part. An upload resumes at `received`.

@@ -171,6 +171,7 @@ pub struct Layout {
     pub on_targets: bool,
     pub on_reports: bool,
     pub on_people: bool,
+    pub on_areas: bool,
     /// Commune staff manage people; the Department's viewers only read.
     pub staff: bool,
     pub flash: Option<Flash>,
@@ -188,6 +189,7 @@ pub(super) enum Tab {
     Targets,
     Reports,
     People,
+    Areas,
 }
 
 impl Ctx {
@@ -235,6 +237,7 @@ impl Ctx {
             on_targets: tab == Tab::Targets,
             on_reports: tab == Tab::Reports,
             on_people: tab == Tab::People,
+            on_areas: tab == Tab::Areas,
             staff: person.is_some_and(|p| p.role == Role::CommuneStaff),
             flash: None,
         }
@@ -521,11 +524,12 @@ struct QueueView {
 
 /// The areas a viewer may filter by: the commune's, or (province) every commune's.
 fn areas_for(st: &AppState, person: &Person, selected: &str) -> Vec<Opt> {
-    st.reference
+    let reference = st.reference();
+    reference
         .communes()
         .filter(|c| person.role == Role::ProvinceViewer || c.id == person.commune_id)
         .flat_map(|c| {
-            st.reference.areas_of(&c.id).map(move |a| Opt {
+            reference.areas_of(&c.id).map(move |a| Opt {
                 value: a.id.clone(),
                 label: if person.role == Role::ProvinceViewer {
                     format!("{} — {}", c.name, a.name)
@@ -811,7 +815,7 @@ async fn record_page(
             })
             .collect::<Result<Vec<bool>, ApiError>>()?;
         let map = map::draw(
-            &state.reference,
+            &state.reference(),
             d.record.area_id.as_deref(),
             d.record.record.place().as_ref(),
         );
@@ -1022,6 +1026,68 @@ pub(super) async fn staff_form(
         .map_err(|e| ctx.fail(e))?;
     authed.require_staff().map_err(|e| ctx.fail(e))?;
     Ok((authed, form))
+}
+
+/// A file posted from a page (`multipart/form-data`) by staff: its text fields (the form
+/// token among them, checked as [`staff_form`] checks it) and the file's bytes, at most
+/// `limit`.
+pub(super) async fn staff_upload(
+    st: &Arc<AppState>,
+    ctx: &Ctx,
+    req: Request,
+    limit: usize,
+) -> Result<(Authed, Vec<(String, String)>, Vec<u8>), Response> {
+    use axum::extract::FromRequest;
+    let too_large = || {
+        ctx.fail(ApiError::bad_request(
+            &format!("tệp lớn quá {} MB", limit >> 20),
+            &format!("the file is larger than {} MB", limit >> 20),
+        ))
+    };
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers.clone();
+    let authed = Authed::of_page_form(&parts, st)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    authed.require_staff().map_err(|e| ctx.fail(e))?;
+    let req = Request::from_parts(parts, body);
+    let mut multipart = axum::extract::Multipart::from_request(req, &())
+        .await
+        .map_err(|_| {
+            ctx.fail(ApiError::bad_request(
+                "biểu mẫu gửi tệp không đọc được",
+                "the upload form cannot be read",
+            ))
+        })?;
+    let mut form = vec![];
+    let mut file = vec![];
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err(too_large()),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if field.file_name().is_some() {
+            let mut field = field;
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if file.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                file.extend_from_slice(&chunk);
+            }
+        } else {
+            let text = field.text().await.unwrap_or_default();
+            if text.len() > FORM_LIMIT {
+                return Err(too_large());
+            }
+            form.push((name, text));
+        }
+    }
+    if cross_site(&headers) || !token_ok(ctx, &headers, &form) {
+        return Err(ctx.fail(stale_form()));
+    }
+    Ok((authed, form, file))
 }
 
 /// A posted form's first value of a field ("" when absent: the handler's checks say why).
@@ -1278,7 +1344,7 @@ pub async fn targets(
         Err(e) => return ctx.fail(e),
     };
     let person = authed.0.person.clone();
-    let communes = match communes_for(&st.reference, &person, None) {
+    let communes = match communes_for(&st.reference(), &person, None) {
         Ok(c) => c,
         Err(e) => return ctx.fail(e),
     };
@@ -1311,7 +1377,8 @@ pub async fn targets(
                     .iter()
                     .filter_map(|i| by_id.get(i.as_str()).copied())
                     .collect();
-                let names = Names::for_rows(state.storage.as_ref(), &state.reference, &found)?;
+                let reference = state.reference();
+                let names = Names::for_rows(state.storage.as_ref(), &reference, &found)?;
                 let items: Vec<DrillItem> = found
                     .iter()
                     .map(|r| DrillItem {

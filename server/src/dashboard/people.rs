@@ -207,7 +207,7 @@ async fn people_page(
     let people: Vec<PersonView> = match found {
         Ok(found) => found
             .into_iter()
-            .map(|(p, trail)| person_view(ctx, staff, &st.reference, p, trail))
+            .map(|(p, trail)| person_view(ctx, staff, &st.reference(), p, trail))
             .collect(),
         Err(e) => return ctx.fail(e),
     };
@@ -223,7 +223,7 @@ async fn people_page(
                 on: *r == Role::Volunteer,
             })
             .collect(),
-        areas: area_choices(&st.reference, &staff.person.commune_id, &[]),
+        areas: area_choices(&st.reference(), &staff.person.commune_id, &[]),
         people,
     };
     ctx.page(StatusCode::OK, page)
@@ -310,7 +310,7 @@ pub async fn add(State(st): State<Arc<AppState>>, ctx: Ctx, req: Request) -> Res
     };
     let by = authed.0;
     let done = blocking(&st, move |s| {
-        let issued = enrol::add_person(s.storage.as_ref(), &s.reference, &by, &req)?;
+        let issued = enrol::add_person(s.storage.as_ref(), &s.reference(), &by, &req)?;
         let person = s
             .storage
             .person(&issued.person_id)?
@@ -318,7 +318,7 @@ pub async fn add(State(st): State<Arc<AppState>>, ctx: Ctx, req: Request) -> Res
         Ok((person, issued))
     })
     .await;
-    match done.and_then(|(p, issued)| card(&ctx, &st.reference, &p, &issued)) {
+    match done.and_then(|(p, issued)| card(&ctx, &st.reference(), &p, &issued)) {
         Ok(card) => sheet(&ctx, &staff.person, vec![card]),
         Err(e) => refused(&st, &ctx, &staff, e).await,
     }
@@ -353,7 +353,7 @@ pub async fn print_sheet(State(st): State<Arc<AppState>>, ctx: Ctx, req: Request
     .await;
     let cards = issued.and_then(|all| {
         all.iter()
-            .map(|(p, code)| card(&ctx, &st.reference, p, code))
+            .map(|(p, code)| card(&ctx, &st.reference(), p, code))
             .collect::<Result<Vec<_>, _>>()
     });
     match cards {
@@ -411,7 +411,7 @@ pub async fn move_areas(
         .collect();
     let by = authed.0;
     let done = blocking(&st, move |s| {
-        enrol::move_person(s.storage.as_ref(), &s.reference, &by, &person_id, &areas)
+        enrol::move_person(s.storage.as_ref(), &s.reference(), &by, &person_id, &areas)
     })
     .await;
     match done {

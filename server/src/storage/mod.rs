@@ -8,6 +8,8 @@
 //! documents, appending to the log, writing the audit row and remembering the batch's answer
 //! commit together or not at all.
 
+mod areas;
+pub use areas::{Areas, AreasChange, AreasChangeLine};
 mod feed;
 mod people;
 mod photos;
@@ -113,11 +115,24 @@ pub enum PullScope {
 }
 
 impl PullScope {
-    pub fn of(person: &Person) -> PullScope {
+    /// What a dashboard reader (staff, the Department) sees: their commune, or every one.
+    /// Anyone else sees their own areas only.
+    pub fn dashboard(person: &Person) -> PullScope {
         match person.role {
             Role::ProvinceViewer => PullScope::All,
             Role::CommuneStaff => PullScope::Commune(person.commune_id.clone()),
             Role::Volunteer | Role::AreaHead => PullScope::Areas(person.areas.clone()),
+        }
+    }
+
+    /// What a person sees; `reference` adds the areas merged into theirs.
+    pub fn of(person: &Person, reference: &sachxanh_core::Reference) -> PullScope {
+        match person.role {
+            Role::ProvinceViewer => PullScope::All,
+            Role::CommuneStaff => PullScope::Commune(person.commune_id.clone()),
+            Role::Volunteer | Role::AreaHead => {
+                PullScope::Areas(reference.with_merged(&person.areas))
+            }
         }
     }
 }
@@ -468,8 +483,8 @@ pub trait Photos: Send + Sync + 'static {
 }
 
 /// Everything the server keeps.
-pub trait Storage: People + Feed + Records + Photos {}
-impl<T: People + Feed + Records + Photos> Storage for T {}
+pub trait Storage: People + Feed + Records + Photos + Areas {}
+impl<T: People + Feed + Records + Photos + Areas> Storage for T {}
 
 /// How long after redeeming a code the same phone may ask again (its answer was lost).
 pub const REENROL_WINDOW_MS: i64 = 10 * 60 * 1000;

@@ -168,6 +168,7 @@ CREATE INDEX reads_doc ON reads(doc_id, id);
 ",
     ERASURE,
     PHONE_REPORTS,
+    super::areas::AREA_VERSIONS,
 ];
 
 impl From<postgres::Error> for StorageError {

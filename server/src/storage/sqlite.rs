@@ -161,6 +161,7 @@ CREATE INDEX reads_doc ON reads(doc_id, id);
 ",
     ERASURE,
     PHONE_REPORTS,
+    super::areas::AREA_VERSIONS,
 ];
 
 impl Sql for Connection {

@@ -6707,7 +6707,8 @@ enum class AuditAction {
     ADD_PERSON,
     ISSUE_CODE,
     REVOKE_PHONE,
-    MOVE_AREAS;
+    MOVE_AREAS,
+    CHANGE_AREAS;
 
     
 

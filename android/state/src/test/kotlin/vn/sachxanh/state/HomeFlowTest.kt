@@ -58,6 +58,32 @@ class HomeFlowTest : FlowTest() {
     }
 
     @Test
+    fun `a hamlet staff rename reaches home at the next sync, with no new app`() {
+        // A commune of its own: the other tests name Ấp Mỹ Hòa and Ấp Cầu Tre as built in.
+        TestServer().use { commune ->
+            Harness(commune).use { c ->
+                val (phone, _) = c.enrolled("v", commune.volunteerCode(Areas.CAU_TRE))
+                val home = HomeViewModel(phone, c.sync(phone), c.scope, c.io)
+                assertEquals("Ấp Cầu Tre", home.state.awaitIs<HomeUiState.Ready>().areas.single().area.name)
+                val staff = commune.staffKey()
+                val renamed = commune.staffPost(
+                    "/api/v1/areas/changes",
+                    staff,
+                    """{"change": "rename", "area_id": "${Areas.CAU_TRE}", "name": "Ấp Cầu Tre Mới"}""",
+                )
+                assertEquals(200, renamed.statusCode(), renamed.body())
+                home.syncNow()
+                val after = home.state.awaitIs<HomeUiState.Ready> { it.areas.singleOrNull()?.area?.name == "Ấp Cầu Tre Mới" }
+                assertEquals(Areas.CAU_TRE, after.areas.single().area.id)
+                // The phone keeps the commune's areas: opened again, offline, it still says so.
+                c.close(phone)
+                val again = c.phone("v")
+                assertEquals("Ấp Cầu Tre Mới", again.capabilities()!!.areas.single().name)
+            }
+        }
+    }
+
+    @Test
     fun `staff see how many records wait for their review`() {
         // A commune of its own, so the other tests' submissions are not counted.
         TestServer().use { commune ->
