@@ -101,22 +101,19 @@ impl AppState {
 
     /// Saves `next` as the new version and uses it. When another change came first, the newer
     /// areas are taken up and the person is asked to look again.
-    fn save(
+    pub(crate) fn save_areas(
         &self,
         by: &Device,
         expected: u64,
         next: Reference,
-        subject: &str,
-        summary: &Message,
-        moves: &[(String, String)],
+        note: Note,
     ) -> Result<(), ApiError> {
-        let commune = &by.person.commune_id;
         let change = AreasChange {
             geojson: &next.to_geojson(None),
-            commune_id: Some(commune),
-            subject,
-            summary,
-            moves,
+            commune_id: Some(note.commune),
+            subject: note.subject,
+            summary: &note.summary,
+            moves: note.moves,
         };
         if !self.storage.save_areas(Some(by), expected, &change)? {
             self.reload_areas()?;
@@ -135,6 +132,14 @@ impl AppState {
         };
         Ok(())
     }
+}
+
+/// What a saved version is about, for the history and the audit trail.
+pub(crate) struct Note<'a> {
+    pub commune: &'a str,
+    pub subject: &'a str,
+    pub summary: Message,
+    pub moves: &'a [(String, String)],
 }
 
 /// A change as the API and the dashboard's forms send it.
@@ -273,13 +278,16 @@ pub fn apply(st: &AppState, by: &Device, req: ChangeRequest) -> Result<Changed, 
         AreaChange::Merge { area_id, into_id } => vec![(area_id.clone(), into_id.clone())],
         _ => vec![],
     };
-    st.save(
+    st.save_areas(
         by,
         expected,
         next,
-        &changed.area_id,
-        &changed.summary,
-        &moves,
+        Note {
+            commune: &commune,
+            subject: &changed.area_id,
+            summary: changed.summary.clone(),
+            moves: &moves,
+        },
     )?;
     Ok(Changed {
         version: expected + 1,
@@ -318,7 +326,18 @@ pub fn import(
             list(&done.added)
         ),
     );
-    st.save(by, expected, next, &by.person.commune_id, &summary, &[])?;
+    let commune = &by.person.commune_id;
+    st.save_areas(
+        by,
+        expected,
+        next,
+        Note {
+            commune,
+            subject: commune,
+            summary: summary.clone(),
+            moves: &[],
+        },
+    )?;
     Ok(Changed {
         version: expected + 1,
         area_id: String::new(),

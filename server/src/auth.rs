@@ -149,6 +149,15 @@ impl Authed {
         }
     }
 
+    /// The deployment's administrator: communes, staff and viewers.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.0.person.role.administers() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
     pub fn require_staff(&self) -> Result<(), ApiError> {
         if self.0.person.role == Role::CommuneStaff {
             Ok(())

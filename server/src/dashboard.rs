@@ -2,6 +2,7 @@
 //! (values, place, history, conflicts), review decisions, the plan's targets and the catalogue
 //! of labels — and its pages, rendered on the server without script, in [`pages`].
 
+pub mod admin;
 pub mod areas;
 pub mod catalog;
 mod map;
@@ -79,17 +80,14 @@ pub(crate) async fn open_session(st: &AppState, key: &str) -> Result<(Person, St
     let now = chrono::Utc::now().timestamp_millis();
     let device = tokio::task::spawn_blocking(move || {
         let device = storage.device_by_token(&hash, now)?;
-        if let Some(d) = device
-            .as_ref()
-            .filter(|d| matches!(d.person.role, Role::CommuneStaff | Role::ProvinceViewer))
-        {
+        if let Some(d) = device.as_ref().filter(|d| d.person.role.uses_dashboard()) {
             storage.start_session(&session_hash, &d.id, now + SESSION_LIFETIME_MS)?;
         }
         Ok::<_, crate::storage::StorageError>(device)
     })
     .await??;
     match device {
-        Some(d) if matches!(d.person.role, Role::CommuneStaff | Role::ProvinceViewer) => {
+        Some(d) if d.person.role.uses_dashboard() => {
             let secure = if st.secure_cookies { "; Secure" } else { "" };
             let cookie = format!(
                 "{SESSION_COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",

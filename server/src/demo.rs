@@ -48,6 +48,15 @@ pub struct DemoCredentials {
     /// The Department's viewer: every commune, read only (absent from older demo data).
     #[serde(default)]
     pub viewer: Option<DemoStaff>,
+    /// Staff of the second commune (Phường Cồn Sen), so the Department has two to compare.
+    #[serde(default)]
+    pub other_staff: Option<DemoStaff>,
+    /// The administrator: communes, staff and the Department's viewers.
+    #[serde(default)]
+    pub admin: Option<DemoStaff>,
+    /// How to sign in as each, in words.
+    #[serde(default)]
+    pub sign_in: String,
     pub devices: Vec<DemoDevice>,
     /// Unused codes, to enrol a phone or the JVM tests by hand.
     pub spare_codes: Vec<IssuedCode>,
@@ -77,6 +86,16 @@ pub fn invented_name(rng: &mut impl Rng) -> String {
         GIVEN.choose(rng).copied().unwrap_or("An")
     )
 }
+
+/// The second commune of the demo reference, with staff of its own.
+const OTHER_COMMUNE: &str = "con-sen";
+
+const SIGN_IN: &str = "Mở dashboard_url, dán một token vào ô khóa đăng nhập / Open dashboard_url \
+and paste a token into the key field: staff.token = cán bộ Xã Rạch Sen (duyệt, chỉ tiêu, người, \
+khu vực / review, targets, people, areas); other_staff.token = cán bộ Phường Cồn Sen; \
+viewer.token = Sở Nông nghiệp và Môi trường (mọi xã, chỉ xem / every commune, read only); \
+admin.token = quản trị (xã, cán bộ, tài khoản Sở / communes, staff, Department accounts). \
+Điện thoại / phones: devices[].enrolment_code, spare_codes[].code.";
 
 /// Creates the demo staff and phones once; later runs reuse `<data>/demo-credentials.json`.
 pub fn setup(
@@ -112,6 +131,22 @@ pub fn setup(
         areas: vec![],
     };
     let viewer_token = add_with_key(storage, &viewer)?;
+    let other_staff = Person {
+        id: "p-staff-con-sen-demo".into(),
+        name: "Cán bộ phường Cồn Sen (demo)".into(),
+        role: Role::CommuneStaff,
+        commune_id: OTHER_COMMUNE.into(),
+        areas: vec![],
+    };
+    let other_token = add_with_key(storage, &other_staff)?;
+    let admin = Person {
+        id: "p-admin-demo".into(),
+        name: "Quản trị hệ thống (demo)".into(),
+        role: Role::Administrator,
+        commune_id: String::new(),
+        areas: vec![],
+    };
+    let admin_token = add_with_key(storage, &admin)?;
     let plan = [
         ("tnv-my-hoa", Role::Volunteer, "rs-ap-my-hoa"),
         ("truong-ap-my-hoa", Role::AreaHead, "rs-ap-my-hoa"),
@@ -175,6 +210,17 @@ pub fn setup(
             name: viewer.name,
             token: viewer_token,
         }),
+        other_staff: Some(DemoStaff {
+            person_id: other_staff.id,
+            name: other_staff.name,
+            token: other_token,
+        }),
+        admin: Some(DemoStaff {
+            person_id: admin.id,
+            name: admin.name,
+            token: admin_token,
+        }),
+        sign_in: SIGN_IN.into(),
         devices,
         spare_codes,
     };

@@ -124,7 +124,8 @@ pub fn issue_code(
             "invalid person name",
         ));
     }
-    if req.role == Role::ProvinceViewer {
+    // Viewers and administrators are made by an administrator, without a phone code.
+    if matches!(req.role, Role::ProvinceViewer | Role::Administrator) {
         return Err(ApiError::forbidden());
     }
     check_areas(reference, commune_id, req.role, &req.areas)?;

@@ -131,16 +131,22 @@ fn xlsx(
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
+    let province = report.communes.len() > 1;
     let s = wb.add_worksheet().set_name("Tổng hợp")?;
-    s.write_string_with_format(
-        0,
-        0,
+    // Plan VI.2: communes report to the Department by 30 November, the Department to the city
+    // and the Ministry by 15 December, from the communes' figures.
+    let title = if province {
+        format!(
+            "Báo cáo tổng hợp toàn tỉnh năm {year} ({} – {}), gửi UBND thành phố và Bộ trước 15/12",
+            report.from, report.to
+        )
+    } else {
         format!(
             "Kết quả thực hiện năm {year} ({} – {})",
             report.from, report.to
-        ),
-        &bold,
-    )?;
+        )
+    };
+    s.write_string_with_format(0, 0, title, &bold)?;
     for (c, h) in SUMMARY_HEADINGS.iter().enumerate() {
         s.write_string_with_format(2, c as u16, *h, &bold)?;
     }
@@ -153,6 +159,9 @@ fn xlsx(
         }
     }
     s.set_column_width(1, 24)?;
+    if province {
+        ranking_sheet(&mut wb, report, &bold)?;
+    }
     let by_id: std::collections::HashMap<&str, &RecordRow> =
         rows.iter().map(|r| (r.id.as_str(), r)).collect();
     let area_name = |t: &Targets| t.unit_name.clone();
@@ -190,6 +199,32 @@ fn xlsx(
         s.set_column_width(3, 60)?;
     }
     wb.save_to_buffer()
+}
+
+/// Each commune's place on each target (the core's ranking), for the emulation and
+/// commendation the plan asks of the Department.
+fn ranking_sheet(
+    wb: &mut Workbook,
+    report: &Report,
+    bold: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use sachxanh_core::report::{ranking, Target};
+    let s = wb.add_worksheet().set_name("Xếp hạng các xã")?;
+    s.write_string_with_format(0, 0, "Xã/phường", bold)?;
+    for (c, target) in Target::ALL.iter().enumerate() {
+        s.write_string_with_format(0, 1 + c as u16, target.label().vi, bold)?;
+        let amounts: Vec<_> = report.communes.iter().map(|t| t.amount(*target)).collect();
+        let n = amounts.len();
+        for (r, rank) in ranking::ranks(&amounts).into_iter().enumerate() {
+            let text = rank.map_or("—".to_owned(), |k| format!("{k}/{n}"));
+            s.write_string(1 + r as u32, 1 + c as u16, text)?;
+        }
+    }
+    for (r, t) in report.communes.iter().enumerate() {
+        s.write_string(1 + r as u32, 0, &t.unit_name)?;
+    }
+    s.set_column_width(0, 24)?;
+    Ok(())
 }
 
 fn csv_field(s: &str) -> String {

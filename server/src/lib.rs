@@ -1,6 +1,7 @@
 //! sachxanh-server: enrolment, the sync change feed, the staff read API and the dashboard, over
 //! storage behind one set of traits (embedded SQLite by default).
 
+pub mod admin;
 pub mod areas;
 pub mod auth;
 pub mod check;
@@ -122,6 +123,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/people/phones/{id}/revoke"),
     ("post", "/people/{id}/areas"),
     ("get", "/areas"),
+    ("get", "/admin"),
+    ("post", "/admin/communes"),
+    ("post", "/admin/people"),
     ("post", "/areas/changes"),
     ("post", "/areas/import"),
     ("get", "/api/v1/catalog"),
@@ -148,6 +152,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/people/{id}/enrolment-codes"),
     ("post", "/api/v1/people/{id}/areas"),
     ("get", "/api/v1/areas"),
+    ("get", "/api/v1/admin/communes"),
+    ("post", "/api/v1/admin/communes"),
+    ("post", "/api/v1/admin/people"),
     ("post", "/api/v1/areas/changes"),
     ("post", "/api/v1/areas/import"),
     ("post", "/api/v1/sync/push"),
@@ -236,6 +243,14 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(dashboard::people::revoke),
         )
         .route("/people/{id}/areas", post(dashboard::people::move_areas))
+        .route("/admin", get(dashboard::admin::show))
+        .route(
+            "/admin/communes",
+            post(dashboard::admin::add_commune).layer(axum::extract::DefaultBodyLimit::max(
+                areas::MAX_IMPORT_BYTES + (64 << 10),
+            )),
+        )
+        .route("/admin/people", post(dashboard::admin::add_account))
         .route("/areas", get(dashboard::areas::show))
         .route("/areas/changes", post(dashboard::areas::change))
         // The boundary file: up to 4 MB, read and bounded by the handler.
@@ -296,6 +311,16 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(enrol::set_areas).layer(json_limit),
         )
         .route("/api/v1/areas", get(areas::list))
+        .route(
+            "/api/v1/admin/communes",
+            get(admin::list).post(admin::create_commune).layer(
+                axum::extract::DefaultBodyLimit::max(areas::MAX_IMPORT_BYTES),
+            ),
+        )
+        .route(
+            "/api/v1/admin/people",
+            post(admin::create_account).layer(json_limit),
+        )
         .route(
             "/api/v1/areas/changes",
             post(areas::change).layer(axum::extract::DefaultBodyLimit::max(

@@ -57,6 +57,12 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Create an administrator (communes, their staff, the Department's viewers; no records):
+    /// the first one starts a deployment. Prints the dashboard key.
+    AddAdmin {
+        #[arg(long)]
+        name: String,
+    },
     /// Create a person and a one-time enrolment code for their phone.
     IssueCode {
         #[arg(long)]
@@ -93,6 +99,27 @@ fn open(
     Ok((storage, loaded.reference))
 }
 
+/// A person with a dashboard key and no commune (a viewer, an administrator); prints the key.
+fn add_key(
+    storage: &dyn sachxanh_server::storage::Storage,
+    name: String,
+    role: Role,
+) -> Fallible<()> {
+    let person = Person {
+        id: format!("p-{}", uuid::Uuid::now_v7()),
+        name,
+        role,
+        commune_id: String::new(),
+        areas: vec![],
+    };
+    let token = enrol::add_with_key(storage, &person)?;
+    println!(
+        "{}",
+        serde_json::json!({"person_id": person.id, "token": token})
+    );
+    Ok(())
+}
+
 fn main() -> Fallible<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -126,21 +153,8 @@ fn main() -> Fallible<()> {
             );
             Ok(())
         }
-        Some(Command::AddViewer { name }) => {
-            let person = Person {
-                id: format!("p-{}", uuid::Uuid::now_v7()),
-                name,
-                role: Role::ProvinceViewer,
-                commune_id: String::new(),
-                areas: vec![],
-            };
-            let token = enrol::add_with_key(storage.as_ref(), &person)?;
-            println!(
-                "{}",
-                serde_json::json!({"person_id": person.id, "token": token})
-            );
-            Ok(())
-        }
+        Some(Command::AddViewer { name }) => add_key(storage.as_ref(), name, Role::ProvinceViewer),
+        Some(Command::AddAdmin { name }) => add_key(storage.as_ref(), name, Role::Administrator),
         Some(Command::IssueCode {
             name,
             role,

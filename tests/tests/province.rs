@@ -83,3 +83,64 @@ fn a_department_viewer_sees_every_commune_and_writes_nothing() {
     }
     assert_eq!(server.counts(), before);
 }
+
+/// The cells of a sheet as text, row by row.
+fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_departments_roll_up_for_15_december_carries_each_communes_own_figures_and_ranks() {
+    let server = TestServer::start();
+    let mut here = server.phone(Role::AreaHead, &[AREA_A], &server.url);
+    let ids: Vec<String> = (0..3)
+        .map(|n| here.add_household(&format!("Hộ {n}")))
+        .collect();
+    here.sync().unwrap();
+    for id in &ids {
+        assert_eq!(server.staff_decide(id, "approved", "").status(), 201);
+    }
+    let year = chrono::Datelike::year(&Day::today().0);
+    let download = |key: &str| {
+        reqwest::blocking::Client::new()
+            .get(format!(
+                "{}/api/v1/reports/yearly.xlsx?year={year}",
+                server.url
+            ))
+            .bearer_auth(key)
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap()
+            .to_vec()
+    };
+    let commune = download(&server.staff_token);
+    let province = download(&server.viewer_key());
+    let title = &sheet(&province, "Tổng hợp")[0][0];
+    assert!(
+        title.contains("toàn tỉnh") && title.contains("15/12"),
+        "{title}"
+    );
+    // The commune's row in the roll-up is the commune's own report's row, figure for figure.
+    let row_of = |rows: &[Vec<String>]| {
+        rows.iter()
+            .find(|r| r[0] == "Xã/phường" && r[1] == "Xã Rạch Sen")
+            .cloned()
+            .expect("the commune's row")
+    };
+    let own = row_of(&sheet(&commune, "Tổng hợp"));
+    assert_eq!(row_of(&sheet(&province, "Tổng hợp")), own);
+    assert_eq!(own[6], "3", "three approved households: {own:?}");
+    // Each commune's place on each target: Rạch Sen sorts, Cồn Sen has no household to rank.
+    let ranks = sheet(&province, "Xếp hạng các xã");
+    assert_eq!(ranks[0][2], "Hộ phân loại đủ 3 nhóm");
+    let rach_sen = ranks.iter().find(|r| r[0] == "Xã Rạch Sen").unwrap();
+    let con_sen = ranks.iter().find(|r| r[0] == "Phường Cồn Sen").unwrap();
+    assert_eq!((rach_sen[2].as_str(), con_sen[2].as_str()), ("1/2", "—"));
+}

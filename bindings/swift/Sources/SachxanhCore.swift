@@ -8056,6 +8056,7 @@ public enum Role: Equatable, Hashable {
     case areaHead
     case communeStaff
     case provinceViewer
+    case administrator
 
 
 
@@ -8085,6 +8086,8 @@ public struct FfiConverterTypeRole: FfiConverterRustBuffer {
         
         case 4: return .provinceViewer
         
+        case 5: return .administrator
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -8107,6 +8110,10 @@ public struct FfiConverterTypeRole: FfiConverterRustBuffer {
         
         case .provinceViewer:
             writeInt(&buf, Int32(4))
+        
+        
+        case .administrator:
+            writeInt(&buf, Int32(5))
         
         }
     }

@@ -16,6 +16,7 @@ crate::string_enum! {
         AreaHead = "area_head" ("Trưởng ấp / tổ trưởng", "Area head"),
         CommuneStaff = "commune_staff" ("Cán bộ xã/phường", "Commune staff"),
         ProvinceViewer = "province_viewer" ("Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment"),
+        Administrator = "administrator" ("Quản trị hệ thống", "Administrator"),
     }
 }
 
@@ -23,7 +24,21 @@ impl Role {
     /// Whether the role writes anything at all (records, photos, reviews): the Department's
     /// viewers only read, and are refused before anything they send is looked at.
     pub fn writes(self) -> bool {
-        self != Role::ProvinceViewer
+        !matches!(self, Role::ProvinceViewer | Role::Administrator)
+    }
+
+    /// Who signs in to the dashboard: staff, the Department's viewers, the administrator.
+    pub fn uses_dashboard(self) -> bool {
+        matches!(
+            self,
+            Role::CommuneStaff | Role::ProvinceViewer | Role::Administrator
+        )
+    }
+
+    /// The deployment's administrator makes communes, their staff and the Department's viewers,
+    /// and sees no record: the least a person setting up the system needs.
+    pub fn administers(self) -> bool {
+        self == Role::Administrator
     }
 }
 
@@ -158,7 +173,7 @@ impl Scope {
                     name: a.name.clone(),
                 })
                 .collect(),
-            Role::ProvinceViewer => vec![],
+            Role::ProvinceViewer | Role::Administrator => vec![],
         };
         Capabilities {
             role: self.role,
@@ -182,6 +197,7 @@ impl Scope {
     pub fn covers_area(&self, reference: &Reference, area_id: &str) -> bool {
         match self.role {
             Role::ProvinceViewer => true,
+            Role::Administrator => false,
             Role::CommuneStaff => reference
                 .area(area_id)
                 .is_some_and(|a| a.commune_id == self.commune_id),
@@ -198,7 +214,7 @@ impl Scope {
     /// Whether the person may record this kind at all.
     pub fn may_write_kind(&self, kind: RecordKind) -> bool {
         match (self.role, kind) {
-            (Role::ProvinceViewer, _) => false,
+            (Role::ProvinceViewer | Role::Administrator, _) => false,
             (Role::CommuneStaff, _) => true,
             (_, RecordKind::Review) => false,
             // Area-level undertakings are the area head's to record.

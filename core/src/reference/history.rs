@@ -342,6 +342,63 @@ impl Reference {
         Ok((next, changed))
     }
 
+    /// The reference with a new commune (or ward) of `province`, its boundary overlapping no
+    /// other commune's. Its areas are staff's to add or import. Returns the new commune's id.
+    pub fn add_commune(
+        &self,
+        name: &str,
+        province: &str,
+        boundary: MultiPolygon<f64>,
+    ) -> Result<(Reference, String), AreaProblem> {
+        let name = crate::text::normalize(name);
+        let province = crate::text::normalize(province);
+        if name.is_empty() || province.is_empty() {
+            return Err(AreaProblem::NameRequired);
+        }
+        if [&name, &province]
+            .iter()
+            .any(|n| n.chars().count() > MAX_NAME || n.chars().any(char::is_control))
+        {
+            return Err(AreaProblem::NameTooLong { max: MAX_NAME });
+        }
+        let key = crate::text::search_key(&name);
+        if self
+            .communes()
+            .any(|c| crate::text::search_key(&c.name) == key && c.province == province)
+        {
+            return Err(AreaProblem::NameTaken { name });
+        }
+        check_valid(&name, &boundary)?;
+        let size = boundary.unsigned_area();
+        for other in self.communes() {
+            let smaller = size.min(other.boundary.unsigned_area());
+            if boundary.intersection(&other.boundary).unsigned_area() > SLIVER * smaller {
+                return Err(AreaProblem::Overlap {
+                    name,
+                    other: other.name.clone(),
+                });
+            }
+        }
+        let slug: String = key.split_whitespace().collect::<Vec<_>>().join("-");
+        let mut id = slug.clone();
+        let mut n = 2;
+        while self.commune(&id).is_some() {
+            id = format!("{slug}-{n}");
+            n += 1;
+        }
+        let mut next = self.clone();
+        next.communes.insert(
+            id.clone(),
+            super::Commune {
+                id: id.clone(),
+                name,
+                province,
+                boundary,
+            },
+        );
+        Ok((next, id))
+    }
+
     /// An area in force whose history has nothing after `on`.
     fn live(&self, area_id: &str, on: Day) -> Result<&Area, AreaProblem> {
         let area = self.area(area_id).ok_or(AreaProblem::UnknownArea)?;
@@ -614,6 +671,46 @@ mod tests {
         assert_eq!(changed.area_id, "rach-sen-ap-moi");
         assert_eq!(next.areas_of("rach-sen").count(), 6);
         assert_eq!(next.areas_on("rach-sen", day("2026-12-31")).count(), 5);
+    }
+
+    #[test]
+    fn a_new_commune_needs_a_name_a_valid_boundary_and_no_overlap() {
+        let r = Reference::demo();
+        let rach_sen = r.commune("rach-sen").expect("commune").boundary.clone();
+        let over = r.add_commune("Xã Mới", "Thành phố Cần Thơ", rach_sen);
+        assert!(matches!(over, Err(AreaProblem::Overlap { .. })), "{over:?}");
+        let taken = r.add_commune(
+            "xa rach sen",
+            "Thành phố Cần Thơ",
+            square(105.0, 10.0, 0.02),
+        );
+        assert!(
+            matches!(taken, Err(AreaProblem::NameTaken { .. })),
+            "{taken:?}"
+        );
+        let (next, id) = r
+            .add_commune(
+                "Xã Sen Vàng",
+                "Thành phố Cần Thơ",
+                square(105.0, 10.0, 0.02),
+            )
+            .expect("added");
+        assert_eq!(id, "xa-sen-vang");
+        assert_eq!(next.areas_of(&id).count(), 0);
+        // Its first hamlet may be added and found by GPS.
+        let add = AreaChange::Add {
+            commune_id: id.clone(),
+            name: "Ấp Một".into(),
+            boundary: Some(square(105.0, 10.0, 0.01)),
+        };
+        let today = day("2027-01-01");
+        let (next, changed) = next.change(&add, today, today).expect("hamlet");
+        assert_eq!(
+            next.area_at(&id, 105.005, 10.005).map(|a| a.id.as_str()),
+            Some(changed.area_id.as_str())
+        );
+        let back = Reference::from_geojson(&next.to_geojson(Some(&id))).expect("reads back");
+        assert_eq!(back.communes().count(), 1);
     }
 
     #[test]

@@ -172,6 +172,9 @@ pub struct Layout {
     pub on_reports: bool,
     pub on_people: bool,
     pub on_areas: bool,
+    pub on_admin: bool,
+    /// The administrator sees the admin tab only.
+    pub admin: bool,
     /// Commune staff manage people; the Department's viewers only read.
     pub staff: bool,
     pub flash: Option<Flash>,
@@ -190,6 +193,7 @@ pub(super) enum Tab {
     Reports,
     People,
     Areas,
+    Admin,
 }
 
 impl Ctx {
@@ -238,6 +242,8 @@ impl Ctx {
             on_reports: tab == Tab::Reports,
             on_people: tab == Tab::People,
             on_areas: tab == Tab::Areas,
+            on_admin: tab == Tab::Admin,
+            admin: person.is_some_and(|p| p.role.administers()),
             staff: person.is_some_and(|p| p.role == Role::CommuneStaff),
             flash: None,
         }
@@ -403,6 +409,7 @@ fn sign_in_page(ctx: &Ctx, status: StatusCode, message: Option<&Message>) -> Res
 /// `GET /`: the queue for a signed-in viewer, else the sign-in form.
 pub async fn home(ctx: Ctx, authed: Result<Authed, ApiError>) -> Response {
     match authed {
+        Ok(a) if a.require_admin().is_ok() => ctx.redirect("/admin"),
         Ok(a) if a.require_viewer().is_ok() => ctx.redirect("/queue"),
         _ => sign_in_page(&ctx, StatusCode::OK, None),
     }
@@ -436,8 +443,12 @@ pub async fn sign_in(
         return sign_in_page(&ctx, e.status, Some(&e.message));
     };
     match open_session(&st, &form.key).await {
-        Ok((_, cookie)) => {
-            let mut resp = ctx.redirect("/queue");
+        Ok((person, cookie)) => {
+            let mut resp = ctx.redirect(if person.role.administers() {
+                "/admin"
+            } else {
+                "/queue"
+            });
             match HeaderValue::from_str(&cookie) {
                 Ok(c) => {
                     resp.headers_mut().append(header::SET_COOKIE, c);
@@ -1010,6 +1021,17 @@ pub(super) async fn staff_form(
     ctx: &Ctx,
     req: Request,
 ) -> Result<(Authed, Vec<(String, String)>), Response> {
+    staff_form_of(st, ctx, req, Authed::require_staff).await
+}
+
+/// A form posted by whoever `allowed` lets through (staff, the administrator), checked as
+/// [`staff_form`] checks it.
+pub(super) async fn staff_form_of(
+    st: &Arc<AppState>,
+    ctx: &Ctx,
+    req: Request,
+    allowed: fn(&Authed) -> Result<(), ApiError>,
+) -> Result<(Authed, Vec<(String, String)>), Response> {
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
         return Err(ctx.fail(ApiError::bad_request(
@@ -1024,7 +1046,7 @@ pub(super) async fn staff_form(
     let authed = Authed::of_page_form(&parts, st)
         .await
         .map_err(|e| ctx.fail(e))?;
-    authed.require_staff().map_err(|e| ctx.fail(e))?;
+    allowed(&authed).map_err(|e| ctx.fail(e))?;
     Ok((authed, form))
 }
 
@@ -1036,6 +1058,17 @@ pub(super) async fn staff_upload(
     ctx: &Ctx,
     req: Request,
     limit: usize,
+) -> Result<(Authed, Vec<(String, String)>, Vec<u8>), Response> {
+    staff_upload_of(st, ctx, req, limit, Authed::require_staff).await
+}
+
+/// A file posted by whoever `allowed` lets through, checked as [`staff_upload`] checks it.
+pub(super) async fn staff_upload_of(
+    st: &Arc<AppState>,
+    ctx: &Ctx,
+    req: Request,
+    limit: usize,
+    allowed: fn(&Authed) -> Result<(), ApiError>,
 ) -> Result<(Authed, Vec<(String, String)>, Vec<u8>), Response> {
     use axum::extract::FromRequest;
     let too_large = || {
@@ -1049,7 +1082,7 @@ pub(super) async fn staff_upload(
     let authed = Authed::of_page_form(&parts, st)
         .await
         .map_err(|e| ctx.fail(e))?;
-    authed.require_staff().map_err(|e| ctx.fail(e))?;
+    allowed(&authed).map_err(|e| ctx.fail(e))?;
     let req = Request::from_parts(parts, body);
     let mut multipart = axum::extract::Multipart::from_request(req, &())
         .await

@@ -122,6 +122,8 @@ impl PullScope {
             Role::ProvinceViewer => PullScope::All,
             Role::CommuneStaff => PullScope::Commune(person.commune_id.clone()),
             Role::Volunteer | Role::AreaHead => PullScope::Areas(person.areas.clone()),
+            // Records are none of the administrator's business.
+            Role::Administrator => PullScope::Areas(vec![]),
         }
     }
 
@@ -133,6 +135,7 @@ impl PullScope {
             Role::Volunteer | Role::AreaHead => {
                 PullScope::Areas(reference.with_merged(&person.areas))
             }
+            Role::Administrator => PullScope::Areas(vec![]),
         }
     }
 }

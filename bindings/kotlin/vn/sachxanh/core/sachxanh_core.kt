@@ -7722,7 +7722,8 @@ enum class Role {
     VOLUNTEER,
     AREA_HEAD,
     COMMUNE_STAFF,
-    PROVINCE_VIEWER;
+    PROVINCE_VIEWER,
+    ADMINISTRATOR;
 
     
 
