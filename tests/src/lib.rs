@@ -267,6 +267,30 @@ impl TestServer {
         sachxanh_server::enrol::add_with_key(self.storage.as_ref(), &person).expect("viewer key")
     }
 
+    /// A JSON POST with any key, answered as it is.
+    pub fn post_as(
+        &self,
+        key: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::blocking::Response {
+        reqwest::blocking::Client::new()
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .expect("POST")
+    }
+
+    /// A GET with any key, answered as it is.
+    pub fn get_as(&self, key: &str, path: &str) -> reqwest::blocking::Response {
+        reqwest::blocking::Client::new()
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(key)
+            .send()
+            .expect("GET")
+    }
+
     /// A GET of the staff API with the staff key, expecting 200.
     pub fn staff_get(&self, path: &str) -> serde_json::Value {
         let r = reqwest::blocking::Client::new()

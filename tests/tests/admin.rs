@@ -8,23 +8,6 @@ use sachxanh_core::model::*;
 use sachxanh_tests::*;
 use serde_json::{json, Value};
 
-fn post(server: &TestServer, key: &str, path: &str, body: Value) -> reqwest::blocking::Response {
-    reqwest::blocking::Client::new()
-        .post(format!("{}{path}", server.url))
-        .bearer_auth(key)
-        .json(&body)
-        .send()
-        .expect("POST")
-}
-
-fn get(server: &TestServer, key: &str, path: &str) -> reqwest::blocking::Response {
-    reqwest::blocking::Client::new()
-        .get(format!("{}{path}", server.url))
-        .bearer_auth(key)
-        .send()
-        .expect("GET")
-}
-
 fn admin_key(server: &TestServer) -> String {
     let person = sachxanh_server::storage::Person {
         id: "p-admin-test".into(),
@@ -46,8 +29,7 @@ fn an_administrator_makes_a_commune_and_its_staff_who_bring_in_a_phone_that_reco
     let server = TestServer::start();
     let admin = admin_key(&server);
     // Drawn over Rạch Sen: refused, naming it, in both languages.
-    let over = post(
-        &server,
+    let over = server.post_as(
         &admin,
         "/api/v1/admin/communes",
         json!({"name": "Xã Chồng", "province": "Thành phố Cần Thơ",
@@ -62,8 +44,7 @@ fn an_administrator_makes_a_commune_and_its_staff_who_bring_in_a_phone_that_reco
             .contains("overlaps Xã Rạch Sen"),
         "{e}"
     );
-    let made = post(
-        &server,
+    let made = server.post_as(
         &admin,
         "/api/v1/admin/communes",
         json!({"name": "Xã Sen Vàng", "province": "Thành phố Cần Thơ",
@@ -77,8 +58,7 @@ fn an_administrator_makes_a_commune_and_its_staff_who_bring_in_a_phone_that_reco
     assert_eq!(commune, "xa-sen-vang");
 
     // Its first staff member: a key, shown once, that opens the dashboard of that commune.
-    let staff = post(
-        &server,
+    let staff = server.post_as(
         &admin,
         "/api/v1/admin/people",
         json!({"name": "Cán bộ Sen Vàng", "role": "commune_staff", "commune_id": commune}),
@@ -87,7 +67,7 @@ fn an_administrator_makes_a_commune_and_its_staff_who_bring_in_a_phone_that_reco
     let staff: Value = staff.json().unwrap();
     let key = staff["key"].as_str().unwrap().to_owned();
     assert_eq!(staff["commune_id"], commune.as_str());
-    let me: Value = get(&server, &key, "/api/v1/me").json().unwrap();
+    let me: Value = server.get_as(&key, "/api/v1/me").json().unwrap();
     assert_eq!(me["commune_id"], commune.as_str(), "{me}");
 
     // The staff member imports two hamlets and brings a volunteer in.
@@ -102,10 +82,9 @@ fn an_administrator_makes_a_commune_and_its_staff_who_bring_in_a_phone_that_reco
         .send()
         .unwrap();
     assert_eq!(r.status(), 200);
-    let areas: Value = get(&server, &key, "/api/v1/areas").json().unwrap();
+    let areas: Value = server.get_as(&key, "/api/v1/areas").json().unwrap();
     let first = areas["areas"][0]["id"].as_str().unwrap().to_owned();
-    let code = post(
-        &server,
+    let code = server.post_as(
         &key,
         "/api/v1/enrolment-codes",
         json!({"name": "Tình nguyện viên Sen Vàng", "role": "volunteer", "areas": [first]}),
@@ -141,15 +120,16 @@ fn an_administrator_makes_a_commune_and_its_staff_who_bring_in_a_phone_that_reco
     assert_eq!((report.pushed, report.refused), (1, 0));
 
     // A Department viewer, made by the administrator, sees the new commune beside the others.
-    let viewer: Value = post(
-        &server,
-        &admin,
-        "/api/v1/admin/people",
-        json!({"name": "Chuyên viên Sở mới", "role": "province_viewer"}),
-    )
-    .json()
-    .unwrap();
-    let targets: Value = get(&server, viewer["key"].as_str().unwrap(), "/api/v1/targets")
+    let viewer: Value = server
+        .post_as(
+            &admin,
+            "/api/v1/admin/people",
+            json!({"name": "Chuyên viên Sở mới", "role": "province_viewer"}),
+        )
+        .json()
+        .unwrap();
+    let targets: Value = server
+        .get_as(viewer["key"].as_str().unwrap(), "/api/v1/targets")
         .json()
         .unwrap();
     let communes: Vec<&str> = targets["communes"]
@@ -164,7 +144,8 @@ fn an_administrator_makes_a_commune_and_its_staff_who_bring_in_a_phone_that_reco
     );
 
     // The administrator's overview lists it with its staff; the new commune's history says who.
-    let overview: Value = get(&server, &admin, "/api/v1/admin/communes")
+    let overview: Value = server
+        .get_as(&admin, "/api/v1/admin/communes")
         .json()
         .unwrap();
     let row = overview["communes"]
@@ -192,14 +173,18 @@ fn only_an_administrator_makes_communes_and_accounts_and_it_sees_no_record() {
         volunteer.enrolment.token.clone(),
     ] {
         assert_eq!(
-            post(&server, &key, "/api/v1/admin/people", account.clone()).status(),
+            server
+                .post_as(&key, "/api/v1/admin/people", account.clone())
+                .status(),
             403
         );
         assert_eq!(
-            post(&server, &key, "/api/v1/admin/communes", commune.clone()).status(),
+            server
+                .post_as(&key, "/api/v1/admin/communes", commune.clone())
+                .status(),
             403
         );
-        assert_eq!(get(&server, &key, "/api/v1/admin/communes").status(), 403);
+        assert_eq!(server.get_as(&key, "/api/v1/admin/communes").status(), 403);
     }
     // The administrator reads no record, reviews nothing, and cannot hand out phone roles.
     for path in [
@@ -208,14 +193,13 @@ fn only_an_administrator_makes_communes_and_accounts_and_it_sees_no_record() {
         "/api/v1/targets",
         "/api/v1/people",
     ] {
-        let r = get(&server, &admin, path);
+        let r = server.get_as(&admin, path);
         assert!(
             r.status() == 403 || r.json::<Value>().unwrap()["records"] == json!([]),
             "{path}"
         );
     }
-    let r = post(
-        &server,
+    let r = server.post_as(
         &admin,
         "/api/v1/admin/people",
         json!({"name": "Tình nguyện viên", "role": "volunteer", "commune_id": COMMUNE}),
@@ -227,8 +211,7 @@ fn only_an_administrator_makes_communes_and_accounts_and_it_sees_no_record() {
         .unwrap()
         .contains("added by their commune's staff"));
     // Staff need a commune that exists.
-    let r = post(
-        &server,
+    let r = server.post_as(
         &admin,
         "/api/v1/admin/people",
         json!({"name": "Cán bộ", "role": "commune_staff", "commune_id": "nowhere"}),

@@ -12,17 +12,8 @@ use serde_json::{json, Value};
 
 const KEPT: &str = "rs-ap-ben-dinh";
 
-fn post(server: &TestServer, key: &str, path: &str, body: Value) -> reqwest::blocking::Response {
-    reqwest::blocking::Client::new()
-        .post(format!("{}{path}", server.url))
-        .bearer_auth(key)
-        .json(&body)
-        .send()
-        .expect("POST")
-}
-
 fn change(server: &TestServer, body: Value) -> Value {
-    let r = post(server, &server.staff_token, "/api/v1/areas/changes", body);
+    let r = server.post_as(&server.staff_token, "/api/v1/areas/changes", body);
     assert_eq!(r.status(), 200);
     r.json().expect("JSON")
 }
@@ -281,15 +272,13 @@ fn only_the_communes_own_staff_change_its_areas() {
     let server = TestServer::start();
     let rename = json!({"change": "rename", "area_id": AREA_A, "name": "Ấp Khác"});
     let volunteer = server.phone(Role::Volunteer, &[AREA_A], &server.url);
-    let r = post(
-        &server,
+    let r = server.post_as(
         &volunteer.enrolment.token,
         "/api/v1/areas/changes",
         rename.clone(),
     );
     assert_eq!(r.status(), 403);
-    let r = post(
-        &server,
+    let r = server.post_as(
         &server.viewer_key(),
         "/api/v1/areas/changes",
         rename.clone(),
@@ -299,7 +288,7 @@ fn only_the_communes_own_staff_change_its_areas() {
     assert_eq!(r.status(), 403);
     // Staff of the other commune cannot name our hamlet.
     let other = server.staff_key_in(OTHER_COMMUNE);
-    let r = post(&server, &other, "/api/v1/areas/changes", rename.clone());
+    let r = server.post_as(&other, "/api/v1/areas/changes", rename.clone());
     assert_eq!(r.status(), 400);
     let e: Value = r.json().unwrap();
     assert_eq!(e["message"]["en"], "No such area");
@@ -322,7 +311,7 @@ fn only_the_communes_own_staff_change_its_areas() {
             "invalid area change",
         ),
     ] {
-        let r = post(&server, &server.staff_token, "/api/v1/areas/changes", body);
+        let r = server.post_as(&server.staff_token, "/api/v1/areas/changes", body);
         assert_eq!(r.status(), 400);
         let e: Value = r.json().unwrap();
         assert!(e["message"]["en"].as_str().unwrap().contains(en), "{e}");

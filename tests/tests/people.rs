@@ -12,15 +12,6 @@ use sachxanh_tests::*;
 use serde_json::{json, Value};
 use std::sync::atomic::AtomicBool;
 
-fn post(server: &TestServer, key: &str, path: &str, body: Value) -> reqwest::blocking::Response {
-    reqwest::blocking::Client::new()
-        .post(format!("{}{path}", server.url))
-        .bearer_auth(key)
-        .json(&body)
-        .send()
-        .expect("POST")
-}
-
 fn person_in(people: &Value, id: &str) -> Value {
     people
         .as_array()
@@ -55,8 +46,7 @@ fn sync(
 fn a_revoked_phone_is_told_why_and_its_records_go_out_after_a_new_code() {
     let server = TestServer::start();
     let staff = server.staff_token.clone();
-    let added = post(
-        &server,
+    let added = server.post_as(
         &staff,
         "/api/v1/enrolment-codes",
         json!({"name": "Trần Thị Thử", "role": "volunteer", "areas": [AREA_A]}),
@@ -95,8 +85,7 @@ fn a_revoked_phone_is_told_why_and_its_records_go_out_after_a_new_code() {
     // Offline, two more households; meanwhile the phone is reported lost and revoked.
     household(&mut store, AREA_A, "Số 2, ven kênh");
     household(&mut store, AREA_A, "Số 3, ven kênh");
-    let revoked = post(
-        &server,
+    let revoked = server.post_as(
         &staff,
         &format!("/api/v1/devices/{}/revoke", first.device_id),
         json!({}),
@@ -119,8 +108,7 @@ fn a_revoked_phone_is_told_why_and_its_records_go_out_after_a_new_code() {
     );
 
     // A new code for the same person; the same phone enrols again and its records go out.
-    let again = post(
-        &server,
+    let again = server.post_as(
         &staff,
         &format!("/api/v1/people/{person}/enrolment-codes"),
         json!({}),
@@ -185,8 +173,7 @@ fn a_person_moved_to_other_areas_learns_it_at_the_next_sync() {
 
     // Refusals first: another commune's area, no area at all, someone unknown. Nothing changes.
     for (areas, status) in [(json!([OTHER_AREA]), 400), (json!([]), 400)] {
-        let r = post(
-            &server,
+        let r = server.post_as(
             &server.staff_token,
             &format!("/api/v1/people/{person}/areas"),
             json!({ "areas": areas }),
@@ -208,8 +195,7 @@ fn a_person_moved_to_other_areas_learns_it_at_the_next_sync() {
             "{body}"
         );
     }
-    let unknown = post(
-        &server,
+    let unknown = server.post_as(
         &server.staff_token,
         "/api/v1/people/p-nobody/areas",
         json!({ "areas": [AREA_B] }),
@@ -220,8 +206,7 @@ fn a_person_moved_to_other_areas_learns_it_at_the_next_sync() {
         [AREA_A]
     );
 
-    let moved = post(
-        &server,
+    let moved = server.post_as(
         &server.staff_token,
         &format!("/api/v1/people/{person}/areas"),
         json!({ "areas": [AREA_B] }),
@@ -286,19 +271,19 @@ fn only_staff_of_the_commune_manage_its_people() {
         ),
     ] {
         assert_eq!(
-            post(&server, &elsewhere, &path, body).status(),
+            server.post_as(&elsewhere, &path, body).status(),
             404,
             "{path}"
         );
     }
     assert_eq!(
-        post(
-            &server,
-            &phone.enrolment.token,
-            &format!("/api/v1/devices/{device}/revoke"),
-            json!({})
-        )
-        .status(),
+        server
+            .post_as(
+                &phone.enrolment.token,
+                &format!("/api/v1/devices/{device}/revoke"),
+                json!({})
+            )
+            .status(),
         403
     );
     // Staff cannot lock themselves out by revoking the key they are using.
@@ -308,7 +293,9 @@ fn only_staff_of_the_commune_manage_its_people() {
         me["device_id"].as_str().unwrap()
     );
     assert_eq!(
-        post(&server, &server.staff_token, &own, json!({})).status(),
+        server
+            .post_as(&server.staff_token, &own, json!({}))
+            .status(),
         400
     );
     assert_eq!(server.staff_get("/api/v1/me")["device_id"], me["device_id"]);

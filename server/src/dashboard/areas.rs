@@ -3,7 +3,9 @@
 //! retire one, a boundary file to import (as QGIS exports it), and the history of changes with
 //! who made each. Every form goes through `crate::areas`, as the JSON API does.
 
-use super::pages::{form_field, staff_form, staff_upload, time_text, Ctx, Flash, Layout, Tab};
+use super::pages::{
+    form_field, staff_form, staff_upload, time_text, Ctx, DoneQuery, Flash, Layout, Tab,
+};
 use crate::areas::{self, ChangeRequest, MAX_IMPORT_BYTES};
 use crate::auth::Authed;
 use crate::error::ApiError;
@@ -15,7 +17,6 @@ use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use sachxanh_core::model::Day;
-use serde::Deserialize;
 use std::sync::Arc;
 
 pub struct AreaRow {
@@ -109,11 +110,6 @@ async fn page(st: &Arc<AppState>, ctx: &Ctx, staff: &Device, flash: Option<Flash
             today: Day::today().to_string(),
         },
     )
-}
-
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 /// `GET /areas`.

@@ -1123,6 +1123,12 @@ pub(super) async fn staff_upload_of(
     Ok((authed, form, file))
 }
 
+/// `?done=…` after a form's redirect: what the page says was done.
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    pub(super) done: Option<String>,
+}
+
 /// A posted form's first value of a field ("" when absent: the handler's checks say why).
 pub(super) fn form_field(form: &[(String, String)], name: &str) -> String {
     form.iter()

@@ -4,7 +4,7 @@
 //! move a person to other areas. Every action goes through the same functions as the JSON API
 //! (`crate::enrol`) and lands in the audit trail with who did it.
 
-use super::pages::{form_field, staff_form, time_text, Ctx, Flash, Layout, Tab};
+use super::pages::{form_field, staff_form, time_text, Ctx, DoneQuery, Flash, Layout, Tab};
 use crate::auth::Authed;
 use crate::enrol::{self, IssuedCode, NewCode};
 use crate::error::ApiError;
@@ -20,7 +20,6 @@ use qrcode::{EcLevel, QrCode};
 use sachxanh_core::enrolment;
 use sachxanh_core::model::Role;
 use sachxanh_core::Reference;
-use serde::Deserialize;
 use std::sync::Arc;
 
 /// Most codes one sheet issues at once (each is an Argon2id hash on the server).
@@ -227,11 +226,6 @@ async fn people_page(
         people,
     };
     ctx.page(StatusCode::OK, page)
-}
-
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 /// `GET /people`: the commune's people and phones, and the form to add someone.
