@@ -114,6 +114,56 @@ pub fn reference_geojson(data: &[u8]) {
             }
         }
     }
+    // What was read writes back as GeoJSON that reads the same (the server keeps it so, and
+    // phones receive it so), and following mergers always ends.
+    let back = crate::Reference::from_geojson(&reference.to_geojson(None))
+        .expect("a reference read writes back readable");
+    for commune in reference.communes() {
+        for (a, b) in reference
+            .all_areas_of(&commune.id)
+            .zip(back.all_areas_of(&commune.id))
+        {
+            assert_eq!(
+                (
+                    &a.id,
+                    &a.name,
+                    a.from,
+                    a.until,
+                    &a.merged_into,
+                    &a.former_names
+                ),
+                (
+                    &b.id,
+                    &b.name,
+                    b.from,
+                    b.until,
+                    &b.merged_into,
+                    &b.former_names
+                )
+            );
+            let _ = reference.successor(&a.id);
+            if let Some(until) = a.until {
+                let _ = reference.area_on(&a.id, until);
+            }
+        }
+    }
+}
+
+/// A boundary file staff import into the demo commune (as QGIS exports it): never panics; what
+/// it accepts reads back, and leaves no two areas in force overlapping or outside the commune.
+pub fn area_import(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let day = crate::model::Day::ymd(2027, 1, 10).expect("a date");
+    let Ok((next, _)) = demo_reference().import_boundaries("rach-sen", text, day, day) else {
+        return;
+    };
+    for area in next.areas_of("rach-sen") {
+        assert!(next.check_boundary(&area.id, None).is_ok(), "{}", area.id);
+    }
+    crate::Reference::from_geojson(&next.to_geojson(Some("rach-sen")))
+        .expect("an import writes back readable");
 }
 
 /// An edit from elsewhere applied to a record the server already holds: the input is the

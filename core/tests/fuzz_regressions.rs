@@ -27,11 +27,28 @@ fn every_found_input_still_passes() {
         ("enrolment_code", fuzzing::enrolment_code),
         ("typed_text", fuzzing::typed_text),
         ("reference_geojson", fuzzing::reference_geojson),
+        ("area_import", fuzzing::area_import),
         ("record_edit", fuzzing::record_edit),
         ("photo_upload", fuzzing::photo_upload),
     ] {
         assert!(replay(target, check) > 0, "{target} has regression inputs");
     }
+}
+
+#[test]
+fn the_area_import_seed_is_taken() {
+    // A seed the import refuses would leave the fuzzer mutating refusals only.
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fuzz/regressions/area_import/qgis-two-hamlets.geojson"),
+    )
+    .unwrap();
+    let day = sachxanh_core::model::Day::ymd(2027, 1, 10).unwrap();
+    let (next, done) = sachxanh_core::Reference::demo()
+        .import_boundaries("rach-sen", &text, day, day)
+        .expect("the seed imports");
+    assert_eq!((done.updated.len(), done.added.len()), (2, 0));
+    assert_eq!(next.areas_of("rach-sen").count(), 5);
 }
 
 #[test]

@@ -129,13 +129,12 @@ pub async fn pull(
             }
             None => None,
         };
-        let page = storage.pull(
-            &scope,
-            &device.id,
-            q.cursor,
-            PULL_MAX_ENTRIES,
-            PULL_MAX_BYTES,
-        )?;
+        // The areas travel in the same answer: the records' share of the page shrinks so the
+        // whole stays within what a phone takes in one answer.
+        let budget = PULL_MAX_BYTES
+            .saturating_sub(areas.as_ref().map_or(0, |a| a.geojson.len() / 2))
+            .max(PULL_MAX_BYTES / 4);
+        let page = storage.pull(&scope, &device.id, q.cursor, PULL_MAX_ENTRIES, budget)?;
         Ok((page, areas))
     })
     .await??;

@@ -91,7 +91,24 @@ pub enum AreaProblem {
         feature: usize,
     },
     NothingToImport,
+    /// More polygons than a commune has areas, by far.
+    TooManyFeatures {
+        max: usize,
+    },
+    /// Boundaries so detailed that the commune's areas would not fit a phone's pull.
+    TooDetailed {
+        max_kb: usize,
+    },
 }
+
+/// Largest a commune's areas may be as GeoJSON: phones receive them in one pull answer over
+/// 2G, whose body and inflated size are bounded (`sync::protocol::Limits`).
+pub const MAX_COMMUNE_BYTES: usize = 1 << 20;
+
+/// Most points one boundary may have. Hamlets drawn in QGIS have hundreds; checking a ring for
+/// self-crossings costs the square of its points (0.12 s at 5 000, 7.5 s at 40 000, measured),
+/// so a larger one is refused before any geometry is done.
+pub const MAX_POINTS: usize = 5_000;
 
 /// Longest area name: longer than any real hamlet's, short enough for a phone's list.
 pub const MAX_NAME: usize = 80;
@@ -165,6 +182,20 @@ impl AreaProblem {
             AreaProblem::NothingToImport => Message::new(
                 "Tệp không có vùng (Polygon) nào",
                 "The file has no polygon features",
+            ),
+            AreaProblem::TooDetailed { max_kb } => Message::new(
+                format!(
+                    "Ranh giới quá chi tiết: khu vực của xã vượt {max_kb} KB khi gửi xuống điện thoại. \
+                     Trong QGIS hãy đơn giản hóa (Vector › Geometry Tools › Simplify) rồi nhập lại"
+                ),
+                format!(
+                    "The boundaries are too detailed: the commune's areas exceed {max_kb} KB sent to \
+                     phones. Simplify them in QGIS (Vector › Geometry Tools › Simplify) and import again"
+                ),
+            ),
+            AreaProblem::TooManyFeatures { max } => Message::new(
+                format!("Tệp có hơn {max} vùng: một xã không có nhiều khu vực đến vậy"),
+                format!("The file has more than {max} polygons: no commune has that many areas"),
             ),
         }
     }
@@ -339,7 +370,22 @@ impl Reference {
                 }
             }
         };
+        let commune = next
+            .area(&changed.area_id)
+            .map(|a| a.commune_id.clone())
+            .unwrap_or_default();
+        next.check_size(&commune)?;
         Ok((next, changed))
+    }
+
+    /// The commune's areas fit what a phone receives in one pull.
+    pub(crate) fn check_size(&self, commune_id: &str) -> Result<(), AreaProblem> {
+        if self.to_geojson(Some(commune_id)).len() > MAX_COMMUNE_BYTES {
+            return Err(AreaProblem::TooDetailed {
+                max_kb: MAX_COMMUNE_BYTES >> 10,
+            });
+        }
+        Ok(())
     }
 
     /// The reference with a new commune (or ward) of `province`, its boundary overlapping no
@@ -396,6 +442,7 @@ impl Reference {
                 boundary,
             },
         );
+        next.check_size(&id)?;
         Ok((next, id))
     }
 
@@ -494,6 +541,10 @@ impl Reference {
             {
                 continue;
             }
+            // Far apart by their boxes: no polygon arithmetic needed.
+            if !boxes_meet(&area.boundary, &other.boundary) {
+                continue;
+            }
             let smaller = size.min(other.boundary.unsigned_area());
             if area.boundary.intersection(&other.boundary).unsigned_area() > SLIVER * smaller {
                 return Err(AreaProblem::Overlap {
@@ -506,8 +557,23 @@ impl Reference {
     }
 }
 
+/// Whether two boundaries' bounding boxes touch.
+fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    use geo::{BoundingRect, Intersects};
+    match (a.bounding_rect(), b.bounding_rect()) {
+        (Some(x), Some(y)) => x.intersects(&y),
+        _ => false,
+    }
+}
+
 /// A boundary that geometry can work with: closed rings that do not cross themselves.
 pub(super) fn check_valid(name: &str, boundary: &MultiPolygon<f64>) -> Result<(), AreaProblem> {
+    use geo::CoordsIter;
+    if boundary.coords_count() > MAX_POINTS {
+        return Err(AreaProblem::TooDetailed {
+            max_kb: MAX_COMMUNE_BYTES >> 10,
+        });
+    }
     if boundary.0.is_empty() || !boundary.is_valid() {
         return Err(AreaProblem::InvalidGeometry {
             name: name.to_owned(),

@@ -16,6 +16,10 @@ const NAME_KEYS: &[&str] = &[
     "name", "Name", "NAME", "ten", "Ten", "TEN", "ten_ap", "TEN_AP",
 ];
 
+/// Most polygons one import takes: communes have tens of areas, and each new polygon is checked
+/// against every other, so a file of thousands would only cost the server time.
+pub const MAX_FEATURES: usize = 300;
+
 /// What an import would do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
@@ -23,6 +27,28 @@ pub struct Imported {
     pub updated: Vec<String>,
     /// Areas added, by name.
     pub added: Vec<String>,
+}
+
+/// Most points one import may hold in all: about a megabyte of GeoJSON, what phones receive.
+pub const MAX_IMPORT_POINTS: usize = 30_000;
+
+/// How many positions a geometry holds.
+fn positions(value: &geojson::GeometryValue) -> usize {
+    use geojson::GeometryValue as G;
+    match value {
+        G::Point { .. } => 1,
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => coordinates.len(),
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().map(Vec::len).sum()
+        }
+        G::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .flat_map(|p| p.iter().map(Vec::len))
+            .sum(),
+        G::GeometryCollection { geometries } => {
+            geometries.iter().map(|g| positions(&g.value)).sum()
+        }
+    }
 }
 
 /// A feature's boundary, checked as staff need it: readable, longitude and latitude, valid.
@@ -80,6 +106,21 @@ impl Reference {
                 detail: e.to_string(),
             }]
         })?;
+        if fc.features.len() > MAX_FEATURES {
+            return Err(vec![AreaProblem::TooManyFeatures { max: MAX_FEATURES }]);
+        }
+        // Counted before any geometry: what a phone could not take is not worth checking.
+        let points: usize = fc
+            .features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .map(|g| positions(&g.value))
+            .sum();
+        if points > MAX_IMPORT_POINTS {
+            return Err(vec![AreaProblem::TooDetailed {
+                max_kb: super::history::MAX_COMMUNE_BYTES >> 10,
+            }]);
+        }
         let mut problems = vec![];
         let mut next = self.clone();
         let mut touched = vec![];
@@ -156,6 +197,11 @@ impl Reference {
                 if !problems.contains(&p) {
                     problems.push(p);
                 }
+            }
+        }
+        if problems.is_empty() {
+            if let Err(p) = next.check_size(commune_id) {
+                problems.push(p);
             }
         }
         if problems.is_empty() {
@@ -255,6 +301,41 @@ mod tests {
             None,
             "the sliver given up is no longer Mỹ Hòa's"
         );
+    }
+
+    #[test]
+    fn boundaries_too_detailed_for_a_phones_pull_are_refused_with_what_to_do() {
+        let r = Reference::demo();
+        let today = day("2027-01-10");
+        // Mỹ Hòa as a circle of 40 000 points inside its old boundary: valid, no overlap, but
+        // well over a megabyte of GeoJSON; refused by its points, before any geometry.
+        let n = 40_000;
+        let ring: Vec<(f64, f64)> = (0..=n)
+            .map(|i| {
+                let a = std::f64::consts::TAU * (i % n) as f64 / n as f64;
+                (105.63 + 0.004 * a.cos(), 10.0 + 0.004 * a.sin())
+            })
+            .collect();
+        let e = r
+            .import_boundaries(
+                "rach-sen",
+                &file(vec![feature("ap my hoa", &ring)]),
+                today,
+                today,
+            )
+            .unwrap_err();
+        assert_eq!(e, vec![AreaProblem::TooDetailed { max_kb: 1024 }]);
+        assert!(e[0].message().en.contains("Simplify"));
+        // A hundred points is fine.
+        let fine: Vec<(f64, f64)> = ring.iter().step_by(400).copied().chain([ring[0]]).collect();
+        assert!(r
+            .import_boundaries(
+                "rach-sen",
+                &file(vec![feature("ap my hoa", &fine)]),
+                today,
+                today
+            )
+            .is_ok());
     }
 
     #[test]
