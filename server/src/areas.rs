@@ -90,10 +90,13 @@ impl AppState {
     fn reload_areas(&self) -> StorageResult<()> {
         if let Some((version, text)) = self.storage.latest_areas()? {
             if let Ok(r) = Reference::from_geojson(&text) {
-                *self.areas.write().unwrap_or_else(|p| p.into_inner()) = Loaded {
-                    version,
-                    reference: Arc::new(r),
-                };
+                let mut held = self.areas.write().unwrap_or_else(|p| p.into_inner());
+                if held.version < version {
+                    *held = Loaded {
+                        version,
+                        reference: Arc::new(r),
+                    };
+                }
             }
         }
         Ok(())
@@ -126,10 +129,14 @@ impl AppState {
                 ),
             ));
         }
-        *self.areas.write().unwrap_or_else(|p| p.into_inner()) = Loaded {
-            version: expected + 1,
-            reference: Arc::new(next),
-        };
+        // Unless a newer version was taken up meanwhile (another change saved right after).
+        let mut held = self.areas.write().unwrap_or_else(|p| p.into_inner());
+        if held.version <= expected {
+            *held = Loaded {
+                version: expected + 1,
+                reference: Arc::new(next),
+            };
+        }
         Ok(())
     }
 }
