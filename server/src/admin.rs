@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use sachxanh_core::i18n::Message;
 use sachxanh_core::model::{AuditAction, Role};
-use sachxanh_core::reference::history::AreaProblem;
 use sachxanh_core::text;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -41,23 +40,15 @@ pub struct CommuneMade {
     pub version: u64,
 }
 
-fn problem(p: AreaProblem) -> ApiError {
-    ApiError::with_message(
-        StatusCode::BAD_REQUEST,
-        sachxanh_core::error::ErrorCode::BadRequest,
-        p.message(),
-    )
-}
-
 /// Adds a commune, saved as a new version of the areas with who made it.
 pub fn add_commune(st: &AppState, by: &Device, req: NewCommune) -> Result<CommuneMade, ApiError> {
     let boundary = sachxanh_core::reference::import::boundary_from_json(&req.name, req.boundary)
-        .map_err(problem)?;
+        .map_err(ApiError::from)?;
     let expected = st.areas_version()?;
     let (next, id) = st
         .reference()
         .add_commune(&req.name, &req.province, boundary)
-        .map_err(problem)?;
+        .map_err(ApiError::from)?;
     let name = next
         .commune(&id)
         .map(|c| c.name.clone())

@@ -187,14 +187,6 @@ pub enum ChangeRequest {
     },
 }
 
-fn problem(p: AreaProblem) -> ApiError {
-    ApiError::with_message(
-        StatusCode::BAD_REQUEST,
-        sachxanh_core::error::ErrorCode::BadRequest,
-        p.message(),
-    )
-}
-
 /// Every problem of an import, one per line, in both languages.
 fn problems(list: Vec<AreaProblem>) -> ApiError {
     let join = |f: fn(&Message) -> &str| {
@@ -214,7 +206,7 @@ fn boundary_of(
     name: &str,
     value: serde_json::Value,
 ) -> Result<geo_types::MultiPolygon<f64>, ApiError> {
-    sachxanh_core::reference::import::boundary_from_json(name, value).map_err(problem)
+    sachxanh_core::reference::import::boundary_from_json(name, value).map_err(ApiError::from)
 }
 
 /// Applies a change of the staff member's commune, dated `on` or today. The areas it names
@@ -228,7 +220,7 @@ pub fn apply(st: &AppState, by: &Device, req: ChangeRequest) -> Result<Changed, 
             .area(id)
             .filter(|a| a.commune_id == commune)
             .map(|_| id.to_owned())
-            .ok_or_else(|| problem(AreaProblem::UnknownArea))
+            .ok_or_else(|| ApiError::from(AreaProblem::UnknownArea))
     };
     let (change, on) = match req {
         ChangeRequest::Add { name, boundary, on } => (
@@ -280,7 +272,7 @@ pub fn apply(st: &AppState, by: &Device, req: ChangeRequest) -> Result<Changed, 
     let today = Day::today();
     let (next, changed) = reference
         .change(&change, on.unwrap_or(today), today)
-        .map_err(problem)?;
+        .map_err(ApiError::from)?;
     let moves = match &change {
         AreaChange::Merge { area_id, into_id } => vec![(area_id.clone(), into_id.clone())],
         _ => vec![],
@@ -451,6 +443,13 @@ pub struct ImportQuery {
     on: Option<Day>,
 }
 
+/// An uploaded boundary file as text.
+pub fn file_text(bytes: Vec<u8>) -> Result<String, ApiError> {
+    String::from_utf8(bytes).map_err(|_| {
+        ApiError::bad_request("tệp không phải văn bản UTF-8", "the file is not UTF-8 text")
+    })
+}
+
 /// Largest boundary file taken: a commune's hamlets drawn in detail fit many times over.
 pub const MAX_IMPORT_BYTES: usize = 4 << 20;
 
@@ -478,9 +477,7 @@ pub async fn import_file(
                 ),
             )
         })?;
-    let text = String::from_utf8(body.to_vec()).map_err(|_| {
-        ApiError::bad_request("tệp không phải văn bản UTF-8", "the file is not UTF-8 text")
-    })?;
+    let text = file_text(body.to_vec())?;
     let by = authed.0.clone();
     blocking(&st, move |s| import(s, &by, &text, on).map(Json)).await
 }

@@ -78,6 +78,13 @@ impl From<WireError> for ApiError {
 /// free space, short enough that a phone in the field gets through the same day.
 pub const FULL_RETRY_AFTER_SECS: u64 = 300;
 
+/// A refused change to communes or areas: a bad request, in the core's words.
+impl From<sachxanh_core::reference::history::AreaProblem> for ApiError {
+    fn from(p: sachxanh_core::reference::history::AreaProblem) -> Self {
+        ApiError::with_message(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, p.message())
+    }
+}
+
 impl From<crate::storage::StorageError> for ApiError {
     fn from(e: crate::storage::StorageError) -> Self {
         match e {

@@ -85,8 +85,13 @@ impl AppState {
     /// starting file) is saved as the first version when it keeps none yet. Call it outside
     /// the async runtime (it reads storage).
     pub fn new(storage: Arc<dyn Storage>, reference: Arc<Reference>) -> Self {
-        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
         let loaded = areas::Loaded::open(storage.as_ref(), reference);
+        Self::with_areas(storage, loaded)
+    }
+
+    /// The state over `storage` with the areas already loaded from it.
+    pub fn with_areas(storage: Arc<dyn Storage>, loaded: areas::Loaded) -> Self {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState {
             storage,
             areas: std::sync::RwLock::new(loaded),

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use sachxanh_core::model::Role;
 use sachxanh_core::Reference;
+use sachxanh_server::areas::Loaded;
 use sachxanh_server::storage::postgresql::PostgresStorage;
 use sachxanh_server::storage::sqlite::SqliteStorage;
 use sachxanh_server::storage::{Person, Storage};
@@ -80,11 +81,12 @@ enum Command {
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
+/// The storage and the areas it keeps (the starting file saved as the first version).
 fn open(
     data: &Path,
     database: Option<&str>,
     reference: Option<&Path>,
-) -> Fallible<(Arc<dyn Storage>, Arc<Reference>)> {
+) -> Fallible<(Arc<dyn Storage>, Loaded)> {
     std::fs::create_dir_all(data)?;
     let storage: Arc<dyn Storage> = match database {
         Some(url) => Arc::new(PostgresStorage::open(url, 16)?),
@@ -95,8 +97,8 @@ fn open(
         None => Reference::demo(),
     };
     // The file starts a deployment; from then on the areas staff manage are the ones in use.
-    let loaded = sachxanh_server::areas::Loaded::open(storage.as_ref(), Arc::new(start));
-    Ok((storage, loaded.reference))
+    let loaded = Loaded::open(storage.as_ref(), Arc::new(start));
+    Ok((storage, loaded))
 }
 
 /// A person with a dashboard key and no commune (a viewer, an administrator); prints the key.
@@ -128,7 +130,8 @@ fn main() -> Fallible<()> {
         )
         .init();
     let cli = Cli::parse();
-    let (storage, reference) = open(&cli.data, cli.database.as_deref(), cli.reference.as_deref())?;
+    let (storage, loaded) = open(&cli.data, cli.database.as_deref(), cli.reference.as_deref())?;
+    let reference = loaded.reference.clone();
     match cli.command {
         Some(Command::AddStaff { name, commune }) => {
             if reference.commune(&commune).is_none() {
@@ -178,7 +181,8 @@ fn main() -> Fallible<()> {
             Ok(())
         }
         None => {
-            let mut state = AppState::new(storage, reference);
+            // The areas read above, not read and parsed a second time.
+            let mut state = AppState::with_areas(storage, loaded);
             state.secure_cookies = cli.https;
             state.attempts = sachxanh_server::auth::Attempts::new(
                 cli.attempts_per_minute,

@@ -396,17 +396,8 @@ impl Reference {
         province: &str,
         boundary: MultiPolygon<f64>,
     ) -> Result<(Reference, String), AreaProblem> {
-        let name = crate::text::normalize(name);
-        let province = crate::text::normalize(province);
-        if name.is_empty() || province.is_empty() {
-            return Err(AreaProblem::NameRequired);
-        }
-        if [&name, &province]
-            .iter()
-            .any(|n| n.chars().count() > MAX_NAME || n.chars().any(char::is_control))
-        {
-            return Err(AreaProblem::NameTooLong { max: MAX_NAME });
-        }
+        let name = clean_name(name)?;
+        let province = clean_name(province)?;
         let key = crate::text::search_key(&name);
         if self
             .communes()
@@ -415,23 +406,13 @@ impl Reference {
             return Err(AreaProblem::NameTaken { name });
         }
         check_valid(&name, &boundary)?;
-        let size = boundary.unsigned_area();
-        for other in self.communes() {
-            let smaller = size.min(other.boundary.unsigned_area());
-            if boundary.intersection(&other.boundary).unsigned_area() > SLIVER * smaller {
-                return Err(AreaProblem::Overlap {
-                    name,
-                    other: other.name.clone(),
-                });
-            }
+        if let Some(other) = self.communes().find(|c| overlap(&boundary, &c.boundary)) {
+            return Err(AreaProblem::Overlap {
+                name,
+                other: other.name.clone(),
+            });
         }
-        let slug: String = key.split_whitespace().collect::<Vec<_>>().join("-");
-        let mut id = slug.clone();
-        let mut n = 2;
-        while self.commune(&id).is_some() {
-            id = format!("{slug}-{n}");
-            n += 1;
-        }
+        let id = unique_id(slug(&name), |id| self.commune(id).is_some());
         let mut next = self.clone();
         next.communes.insert(
             id.clone(),
@@ -480,13 +461,7 @@ impl Reference {
         if self.commune(commune_id).is_none() {
             return Err(AreaProblem::UnknownCommune);
         }
-        let name = crate::text::normalize(name);
-        if name.is_empty() {
-            return Err(AreaProblem::NameRequired);
-        }
-        if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-            return Err(AreaProblem::NameTooLong { max: MAX_NAME });
-        }
+        let name = clean_name(name)?;
         let key = crate::text::search_key(&name);
         if self
             .areas_of(commune_id)
@@ -499,18 +474,9 @@ impl Reference {
 
     /// A stable id for a new area: the commune's id and the folded name, made unique.
     pub(crate) fn new_id(&self, commune_id: &str, name: &str) -> String {
-        let slug: String = crate::text::search_key(name)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join("-");
-        let base = format!("{commune_id}-{slug}");
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.areas.contains_key(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        unique_id(format!("{commune_id}-{}", slug(name)), |id| {
+            self.areas.contains_key(id)
+        })
     }
 
     /// Checks an area's boundary against its commune and the commune's other areas in force
@@ -541,12 +507,7 @@ impl Reference {
             {
                 continue;
             }
-            // Far apart by their boxes: no polygon arithmetic needed.
-            if !boxes_meet(&area.boundary, &other.boundary) {
-                continue;
-            }
-            let smaller = size.min(other.boundary.unsigned_area());
-            if area.boundary.intersection(&other.boundary).unsigned_area() > SLIVER * smaller {
+            if overlap(&area.boundary, &other.boundary) {
                 return Err(AreaProblem::Overlap {
                     name: area.name.clone(),
                     other: other.name.clone(),
@@ -557,13 +518,47 @@ impl Reference {
     }
 }
 
-/// Whether two boundaries' bounding boxes touch.
-fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+/// Whether two boundaries overlap by more than a sliver of the smaller one. Boundaries whose
+/// bounding boxes do not meet are told apart without polygon arithmetic.
+fn overlap(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
     use geo::{BoundingRect, Intersects};
-    match (a.bounding_rect(), b.bounding_rect()) {
+    let boxes_meet = match (a.bounding_rect(), b.bounding_rect()) {
         (Some(x), Some(y)) => x.intersects(&y),
         _ => false,
+    };
+    boxes_meet
+        && a.intersection(b).unsigned_area() > SLIVER * a.unsigned_area().min(b.unsigned_area())
+}
+
+/// A name as stored: normalised, present, short enough, no control characters.
+fn clean_name(name: &str) -> Result<String, AreaProblem> {
+    let name = crate::text::normalize(name);
+    if name.is_empty() {
+        return Err(AreaProblem::NameRequired);
     }
+    if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        return Err(AreaProblem::NameTooLong { max: MAX_NAME });
+    }
+    Ok(name)
+}
+
+/// The folded words of a name joined by hyphens: "Ấp Mỹ Hòa" → "ap-my-hoa".
+fn slug(name: &str) -> String {
+    crate::text::search_key(name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// `base`, or the first of `base-2`, `base-3`… that is not `taken`.
+fn unique_id(base: String, taken: impl Fn(&str) -> bool) -> String {
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }
 
 /// A boundary that geometry can work with: closed rings that do not cross themselves.

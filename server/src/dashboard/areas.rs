@@ -218,9 +218,9 @@ pub async fn import(State(st): State<Arc<AppState>>, ctx: Ctx, req: Request) -> 
         Ok(on) => on,
         Err(e) => return refused(&st, &ctx, &staff, e).await,
     };
-    let Ok(text) = String::from_utf8(file) else {
-        let e = ApiError::bad_request("tệp không phải văn bản UTF-8", "the file is not UTF-8 text");
-        return refused(&st, &ctx, &staff, e).await;
+    let text = match areas::file_text(file) {
+        Ok(t) => t,
+        Err(e) => return refused(&st, &ctx, &staff, e).await,
     };
     let by = authed.0;
     match blocking(&st, move |s| areas::import(s, &by, &text, on)).await {
