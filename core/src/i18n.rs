@@ -57,6 +57,13 @@ impl Label {
     pub fn message(&self) -> Message {
         Message::new(self.vi, self.en)
     }
+
+    pub fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi,
+            Lang::En => self.en,
+        }
+    }
 }
 
 impl std::fmt::Display for Message {

@@ -8,6 +8,7 @@ pub mod catalog;
 mod map;
 pub mod pages;
 pub mod people;
+pub mod reports;
 mod words;
 
 use crate::auth::{
@@ -29,7 +30,7 @@ use sachxanh_core::error::ErrorCode;
 use sachxanh_core::form::{self, ReadField};
 use sachxanh_core::i18n::Message;
 use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
-use sachxanh_core::report::{self, Fact, Report};
+use sachxanh_core::report::{Fact, Report};
 use sachxanh_core::Reference;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -815,7 +816,8 @@ pub fn communes_for(
     }
 }
 
-/// Computes the report for the caller's scope.
+/// Computes the report for the caller's scope (with what the commune entered and the records
+/// carried in from a sent period: `crate::reporting`).
 pub fn report_for(
     state: &AppState,
     person: &crate::storage::Person,
@@ -823,21 +825,14 @@ pub fn report_for(
     from: Day,
     to: Day,
 ) -> Result<(Report, Vec<RecordRow>), ApiError> {
-    let rows = rows_of(
-        state.storage.as_ref(),
-        person,
-        communes,
-        Some(ReviewStatus::Approved),
-    )?;
-    let report = report::compute(&state.reference(), communes, &facts(&rows), from, to);
-    Ok((report, rows))
+    crate::reporting::compute(state, person, communes, from, to)
 }
 
-/// The period a report covers: as asked, else from the start of this year to today.
+/// The period figures cover: as asked, else this report period up to today.
 pub(crate) fn period(from: &Option<String>, to: &Option<String>) -> Result<(Day, Day), ApiError> {
     let today = Day::today();
-    let year_start = Day::ymd(chrono::Datelike::year(&today.0), 1, 1).unwrap_or(today);
-    let from = filter_day(from)?.unwrap_or(year_start);
+    let this = sachxanh_core::report::period::Period::containing(today);
+    let from = filter_day(from)?.unwrap_or(this.from);
     let to = filter_day(to)?.unwrap_or(today);
     if from > to {
         return Err(ApiError::bad_request(

@@ -12,8 +12,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook};
 use sachxanh_core::model::Day;
-use sachxanh_core::report::{Figure, Report, Targets};
-use serde::Deserialize;
+use sachxanh_core::model::Organisation;
+use sachxanh_core::report::period::Period;
+use sachxanh_core::report::{Amount, Figure, Report, Target, Targets, NOT_MEASURED};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -53,42 +55,42 @@ fn personal_granted(
     Ok(true)
 }
 
-fn period(year: Option<i32>) -> Result<(i32, Day, Day), ApiError> {
+/// The year asked (that of the due date; this period's by default), its period, and the days
+/// it covers.
+fn period(year: Option<i32>) -> Result<(i32, Period, Day, Day), ApiError> {
     let today = Day::today();
-    let year = year.unwrap_or_else(|| chrono::Datelike::year(&today.0));
-    let bad = || ApiError::bad_request("năm không hợp lệ", "invalid year");
-    if !(2020..=2100).contains(&year) {
-        return Err(bad());
-    }
-    let from = Day::ymd(year, 1, 1).ok_or_else(bad)?;
-    let end = Day::ymd(year, 12, 31).ok_or_else(bad)?;
-    // A year not over yet is reported up to today: future weekends cannot have been missed.
-    Ok((year, from, end.min(today.max(from))))
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&Period::containing(today).to.0));
+    let p = crate::reporting::period_of_year(year)?;
+    let (from, to) = crate::reporting::covered(p, today);
+    Ok((year, p, from, to))
 }
 
-pub const SUMMARY_HEADINGS: [&str; 21] = [
-    "Cấp",
-    "Đơn vị",
-    "Cuối tuần có ra quân",
-    "Số cuối tuần",
-    "Tỷ lệ ra quân cuối tuần (%)",
-    "Hộ phân loại đủ 3 nhóm",
-    "Tổng số hộ",
-    "Tỷ lệ hộ phân loại (%)",
-    "Ấp/khu vực có hương ước về môi trường có hiệu lực",
-    "Tổng số ấp/khu vực",
-    "Tỷ lệ hương ước (%)",
-    "Điểm tập kết đạt yêu cầu",
-    "Tổng số điểm tập kết",
-    "Tỷ lệ điểm tập kết đạt (%)",
-    "Bãi rác tự phát, điểm đen đã xử lý",
-    "Bãi rác tự phát, điểm đen đã phát hiện",
-    "Tỷ lệ đã xử lý (%)",
-    "Số buổi phổ biến, quán triệt",
-    "Số lượt người được phổ biến",
-    "Mô hình tự quản đang hoạt động",
-    "Thành viên mô hình tự quản",
-];
+/// The summary's columns after level and unit: per target, a share's achieved, total and
+/// percent or a count's number and people; the period before where the plan asks for a trend;
+/// then the cleanups' volume by organisation. Headings are the core's target labels.
+pub fn summary_headings() -> Vec<String> {
+    let mut h = vec!["Cấp".to_owned(), "Đơn vị".to_owned()];
+    let empty = Targets::new("", "");
+    for target in Target::ALL.iter().copied() {
+        let label = target.label().vi;
+        let parts: &[&str] = match empty.amount(target) {
+            Amount::Share(_) => &["đạt", "tổng số", "tỷ lệ (%)"],
+            Amount::Count(_) => &["số lượng", "số người"],
+        };
+        h.extend(parts.iter().map(|p| format!("{label}: {p}")));
+        if empty.before(target).is_some() {
+            h.extend(parts.iter().map(|p| format!("{label}, kỳ trước: {p}")));
+        }
+    }
+    h.push("Rác thu gom khi ra quân (kg)".into());
+    h.push("Số bao rác".into());
+    h.extend(
+        Organisation::ALL
+            .iter()
+            .map(|o| format!("Người tham gia ra quân: {}", o.label().vi)),
+    );
+    h
+}
 
 fn pct(f: &Figure) -> f64 {
     // Rounded to one decimal, as the report is read.
@@ -97,23 +99,31 @@ fn pct(f: &Figure) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The summary rows: level, unit, then numerator, denominator and percent of each share, then
-/// the counts (briefings and people reached, active models and members).
+fn numbers(a: Amount) -> Vec<f64> {
+    match a {
+        Amount::Share(f) => vec![f.numerator as f64, f.denominator as f64, pct(f)],
+        Amount::Count(c) => vec![c.count as f64, c.people as f64],
+    }
+}
+
+/// The summary rows: level, unit, then the numbers under [`summary_headings`].
 pub fn summary_rows(r: &Report) -> Vec<(String, String, Vec<f64>)> {
     let row = |level: &str, t: &Targets| {
         let mut nums = vec![];
-        for f in [
-            &t.weekend_cleanups,
-            &t.household_sorting,
-            &t.covenant_adoption,
-            &t.collection_points,
-            &t.dumps_closed,
-        ] {
-            nums.extend([f.numerator as f64, f.denominator as f64, pct(f)]);
+        for target in Target::ALL.iter().copied() {
+            nums.extend(numbers(t.amount(target)));
+            if let Some(before) = t.before(target) {
+                nums.extend(numbers(before));
+            }
         }
-        for c in [&t.briefings, &t.self_managed_models] {
-            nums.extend([c.count as f64, c.people as f64]);
-        }
+        let v = &t.cleanup_volume;
+        nums.push((v.waste_kg * 10.0).round() / 10.0);
+        nums.push(v.bags as f64);
+        nums.extend(
+            Organisation::ALL
+                .iter()
+                .map(|o| v.participants.of(*o) as f64),
+        );
         (level.to_owned(), t.unit_name.clone(), nums)
     };
     let mut rows: Vec<_> = r.areas.iter().map(|t| row("Ấp/khu vực", t)).collect();
@@ -122,35 +132,59 @@ pub fn summary_rows(r: &Report) -> Vec<(String, String, Vec<f64>)> {
     rows
 }
 
-fn xlsx(
+/// What a report says besides its figures.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Notes {
+    /// "Khó khăn, vướng mắc và đề xuất", in the commune's words.
+    pub difficulties: String,
+    /// Who sent it and when (ms), once sent.
+    pub sent: Option<(String, i64)>,
+}
+
+/// A target's sheet of records: the label cut to the 31 characters a sheet name may have.
+fn sheet_name(target: Target) -> String {
+    let label = target.label().vi.replace(['·', '/', ':'], "-");
+    label.chars().take(31).collect::<String>().trim().to_owned()
+}
+
+pub(crate) fn xlsx(
     report: &Report,
     rows: &[RecordRow],
     names: &Names,
     year: i32,
     personal: bool,
+    notes: &Notes,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
+    // A fixed creation time: the same report gives the same file, byte for byte.
+    let created =
+        rust_xlsxwriter::ExcelDateTime::parse_from_str(&format!("{}T00:00:00", report.to))?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
     let province = report.communes.len() > 1;
     let s = wb.add_worksheet().set_name("Tổng hợp")?;
     // Plan VI.2: communes report to the Department by 30 November, the Department to the city
     // and the Ministry by 15 December, from the communes' figures.
+    let (from, to) = (report.from.shown(), report.to.shown());
     let title = if province {
         format!(
-            "Báo cáo tổng hợp toàn tỉnh năm {year} ({} – {}), gửi UBND thành phố và Bộ trước 15/12",
-            report.from, report.to
+            "Báo cáo tổng hợp toàn tỉnh năm {year} ({from} – {to}), gửi UBND thành phố và Bộ trước 15/12"
         )
     } else {
-        format!(
-            "Kết quả thực hiện năm {year} ({} – {})",
-            report.from, report.to
-        )
+        format!("Kết quả thực hiện năm {year} ({from} – {to})")
     };
     s.write_string_with_format(0, 0, title, &bold)?;
-    for (c, h) in SUMMARY_HEADINGS.iter().enumerate() {
-        s.write_string_with_format(2, c as u16, *h, &bold)?;
+    if let Some((by, at)) = &notes.sent {
+        let when = chrono::DateTime::from_timestamp_millis(*at)
+            .map(|t| t.format("%d/%m/%Y %H:%M UTC").to_string())
+            .unwrap_or_default();
+        s.write_string(1, 0, format!("Đã gửi lúc {when}, người gửi: {by}"))?;
     }
-    for (i, (level, unit, nums)) in summary_rows(report).iter().enumerate() {
+    for (c, h) in summary_headings().iter().enumerate() {
+        s.write_string_with_format(2, c as u16, h, &bold)?;
+    }
+    let summary = summary_rows(report);
+    for (i, (level, unit, nums)) in summary.iter().enumerate() {
         let r = 3 + i as u32;
         s.write_string(r, 0, level)?;
         s.write_string(r, 1, unit)?;
@@ -159,24 +193,24 @@ fn xlsx(
         }
     }
     s.set_column_width(1, 24)?;
+    // Below the figures: what the app does not measure, and the commune's own words.
+    let mut r = 4 + summary.len() as u32;
+    s.write_string_with_format(r, 0, "Chỉ tiêu không đo bằng ứng dụng", &bold)?;
+    for n in &NOT_MEASURED {
+        r += 1;
+        s.write_string(r, 0, n.clause)?;
+        s.write_string(r, 1, format!("{} — {}", n.target.vi, n.reason.vi))?;
+    }
+    r += 2;
+    s.write_string_with_format(r, 0, "Khó khăn, vướng mắc và đề xuất", &bold)?;
+    s.write_string(r + 1, 0, &notes.difficulties)?;
     if province {
         ranking_sheet(&mut wb, report, &bold)?;
     }
     let by_id: std::collections::HashMap<&str, &RecordRow> =
         rows.iter().map(|r| (r.id.as_str(), r)).collect();
-    let area_name = |t: &Targets| t.unit_name.clone();
-    type Pick = fn(&Targets) -> &[String];
-    let lists: [(&str, Pick); 7] = [
-        ("Ra quân cuối tuần", |t| &t.weekend_cleanups.records),
-        ("Phân loại rác", |t| &t.household_sorting.records),
-        ("Hương ước", |t| &t.covenant_adoption.records),
-        ("Điểm tập kết", |t| &t.collection_points.records),
-        ("Điểm đen đã xử lý", |t| &t.dumps_closed.records),
-        ("Phổ biến", |t| &t.briefings.records),
-        ("Mô hình tự quản", |t| &t.self_managed_models.records),
-    ];
-    for (name, pick) in lists {
-        let s = wb.add_worksheet().set_name(name)?;
+    for target in Target::ALL.iter().copied() {
+        let s = wb.add_worksheet().set_name(sheet_name(target))?;
         for (c, h) in ["Ấp/khu vực", "Mã hồ sơ", "Ngày", "Nội dung"]
             .iter()
             .enumerate()
@@ -185,8 +219,8 @@ fn xlsx(
         }
         let mut r = 1;
         for t in &report.areas {
-            for id in pick(t) {
-                s.write_string(r, 0, area_name(t))?;
+            for id in t.amount(target).records() {
+                s.write_string(r, 0, &t.unit_name)?;
                 s.write_string(r, 1, id)?;
                 if let Some(row) = by_id.get(id.as_str()) {
                     s.write_string(r, 2, &row.day)?;
@@ -208,14 +242,14 @@ fn ranking_sheet(
     report: &Report,
     bold: &Format,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
-    use sachxanh_core::report::{ranking, Target};
+    use sachxanh_core::report::ranking;
     let s = wb.add_worksheet().set_name("Xếp hạng các xã")?;
     s.write_string_with_format(0, 0, "Xã/phường", bold)?;
     for (c, target) in Target::ALL.iter().enumerate() {
         s.write_string_with_format(0, 1 + c as u16, target.label().vi, bold)?;
         let amounts: Vec<_> = report.communes.iter().map(|t| t.amount(*target)).collect();
         let n = amounts.len();
-        for (r, rank) in ranking::ranks(&amounts).into_iter().enumerate() {
+        for (r, rank) in ranking::ranks(*target, &amounts).into_iter().enumerate() {
             let text = rank.map_or("—".to_owned(), |k| format!("{k}/{n}"));
             s.write_string(1 + r as u32, 1 + c as u16, text)?;
         }
@@ -235,10 +269,10 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv(report: &Report) -> String {
+pub(crate) fn csv(report: &Report) -> String {
     let mut out = String::from('\u{feff}'); // so spreadsheet programs read Vietnamese as UTF-8
     out.push_str(
-        &SUMMARY_HEADINGS
+        &summary_headings()
             .iter()
             .map(|h| csv_field(h))
             .collect::<Vec<_>>()
@@ -254,31 +288,48 @@ fn csv(report: &Report) -> String {
     out
 }
 
+/// The yearly report: a commune's sent copy as it was sent, else computed now.
 async fn yearly(
     st: Arc<AppState>,
     authed: Authed,
     q: YearQuery,
     xlsx_too: bool,
-) -> Result<(Report, Option<Vec<u8>>, i32), ApiError> {
+) -> Result<(Vec<u8>, i32), ApiError> {
     authed.require_viewer()?;
-    let (year, from, to) = period(q.year)?;
+    let (year, p, from, to) = period(q.year)?;
     let communes = communes_for(&st.reference(), &authed.0.person, q.commune.as_deref())?;
     let personal =
         xlsx_too && personal_granted(q.personal, q.reason.as_deref(), &authed, "yearly.xlsx")?;
-    let (report, book) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+    let file = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        if let [commune] = communes.as_slice() {
+            let sent = st.storage.sent_copy(commune, &p.to.to_string())?;
+            if let Some(sent) = sent {
+                if !personal {
+                    return Ok(if xlsx_too { sent.xlsx } else { sent.csv });
+                }
+                // Names asked for: the sent figures, with today's names of their records.
+                let frozen: crate::reporting::Frozen =
+                    serde_json::from_str(&sent.frozen).map_err(ApiError::internal)?;
+                let rows = st.storage.records_by_id(&frozen.counted)?;
+                let all: Vec<&RecordRow> = rows.iter().collect();
+                let reference = st.reference();
+                let names = Names::for_rows(st.storage.as_ref(), &reference, &all)?;
+                return xlsx(&frozen.report, &rows, &names, year, true, &frozen.notes)
+                    .map_err(ApiError::internal);
+            }
+        }
         let (report, rows) = report_for(&st, &authed.0.person, &communes, from, to)?;
-        let book = if xlsx_too {
-            let all: Vec<&RecordRow> = rows.iter().collect();
-            let reference = st.reference();
-            let names = Names::for_rows(st.storage.as_ref(), &reference, &all)?;
-            Some(xlsx(&report, &rows, &names, year, personal).map_err(ApiError::internal)?)
-        } else {
-            None
-        };
-        Ok((report, book))
+        if !xlsx_too {
+            return Ok(csv(&report).into_bytes());
+        }
+        let all: Vec<&RecordRow> = rows.iter().collect();
+        let reference = st.reference();
+        let names = Names::for_rows(st.storage.as_ref(), &reference, &all)?;
+        let notes = Notes::default();
+        xlsx(&report, &rows, &names, year, personal, &notes).map_err(ApiError::internal)
     })
     .await??;
-    Ok((report, book, year))
+    Ok((file, year))
 }
 
 pub async fn yearly_xlsx(
@@ -286,8 +337,7 @@ pub async fn yearly_xlsx(
     authed: Authed,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, ApiError> {
-    let (_, bytes, year) = yearly(st, authed, q, true).await?;
-    let bytes = bytes.unwrap_or_default();
+    let (bytes, year) = yearly(st, authed, q, true).await?;
     Ok((
         [
             (
@@ -309,7 +359,7 @@ pub async fn yearly_csv(
     authed: Authed,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, ApiError> {
-    let (report, _, year) = yearly(st, authed, q, false).await?;
+    let (bytes, year) = yearly(st, authed, q, false).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -318,7 +368,7 @@ pub async fn yearly_csv(
                 format!("attachment; filename=\"bao-cao-{year}.csv\""),
             ),
         ],
-        csv(&report),
+        bytes,
     )
         .into_response())
 }

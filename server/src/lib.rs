@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod photos;
 pub mod records;
+pub mod reporting;
 pub mod retention;
 pub mod storage;
 pub mod sync;
@@ -122,6 +123,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/records/{id}/access-request"),
     ("get", "/targets"),
     ("get", "/reports"),
+    ("post", "/reports/{year}/{step}"),
     ("get", "/people"),
     ("post", "/people"),
     ("post", "/people/sheet"),
@@ -146,6 +148,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/targets"),
     ("get", "/api/v1/reports/yearly.xlsx"),
     ("get", "/api/v1/reports/yearly.csv"),
+    ("get", "/api/v1/reports/{year}"),
+    ("post", "/api/v1/reports/{year}/prepare"),
+    ("post", "/api/v1/reports/{year}/check"),
+    ("post", "/api/v1/reports/{year}/send"),
     ("get", "/api/v1/exports/records.geojson"),
     ("get", "/healthz"),
     ("get", "/openapi.json"),
@@ -236,7 +242,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(dashboard::pages::access_request),
         )
         .route("/targets", get(dashboard::pages::targets))
-        .route("/reports", get(dashboard::pages::reports))
+        .route("/reports", get(dashboard::reports::show))
+        .route("/reports/{year}/{step}", post(dashboard::reports::step))
         // Forms' bodies are read and bounded by the handlers themselves.
         .route(
             "/people",
@@ -293,6 +300,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/targets", get(dashboard::targets))
         .route("/api/v1/reports/yearly.xlsx", get(export::yearly_xlsx))
         .route("/api/v1/reports/yearly.csv", get(export::yearly_csv))
+        .route("/api/v1/reports/{year}", get(reporting::get_status))
+        .route(
+            "/api/v1/reports/{year}/prepare",
+            post(reporting::post_prepare),
+        )
+        .route("/api/v1/reports/{year}/check", post(reporting::post_check))
+        .route("/api/v1/reports/{year}/send", post(reporting::post_send))
         .route(
             "/api/v1/exports/records.geojson",
             get(export::records_geojson),

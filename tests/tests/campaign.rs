@@ -246,12 +246,12 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
     let header = csv_cells(csv.lines().next().unwrap());
     let row = csv_cells(csv.lines().find(|l| l.starts_with("Xã/phường,")).unwrap());
     let col = |h: &str| row[header.iter().position(|x| x == h).unwrap()].clone();
-    assert_eq!(col("Bãi rác tự phát, điểm đen đã xử lý"), "1");
-    assert_eq!(col("Số buổi phổ biến, quán triệt"), "1");
-    assert_eq!(col("Số lượt người được phổ biến"), "42");
-    assert_eq!(col("Mô hình tự quản đang hoạt động"), "1");
-    assert_eq!(col("Thành viên mô hình tự quản"), "24");
-    assert_eq!(col("Điểm tập kết đạt yêu cầu"), "0");
+    assert_eq!(col("Bãi rác tự phát đã đóng cửa: đạt"), "1");
+    assert_eq!(col("Buổi phổ biến · người tham dự: số lượng"), "1");
+    assert_eq!(col("Buổi phổ biến · người tham dự: số người"), "42");
+    assert_eq!(col("Mô hình tự quản · thành viên: số lượng"), "1");
+    assert_eq!(col("Mô hình tự quản · thành viên: số người"), "24");
+    assert_eq!(col("Điểm tập kết đạt yêu cầu: đạt"), "0");
 }
 
 /// Splits one CSV line (RFC 4180 quoting; headings hold commas).

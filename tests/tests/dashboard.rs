@@ -225,8 +225,10 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     assert_eq!(r.status(), 403);
 
     // The figures, three ways: the API, an independent count from the raw records, the XLSX.
-    let year = chrono::Datelike::year(&Day::today().0);
-    let report = server.staff_get(&format!("/api/v1/targets?from={year}-01-01"));
+    // The yearly report covers the report period (1 December to 30 November) up to today.
+    let period = sachxanh_core::report::period::Period::containing(Day::today());
+    let year = chrono::Datelike::year(&period.to.0);
+    let report = server.staff_get(&format!("/api/v1/targets?from={}", period.from));
     let weekends: BTreeSet<String> = report["weekends"]
         .as_array()
         .unwrap()
@@ -274,18 +276,11 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
     let bytes = xlsx.bytes().unwrap().to_vec();
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let sheets = book.sheet_names();
+    assert_eq!(sheets[0], "Tổng hợp");
     assert_eq!(
-        sheets,
-        vec![
-            "Tổng hợp",
-            "Ra quân cuối tuần",
-            "Phân loại rác",
-            "Hương ước",
-            "Điểm tập kết",
-            "Điểm đen đã xử lý",
-            "Phổ biến",
-            "Mô hình tự quản"
-        ]
+        sheets.len(),
+        1 + sachxanh_core::report::Target::ALL.len(),
+        "a sheet of records per target: {sheets:?}"
     );
     let summary = book.worksheet_range("Tổng hợp").unwrap();
     let cell = |r: u32, c: u32| {
@@ -313,15 +308,26 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
             calamine::Data::Float(f) => f as u64,
             other => panic!("{other:?}"),
         };
+        let col = |h: &str| {
+            (0..summary.width() as u32)
+                .find(|c| cell(2, *c) == calamine::Data::String(h.into()))
+                .unwrap_or_else(|| panic!("no column {h}"))
+        };
         assert_eq!(
-            (num(2), num(3), num(5), num(6), num(8)),
+            (
+                num(col("Ra quân cuối tuần: đạt")),
+                num(col("Ra quân cuối tuần: tổng số")),
+                num(col("Hộ phân loại đủ 3 nhóm: đạt")),
+                num(col("Hộ phân loại đủ 3 nhóm: tổng số")),
+                num(col("Hương ước về môi trường có hiệu lực: đạt"))
+            ),
             (e.0, e.1, e.2, e.3, e.4),
             "{name}"
         );
         seen_areas += 1;
     }
     assert_eq!(seen_areas, 5);
-    let sorting = book.worksheet_range("Phân loại rác").unwrap();
+    let sorting = book.worksheet_range("Hộ phân loại đủ 3 nhóm").unwrap();
     assert_eq!(
         sorting.height(),
         1 + 2,
@@ -352,7 +358,7 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
             .collect::<Vec<_>>()
             .join("|")
     };
-    let sorting = sheet_text(&mut book, "Phân loại rác");
+    let sorting = sheet_text(&mut book, "Hộ phân loại đủ 3 nhóm");
     assert!(
         sorting.contains("Ấp Mỹ Hòa") && !sorting.contains("Hộ Mỹ Hòa"),
         "{sorting}"
@@ -393,7 +399,7 @@ fn staff_review_in_the_dashboard_and_the_figures_agree_everywhere() {
         .unwrap()
         .to_vec();
     let mut named_book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    assert!(sheet_text(&mut named_book, "Phân loại rác").contains("Hộ Mỹ Hòa"));
+    assert!(sheet_text(&mut named_book, "Hộ phân loại đủ 3 nhóm").contains("Hộ Mỹ Hòa"));
 }
 
 #[test]

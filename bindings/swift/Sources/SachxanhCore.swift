@@ -5531,71 +5531,137 @@ public struct Targets: Equatable, Hashable {
     public var unitId: String
     public var unitName: String
     /**
-     * Target (a): area-weekends with an approved cleanup / area-weekends in the period.
+     * (a): area-weekends with an approved cleanup / area-weekends in the period.
      */
     public var weekendCleanups: Figure
     /**
-     * Target (b): households whose latest approved check sorts all three groups / households.
+     * (a): the cleanups' volume and participants by organisation.
+     */
+    public var cleanupVolume: Volume
+    /**
+     * (b): households whose latest approved check sorts all three groups / households.
      */
     public var householdSorting: Figure
     /**
-     * Target (c): areas whose covenant with environmental content is in force / areas.
+     * (b), the app's proxy for collection coverage: households whose latest approved check
+     * says they are served by collection / households.
      */
-    public var covenantAdoption: Figure
+    public var collectionCoverage: Figure
     /**
-     * Target (b): collection points meeting the technical requirements / collection points.
+     * (b): collection points meeting the technical requirements / collection points.
      */
     public var collectionPoints: Figure
     /**
-     * Target (đ): spontaneous dumps and pollution black spots closed by the end of the period /
-     * those reported by then. (Burning and other violation reports are tracked, not counted.)
+     * (b) "end improper dumping and burning": households whose latest check in the period saw
+     * burning or dumping / households checked in the period.
      */
-    public var dumpsClosed: Figure
+    public var burningDumping: Figure
     /**
-     * Target (d): briefing sessions held in the period and the people they reached.
+     * The same over the period before, to read the trend.
+     */
+    public var burningDumpingBefore: Figure
+    /**
+     * (b): reports of improper burning and other violations made in the period.
+     */
+    public var violationReports: Tally
+    /**
+     * The same over the period before.
+     */
+    public var violationReportsBefore: Tally
+    /**
+     * (c): areas whose covenant with environmental content is in force / areas.
+     */
+    public var covenantAdoption: Figure
+    /**
+     * (c): self-managed environmental models active at the end of the period, and members.
+     */
+    public var selfManagedModels: Tally
+    /**
+     * (d): briefing sessions held in the period and the people they reached.
      */
     public var briefings: Tally
     /**
-     * Target (c): self-managed environmental models active at the end of the period, and
-     * their members.
+     * (d): people reached / officials and members to brief, as the commune entered it (a
+     * commune-wide figure: an area's denominator is 0).
      */
-    public var selfManagedModels: Tally
+    public var briefingReach: Figure
+    /**
+     * (đ4): pollution black spots removed by the end of the period / reported by then.
+     */
+    public var blackSpotsClosed: Figure
+    /**
+     * (đ5): spontaneous dumps closed by the end of the period / reported by then.
+     */
+    public var dumpsClosed: Figure
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(unitId: String, unitName: String, 
         /**
-         * Target (a): area-weekends with an approved cleanup / area-weekends in the period.
+         * (a): area-weekends with an approved cleanup / area-weekends in the period.
          */weekendCleanups: Figure, 
         /**
-         * Target (b): households whose latest approved check sorts all three groups / households.
+         * (a): the cleanups' volume and participants by organisation.
+         */cleanupVolume: Volume, 
+        /**
+         * (b): households whose latest approved check sorts all three groups / households.
          */householdSorting: Figure, 
         /**
-         * Target (c): areas whose covenant with environmental content is in force / areas.
-         */covenantAdoption: Figure, 
+         * (b), the app's proxy for collection coverage: households whose latest approved check
+         * says they are served by collection / households.
+         */collectionCoverage: Figure, 
         /**
-         * Target (b): collection points meeting the technical requirements / collection points.
+         * (b): collection points meeting the technical requirements / collection points.
          */collectionPoints: Figure, 
         /**
-         * Target (đ): spontaneous dumps and pollution black spots closed by the end of the period /
-         * those reported by then. (Burning and other violation reports are tracked, not counted.)
-         */dumpsClosed: Figure, 
+         * (b) "end improper dumping and burning": households whose latest check in the period saw
+         * burning or dumping / households checked in the period.
+         */burningDumping: Figure, 
         /**
-         * Target (d): briefing sessions held in the period and the people they reached.
+         * The same over the period before, to read the trend.
+         */burningDumpingBefore: Figure, 
+        /**
+         * (b): reports of improper burning and other violations made in the period.
+         */violationReports: Tally, 
+        /**
+         * The same over the period before.
+         */violationReportsBefore: Tally, 
+        /**
+         * (c): areas whose covenant with environmental content is in force / areas.
+         */covenantAdoption: Figure, 
+        /**
+         * (c): self-managed environmental models active at the end of the period, and members.
+         */selfManagedModels: Tally, 
+        /**
+         * (d): briefing sessions held in the period and the people they reached.
          */briefings: Tally, 
         /**
-         * Target (c): self-managed environmental models active at the end of the period, and
-         * their members.
-         */selfManagedModels: Tally) {
+         * (d): people reached / officials and members to brief, as the commune entered it (a
+         * commune-wide figure: an area's denominator is 0).
+         */briefingReach: Figure, 
+        /**
+         * (đ4): pollution black spots removed by the end of the period / reported by then.
+         */blackSpotsClosed: Figure, 
+        /**
+         * (đ5): spontaneous dumps closed by the end of the period / reported by then.
+         */dumpsClosed: Figure) {
         self.unitId = unitId
         self.unitName = unitName
         self.weekendCleanups = weekendCleanups
+        self.cleanupVolume = cleanupVolume
         self.householdSorting = householdSorting
-        self.covenantAdoption = covenantAdoption
+        self.collectionCoverage = collectionCoverage
         self.collectionPoints = collectionPoints
-        self.dumpsClosed = dumpsClosed
-        self.briefings = briefings
+        self.burningDumping = burningDumping
+        self.burningDumpingBefore = burningDumpingBefore
+        self.violationReports = violationReports
+        self.violationReportsBefore = violationReportsBefore
+        self.covenantAdoption = covenantAdoption
         self.selfManagedModels = selfManagedModels
+        self.briefings = briefings
+        self.briefingReach = briefingReach
+        self.blackSpotsClosed = blackSpotsClosed
+        self.dumpsClosed = dumpsClosed
     }
 
     
@@ -5617,12 +5683,20 @@ public struct FfiConverterTypeTargets: FfiConverterRustBuffer {
                 unitId: FfiConverterString.read(from: &buf), 
                 unitName: FfiConverterString.read(from: &buf), 
                 weekendCleanups: FfiConverterTypeFigure.read(from: &buf), 
+                cleanupVolume: FfiConverterTypeVolume.read(from: &buf), 
                 householdSorting: FfiConverterTypeFigure.read(from: &buf), 
-                covenantAdoption: FfiConverterTypeFigure.read(from: &buf), 
+                collectionCoverage: FfiConverterTypeFigure.read(from: &buf), 
                 collectionPoints: FfiConverterTypeFigure.read(from: &buf), 
-                dumpsClosed: FfiConverterTypeFigure.read(from: &buf), 
+                burningDumping: FfiConverterTypeFigure.read(from: &buf), 
+                burningDumpingBefore: FfiConverterTypeFigure.read(from: &buf), 
+                violationReports: FfiConverterTypeTally.read(from: &buf), 
+                violationReportsBefore: FfiConverterTypeTally.read(from: &buf), 
+                covenantAdoption: FfiConverterTypeFigure.read(from: &buf), 
+                selfManagedModels: FfiConverterTypeTally.read(from: &buf), 
                 briefings: FfiConverterTypeTally.read(from: &buf), 
-                selfManagedModels: FfiConverterTypeTally.read(from: &buf)
+                briefingReach: FfiConverterTypeFigure.read(from: &buf), 
+                blackSpotsClosed: FfiConverterTypeFigure.read(from: &buf), 
+                dumpsClosed: FfiConverterTypeFigure.read(from: &buf)
         )
     }
 
@@ -5630,12 +5704,20 @@ public struct FfiConverterTypeTargets: FfiConverterRustBuffer {
         FfiConverterString.write(value.unitId, into: &buf)
         FfiConverterString.write(value.unitName, into: &buf)
         FfiConverterTypeFigure.write(value.weekendCleanups, into: &buf)
+        FfiConverterTypeVolume.write(value.cleanupVolume, into: &buf)
         FfiConverterTypeFigure.write(value.householdSorting, into: &buf)
-        FfiConverterTypeFigure.write(value.covenantAdoption, into: &buf)
+        FfiConverterTypeFigure.write(value.collectionCoverage, into: &buf)
         FfiConverterTypeFigure.write(value.collectionPoints, into: &buf)
-        FfiConverterTypeFigure.write(value.dumpsClosed, into: &buf)
-        FfiConverterTypeTally.write(value.briefings, into: &buf)
+        FfiConverterTypeFigure.write(value.burningDumping, into: &buf)
+        FfiConverterTypeFigure.write(value.burningDumpingBefore, into: &buf)
+        FfiConverterTypeTally.write(value.violationReports, into: &buf)
+        FfiConverterTypeTally.write(value.violationReportsBefore, into: &buf)
+        FfiConverterTypeFigure.write(value.covenantAdoption, into: &buf)
         FfiConverterTypeTally.write(value.selfManagedModels, into: &buf)
+        FfiConverterTypeTally.write(value.briefings, into: &buf)
+        FfiConverterTypeFigure.write(value.briefingReach, into: &buf)
+        FfiConverterTypeFigure.write(value.blackSpotsClosed, into: &buf)
+        FfiConverterTypeFigure.write(value.dumpsClosed, into: &buf)
     }
 }
 
@@ -5652,6 +5734,79 @@ public func FfiConverterTypeTargets_lift(_ buf: RustBuffer) throws -> Targets {
 #endif
 public func FfiConverterTypeTargets_lower(_ value: Targets) -> RustBuffer {
     return FfiConverterTypeTargets.lower(value)
+}
+
+
+/**
+ * Target (a)'s volume: every cleanup held in the period (weekend or not), what it collected,
+ * and who took part, organisation by organisation — the Fatherland Front and its unions report
+ * their own members' work from this.
+ */
+public struct Volume: Equatable, Hashable {
+    /**
+     * Cleanups held and participants in all.
+     */
+    public var held: Tally
+    public var wasteKg: Double
+    public var bags: UInt64
+    public var participants: Participants
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Cleanups held and participants in all.
+         */held: Tally, wasteKg: Double, bags: UInt64, participants: Participants) {
+        self.held = held
+        self.wasteKg = wasteKg
+        self.bags = bags
+        self.participants = participants
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Volume: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVolume: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Volume {
+        return
+            try Volume(
+                held: FfiConverterTypeTally.read(from: &buf), 
+                wasteKg: FfiConverterDouble.read(from: &buf), 
+                bags: FfiConverterUInt64.read(from: &buf), 
+                participants: FfiConverterTypeParticipants.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Volume, into buf: inout [UInt8]) {
+        FfiConverterTypeTally.write(value.held, into: &buf)
+        FfiConverterDouble.write(value.wasteKg, into: &buf)
+        FfiConverterUInt64.write(value.bags, into: &buf)
+        FfiConverterTypeParticipants.write(value.participants, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolume_lift(_ buf: RustBuffer) throws -> Volume {
+    return try FfiConverterTypeVolume.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolume_lower(_ value: Volume) -> RustBuffer {
+    return FfiConverterTypeVolume.lower(value)
 }
 
 
@@ -7947,6 +8102,82 @@ public func FfiConverterTypeRecordKind_lower(_ value: RecordKind) -> RustBuffer 
 
 
 /**
+ * Where a report is in its life.
+ */
+
+public enum ReportState: Equatable, Hashable {
+    
+    case prepared
+    case checked
+    case sent
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReportState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportState: FfiConverterRustBuffer {
+    typealias SwiftType = ReportState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .prepared
+        
+        case 2: return .checked
+        
+        case 3: return .sent
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReportState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .prepared:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .checked:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sent:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportState_lift(_ buf: RustBuffer) throws -> ReportState {
+    return try FfiConverterTypeReportState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportState_lower(_ value: ReportState) -> RustBuffer {
+    return FfiConverterTypeReportState.lower(value)
+}
+
+
+
+/**
  * A record's standing, derived from its lifecycle, its heads and the reviews of it.
  */
 
@@ -9000,19 +9231,25 @@ public func FfiConverterTypeSyncPhase_lower(_ value: SyncPhase) -> RustBuffer {
 
 
 /**
- * The plan's targets, in the order every report lists them; the code names a figure in a
- * link (a drill-down), the label heads its column.
+ * The plan's targets (II.2, letters a–đ), in the order every report lists them; the code
+ * names a figure in a link (a drill-down), the label heads its column.
  */
 
 public enum Target: Equatable, Hashable {
     
     case weekendCleanups
+    case cleanupVolume
     case householdSorting
-    case covenantAdoption
+    case collectionCoverage
     case collectionPoints
-    case dumpsClosed
-    case briefings
+    case burningDumping
+    case violationReports
+    case covenantAdoption
     case selfManagedModels
+    case briefings
+    case briefingReach
+    case blackSpotsClosed
+    case dumpsClosed
 
 
 
@@ -9036,17 +9273,29 @@ public struct FfiConverterTypeTarget: FfiConverterRustBuffer {
         
         case 1: return .weekendCleanups
         
-        case 2: return .householdSorting
+        case 2: return .cleanupVolume
         
-        case 3: return .covenantAdoption
+        case 3: return .householdSorting
         
-        case 4: return .collectionPoints
+        case 4: return .collectionCoverage
         
-        case 5: return .dumpsClosed
+        case 5: return .collectionPoints
         
-        case 6: return .briefings
+        case 6: return .burningDumping
         
-        case 7: return .selfManagedModels
+        case 7: return .violationReports
+        
+        case 8: return .covenantAdoption
+        
+        case 9: return .selfManagedModels
+        
+        case 10: return .briefings
+        
+        case 11: return .briefingReach
+        
+        case 12: return .blackSpotsClosed
+        
+        case 13: return .dumpsClosed
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9060,28 +9309,52 @@ public struct FfiConverterTypeTarget: FfiConverterRustBuffer {
             writeInt(&buf, Int32(1))
         
         
-        case .householdSorting:
+        case .cleanupVolume:
             writeInt(&buf, Int32(2))
         
         
-        case .covenantAdoption:
+        case .householdSorting:
             writeInt(&buf, Int32(3))
         
         
-        case .collectionPoints:
+        case .collectionCoverage:
             writeInt(&buf, Int32(4))
         
         
-        case .dumpsClosed:
+        case .collectionPoints:
             writeInt(&buf, Int32(5))
         
         
-        case .briefings:
+        case .burningDumping:
             writeInt(&buf, Int32(6))
         
         
-        case .selfManagedModels:
+        case .violationReports:
             writeInt(&buf, Int32(7))
+        
+        
+        case .covenantAdoption:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .selfManagedModels:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .briefings:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .briefingReach:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .blackSpotsClosed:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .dumpsClosed:
+            writeInt(&buf, Int32(13))
         
         }
     }

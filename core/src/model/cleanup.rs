@@ -94,6 +94,19 @@ impl Participants {
         }
     }
 
+    /// Adds another cleanup's participants, organisation by organisation (saturating: a
+    /// province's totals never wrap).
+    pub fn add(&mut self, o: &Participants) {
+        let add = |a: &mut u32, b: u32| *a = a.saturating_add(b);
+        add(&mut self.fatherland_front, o.fatherland_front);
+        add(&mut self.womens_union, o.womens_union);
+        add(&mut self.youth_union, o.youth_union);
+        add(&mut self.farmers_union, o.farmers_union);
+        add(&mut self.veterans, o.veterans);
+        add(&mut self.residents, o.residents);
+        add(&mut self.other, o.other);
+    }
+
     pub fn total(&self) -> u64 {
         Organisation::ALL.iter().map(|o| self.of(*o) as u64).sum()
     }

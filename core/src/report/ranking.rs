@@ -1,17 +1,16 @@
 //! Communes ranked on each target, for the emulation and commendation the plan asks for (Cần
 //! Thơ's plan, section VI): a share by its percentage, a count by its number. A unit with
-//! nothing to measure (no denominator) is not ranked; ties share a place (1, 2, 2, 4).
+//! nothing to measure (no denominator) is not ranked; ties share a place (1, 2, 2, 4). Where
+//! less is better (households still burning or dumping), the lowest share ranks first.
 
-use super::Amount;
+use super::{Amount, Target};
 
-/// Each unit's place among `amounts` (the same target for every unit), 1 the best.
-pub fn ranks(amounts: &[Amount]) -> Vec<Option<u32>> {
+/// Each unit's place among `amounts` (of `target`, one per unit), 1 the best.
+pub fn ranks(target: Target, amounts: &[Amount]) -> Vec<Option<u32>> {
+    let sign = if target.lower_is_better() { -1.0 } else { 1.0 };
     let scores: Vec<Option<f64>> = amounts
         .iter()
-        .map(|a| match a {
-            Amount::Share(f) => f.percent(),
-            Amount::Count(t) => Some(t.count as f64),
-        })
+        .map(|a| a.score().map(|s| sign * s))
         .collect();
     scores
         .iter()
@@ -46,9 +45,14 @@ mod tests {
             .map(Amount::Share)
             .collect();
         assert_eq!(
-            ranks(&amounts),
+            ranks(Target::HouseholdSorting, &amounts),
             [Some(2), Some(2), Some(4), Some(1), None],
             "90% and 90% share second place; 50% is fourth, not third"
+        );
+        assert_eq!(
+            ranks(Target::BurningDumping, &amounts),
+            [Some(2), Some(2), Some(1), Some(4), None],
+            "fewest households still burning ranks first"
         );
     }
 
@@ -61,7 +65,7 @@ mod tests {
         };
         let (a, b) = (tally(3), tally(12));
         assert_eq!(
-            ranks(&[Amount::Count(&a), Amount::Count(&b)]),
+            ranks(Target::Briefings, &[Amount::Count(&a), Amount::Count(&b)]),
             [Some(2), Some(1)]
         );
     }

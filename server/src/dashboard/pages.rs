@@ -30,6 +30,7 @@ use sachxanh_core::catalog::catalog;
 use sachxanh_core::form::{Field, InputSpec};
 use sachxanh_core::i18n::{Lang, Message};
 use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
+use sachxanh_core::report::period::Period;
 use sachxanh_core::report::{ranking, Amount, Target, Targets};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -178,6 +179,8 @@ pub struct Layout {
     /// Commune staff manage people; the Department's viewers only read.
     pub staff: bool,
     pub flash: Option<Flash>,
+    /// The countdown to the next report due, when it is near.
+    pub due: Option<String>,
 }
 
 pub struct Flash {
@@ -246,7 +249,44 @@ impl Ctx {
             admin: person.is_some_and(|p| p.role.administers()),
             staff: person.is_some_and(|p| p.role == Role::CommuneStaff),
             flash: None,
+            due: person.and_then(|p| self.due_banner(p)),
         }
+    }
+
+    /// The countdown to the next report due, in the last 30 days before it: the commune's to
+    /// the Department (30 November), the Department's to the city and the Ministry (15
+    /// December).
+    fn due_banner(&self, person: &Person) -> Option<String> {
+        let today = Day::today();
+        let due = match person.role {
+            Role::CommuneStaff => Period::containing(today).to,
+            Role::ProvinceViewer => {
+                let y = chrono::Datelike::year(&today.0);
+                let this = Day::ymd(y, 12, 15)?;
+                if today <= this {
+                    this
+                } else {
+                    Day::ymd(y + 1, 12, 15)?
+                }
+            }
+            _ => return None,
+        };
+        let days = (due.0 - today.0).num_days();
+        if days > 30 {
+            return None;
+        }
+        let year = chrono::Datelike::year(
+            &Period::containing(Day(due.0 - chrono::Duration::days(20)))
+                .to
+                .0,
+        );
+        Some(
+            self.w()
+                .due_banner
+                .replace("{year}", &year.to_string())
+                .replace("{due}", &due.shown())
+                .replace("{left}", &super::reports::left_text(self, days)),
+        )
     }
 
     /// The `Set-Cookie` that remembers a language picked in the query.
@@ -1482,7 +1522,7 @@ pub async fn targets(
     if report.communes.len() > 1 {
         for (i, target) in Target::ALL.iter().enumerate() {
             let amounts: Vec<_> = report.communes.iter().map(|t| t.amount(*target)).collect();
-            let ranks = ranking::ranks(&amounts);
+            let ranks = ranking::ranks(*target, &amounts);
             for (row, rank) in rows[first_commune..].iter_mut().zip(ranks) {
                 row.cells[i].rank = rank.map(|r| format!("{} {r}/{}", w.rank, amounts.len()));
             }
@@ -1503,53 +1543,6 @@ pub async fn targets(
             .collect(),
         rows,
         drill,
-    };
-    ctx.page(StatusCode::OK, page)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reports
-
-#[derive(Template)]
-#[template(path = "reports.html")]
-struct ReportsPage {
-    l: Layout,
-    year: i32,
-    xlsx_href: String,
-    csv_href: String,
-    geojson_href: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    year: Option<String>,
-}
-
-/// `GET /reports`: the yearly report's downloads, for a year.
-pub async fn reports(
-    ctx: Ctx,
-    authed: Result<Authed, ApiError>,
-    q: Result<Query<YearQuery>, QueryRejection>,
-) -> Response {
-    let authed = match viewer(authed) {
-        Ok(a) => a,
-        Err(e) => return ctx.fail(e),
-    };
-    let q = q.map(|Query(q)| q).unwrap_or_default();
-    let this_year = chrono::Datelike::year(&Day::today().0);
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => this_year,
-        Some(y) => match y.parse::<i32>() {
-            Ok(y) if (2020..=2100).contains(&y) => y,
-            _ => return ctx.fail(ApiError::bad_request("năm không hợp lệ", "invalid year")),
-        },
-    };
-    let page = ReportsPage {
-        l: ctx.layout(Some(&authed.0.person), Tab::Reports),
-        year,
-        xlsx_href: format!("/api/v1/reports/yearly.xlsx?year={year}"),
-        csv_href: format!("/api/v1/reports/yearly.csv?year={year}"),
-        geojson_href: "/api/v1/exports/records.geojson".into(),
     };
     ctx.page(StatusCode::OK, page)
 }

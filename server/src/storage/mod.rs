@@ -16,6 +16,8 @@ mod photos;
 pub mod postgresql;
 mod records;
 pub use records::listed_day;
+mod reports;
+pub use reports::{ReportLine, ReportState, Reports, Sent, SentCopy};
 pub mod sql;
 pub mod sqlite;
 
@@ -486,8 +488,8 @@ pub trait Photos: Send + Sync + 'static {
 }
 
 /// Everything the server keeps.
-pub trait Storage: People + Feed + Records + Photos + Areas {}
-impl<T: People + Feed + Records + Photos + Areas> Storage for T {}
+pub trait Storage: People + Feed + Records + Photos + Areas + Reports {}
+impl<T: People + Feed + Records + Photos + Areas + Reports> Storage for T {}
 
 /// How long after redeeming a code the same phone may ask again (its answer was lost).
 pub const REENROL_WINDOW_MS: i64 = 10 * 60 * 1000;

@@ -169,6 +169,7 @@ CREATE INDEX reads_doc ON reads(doc_id, id);
     ERASURE,
     PHONE_REPORTS,
     super::areas::AREA_VERSIONS,
+    super::reports::REPORTS,
 ];
 
 impl From<postgres::Error> for StorageError {

@@ -5839,41 +5839,82 @@ data class Targets (
     var `unitName`: kotlin.String
     , 
     /**
-     * Target (a): area-weekends with an approved cleanup / area-weekends in the period.
+     * (a): area-weekends with an approved cleanup / area-weekends in the period.
      */
     var `weekendCleanups`: Figure
     , 
     /**
-     * Target (b): households whose latest approved check sorts all three groups / households.
+     * (a): the cleanups' volume and participants by organisation.
+     */
+    var `cleanupVolume`: Volume
+    , 
+    /**
+     * (b): households whose latest approved check sorts all three groups / households.
      */
     var `householdSorting`: Figure
     , 
     /**
-     * Target (c): areas whose covenant with environmental content is in force / areas.
+     * (b), the app's proxy for collection coverage: households whose latest approved check
+     * says they are served by collection / households.
      */
-    var `covenantAdoption`: Figure
+    var `collectionCoverage`: Figure
     , 
     /**
-     * Target (b): collection points meeting the technical requirements / collection points.
+     * (b): collection points meeting the technical requirements / collection points.
      */
     var `collectionPoints`: Figure
     , 
     /**
-     * Target (đ): spontaneous dumps and pollution black spots closed by the end of the period /
-     * those reported by then. (Burning and other violation reports are tracked, not counted.)
+     * (b) "end improper dumping and burning": households whose latest check in the period saw
+     * burning or dumping / households checked in the period.
      */
-    var `dumpsClosed`: Figure
+    var `burningDumping`: Figure
     , 
     /**
-     * Target (d): briefing sessions held in the period and the people they reached.
+     * The same over the period before, to read the trend.
+     */
+    var `burningDumpingBefore`: Figure
+    , 
+    /**
+     * (b): reports of improper burning and other violations made in the period.
+     */
+    var `violationReports`: Tally
+    , 
+    /**
+     * The same over the period before.
+     */
+    var `violationReportsBefore`: Tally
+    , 
+    /**
+     * (c): areas whose covenant with environmental content is in force / areas.
+     */
+    var `covenantAdoption`: Figure
+    , 
+    /**
+     * (c): self-managed environmental models active at the end of the period, and members.
+     */
+    var `selfManagedModels`: Tally
+    , 
+    /**
+     * (d): briefing sessions held in the period and the people they reached.
      */
     var `briefings`: Tally
     , 
     /**
-     * Target (c): self-managed environmental models active at the end of the period, and
-     * their members.
+     * (d): people reached / officials and members to brief, as the commune entered it (a
+     * commune-wide figure: an area's denominator is 0).
      */
-    var `selfManagedModels`: Tally
+    var `briefingReach`: Figure
+    , 
+    /**
+     * (đ4): pollution black spots removed by the end of the period / reported by then.
+     */
+    var `blackSpotsClosed`: Figure
+    , 
+    /**
+     * (đ5): spontaneous dumps closed by the end of the period / reported by then.
+     */
+    var `dumpsClosed`: Figure
     
 ){
     
@@ -5893,12 +5934,20 @@ public object FfiConverterTypeTargets: FfiConverterRustBuffer<Targets> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeVolume.read(buf),
+            FfiConverterTypeFigure.read(buf),
             FfiConverterTypeFigure.read(buf),
             FfiConverterTypeFigure.read(buf),
             FfiConverterTypeFigure.read(buf),
             FfiConverterTypeFigure.read(buf),
             FfiConverterTypeTally.read(buf),
             FfiConverterTypeTally.read(buf),
+            FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeTally.read(buf),
+            FfiConverterTypeTally.read(buf),
+            FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeFigure.read(buf),
+            FfiConverterTypeFigure.read(buf),
         )
     }
 
@@ -5906,24 +5955,96 @@ public object FfiConverterTypeTargets: FfiConverterRustBuffer<Targets> {
             FfiConverterString.allocationSize(value.`unitId`) +
             FfiConverterString.allocationSize(value.`unitName`) +
             FfiConverterTypeFigure.allocationSize(value.`weekendCleanups`) +
+            FfiConverterTypeVolume.allocationSize(value.`cleanupVolume`) +
             FfiConverterTypeFigure.allocationSize(value.`householdSorting`) +
-            FfiConverterTypeFigure.allocationSize(value.`covenantAdoption`) +
+            FfiConverterTypeFigure.allocationSize(value.`collectionCoverage`) +
             FfiConverterTypeFigure.allocationSize(value.`collectionPoints`) +
-            FfiConverterTypeFigure.allocationSize(value.`dumpsClosed`) +
+            FfiConverterTypeFigure.allocationSize(value.`burningDumping`) +
+            FfiConverterTypeFigure.allocationSize(value.`burningDumpingBefore`) +
+            FfiConverterTypeTally.allocationSize(value.`violationReports`) +
+            FfiConverterTypeTally.allocationSize(value.`violationReportsBefore`) +
+            FfiConverterTypeFigure.allocationSize(value.`covenantAdoption`) +
+            FfiConverterTypeTally.allocationSize(value.`selfManagedModels`) +
             FfiConverterTypeTally.allocationSize(value.`briefings`) +
-            FfiConverterTypeTally.allocationSize(value.`selfManagedModels`)
+            FfiConverterTypeFigure.allocationSize(value.`briefingReach`) +
+            FfiConverterTypeFigure.allocationSize(value.`blackSpotsClosed`) +
+            FfiConverterTypeFigure.allocationSize(value.`dumpsClosed`)
     )
 
     override fun write(value: Targets, buf: ByteBuffer) {
             FfiConverterString.write(value.`unitId`, buf)
             FfiConverterString.write(value.`unitName`, buf)
             FfiConverterTypeFigure.write(value.`weekendCleanups`, buf)
+            FfiConverterTypeVolume.write(value.`cleanupVolume`, buf)
             FfiConverterTypeFigure.write(value.`householdSorting`, buf)
-            FfiConverterTypeFigure.write(value.`covenantAdoption`, buf)
+            FfiConverterTypeFigure.write(value.`collectionCoverage`, buf)
             FfiConverterTypeFigure.write(value.`collectionPoints`, buf)
-            FfiConverterTypeFigure.write(value.`dumpsClosed`, buf)
-            FfiConverterTypeTally.write(value.`briefings`, buf)
+            FfiConverterTypeFigure.write(value.`burningDumping`, buf)
+            FfiConverterTypeFigure.write(value.`burningDumpingBefore`, buf)
+            FfiConverterTypeTally.write(value.`violationReports`, buf)
+            FfiConverterTypeTally.write(value.`violationReportsBefore`, buf)
+            FfiConverterTypeFigure.write(value.`covenantAdoption`, buf)
             FfiConverterTypeTally.write(value.`selfManagedModels`, buf)
+            FfiConverterTypeTally.write(value.`briefings`, buf)
+            FfiConverterTypeFigure.write(value.`briefingReach`, buf)
+            FfiConverterTypeFigure.write(value.`blackSpotsClosed`, buf)
+            FfiConverterTypeFigure.write(value.`dumpsClosed`, buf)
+    }
+}
+
+
+
+/**
+ * Target (a)'s volume: every cleanup held in the period (weekend or not), what it collected,
+ * and who took part, organisation by organisation — the Fatherland Front and its unions report
+ * their own members' work from this.
+ */
+data class Volume (
+    /**
+     * Cleanups held and participants in all.
+     */
+    var `held`: Tally
+    , 
+    var `wasteKg`: kotlin.Double
+    , 
+    var `bags`: kotlin.ULong
+    , 
+    var `participants`: Participants
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVolume: FfiConverterRustBuffer<Volume> {
+    override fun read(buf: ByteBuffer): Volume {
+        return Volume(
+            FfiConverterTypeTally.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeParticipants.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Volume) = (
+            FfiConverterTypeTally.allocationSize(value.`held`) +
+            FfiConverterDouble.allocationSize(value.`wasteKg`) +
+            FfiConverterULong.allocationSize(value.`bags`) +
+            FfiConverterTypeParticipants.allocationSize(value.`participants`)
+    )
+
+    override fun write(value: Volume, buf: ByteBuffer) {
+            FfiConverterTypeTally.write(value.`held`, buf)
+            FfiConverterDouble.write(value.`wasteKg`, buf)
+            FfiConverterULong.write(value.`bags`, buf)
+            FfiConverterTypeParticipants.write(value.`participants`, buf)
     }
 }
 
@@ -7670,6 +7791,44 @@ public object FfiConverterTypeRecordKind: FfiConverterRustBuffer<RecordKind> {
 
 
 /**
+ * Where a report is in its life.
+ */
+
+enum class ReportState {
+    
+    PREPARED,
+    CHECKED,
+    SENT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReportState: FfiConverterRustBuffer<ReportState> {
+    override fun read(buf: ByteBuffer) = try {
+        ReportState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ReportState) = 4UL
+
+    override fun write(value: ReportState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * A record's standing, derived from its lifecycle, its heads and the reviews of it.
  */
 
@@ -8568,19 +8727,25 @@ public object FfiConverterTypeSyncPhase: FfiConverterRustBuffer<SyncPhase> {
 
 
 /**
- * The plan's targets, in the order every report lists them; the code names a figure in a
- * link (a drill-down), the label heads its column.
+ * The plan's targets (II.2, letters a–đ), in the order every report lists them; the code
+ * names a figure in a link (a drill-down), the label heads its column.
  */
 
 enum class Target {
     
     WEEKEND_CLEANUPS,
+    CLEANUP_VOLUME,
     HOUSEHOLD_SORTING,
-    COVENANT_ADOPTION,
+    COLLECTION_COVERAGE,
     COLLECTION_POINTS,
-    DUMPS_CLOSED,
+    BURNING_DUMPING,
+    VIOLATION_REPORTS,
+    COVENANT_ADOPTION,
+    SELF_MANAGED_MODELS,
     BRIEFINGS,
-    SELF_MANAGED_MODELS;
+    BRIEFING_REACH,
+    BLACK_SPOTS_CLOSED,
+    DUMPS_CLOSED;
 
     
 
