@@ -1340,6 +1340,8 @@ pub async fn decide(
 // Targets
 
 pub struct Cell {
+    /// The target's code, for tests and links.
+    pub code: &'static str,
     pub figure: String,
     pub extra: String,
     pub href: String,
@@ -1507,6 +1509,7 @@ pub async fn targets(
                     to: period_q.to.clone(),
                 };
                 Cell {
+                    code: target.as_str(),
                     figure,
                     extra,
                     href: with_query("/targets", &query_string(&q)),
