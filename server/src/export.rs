@@ -203,7 +203,9 @@ pub(crate) fn xlsx(
     }
     r += 2;
     s.write_string_with_format(r, 0, "Khó khăn, vướng mắc và đề xuất", &bold)?;
-    s.write_string(r + 1, 0, &notes.difficulties)?;
+    for (i, line) in notes.difficulties.lines().enumerate() {
+        s.write_string(r + 1 + i as u32, 0, line)?;
+    }
     if province {
         ranking_sheet(&mut wb, report, &bold)?;
     }
@@ -319,13 +321,18 @@ async fn yearly(
             }
         }
         let (report, rows) = report_for(&st, &authed.0.person, &communes, from, to)?;
+        // Several communes (the Department): assembled from the copies communes sent.
+        let (report, notes) = if report.communes.len() > 1 {
+            crate::reporting::roll_up(&st, report, p)?
+        } else {
+            (report, Notes::default())
+        };
         if !xlsx_too {
             return Ok(csv(&report).into_bytes());
         }
         let all: Vec<&RecordRow> = rows.iter().collect();
         let reference = st.reference();
         let names = Names::for_rows(st.storage.as_ref(), &reference, &all)?;
-        let notes = Notes::default();
         xlsx(&report, &rows, &names, year, personal, &notes).map_err(ApiError::internal)
     })
     .await??;

@@ -136,6 +136,45 @@ pub fn compute(
     Ok((report, rows))
 }
 
+/// The Department's roll-up for a period: each commune's sent copy where it sent one, else its
+/// figures today, with the province summed from them; the notes list each commune's
+/// difficulties and who has not sent yet.
+pub fn roll_up(st: &AppState, live: Report, p: Period) -> Result<(Report, Notes), ApiError> {
+    let reference = st.reference();
+    let (mut parts, mut words, mut pending) = (vec![], vec![], vec![]);
+    for commune in &live.communes {
+        let sent = st.storage.sent_copy(&commune.unit_id, &p.to.to_string())?;
+        match sent {
+            Some(sent) => {
+                let frozen: Frozen =
+                    serde_json::from_str(&sent.frozen).map_err(ApiError::internal)?;
+                if !frozen.notes.difficulties.is_empty() {
+                    words.push(format!(
+                        "{}: {}",
+                        commune.unit_name, frozen.notes.difficulties
+                    ));
+                }
+                parts.push(frozen.report);
+            }
+            None => {
+                pending.push(commune.unit_name.clone());
+                parts.push(live.of_commune(&reference, &commune.unit_id));
+            }
+        }
+    }
+    if !pending.is_empty() {
+        words.push(format!(
+            "Chưa gửi báo cáo (số liệu tính đến ngày tải): {}",
+            pending.join(", ")
+        ));
+    }
+    let notes = Notes {
+        difficulties: words.join("\n"),
+        sent: None,
+    };
+    Ok((Report::combine(live.from, live.to, parts), notes))
+}
+
 /// One figure that differs between the sent copy and the records now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {

@@ -123,6 +123,33 @@ fn a_sent_report_stays_as_sent_and_a_late_approval_counts_in_the_next_period() {
         (briefings[0]["sent"].as_str(), briefings[0]["now"].as_str()),
         (Some("1 · 30"), Some("2 · 47"))
     );
+    // The Department's roll-up carries the commune's sent figures, not today's, and says who
+    // has not sent yet.
+    let viewer = server.viewer_key();
+    let roll_up = server.get_as(&viewer, &xlsx_path).bytes().unwrap().to_vec();
+    let rows_of = |bytes: &[u8]| -> Vec<Vec<String>> {
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let range = book.worksheet_range("Tổng hợp").unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let commune_row = |rows: &[Vec<String>]| {
+        rows.iter()
+            .find(|r| r[0] == "Xã/phường" && r[1] == "Xã Rạch Sen")
+            .cloned()
+            .expect("the commune's row")
+    };
+    let province_rows = rows_of(&roll_up);
+    assert_eq!(commune_row(&province_rows), commune_row(&rows_of(&xlsx)));
+    assert!(province_rows
+        .iter()
+        .any(|r| r[0].contains("Chưa gửi báo cáo") && r[0].contains("Phường Cồn Sen")));
+    assert!(province_rows
+        .iter()
+        .any(|r| r[0].starts_with("Xã Rạch Sen: Thiếu thùng rác")));
+
     // The page shows the same difference, in words.
     let page = reqwest::blocking::Client::new()
         .get(format!("{}/reports?year={year}", server.url))

@@ -473,6 +473,66 @@ pub struct Report {
     pub province: Targets,
 }
 
+impl Report {
+    /// Communes' reports side by side, the province summed from them: the Department's roll-up
+    /// assembled from the copies communes sent (and today's figures of those yet to send).
+    pub fn combine(from: Day, to: Day, parts: Vec<Report>) -> Report {
+        let name = parts
+            .first()
+            .map(|r| r.province.unit_name.clone())
+            .unwrap_or_default();
+        let mut province = Targets::new("province", &name);
+        let (mut areas, mut communes) = (vec![], vec![]);
+        for part in parts {
+            for c in &part.communes {
+                province.add(c);
+            }
+            areas.extend(part.areas);
+            communes.extend(part.communes);
+        }
+        Report {
+            from,
+            to,
+            weekends: weekends_between(from, to),
+            areas,
+            communes,
+            province,
+        }
+    }
+
+    /// The part of the report about one commune (its areas, its row), as if computed alone.
+    pub fn of_commune(&self, reference: &Reference, commune_id: &str) -> Report {
+        let areas = self
+            .areas
+            .iter()
+            .filter(|t| {
+                reference
+                    .commune_of_area(&t.unit_id)
+                    .is_some_and(|c| c.id == commune_id)
+            })
+            .cloned()
+            .collect();
+        let communes: Vec<Targets> = self
+            .communes
+            .iter()
+            .filter(|t| t.unit_id == commune_id)
+            .cloned()
+            .collect();
+        let mut province = Targets::new("province", &self.province.unit_name);
+        for c in &communes {
+            province.add(c);
+        }
+        Report {
+            from: self.from,
+            to: self.to,
+            weekends: self.weekends.clone(),
+            areas,
+            communes,
+            province,
+        }
+    }
+}
+
 /// The weekends (named by their Saturday) with a day in `[from, to]`.
 pub fn weekends_between(from: Day, to: Day) -> Vec<Day> {
     let mut out = vec![];
