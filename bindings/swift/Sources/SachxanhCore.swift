@@ -5525,7 +5525,8 @@ public func FfiConverterTypeTally_lower(_ value: Tally) -> RustBuffer {
 
 
 /**
- * The targets of plan II.2 for one unit (area, commune or province).
+ * The targets of plan II.2 for one unit (area, commune or province). A sent report keeps
+ * these as JSON for years: a figure added later reads as empty from an older copy.
  */
 public struct Targets: Equatable, Hashable {
     public var unitId: String

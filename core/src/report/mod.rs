@@ -168,7 +168,7 @@ impl Amount<'_> {
 }
 
 /// A share: `numerator / denominator`, with the records that make the numerator.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Figure {
     pub numerator: u64,
@@ -213,7 +213,7 @@ impl Figure {
 
 /// A count with the people it concerns: briefings held and people reached, active
 /// self-managed models and their members.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Tally {
     pub count: u64,
@@ -247,7 +247,7 @@ impl Tally {
 /// Target (a)'s volume: every cleanup held in the period (weekend or not), what it collected,
 /// and who took part, organisation by organisation — the Fatherland Front and its unions report
 /// their own members' work from this.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Volume {
     /// Cleanups held and participants in all.
@@ -275,9 +275,11 @@ impl Volume {
     }
 }
 
-/// The targets of plan II.2 for one unit (area, commune or province).
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+/// The targets of plan II.2 for one unit (area, commune or province). A sent report keeps
+/// these as JSON for years: a figure added later reads as empty from an older copy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+#[serde(default)]
 pub struct Targets {
     pub unit_id: String,
     pub unit_name: String,
@@ -727,6 +729,14 @@ pub fn compute_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sent_copy_from_before_a_figure_existed_still_reads() {
+        let old = r#"{"unit_id":"rach-sen","unit_name":"Xã Rạch Sen",
+            "briefings":{"count":2,"people":65,"records":["b1","b2"]}}"#;
+        let t: Targets = serde_json::from_str(old).expect("an older copy reads");
+        assert_eq!((t.briefings.count, t.dumps_closed.denominator), (2, 0));
+    }
 
     #[test]
     fn weekends_touching_the_period_are_counted_once() {

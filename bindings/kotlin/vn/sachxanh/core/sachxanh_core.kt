@@ -5831,7 +5831,8 @@ public object FfiConverterTypeTally: FfiConverterRustBuffer<Tally> {
 
 
 /**
- * The targets of plan II.2 for one unit (area, commune or province).
+ * The targets of plan II.2 for one unit (area, commune or province). A sent report keeps
+ * these as JSON for years: a figure added later reads as empty from an older copy.
  */
 data class Targets (
     var `unitId`: kotlin.String
