@@ -3,6 +3,7 @@
 //! phone from its projections; each figure keeps its numerator, denominator and the records
 //! behind it for drilling down.
 
+pub mod monthly;
 pub mod period;
 pub mod ranking;
 
