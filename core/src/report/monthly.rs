@@ -9,6 +9,15 @@ use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+crate::string_enum! {
+    /// What the chart shows per month, in the order it shows them; the label heads its chart.
+    pub enum Measure {
+        Cleanups = "cleanups" ("Số buổi ra quân", "Cleanups held"),
+        Kilograms = "kilograms" ("Rác thu gom (kg)", "Waste collected (kg)"),
+        SortingHouseholds = "sorting_households" ("Hộ phân loại đủ 3 nhóm", "Households sorting all 3 groups"),
+    }
+}
+
 /// One calendar month of a period (cut to the period at either end).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Month {
@@ -25,6 +34,17 @@ pub struct Month {
     /// Households whose latest approved check up to the month's last day sorts all three
     /// groups: where the household stood then, as target (b) counts it.
     pub sorting_households: u64,
+}
+
+impl Month {
+    /// The month's figure for `measure`.
+    pub fn value(&self, measure: Measure) -> f64 {
+        match measure {
+            Measure::Cleanups => self.cleanups as f64,
+            Measure::Kilograms => self.kilograms,
+            Measure::SortingHouseholds => self.sorting_households as f64,
+        }
+    }
 }
 
 /// The months touching `[from, to]`, oldest first, with the figures of the given communes'
