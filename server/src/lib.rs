@@ -237,6 +237,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/targets", get(dashboard::pages::targets))
         .route("/reports", get(dashboard::pages::reports))
+        .route("/map", get(dashboard::pictures::show))
         // Forms' bodies are read and bounded by the handlers themselves.
         .route(
             "/people",
