@@ -434,10 +434,13 @@ fn record_offline(
                 note: String::new(),
             })?;
             let all = rng.random_bool(0.6);
+            // Visits spread over the past months, so the chart by month shows households
+            // taking up sorting over time.
+            let visited = Day(Day::today().0 - chrono::Duration::days(rng.random_range(0..150)));
             let check = store.create(SortingCheck {
                 household_id: id.clone(),
                 area_id: d.area_id.clone(),
-                check_date: Day::today(),
+                check_date: visited.max(history_start()),
                 recyclable_sorted: rng.random_bool(0.8),
                 food_sorted: all || rng.random_bool(0.5),
                 other_sorted: all,
@@ -524,6 +527,91 @@ fn record_offline(
         }
     }
     record_campaign_work(d, store, reference, rng)?;
+    record_history(d, store, reference, rng)?;
+    Ok(())
+}
+
+/// How far back the demo's earlier work goes: this calendar year (the yearly report's) and this
+/// report period, so back-dated records change no closed period and no earlier year.
+fn history_start() -> Day {
+    let today = Day::today();
+    let year_start = Day::ymd(chrono::Datelike::year(&today.0), 1, 1).unwrap_or(today);
+    year_start.max(sachxanh_core::report::period::Period::containing(today).from)
+}
+
+/// Once per phone: the months before the demo began, copied from the hamlet's paper logbook —
+/// a weekend cleanup a month by the area head, dumps reported along the canals by the
+/// volunteer (which the area head then follows up) — so the chart by month and the map have
+/// more than today to show.
+fn record_history(
+    d: &DemoDevice,
+    store: &mut Store,
+    reference: &Reference,
+    rng: &mut impl Rng,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    const DONE: &str = "demo_history";
+    if store.setting(DONE)?.is_some() {
+        return Ok(());
+    }
+    let ago = |days: i64| Day(Day::today().0 - chrono::Duration::days(days));
+    for months in 1..=6 {
+        let day = ago(30 * months).latest_saturday();
+        if day < history_start() {
+            break;
+        }
+        if d.role == Role::AreaHead {
+            let (Some(a), Some(b)) = (
+                point_in(reference, &d.area_id, rng),
+                point_in(reference, &d.area_id, rng),
+            ) else {
+                continue;
+            };
+            let id = store.create(Cleanup {
+                area_id: d.area_id.clone(),
+                cleanup_date: day,
+                place: Place::line(vec![a, b]),
+                work: Work {
+                    sweeping: true,
+                    waterways: rng.random_bool(0.7),
+                    ..Default::default()
+                },
+                participants: Participants {
+                    womens_union: rng.random_range(5..20),
+                    youth_union: rng.random_range(5..30),
+                    residents: rng.random_range(10..60),
+                    ..Default::default()
+                },
+                waste_kg: Some(rng.random_range(80..600) as f64),
+                bags: Some(rng.random_range(10..80)),
+                note: "Ghi lại từ sổ theo dõi của ấp".into(),
+                photos: vec![],
+            })?;
+            store.submit::<Cleanup>(&id)?;
+        } else if months % 2 == 1 {
+            let Some(at) = point_in(reference, &d.area_id, rng) else {
+                continue;
+            };
+            let id = store.create(BlackSpot {
+                area_id: d.area_id.clone(),
+                spot_kind: if months == 3 {
+                    SpotKind::PollutionSpot
+                } else {
+                    SpotKind::SpontaneousDump
+                },
+                place: Place::point(at),
+                description: "Rác đổ ven kênh, người dân phản ánh".into(),
+                status: SpotStatus::Reported,
+                reported_date: day,
+                verified_date: None,
+                cleaned_date: None,
+                closed_date: None,
+                photos: vec![],
+                note: String::new(),
+            })?;
+            store.submit::<BlackSpot>(&id)?;
+        }
+    }
+    store.set_setting(DONE, Some("1"))?;
     Ok(())
 }
 
