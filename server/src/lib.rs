@@ -121,6 +121,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/records/{id}/erase"),
     ("get", "/records/{id}/access-request"),
     ("get", "/targets"),
+    ("get", "/map"),
     ("get", "/reports"),
     ("get", "/people"),
     ("post", "/people"),
