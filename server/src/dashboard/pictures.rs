@@ -169,7 +169,9 @@ pub struct ChartBar {
     pub height: String,
     /// The middle of the bar, for its labels.
     pub mid: String,
-    pub value: String,
+    /// The value written above the bar, while the bars are wide enough for it (the title
+    /// always has it).
+    pub value: Option<String>,
     /// Where the value is written (above the bar).
     pub value_y: String,
     /// Shown under the bar (not under every bar when the months are many).
@@ -230,6 +232,8 @@ pub fn charts(months: &[Month], lang: Lang, w: &'static Words) -> Vec<Chart> {
     let slot = plot_w / n;
     // Month names under every bar while they fit (about 28 units each), else every k-th.
     let every = ((28.0 / slot).ceil() as usize).max(1);
+    // Values above the bars while a "1.403" fits (a period of up to 15 months).
+    let values_fit = slot >= 20.0;
     let f = |v: f64| format!("{v:.1}");
     Measure::ALL
         .iter()
@@ -257,7 +261,7 @@ pub fn charts(months: &[Month], lang: Lang, w: &'static Words) -> Vec<Chart> {
                         month: (i % every == 0).then(|| month_name.to_owned()),
                         year: (i == 0 || m.month == 1).then(|| m.year.to_string()),
                         title: format!("{month_name} {}: {label} {value}", m.year),
-                        value,
+                        value: values_fit.then_some(value),
                     }
                 })
                 .collect();
@@ -817,6 +821,21 @@ mod tests {
         );
         let en = charts(&months, Lang::En, super::super::words::of(Lang::En));
         assert_eq!(en[1].bars[0].title, "Nov 2026: Waste collected (kg) 0");
+        assert_eq!(en[1].bars[0].value.as_deref(), Some("0"));
+        // Three years by month: every fourth month named (28 units apart at least), the values
+        // in the titles only.
+        let to = Day::ymd(2029, 10, 31).unwrap_or(Day::EARLIEST);
+        let long = charts(
+            &monthly(&reference, &[], &[], from, to),
+            Lang::En,
+            super::super::words::of(Lang::En),
+        );
+        let named = long[0].bars.iter().filter(|b| b.month.is_some()).count();
+        assert_eq!((long[0].bars.len(), named), (36, 9));
+        assert!(long[0]
+            .bars
+            .iter()
+            .all(|b| b.value.is_none() && b.title.ends_with(" 0")));
     }
 
     #[test]
