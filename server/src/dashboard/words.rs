@@ -172,7 +172,8 @@ pub struct Words {
     pub map_title: &'static str,
     pub map_page_help: &'static str,
     pub legend: &'static str,
-    pub commune: &'static str,
+    /// The map's commune picker (the Department's).
+    pub map_commune: &'static str,
     pub no_marks: &'static str,
 }
 
@@ -342,7 +343,7 @@ pub const VI: Words = Words {
     map_title: "Bản đồ hồ sơ có vị trí",
     map_page_help: "Hồ sơ đã duyệt có vị trí, ghi ngày trong kỳ đã chọn (không hiện nhà của hộ gia đình). Bấm vào một điểm để mở hồ sơ.",
     legend: "Chú giải",
-    commune: "Xã/phường",
+    map_commune: "Xã/phường",
     no_marks: "Không có hồ sơ nào có vị trí trong kỳ này.",
 };
 
@@ -512,7 +513,7 @@ pub const EN: Words = Words {
     map_title: "Map of located records",
     map_page_help: "Approved records with a place, dated in the chosen period (households' homes are not shown). Click a mark to open its record.",
     legend: "Legend",
-    commune: "Commune",
+    map_commune: "Commune",
     no_marks: "No located record in this period.",
 };
 
