@@ -176,7 +176,8 @@ pub struct ChartBar {
     pub value_y: String,
     /// Shown under the bar (not under every bar when the months are many).
     pub month: Option<String>,
-    /// The year, under the first month and under each January.
+    /// The year, under the first month named and under the first one named in each new year
+    /// (a year alone under an unnamed January would read as the month before's).
     pub year: Option<String>,
     pub title: String,
 }
@@ -242,11 +243,17 @@ pub fn charts(months: &[Month], lang: Lang, w: &'static Words) -> Vec<Chart> {
             let top = axis_top(values.iter().copied().fold(0.0, f64::max));
             let y_of = |v: f64| TOP + plot_h * (1.0 - v / top);
             let label = measure.label().get(lang).to_owned();
+            let mut year_named = None;
             let bars = months
                 .iter()
                 .zip(&values)
                 .enumerate()
                 .map(|(i, (m, v))| {
+                    let named = i % every == 0;
+                    let year = (named && year_named != Some(m.year)).then(|| {
+                        year_named = Some(m.year);
+                        m.year.to_string()
+                    });
                     let x = LEFT + slot * i as f64 + slot * 0.15;
                     let y = y_of(*v);
                     let month_name = w.months.get(m.month as usize - 1).copied().unwrap_or("");
@@ -258,8 +265,8 @@ pub fn charts(months: &[Month], lang: Lang, w: &'static Words) -> Vec<Chart> {
                         height: f(TOP + plot_h - y),
                         mid: f(x + slot * 0.35),
                         value_y: f(y - 4.0),
-                        month: (i % every == 0).then(|| month_name.to_owned()),
-                        year: (i == 0 || m.month == 1).then(|| m.year.to_string()),
+                        month: named.then(|| month_name.to_owned()),
+                        year,
                         title: format!("{month_name} {}: {label} {value}", m.year),
                         value: values_fit.then_some(value),
                     }
@@ -836,6 +843,16 @@ mod tests {
             .bars
             .iter()
             .all(|b| b.value.is_none() && b.title.ends_with(" 0")));
+        // Each year under the first month named in it: Nov 2026, Mar 2027 (January and
+        // February unnamed), Mar 2028, Mar 2029.
+        let years: Vec<(usize, String)> = long[0]
+            .bars
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.year.clone().map(|y| (i, y)))
+            .collect();
+        let want = [(0, "2026"), (4, "2027"), (16, "2028"), (28, "2029")];
+        assert_eq!(years, want.map(|(i, y)| (i, y.to_owned())));
     }
 
     #[test]
