@@ -8,6 +8,7 @@ pub mod catalog;
 mod map;
 pub mod pages;
 pub mod people;
+pub mod pictures;
 pub mod reports;
 mod words;
 

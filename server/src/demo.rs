@@ -434,10 +434,13 @@ fn record_offline(
                 note: String::new(),
             })?;
             let all = rng.random_bool(0.6);
+            // Visits spread over the past months, so the chart by month shows households
+            // taking up sorting over time.
+            let visited = Day(Day::today().0 - chrono::Duration::days(rng.random_range(0..150)));
             let check = store.create(SortingCheck {
                 household_id: id.clone(),
                 area_id: d.area_id.clone(),
-                check_date: Day::today(),
+                check_date: visited.max(history_start()),
                 recyclable_sorted: rng.random_bool(0.8),
                 food_sorted: all || rng.random_bool(0.5),
                 other_sorted: all,
@@ -524,6 +527,98 @@ fn record_offline(
         }
     }
     record_campaign_work(d, store, reference, rng)?;
+    record_history(d, store, reference, rng)?;
+    Ok(())
+}
+
+/// How far back the demo's earlier work goes: this calendar year (the yearly report's) and this
+/// report period, so back-dated records change no closed period and no earlier year.
+fn history_start() -> Day {
+    let today = Day::today();
+    let year_start = Day::ymd(chrono::Datelike::year(&today.0), 1, 1).unwrap_or(today);
+    year_start.max(sachxanh_core::report::period::Period::containing(today).from)
+}
+
+/// How many months back the demo's logbooks go.
+const HISTORY_MONTHS: i64 = 6;
+
+/// The months before the demo began, copied from the hamlet's paper logbook, one month a round
+/// from the phone's second round on (its first sync carries today's work alone, and the photos'
+/// cost is spread): a weekend cleanup a month by the area head, dumps reported along the canals
+/// by the volunteer (which the area head then follows up) — so the chart by month and the map
+/// have more than today to show.
+fn record_history(
+    d: &DemoDevice,
+    store: &mut Store,
+    reference: &Reference,
+    rng: &mut impl Rng,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    const NEXT: &str = "demo_history_month";
+    let months: i64 = match store.setting(NEXT)? {
+        None => {
+            store.set_setting(NEXT, Some("1"))?;
+            return Ok(());
+        }
+        Some(m) => m.parse().unwrap_or(HISTORY_MONTHS + 1),
+    };
+    let day = Day(Day::today().0 - chrono::Duration::days(30 * months)).latest_saturday();
+    if months > HISTORY_MONTHS || day < history_start() {
+        return Ok(());
+    }
+    store.set_setting(NEXT, Some(&(months + 1).to_string()))?;
+    if d.role == Role::AreaHead {
+        let (Some(a), Some(b)) = (
+            point_in(reference, &d.area_id, rng),
+            point_in(reference, &d.area_id, rng),
+        ) else {
+            return Ok(());
+        };
+        // The photo taken that day, as every cleanup the commune files has one.
+        let photo = demo_photo(store, PhotoStage::After, rng)?;
+        let id = store.create(Cleanup {
+            area_id: d.area_id.clone(),
+            cleanup_date: day,
+            place: Place::line(vec![a, b]),
+            work: Work {
+                sweeping: true,
+                waterways: rng.random_bool(0.7),
+                ..Default::default()
+            },
+            participants: Participants {
+                womens_union: rng.random_range(5..20),
+                youth_union: rng.random_range(5..30),
+                residents: rng.random_range(10..60),
+                ..Default::default()
+            },
+            waste_kg: Some(rng.random_range(80..600) as f64),
+            bags: Some(rng.random_range(10..80)),
+            note: "Ghi lại từ sổ theo dõi của ấp".into(),
+            photos: vec![photo],
+        })?;
+        store.submit::<Cleanup>(&id)?;
+    } else if months % 2 == 1 {
+        let Some(at) = point_in(reference, &d.area_id, rng) else {
+            return Ok(());
+        };
+        let id = store.create(BlackSpot {
+            area_id: d.area_id.clone(),
+            spot_kind: if months == 3 {
+                SpotKind::PollutionSpot
+            } else {
+                SpotKind::SpontaneousDump
+            },
+            place: Place::point(at),
+            description: "Rác đổ ven kênh, người dân phản ánh".into(),
+            status: SpotStatus::Reported,
+            reported_date: day,
+            verified_date: None,
+            cleaned_date: None,
+            closed_date: None,
+            photos: vec![],
+            note: String::new(),
+        })?;
+        store.submit::<BlackSpot>(&id)?;
+    }
     Ok(())
 }
 

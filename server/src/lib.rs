@@ -122,6 +122,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/records/{id}/erase"),
     ("get", "/records/{id}/access-request"),
     ("get", "/targets"),
+    ("get", "/map"),
     ("get", "/reports"),
     ("post", "/reports/{year}/{step}"),
     ("get", "/people"),
@@ -244,6 +245,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/targets", get(dashboard::pages::targets))
         .route("/reports", get(dashboard::reports::show))
         .route("/reports/{year}/{step}", post(dashboard::reports::step))
+        .route("/map", get(dashboard::pictures::show))
         // Forms' bodies are read and bounded by the handlers themselves.
         .route(
             "/people",

@@ -4,6 +4,7 @@
 //! behind it for drilling down.
 
 pub mod life;
+pub mod monthly;
 pub mod period;
 pub mod ranking;
 

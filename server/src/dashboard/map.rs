@@ -2,7 +2,7 @@
 //! office may be offline, so there are no tiles, and the page runs no script.
 
 use geo_types::{LineString, MultiPolygon};
-use sachxanh_core::place::{Place, Shape};
+use sachxanh_core::place::{Coord, Place, Shape};
 use sachxanh_core::Reference;
 
 /// Largest drawing, in SVG units; the commune's shape decides which side reaches its bound.
@@ -69,65 +69,105 @@ pub fn draw(
 ) -> Option<MapView> {
     let area_id = area_id?;
     let commune = reference.commune_of_area(area_id)?;
-    let areas: Vec<_> = reference.areas_of(&commune.id).collect();
-    let mut lons = vec![];
-    let mut lats = vec![];
-    for a in &areas {
-        for p in &a.boundary.0 {
-            for c in &p.exterior().0 {
-                lons.push(c.x);
-                lats.push(c.y);
+    let coords = place.iter().flat_map(|p| p.coords.iter());
+    let frame = Frame::of(reference, &commune.id, Some(area_id), coords)?;
+    let mark = place.and_then(|p| frame.mark(p));
+    Some(MapView {
+        view_box: frame.view_box,
+        areas: frame.areas,
+        mark,
+    })
+}
+
+/// A commune's areas drawn to fit the drawing, and where any place falls in it.
+pub struct Frame {
+    proj: Projection,
+    pub view_box: String,
+    pub areas: Vec<AreaShape>,
+}
+
+impl Frame {
+    /// The commune's areas (`here` marked) in a drawing that also holds `extra` points (the
+    /// places to draw over them, even one a little outside the boundaries); `None` when there
+    /// is nothing to draw.
+    pub fn of<'a>(
+        reference: &Reference,
+        commune_id: &str,
+        here: Option<&str>,
+        extra: impl Iterator<Item = &'a Coord>,
+    ) -> Option<Frame> {
+        let areas: Vec<_> = reference.areas_of(commune_id).collect();
+        let mut lons = vec![];
+        let mut lats = vec![];
+        for a in &areas {
+            for p in &a.boundary.0 {
+                for c in &p.exterior().0 {
+                    lons.push(c.x);
+                    lats.push(c.y);
+                }
             }
         }
-    }
-    for c in place.iter().flat_map(|p| p.coords.iter()) {
-        lons.push(c.lon);
-        lats.push(c.lat);
-    }
-    let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lon0, lon1, lat0, lat1) = (min(&lons), max(&lons), min(&lats), max(&lats));
-    if !(lon0.is_finite() && lat0.is_finite()) {
-        return None;
-    }
-    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
-    let (w, h) = (((lon1 - lon0) * k).max(1e-9), (lat1 - lat0).max(1e-9));
-    let scale = ((WIDTH - 2.0 * PAD) / w).min((MAX_HEIGHT - 2.0 * PAD) / h);
-    let proj = Projection {
-        lon0,
-        lat1,
-        k,
-        scale,
-    };
-    // The drawing is as wide and as high as the commune's shape needs.
-    let (width, height) = (w * scale + 2.0 * PAD, h * scale + 2.0 * PAD);
-    let shapes = areas
-        .iter()
-        .map(|a| {
-            let d = a
-                .boundary
-                .0
-                .iter()
-                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                .map(|r| proj.ring(r))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let (cx, cy) = label_point(&a.boundary);
-            let (x, y) = proj.xy(cx, cy);
-            AreaShape {
-                d,
-                name: a.name.clone(),
-                here: a.id == area_id,
-                x: format!("{x:.1}"),
-                y: format!("{y:.1}"),
-            }
+        for c in extra {
+            lons.push(c.lon);
+            lats.push(c.lat);
+        }
+        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (lon0, lon1, lat0, lat1) = (min(&lons), max(&lons), min(&lats), max(&lats));
+        if !(lon0.is_finite() && lat0.is_finite()) {
+            return None;
+        }
+        let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+        let (w, h) = (((lon1 - lon0) * k).max(1e-9), (lat1 - lat0).max(1e-9));
+        let scale = ((WIDTH - 2.0 * PAD) / w).min((MAX_HEIGHT - 2.0 * PAD) / h);
+        let proj = Projection {
+            lon0,
+            lat1,
+            k,
+            scale,
+        };
+        // The drawing is as wide and as high as the commune's shape needs.
+        let (width, height) = (w * scale + 2.0 * PAD, h * scale + 2.0 * PAD);
+        let shapes = areas
+            .iter()
+            .map(|a| {
+                let d = a
+                    .boundary
+                    .0
+                    .iter()
+                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                    .map(|r| proj.ring(r))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let (cx, cy) = label_point(&a.boundary);
+                let (x, y) = proj.xy(cx, cy);
+                AreaShape {
+                    d,
+                    name: a.name.clone(),
+                    here: Some(a.id.as_str()) == here,
+                    x: format!("{x:.1}"),
+                    y: format!("{y:.1}"),
+                }
+            })
+            .collect();
+        Some(Frame {
+            proj,
+            view_box: format!("0 0 {width:.0} {height:.0}"),
+            areas: shapes,
         })
-        .collect();
-    let mark = place.filter(|p| !p.coords.is_empty()).map(|p| {
-        let pts: Vec<String> = p.coords.iter().map(|c| proj.at(c.lon, c.lat)).collect();
-        match p.shape {
+    }
+
+    /// A place as drawn here; `None` when it has no point.
+    pub fn mark(&self, p: &Place) -> Option<Mark> {
+        let first = p.coords.first()?;
+        let pts: Vec<String> = p
+            .coords
+            .iter()
+            .map(|c| self.proj.at(c.lon, c.lat))
+            .collect();
+        Some(match p.shape {
             Shape::Point => {
-                let (cx, cy) = proj.xy(p.coords[0].lon, p.coords[0].lat);
+                let (cx, cy) = self.proj.xy(first.lon, first.lat);
                 Mark::Point {
                     cx: format!("{cx:.1}"),
                     cy: format!("{cy:.1}"),
@@ -139,13 +179,8 @@ pub fn draw(
             Shape::Polygon => Mark::Polygon {
                 d: format!("M{}Z", pts.join("L")),
             },
-        }
-    });
-    Some(MapView {
-        view_box: format!("0 0 {width:.0} {height:.0}"),
-        areas: shapes,
-        mark,
-    })
+        })
+    }
 }
 
 /// Where to write an area's name: the centroid of its largest polygon's outline (the shoelace
@@ -178,7 +213,6 @@ fn label_point(m: &MultiPolygon<f64>) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sachxanh_core::place::Coord;
 
     #[test]
     fn a_place_is_drawn_inside_its_communes_areas() {

@@ -9,6 +9,7 @@
 //! (on top of the SameSite=Strict cookie, and browsers' `Sec-Fetch-Site`).
 
 use super::map::{self, MapView, Mark};
+use super::pictures;
 use super::words::{self, Words};
 use super::{
     communes_for, load_detail, open_session, period, queue_filter, queue_page, report_for,
@@ -30,8 +31,9 @@ use sachxanh_core::catalog::catalog;
 use sachxanh_core::form::{Field, InputSpec};
 use sachxanh_core::i18n::{Lang, Message};
 use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
+use sachxanh_core::report::monthly::monthly;
 use sachxanh_core::report::period::Period;
-use sachxanh_core::report::{ranking, Amount, Target, Targets};
+use sachxanh_core::report::{ranking, Target, Targets};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -101,7 +103,7 @@ fn query_string<T: Serialize>(q: &T) -> String {
     serde_urlencoded::to_string(q).unwrap_or_default()
 }
 
-fn with_query(path: &str, query: &str) -> String {
+pub(super) fn with_query(path: &str, query: &str) -> String {
     if query.is_empty() {
         path.to_owned()
     } else {
@@ -174,6 +176,7 @@ pub struct Layout {
     pub on_people: bool,
     pub on_areas: bool,
     pub on_admin: bool,
+    pub on_map: bool,
     /// The administrator sees the admin tab only.
     pub admin: bool,
     /// Commune staff manage people; the Department's viewers only read.
@@ -197,6 +200,7 @@ pub(super) enum Tab {
     People,
     Areas,
     Admin,
+    Map,
 }
 
 impl Ctx {
@@ -246,6 +250,7 @@ impl Ctx {
             on_people: tab == Tab::People,
             on_areas: tab == Tab::Areas,
             on_admin: tab == Tab::Admin,
+            on_map: tab == Tab::Map,
             admin: person.is_some_and(|p| p.role.administers()),
             staff: person.is_some_and(|p| p.role == Role::CommuneStaff),
             flash: None,
@@ -349,7 +354,7 @@ impl Ctx {
 }
 
 /// The signed-in viewer (staff or province).
-fn viewer(authed: Result<Authed, ApiError>) -> Result<Authed, ApiError> {
+pub(super) fn viewer(authed: Result<Authed, ApiError>) -> Result<Authed, ApiError> {
     let authed = authed?;
     authed.require_viewer()?;
     Ok(authed)
@@ -1378,6 +1383,11 @@ struct TargetsPage {
     headings: Vec<String>,
     rows: Vec<TargetRow>,
     drill: Option<Drill>,
+    /// Each unit's bar per target.
+    progress: Vec<pictures::ProgressUnit>,
+    /// The period month by month, one chart per measure.
+    charts: Vec<pictures::Chart>,
+    map_href: String,
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -1394,7 +1404,7 @@ pub struct TargetsQuery {
 }
 
 /// A percentage as each language writes it (Vietnamese with a decimal comma).
-fn percent(lang: Lang, p: Option<f64>) -> String {
+pub(super) fn percent(lang: Lang, p: Option<f64>) -> String {
     match p {
         None => "—".into(),
         Some(p) => {
@@ -1435,6 +1445,13 @@ pub async fn targets(
     let lang = ctx.lang;
     let computed = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let (report, rows) = report_for(&state, &viewer, &communes, from, to)?;
+        let months = monthly(
+            &state.reference(),
+            &communes,
+            &super::facts(&rows),
+            from,
+            to,
+        );
         // The drill-down's records, titled as the queue titles them.
         let drill = drill_of.and_then(|(unit, figure)| {
             let t = report
@@ -1472,13 +1489,13 @@ pub async fn targets(
                 Some((unit, heading, items))
             }
         };
-        Ok((report, drill))
+        Ok((report, drill, months))
     })
     .await
     .map_err(ApiError::from)
     .and_then(|r| r);
     drop(authed);
-    let (report, drill) = match computed {
+    let (report, drill, months) = match computed {
         Ok(c) => c,
         Err(e) => return ctx.fail(e),
     };
@@ -1495,13 +1512,7 @@ pub async fn targets(
         cells: Target::ALL
             .iter()
             .map(|target| {
-                let (figure, extra) = match t.amount(*target) {
-                    Amount::Share(f) => (
-                        format!("{} / {}", f.numerator, f.denominator),
-                        percent(ctx.lang, f.percent()),
-                    ),
-                    Amount::Count(c) => (c.count.to_string(), c.people.to_string()),
-                };
+                let (figure, extra) = pictures::figure_text(ctx.lang, t.amount(*target));
                 let q = TargetsQuery {
                     unit: Some(t.unit_id.clone()),
                     figure: Some(target.as_str().to_owned()),
@@ -1546,6 +1557,9 @@ pub async fn targets(
             .collect(),
         rows,
         drill,
+        progress: pictures::progress(&report, ctx.lang),
+        charts: pictures::charts(&months, ctx.lang, w),
+        map_href: pictures::map_href(None, from, to),
     };
     ctx.page(StatusCode::OK, page)
 }

@@ -187,6 +187,20 @@ pub struct Words {
     pub key_once_help: &'static str,
     pub error: &'static str,
     pub to_dashboard: &'static str,
+    pub tab_map: &'static str,
+    pub progress_title: &'static str,
+    pub progress_help: &'static str,
+    pub monthly_title: &'static str,
+    pub monthly_help: &'static str,
+    /// Months as an axis names them, January first.
+    pub months: [&'static str; 12],
+    pub axis_month: &'static str,
+    pub map_title: &'static str,
+    pub map_page_help: &'static str,
+    pub legend: &'static str,
+    /// The map's commune picker (the Department's).
+    pub map_commune: &'static str,
+    pub no_marks: &'static str,
 }
 
 pub const VI: Words = Words {
@@ -371,6 +385,18 @@ pub const VI: Words = Words {
     key_once_help: "Khóa chỉ hiện một lần: hãy chép và trao tận tay. Người nhận dán khóa vào ô đăng nhập của bảng điều khiển.",
     error: "Không thực hiện được",
     to_dashboard: "Về bảng điều khiển",
+    tab_map: "Bản đồ",
+    progress_title: "Tiến độ từng ấp",
+    progress_help: "Mỗi thanh là một chỉ tiêu: phần đã đạt; với chỉ tiêu đếm số buổi hay số mô hình, thanh so với đơn vị có số lớn nhất.",
+    monthly_title: "Theo tháng",
+    monthly_help: "Hồ sơ đã duyệt trong kỳ. Hộ phân loại đủ 3 nhóm: theo lần kiểm tra đã duyệt gần nhất tính đến cuối mỗi tháng.",
+    months: ["Th1", "Th2", "Th3", "Th4", "Th5", "Th6", "Th7", "Th8", "Th9", "Th10", "Th11", "Th12"],
+    axis_month: "Tháng",
+    map_title: "Bản đồ hồ sơ có vị trí",
+    map_page_help: "Hồ sơ đã duyệt có vị trí, ghi ngày trong kỳ đã chọn (không hiện nhà của hộ gia đình). Bấm vào một điểm để mở hồ sơ.",
+    legend: "Chú giải",
+    map_commune: "Xã/phường",
+    no_marks: "Không có hồ sơ nào có vị trí trong kỳ này.",
 };
 
 pub const EN: Words = Words {
@@ -555,6 +581,18 @@ pub const EN: Words = Words {
     key_once_help: "The key is shown only once: copy it and hand it over in person. Its holder pastes it into the dashboard's sign-in field.",
     error: "That did not work",
     to_dashboard: "Back to the dashboard",
+    tab_map: "Map",
+    progress_title: "Progress by hamlet",
+    progress_help: "Each bar is one target: the share reached; for targets that count sessions or models, the bar compares with the unit that has the most.",
+    monthly_title: "Month by month",
+    monthly_help: "Approved records of the period. Households sorting all 3 groups: by their latest approved check up to each month's end.",
+    months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    axis_month: "Month",
+    map_title: "Map of located records",
+    map_page_help: "Approved records with a place, dated in the chosen period (households' homes are not shown). Click a mark to open its record.",
+    legend: "Legend",
+    map_commune: "Commune",
+    no_marks: "No located record in this period.",
 };
 
 pub fn of(lang: Lang) -> &'static Words {
