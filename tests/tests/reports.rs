@@ -223,3 +223,59 @@ fn only_commune_staff_move_a_report_and_bad_input_is_refused_in_both_languages()
         .unwrap();
     assert_eq!(page.matches("data-testid=\"commune-report\"").count(), 2);
 }
+
+#[test]
+fn the_targets_page_shows_the_cleanups_volume_by_organisation_and_the_period_before() {
+    let server = TestServer::start();
+    let mut head = server.phone(Role::AreaHead, &[AREA_A], &server.url);
+    let mut cleanup = cleanup_in(AREA_A, days_ago(2), vec![]);
+    cleanup.participants = Participants {
+        womens_union: 12,
+        youth_union: 8,
+        residents: 30,
+        ..Participants::default()
+    };
+    cleanup.waste_kg = Some(35.5);
+    cleanup.bags = Some(7);
+    let id = head.store.create(cleanup).unwrap();
+    head.store.submit::<Cleanup>(&id).unwrap();
+    head.sync().unwrap();
+    assert_eq!(server.staff_decide(&id, "approved", "").status(), 201);
+    let t = server.staff_get("/api/v1/targets");
+    let v = &t["communes"][0]["cleanup_volume"];
+    assert_eq!(
+        (
+            v["held"]["count"].as_u64(),
+            v["held"]["people"].as_u64(),
+            v["bags"].as_u64(),
+            v["participants"]["womens_union"].as_u64()
+        ),
+        (Some(1), Some(50), Some(7), Some(12))
+    );
+    let page = reqwest::blocking::Client::new()
+        .get(format!("{}/targets?lang=en", server.url))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .bearer_auth(&server.staff_token)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let row = page
+        .split("data-testid=\"volume-row\" data-unit=\"rach-sen\"")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the commune's volume row");
+    let cells: Vec<&str> = row
+        .split("<td class=\"fig\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap_or_default())
+        .collect();
+    // Cleanups, kg, bags, then each organisation in the core's order, then all participants.
+    assert_eq!(
+        cells,
+        ["1", "36", "7", "0", "12", "8", "0", "0", "30", "0", "50"]
+    );
+    assert!(
+        page.contains("Households still dumping or burning") && page.contains("(period before ")
+    );
+}

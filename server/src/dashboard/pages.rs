@@ -30,7 +30,7 @@ use axum::Form;
 use sachxanh_core::catalog::catalog;
 use sachxanh_core::form::{Field, InputSpec};
 use sachxanh_core::i18n::{Lang, Message};
-use sachxanh_core::model::{Day, Decision, RecordKind, ReviewStatus, Role};
+use sachxanh_core::model::{Day, Decision, Organisation, RecordKind, ReviewStatus, Role};
 use sachxanh_core::report::monthly::monthly;
 use sachxanh_core::report::period::Period;
 use sachxanh_core::report::{ranking, Target, Targets};
@@ -1385,9 +1385,41 @@ struct TargetsPage {
     drill: Option<Drill>,
     /// Each unit's bar per target.
     progress: Vec<pictures::ProgressUnit>,
+    /// Target (a)'s volume: cleanups, what they collected, who took part.
+    volume: Vec<VolumeRow>,
+    organisations: Vec<String>,
     /// The period month by month, one chart per measure.
     charts: Vec<pictures::Chart>,
     map_href: String,
+}
+
+/// One unit's cleanups in the period: how many, kilograms, bags, participants by organisation.
+pub struct VolumeRow {
+    pub unit_id: String,
+    pub name: String,
+    pub cleanups: u64,
+    pub kg: String,
+    pub bags: u64,
+    pub by_organisation: Vec<u32>,
+    pub total: u64,
+}
+
+impl VolumeRow {
+    fn of(t: &Targets, lang: Lang) -> Self {
+        let v = &t.cleanup_volume;
+        VolumeRow {
+            unit_id: t.unit_id.clone(),
+            name: t.unit_name.clone(),
+            cleanups: v.held.count,
+            kg: pictures::number(lang, v.waste_kg.round()),
+            bags: v.bags,
+            by_organisation: Organisation::ALL
+                .iter()
+                .map(|o| v.participants.of(*o))
+                .collect(),
+            total: v.held.people,
+        }
+    }
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -1512,7 +1544,12 @@ pub async fn targets(
         cells: Target::ALL
             .iter()
             .map(|target| {
-                let (figure, extra) = pictures::figure_text(ctx.lang, t.amount(*target));
+                let (figure, mut extra) = pictures::figure_text(ctx.lang, t.amount(*target));
+                // Where the plan asks for an end (burning, dumping), the period before beside.
+                if let Some(before) = t.before(*target) {
+                    let (f, e) = pictures::figure_text(ctx.lang, before);
+                    extra = format!("{extra} ({} {f} · {e})", w.period_before);
+                }
                 let q = TargetsQuery {
                     unit: Some(t.unit_id.clone()),
                     figure: Some(target.as_str().to_owned()),
@@ -1542,6 +1579,12 @@ pub async fn targets(
             }
         }
     }
+    let volume = report
+        .areas
+        .iter()
+        .chain(&report.communes)
+        .map(|t| VolumeRow::of(t, ctx.lang))
+        .collect();
     let drill = drill.map(|(unit, heading, items)| Drill {
         title: format!("{unit}: {} — {}", heading.get(ctx.lang), w.behind_figure),
         close_href: with_query("/targets", &query_string(&period_q)),
@@ -1558,6 +1601,11 @@ pub async fn targets(
         rows,
         drill,
         progress: pictures::progress(&report, ctx.lang),
+        volume,
+        organisations: Organisation::ALL
+            .iter()
+            .map(|o| o.label().get(ctx.lang).to_owned())
+            .collect(),
         charts: pictures::charts(&months, ctx.lang, w),
         map_href: pictures::map_href(None, from, to),
     };

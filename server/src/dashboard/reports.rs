@@ -99,7 +99,9 @@ fn shown(d: Day) -> String {
 /// The due-date words: "due 30/11/2026 (3 days left)".
 pub(super) fn left_text(ctx: &Ctx, days: i64) -> String {
     let w = ctx.w();
-    if days >= 0 {
+    if days == 0 {
+        w.due_today.to_owned()
+    } else if days > 0 {
         w.days_left.replace("{n}", &days.to_string())
     } else {
         w.days_over.replace("{n}", &(-days).to_string())
