@@ -7573,6 +7573,82 @@ public func FfiConverterTypeLifecycle_lower(_ value: Lifecycle) -> RustBuffer {
 
 
 
+/**
+ * What the chart shows per month, in the order it shows them; the label heads its chart.
+ */
+
+public enum Measure: Equatable, Hashable {
+    
+    case cleanups
+    case kilograms
+    case sortingHouseholds
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Measure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMeasure: FfiConverterRustBuffer {
+    typealias SwiftType = Measure
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Measure {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .cleanups
+        
+        case 2: return .kilograms
+        
+        case 3: return .sortingHouseholds
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Measure, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .cleanups:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .kilograms:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sortingHouseholds:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMeasure_lift(_ buf: RustBuffer) throws -> Measure {
+    return try FfiConverterTypeMeasure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMeasure_lower(_ value: Measure) -> RustBuffer {
+    return FfiConverterTypeMeasure.lower(value)
+}
+
+
+
 
 public enum ModelStatus: Equatable, Hashable {
     

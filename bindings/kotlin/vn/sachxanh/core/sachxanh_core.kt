@@ -7550,6 +7550,44 @@ public object FfiConverterTypeLifecycle: FfiConverterRustBuffer<Lifecycle> {
 
 
 
+/**
+ * What the chart shows per month, in the order it shows them; the label heads its chart.
+ */
+
+enum class Measure {
+    
+    CLEANUPS,
+    KILOGRAMS,
+    SORTING_HOUSEHOLDS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMeasure: FfiConverterRustBuffer<Measure> {
+    override fun read(buf: ByteBuffer) = try {
+        Measure.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Measure) = 4UL
+
+    override fun write(value: Measure, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 enum class ModelStatus {
     
