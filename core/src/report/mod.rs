@@ -3,6 +3,7 @@
 //! phone from its projections; each figure keeps its numerator, denominator and the records
 //! behind it for drilling down.
 
+pub mod duplicates;
 pub mod period;
 pub mod ranking;
 
@@ -258,6 +259,7 @@ pub fn compute(
     from: Day,
     to: Day,
 ) -> Report {
+    let facts = &duplicates::merge(facts);
     let weekends = weekends_between(from, to);
     let in_scope: Vec<_> = reference
         .communes()

@@ -149,7 +149,8 @@ fn like_pattern(word: &str) -> String {
 
 impl Store {
     /// Households of an area whose name or address contains every word of `query`, ignoring
-    /// diacritics and case ("nguyen van a" finds "Nguyễn Văn A"), ordered by name.
+    /// diacritics and case ("nguyen van a" finds "Nguyễn Văn A"), ordered by name. Households
+    /// staff marked as duplicates are left out: they were merged into the one kept.
     pub fn households(
         &self,
         area_id: &str,
@@ -165,7 +166,8 @@ impl Store {
         let mut sql = String::from(
             "SELECT h.id, h.area_id, h.head_name, h.address, h.members, r.review_status
              FROM households h JOIN records r ON r.id = h.id
-             WHERE h.area_id = ?1",
+             WHERE h.area_id = ?1 AND NOT EXISTS (
+                SELECT 1 FROM household_duplicates d WHERE d.household_id = h.id)",
         );
         let mut args: Vec<rusqlite::types::Value> = vec![area_id.to_owned().into()];
         for w in &words {
@@ -357,13 +359,15 @@ impl Store {
         Ok(rows)
     }
 
-    /// The approved records this phone holds, as the report reads them.
+    /// The approved records this phone holds, as the report reads them, with staff's duplicate
+    /// marks (in force as made, never reviewed).
     pub fn facts(&self) -> Result<Vec<crate::report::Fact>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, kind, created_at, data FROM records WHERE review_status = ?1",
+            "SELECT id, kind, created_at, data FROM records WHERE review_status = ?1 OR kind = ?2",
         )?;
+        let decided = RecordKind::HouseholdDuplicate.as_str();
         let rows: Vec<(String, String, i64, String)> = stmt
-            .query_map([ReviewStatus::Approved.as_str()], |r| {
+            .query_map([ReviewStatus::Approved.as_str(), decided], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -408,7 +412,8 @@ impl Store {
     pub fn area_figures(&self, area_id: &str) -> Result<AreaFigures> {
         let conn = self.conn();
         let households: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM households WHERE area_id = ?1",
+            "SELECT COUNT(*) FROM households h WHERE area_id = ?1 AND NOT EXISTS (
+                SELECT 1 FROM household_duplicates d WHERE d.household_id = h.id)",
             [area_id],
             |r| r.get(0),
         )?;
