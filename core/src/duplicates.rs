@@ -83,8 +83,9 @@ pub fn candidates<'a>(
 /// given). Households are bucketed by area and house numbers first, so a commune of thousands
 /// compares only the few that could match.
 pub fn pairs<'a>(households: &[(&'a str, &'a Household)]) -> Vec<(&'a str, &'a str)> {
-    let mut buckets: BTreeMap<(String, Vec<String>, Vec<String>), Vec<(usize, Key)>> =
-        BTreeMap::new();
+    // Only households of one area, head and house numbers can resemble.
+    type Bucket = (String, Vec<String>, Vec<String>);
+    let mut buckets: BTreeMap<Bucket, Vec<(usize, Key)>> = BTreeMap::new();
     for (i, (_, h)) in households.iter().enumerate() {
         let key = Key::of(h);
         buckets

@@ -104,7 +104,8 @@ mod tests {
             Day::ymd(2026, 11, 30).unwrap(),
         );
         let figure = |facts: &[Fact]| {
-            super::super::compute(&reference, &[commune.clone()], facts, from, to).communes[0]
+            super::super::compute(&reference, std::slice::from_ref(&commune), facts, from, to)
+                .communes[0]
                 .household_sorting
                 .clone()
         };

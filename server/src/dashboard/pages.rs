@@ -11,8 +11,8 @@
 use super::map::{self, MapView, Mark};
 use super::words::{self, Words};
 use super::{
-    communes_for, load_detail, open_session, period, queue_filter, queue_page, report_for,
-    QueueQuery, ALL, PENDING,
+    communes_for, load_detail, open_session, period, queue_filter, queue_page, queue_search,
+    report_for, QueueQuery, ALL, PENDING,
 };
 use crate::auth::{hash_secret, session_cookie, Authed, PeerIp};
 use crate::error::ApiError;
@@ -172,6 +172,7 @@ pub struct Layout {
     pub on_reports: bool,
     pub on_people: bool,
     pub on_areas: bool,
+    pub on_duplicates: bool,
     pub on_admin: bool,
     /// The administrator sees the admin tab only.
     pub admin: bool,
@@ -193,6 +194,7 @@ pub(super) enum Tab {
     Reports,
     People,
     Areas,
+    Duplicates,
     Admin,
 }
 
@@ -242,6 +244,7 @@ impl Ctx {
             on_reports: tab == Tab::Reports,
             on_people: tab == Tab::People,
             on_areas: tab == Tab::Areas,
+            on_duplicates: tab == Tab::Duplicates,
             on_admin: tab == Tab::Admin,
             admin: person.is_some_and(|p| p.role.administers()),
             staff: person.is_some_and(|p| p.role == Role::CommuneStaff),
@@ -528,6 +531,7 @@ struct QueueView {
     statuses: Vec<Opt>,
     from: String,
     to: String,
+    search: String,
     rows: Vec<QueueRow>,
     more_href: Option<String>,
     first_href: Option<String>,
@@ -576,7 +580,11 @@ pub async fn queue(
         Ok(f) => f,
         Err(e) => return ctx.fail(e),
     };
-    let page = match queue_page(&st, filter).await {
+    let search = match queue_search(&q) {
+        Ok(s) => s,
+        Err(e) => return ctx.fail(e),
+    };
+    let page = match queue_page(&st, filter, search.clone()).await {
         Ok(p) => p,
         Err(e) => return ctx.fail(e),
     };
@@ -656,6 +664,7 @@ pub async fn queue(
         statuses,
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
+        search,
         rows,
         more_href,
         first_href,
