@@ -18,7 +18,14 @@ fn household(area: &str, name: &str, address: &str) -> Household {
     }
 }
 
-fn check(phone: &mut Phone, household: &str, all_sorted: bool) -> String {
+/// The period the figures are asked for: the last month, so that yesterday is in it.
+fn from() -> Day {
+    Day(Day::today().0 - chrono::Duration::days(30))
+}
+
+/// A check `days_ago`: which of two checks is the latest goes by its date first (the record
+/// times are phones' clocks, which may disagree by more than the time between two saves).
+fn check(phone: &mut Phone, household: &str, days_ago: i64, all_sorted: bool) -> String {
     let area = phone.area().to_owned();
     let by = phone.enrolment.person_id.clone();
     phone
@@ -26,7 +33,7 @@ fn check(phone: &mut Phone, household: &str, all_sorted: bool) -> String {
         .create(SortingCheck {
             household_id: household.into(),
             area_id: area,
-            check_date: Day::today(),
+            check_date: Day(Day::today().0 - chrono::Duration::days(days_ago)),
             recyclable_sorted: all_sorted,
             food_sorted: all_sorted,
             other_sorted: all_sorted,
@@ -42,8 +49,7 @@ fn check(phone: &mut Phone, household: &str, all_sorted: bool) -> String {
 
 /// The hamlet's household-sorting figure on the server: (numerator, denominator, records).
 fn server_sorting(server: &TestServer) -> (u64, u64, Vec<String>) {
-    let year = chrono::Datelike::year(&Day::today().0);
-    let t = server.staff_get(&format!("/api/v1/targets?from={year}-01-01"));
+    let t = server.staff_get(&format!("/api/v1/targets?from={}", from()));
     let area = t["areas"]
         .as_array()
         .expect("areas")
@@ -67,10 +73,9 @@ fn server_sorting(server: &TestServer) -> (u64, u64, Vec<String>) {
 
 /// The same figure as a phone computes it from what it holds.
 fn phone_sorting(phone: &Phone) -> (u64, u64, Vec<String>) {
-    let year = chrono::Datelike::year(&Day::today().0);
     let t = phone
         .store
-        .area_targets(AREA_A, Day::ymd(year, 1, 1).unwrap(), Day::today())
+        .area_targets(AREA_A, from(), Day::today())
         .expect("targets")
         .expect("the hamlet's targets");
     let f = t.household_sorting;
@@ -109,7 +114,7 @@ fn staff_mark_a_duplicate_and_three_phones_converge_on_it() {
         .store
         .create(household(AREA_A, "Trần Thị B", "số 21, hẻm 3"))
         .unwrap();
-    let kept_check = check(&mut phones[0], &kept, false);
+    let kept_check = check(&mut phones[0], &kept, 1, false);
     phones[0].sync().unwrap();
 
     // The second phone, synced, is shown that household when it types the same one without
@@ -131,9 +136,9 @@ fn staff_mark_a_duplicate_and_three_phones_converge_on_it() {
         .unwrap()
         .is_empty());
 
-    // It saves anyway, and a later check there finds all three groups sorted.
+    // It saves anyway, and a check there the next day finds all three groups sorted.
     let dup = phones[1].store.create(typed).unwrap();
-    let dup_check = check(&mut phones[1], &dup, true);
+    let dup_check = check(&mut phones[1], &dup, 0, true);
     phones[1].sync().unwrap();
     for id in [&kept, &other, &dup, &kept_check, &dup_check] {
         assert_eq!(server.staff_decide(id, "approved", "").status(), 201);
@@ -190,7 +195,13 @@ fn staff_mark_a_duplicate_and_three_phones_converge_on_it() {
         assert_eq!(list, expected_list, "the phone's household list");
         assert_eq!(search, vec![kept.clone()], "the phone's search");
         assert_eq!(phone_sorting(p), after, "the phone's figure");
-        assert_eq!(p.store.area_figures(AREA_A).unwrap().households, 2);
+        // The home screen's figures too: two households, the kept one checked (by the
+        // duplicate's later check) and sorting.
+        let f = p.store.area_figures(AREA_A).unwrap();
+        assert_eq!(
+            (f.households, f.households_checked, f.households_sorting_all),
+            (2, 1, 1)
+        );
         // Adding the same household again is hinted with the one kept only.
         let hint: Vec<String> = p
             .store

@@ -210,16 +210,18 @@ impl Store {
 
     /// Each household of the area with its latest check (by check date, then record time).
     /// With `approved_only`, only approved checks count: a household's status for the targets.
+    /// A duplicate's checks count for the household kept, as in the report.
     pub fn latest_checks(&self, area_id: &str, approved_only: bool) -> Result<Vec<LatestCheck>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT household_id, head_name, check_id, check_date, all_sorted, review_status FROM (
-                SELECT c.household_id, h.head_name, c.id AS check_id, c.check_date, c.all_sorted,
-                       r.review_status,
-                       ROW_NUMBER() OVER (PARTITION BY c.household_id
+                SELECT h.id AS household_id, h.head_name, c.id AS check_id, c.check_date,
+                       c.all_sorted, r.review_status,
+                       ROW_NUMBER() OVER (PARTITION BY h.id
                                           ORDER BY c.check_date DESC, r.created_at DESC, c.id DESC) AS n
                 FROM sorting_checks c
                 JOIN records r ON r.id = c.id
-                JOIN households h ON h.id = c.household_id
+                LEFT JOIN household_duplicates d ON d.household_id = c.household_id
+                JOIN households h ON h.id = COALESCE(d.kept_id, c.household_id)
                 WHERE h.area_id = ?1 AND (?2 = 0 OR r.review_status = 'approved')
              ) WHERE n = 1 ORDER BY household_id",
         )?;
