@@ -470,12 +470,7 @@ pub fn review_from_dashboard(
         reviewer: device.person.id.clone(),
     };
     review.normalize();
-    let id = uuid::Uuid::now_v7().to_string();
-    let meta = Meta {
-        author: device.person.id.clone(),
-        created_at: chrono::Utc::now().timestamp_millis(),
-        state: Lifecycle::Submitted,
-    };
+    let meta = staff_meta(device);
     let any = AnyRecord::Review(review.clone());
     if let Err(d) = scope.authorize(
         reference,
@@ -497,40 +492,68 @@ pub fn review_from_dashboard(
     if !errors.is_empty() {
         return Ok(Err(ReviewRefused::Invalid(errors)));
     }
-    let (doc, change) = RecordDoc::create(&automerge::ActorId::random(), &id, &meta, &review)
-        .map_err(|e| StorageError::Database(e.to_string()))?;
-    let row = RecordRow {
-        id: id.clone(),
-        area_id: target.area_id.clone(),
-        commune_id: target.commune_id.clone(),
-        author: meta.author.clone(),
-        created_at: meta.created_at,
-        state: meta.state,
-        heads: doc.heads(),
-        review_status: ReviewStatus::Approved,
-        day: crate::storage::listed_day(None, meta.created_at),
-        record: AnyRecord::Review(review.clone()),
-        updated_seq: 0,
-    };
-    tx.append(
-        device,
-        &Accepted {
-            row,
-            changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
-            snapshot: doc.save(),
-            action: AuditAction::Review,
-            review: Some(ReviewFact {
-                id: id.clone(),
-                created_at: meta.created_at,
-                heads: review.record_heads.clone(),
-                decision,
-            }),
-            reviewed_record: Some(target.id.clone()),
-        },
+    let mut accepted = staff_decision(
+        &meta,
+        &review,
+        target.area_id.clone(),
+        target.commune_id.clone(),
+        AuditAction::Review,
     )?;
+    let id = accepted.row.id.clone();
+    accepted.review = Some(ReviewFact {
+        id: id.clone(),
+        created_at: meta.created_at,
+        heads: review.record_heads.clone(),
+        decision,
+    });
+    accepted.reviewed_record = Some(target.id.clone());
+    tx.append(device, &accepted)?;
     refresh_status(tx.as_mut(), &target)?;
     tx.commit()?;
     Ok(Ok(id))
+}
+
+/// The meta of a decision staff make in the dashboard: theirs, timed by the server.
+fn staff_meta(device: &Device) -> Meta {
+    Meta {
+        author: device.person.id.clone(),
+        created_at: chrono::Utc::now().timestamp_millis(),
+        state: Lifecycle::Submitted,
+    }
+}
+
+/// A decision made in the dashboard (a review, a duplicate mark) as a log entry like any
+/// phone's change, so phones pull it: a new document, its row in force as made.
+fn staff_decision<T: sachxanh_core::model::RecordBody>(
+    meta: &Meta,
+    record: &T,
+    area_id: Option<String>,
+    commune_id: Option<String>,
+    action: AuditAction,
+) -> StorageResult<Accepted> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let (doc, change) = RecordDoc::create(&automerge::ActorId::random(), &id, meta, record)
+        .map_err(|e| StorageError::Database(e.to_string()))?;
+    Ok(Accepted {
+        row: RecordRow {
+            id,
+            area_id,
+            commune_id,
+            author: meta.author.clone(),
+            created_at: meta.created_at,
+            state: meta.state,
+            heads: doc.heads(),
+            review_status: ReviewStatus::Approved,
+            day: crate::storage::listed_day(None, meta.created_at),
+            record: record.clone().into(),
+            updated_seq: 0,
+        },
+        changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
+        snapshot: doc.save(),
+        action,
+        review: None,
+        reviewed_record: None,
+    })
 }
 
 /// Why a duplicate mark from the dashboard was not recorded.
@@ -589,12 +612,7 @@ pub fn mark_duplicate_from_dashboard(
         marked_by: device.person.id.clone(),
     };
     mark.normalize();
-    let id = uuid::Uuid::now_v7().to_string();
-    let meta = Meta {
-        author: device.person.id.clone(),
-        created_at: chrono::Utc::now().timestamp_millis(),
-        state: Lifecycle::Submitted,
-    };
+    let meta = staff_meta(device);
     let any = AnyRecord::HouseholdDuplicate(mark.clone());
     if let Err(d) = scope.authorize(
         reference,
@@ -611,34 +629,16 @@ pub fn mark_duplicate_from_dashboard(
     if !errors.is_empty() {
         return Ok(Err(MarkRefused::Invalid(errors)));
     }
-    let (doc, change) = RecordDoc::create(&automerge::ActorId::random(), &id, &meta, &mark)
-        .map_err(|e| StorageError::Database(e.to_string()))?;
-    let row = RecordRow {
-        id: id.clone(),
-        area_id: Some(mark.area_id.clone()),
-        commune_id: dup.commune_id.clone(),
-        author: meta.author.clone(),
-        created_at: meta.created_at,
-        state: meta.state,
-        heads: doc.heads(),
-        review_status: ReviewStatus::Approved,
-        day: crate::storage::listed_day(None, meta.created_at),
-        record: any,
-        updated_seq: 0,
-    };
-    tx.append(
-        device,
-        &Accepted {
-            row,
-            changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
-            snapshot: doc.save(),
-            action: AuditAction::Create,
-            review: None,
-            reviewed_record: None,
-        },
+    let accepted = staff_decision(
+        &meta,
+        &mark,
+        Some(mark.area_id.clone()),
+        dup.commune_id.clone(),
+        AuditAction::Create,
     )?;
+    tx.append(device, &accepted)?;
     tx.commit()?;
-    Ok(Ok(id))
+    Ok(Ok(accepted.row.id))
 }
 
 /// Why an erasure was not made.
