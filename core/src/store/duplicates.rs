@@ -15,15 +15,23 @@ impl Store {
         draft: &Household,
         except: Option<&str>,
     ) -> Result<Vec<HouseholdRow>> {
+        // Only a household of the same head can resemble: its search key starts with the head's
+        // words (letters and digits only, nothing LIKE reads specially), so the index narrows
+        // the area to those before the rule reads them.
+        let name = crate::text::search_key(&draft.head_name);
+        if name.is_empty() {
+            return Ok(vec![]);
+        }
+        let prefix = format!("{name} %");
         let mut stmt = self.conn().prepare_cached(
             "SELECT h.id, h.area_id, h.head_name, h.address, h.members, r.review_status, r.data
              FROM households h JOIN records r ON r.id = h.id
-             WHERE h.area_id = ?1 AND NOT EXISTS (
+             WHERE h.area_id = ?1 AND h.search LIKE ?2 AND NOT EXISTS (
                 SELECT 1 FROM household_duplicates d WHERE d.household_id = h.id)
              ORDER BY h.search, h.id",
         )?;
         let known: Vec<(HouseholdRow, Household)> = stmt
-            .query_map([&draft.area_id], |r| {
+            .query_map([&draft.area_id, &prefix], |r| {
                 let status =
                     ReviewStatus::parse(&r.get::<_, String>(5)?).unwrap_or(ReviewStatus::Draft);
                 let data: String = r.get(6)?;
