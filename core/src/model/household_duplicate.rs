@@ -111,16 +111,62 @@ impl RecordBody for HouseholdDuplicate {
              VALUES (?1, ?2, ?3, ?4)",
             params![id, self.area_id, self.household_id, self.kept_id],
         )?;
-        Ok(())
+        resolve_area(conn, &self.area_id)
     }
 
     crate::write_changed_fields!(area_id, household_id, kept_id, marked_by);
+}
+
+/// Which marks of an area are in force and where each duplicate is merged (the end of any
+/// chain), by the core's resolution: recomputed from all the area's marks whenever one arrives,
+/// so the rows are the same whatever order marks came in. Lists and figures read
+/// `merged_into`; one row per duplicate carries it.
+fn resolve_area(conn: &Connection, area_id: &str) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, r.created_at, d.household_id, d.kept_id
+         FROM household_duplicates d JOIN records r ON r.id = d.id
+         WHERE d.area_id = ?1 ORDER BY d.id",
+    )?;
+    let rows: Vec<(String, i64, HouseholdDuplicate)> = stmt
+        .query_map([area_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                HouseholdDuplicate {
+                    area_id: area_id.to_owned(),
+                    household_id: r.get(2)?,
+                    kept_id: r.get(3)?,
+                    marked_by: String::new(),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let marks: Vec<crate::duplicates::Mark> = rows
+        .iter()
+        .map(|(id, created_at, mark)| crate::duplicates::Mark {
+            id,
+            created_at: *created_at,
+            mark,
+        })
+        .collect();
+    let merged = crate::duplicates::resolve(&marks);
+    conn.prepare_cached("UPDATE household_duplicates SET merged_into = NULL WHERE area_id = ?1")?
+        .execute([area_id])?;
+    for (duplicate, kept) in &merged {
+        conn.prepare_cached(
+            "UPDATE household_duplicates SET merged_into = ?2 WHERE id = (
+                SELECT MIN(id) FROM household_duplicates WHERE area_id = ?3 AND household_id = ?1)",
+        )?
+        .execute(params![duplicate, kept, area_id])?;
+    }
+    Ok(())
 }
 
 const TABLE: &str = "CREATE TABLE household_duplicates (
     id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
     area_id TEXT NOT NULL,
     household_id TEXT NOT NULL,
-    kept_id TEXT NOT NULL
+    kept_id TEXT NOT NULL,
+    merged_into TEXT
 );
 CREATE INDEX household_duplicates_of ON household_duplicates(household_id);";

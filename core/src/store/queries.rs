@@ -167,7 +167,8 @@ impl Store {
             "SELECT h.id, h.area_id, h.head_name, h.address, h.members, r.review_status
              FROM households h JOIN records r ON r.id = h.id
              WHERE h.area_id = ?1 AND NOT EXISTS (
-                SELECT 1 FROM household_duplicates d WHERE d.household_id = h.id)",
+                SELECT 1 FROM household_duplicates d
+                WHERE d.household_id = h.id AND d.merged_into IS NOT NULL)",
         );
         let mut args: Vec<rusqlite::types::Value> = vec![area_id.to_owned().into()];
         for w in &words {
@@ -220,8 +221,9 @@ impl Store {
                                           ORDER BY c.check_date DESC, r.created_at DESC, c.id DESC) AS n
                 FROM sorting_checks c
                 JOIN records r ON r.id = c.id
-                LEFT JOIN household_duplicates d ON d.household_id = c.household_id
-                JOIN households h ON h.id = COALESCE(d.kept_id, c.household_id)
+                LEFT JOIN household_duplicates d
+                    ON d.household_id = c.household_id AND d.merged_into IS NOT NULL
+                JOIN households h ON h.id = COALESCE(d.merged_into, c.household_id)
                 WHERE h.area_id = ?1 AND (?2 = 0 OR r.review_status = 'approved')
              ) WHERE n = 1 ORDER BY household_id",
         )?;
@@ -415,7 +417,8 @@ impl Store {
         let conn = self.conn();
         let households: i64 = conn.query_row(
             "SELECT COUNT(*) FROM households h WHERE area_id = ?1 AND NOT EXISTS (
-                SELECT 1 FROM household_duplicates d WHERE d.household_id = h.id)",
+                SELECT 1 FROM household_duplicates d
+                WHERE d.household_id = h.id AND d.merged_into IS NOT NULL)",
             [area_id],
             |r| r.get(0),
         )?;
