@@ -1,11 +1,11 @@
 //! Households recorded twice, on the phone: the households of the area a form being typed
 //! resembles (by the core's rule in `crate::duplicates`), shown before the person saves.
 
-use super::queries::HouseholdRow;
+use super::queries::{household_row, HouseholdRow};
 use super::Store;
 use crate::error::Result;
 use crate::form::{self, FieldInput};
-use crate::model::{Household, RecordKind, ReviewStatus};
+use crate::model::{Household, RecordKind};
 
 impl Store {
     /// The households of the draft's area (duplicates already merged aside) that `draft`
@@ -31,30 +31,15 @@ impl Store {
                 WHERE d.household_id = h.id AND d.merged_into IS NOT NULL)
              ORDER BY h.search, h.id",
         )?;
-        let known: Vec<(HouseholdRow, Household)> = stmt
+        let rows: Vec<(HouseholdRow, String)> = stmt
             .query_map([&draft.area_id, &prefix], |r| {
-                let status =
-                    ReviewStatus::parse(&r.get::<_, String>(5)?).unwrap_or(ReviewStatus::Draft);
-                let data: String = r.get(6)?;
-                Ok((
-                    HouseholdRow {
-                        id: r.get(0)?,
-                        area_id: r.get(1)?,
-                        head_name: r.get(2)?,
-                        address: r.get(3)?,
-                        members: r.get(4)?,
-                        status_label: status.label(),
-                        status,
-                    },
-                    data,
-                ))
+                Ok((household_row(r)?, r.get::<_, String>(6)?))
             })?
-            .filter_map(|row| {
-                let (row, data) = row.ok()?;
-                let household = serde_json::from_str(&data).ok()?;
-                Some((row, household))
-            })
+            .collect::<rusqlite::Result<_>>()?;
+        let known: Vec<(HouseholdRow, Household)> = rows
+            .into_iter()
             .filter(|(row, _)| Some(row.id.as_str()) != except)
+            .filter_map(|(row, data)| Some((row, serde_json::from_str(&data).ok()?)))
             .collect();
         let found =
             crate::duplicates::candidates(draft, known.iter().map(|(row, h)| (row.id.as_str(), h)));

@@ -133,6 +133,21 @@ fn status(s: String) -> ReviewStatus {
     ReviewStatus::parse(&s).unwrap_or(ReviewStatus::Draft)
 }
 
+/// A household's list line from a row selecting `h.id, h.area_id, h.head_name, h.address,
+/// h.members, r.review_status` first.
+pub(super) fn household_row(r: &rusqlite::Row) -> rusqlite::Result<HouseholdRow> {
+    let status = status(r.get(5)?);
+    Ok(HouseholdRow {
+        id: r.get(0)?,
+        area_id: r.get(1)?,
+        head_name: r.get(2)?,
+        address: r.get(3)?,
+        members: r.get(4)?,
+        status_label: status.label(),
+        status,
+    })
+}
+
 /// A pattern matching `word` at the start of any word of a search key; escapes LIKE wildcards
 /// typed by a person.
 fn like_pattern(word: &str) -> String {
@@ -187,18 +202,7 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut items: Vec<HouseholdRow> = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                let status = status(r.get(5)?);
-                Ok(HouseholdRow {
-                    id: r.get(0)?,
-                    area_id: r.get(1)?,
-                    head_name: r.get(2)?,
-                    address: r.get(3)?,
-                    members: r.get(4)?,
-                    status_label: status.label(),
-                    status,
-                })
-            })?
+            .query_map(rusqlite::params_from_iter(args), household_row)?
             .collect::<rusqlite::Result<_>>()?;
         let next = if items.len() > limit.clamp(1, 500) {
             items.pop();
