@@ -63,7 +63,7 @@ pub fn catalog() -> Catalog {
                         required: f.required,
                     })
                     .collect(),
-                reviewed: *k != RecordKind::Review,
+                reviewed: !k.is_staff_decision(),
             })
             .collect(),
         review_statuses: ReviewStatus::choices(),

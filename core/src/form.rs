@@ -515,6 +515,29 @@ pub fn read<T: RecordBody>(
     inputs: &[FieldInput],
     ctx: &Context,
 ) -> Result<T, Vec<FieldError>> {
+    let (record, mut problems) = fill(base, inputs);
+    let Some(record) = record else {
+        problems.push(FieldError::new("", Rule::WrongInput));
+        return Err(problems);
+    };
+    let unread: Vec<String> = problems.iter().map(|p| p.field.clone()).collect();
+    problems.extend(
+        record
+            .check(ctx)
+            .into_iter()
+            .filter(|e| !unread.contains(&e.field)),
+    );
+    if problems.is_empty() {
+        Ok(record)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The form's values put into `base` and normalised, unchecked, with the fields that could not
+/// be read (which keep their old values): a half-typed form as far as it goes, for hints such
+/// as similar households while the person is still typing.
+pub fn fill<T: RecordBody>(base: &T, inputs: &[FieldInput]) -> (Option<T>, Vec<FieldError>) {
     let mut json = serde_json::to_value(base).unwrap_or(Value::Null);
     let mut problems = vec![];
     for f in T::FIELDS {
@@ -532,26 +555,11 @@ pub fn read<T: RecordBody>(
             problems.push(FieldError::new(i.path.clone(), Rule::UnknownField));
         }
     }
-    let mut record: T = match serde_json::from_value(json) {
-        Ok(r) => r,
-        Err(_) => {
-            problems.push(FieldError::new("", Rule::WrongInput));
-            return Err(problems);
-        }
-    };
-    record.normalize();
-    let unread: Vec<String> = problems.iter().map(|p| p.field.clone()).collect();
-    problems.extend(
-        record
-            .check(ctx)
-            .into_iter()
-            .filter(|e| !unread.contains(&e.field)),
-    );
-    if problems.is_empty() {
-        Ok(record)
-    } else {
-        Err(problems)
-    }
+    let record = serde_json::from_value(json).ok().map(|mut r: T| {
+        r.normalize();
+        r
+    });
+    (record, problems)
 }
 
 /// The field a problem at `path` is shown under: the field itself (`members`, `photos.3` under

@@ -6,12 +6,14 @@
 //! - [`sync`]: the wire protocol (shared with the server) and the device's sync client;
 //! - [`photo`]: photos scaled and re-encoded on the phone, named by SHA-256;
 //! - [`erasure`]: a record's personal data erased through its history, on request;
+//! - [`duplicates`]: households recorded twice, found by resemblance and merged by staff;
 //! - [`report`]: the plan's targets from approved records, the same on phones and server;
 //! - [`reference`] and [`place`]: communes, areas and geometry;
 //! - [`text`] and [`i18n`]: Vietnamese text handling and messages in two languages.
 
 pub mod catalog;
 pub mod document;
+pub mod duplicates;
 pub mod enrolment;
 pub mod erasure;
 pub mod form;

@@ -38,6 +38,17 @@ pub fn search_key(s: &str) -> String {
     key
 }
 
+/// Whether `text` matches a search as the phones' lists do: every word of `query` starts a word
+/// of `text`, ignoring diacritics, case and punctuation ("nguyen van a" finds "Nguyễn Văn A").
+/// An empty query matches everything.
+pub fn matches(query: &str, text: &str) -> bool {
+    let key = search_key(text);
+    let words: Vec<&str> = key.split_whitespace().collect();
+    search_key(query)
+        .split_whitespace()
+        .all(|q| words.iter().any(|w| w.starts_with(q)))
+}
+
 /// Checks a free-text field: required or not, at most `max` characters, no control characters
 /// (a newline is allowed only where `multiline`).
 pub fn check(
@@ -79,6 +90,15 @@ mod tests {
     #[test]
     fn search_key_starts_each_word_with_a_space() {
         assert_eq!(search_key("Số 12, đường Rạch Sen"), " so 12 duong rach sen");
+    }
+
+    #[test]
+    fn matches_finds_words_by_their_start_without_diacritics() {
+        assert!(matches("nguyen van a", "Nguyễn Văn A — số 12, hẻm 3"));
+        assert!(matches("NGUY hem", "Nguyễn Văn A — số 12, hẻm 3"));
+        assert!(matches("", "anything"));
+        assert!(!matches("nguyen van b", "Nguyễn Văn A — số 12, hẻm 3"));
+        assert!(!matches("guyen", "Nguyễn Văn A"));
     }
 
     #[test]

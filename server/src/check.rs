@@ -19,7 +19,8 @@ use sachxanh_core::i18n::Message;
 use sachxanh_core::model::permission::{check_review_time, Version};
 use sachxanh_core::model::review::{derive_status, ReviewFact};
 use sachxanh_core::model::{
-    AnyRecord, AuditAction, Context, Day, Denial, Lifecycle, Meta, RecordKind, ReviewStatus,
+    AnyRecord, AuditAction, Context, Day, Denial, HouseholdDuplicate, Lifecycle, Meta, RecordKind,
+    ReviewStatus,
 };
 use sachxanh_core::report::period::closed_period_notice;
 use sachxanh_core::sync::protocol::{
@@ -169,6 +170,23 @@ fn reviewed_target(
     Ok(Ok(target))
 }
 
+/// The households a duplicate mark names, checked against the server's copies: both are
+/// households of the mark's area (which scopes it).
+fn marked_households(
+    tx: &mut dyn SyncTx,
+    mark: &HouseholdDuplicate,
+) -> StorageResult<Result<(), Deny>> {
+    for id in [&mark.household_id, &mark.kept_id] {
+        let known = tx.record(id)?.is_some_and(|r| {
+            r.kind() == RecordKind::Household && r.area_id.as_deref() == Some(&mark.area_id)
+        });
+        if !known {
+            return Ok(Err(Denial::ReviewedRecordUnknown.into()));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Each fresh change builds on what it claims to have seen: a change that depends on nothing
 /// only creates a record, and its first operation number follows the highest it depends on —
 /// what every honest Automerge writer does. A counter set higher would win, unseen, every
@@ -284,19 +302,23 @@ fn check_record(
     if !errors.is_empty() {
         return Ok(Err(invalid(errors)));
     }
+    // A staff decision's time orders it among others on every phone: within the server's clock.
+    if before.is_none() && after.kind().is_staff_decision() {
+        if let Err(d) = check_review_time(meta.created_at, now) {
+            return Ok(Err(d.into()));
+        }
+    }
+    if let AnyRecord::HouseholdDuplicate(mark) = &after {
+        if let Err(d) = marked_households(tx, mark)? {
+            return Ok(Err(d));
+        }
+    }
     // A review is scoped by the record it names, checked against the server's own copy.
     let target = match &after {
-        AnyRecord::Review(r) => {
-            if before.is_none() {
-                if let Err(d) = check_review_time(meta.created_at, now) {
-                    return Ok(Err(d.into()));
-                }
-            }
-            match reviewed_target(tx, r)? {
-                Ok(t) => Some(t),
-                Err(d) => return Ok(Err(d)),
-            }
-        }
+        AnyRecord::Review(r) => match reviewed_target(tx, r)? {
+            Ok(t) => Some(t),
+            Err(d) => return Ok(Err(d)),
+        },
         _ => None,
     };
     let stored_row = match &before {
@@ -330,8 +352,9 @@ fn check_record(
         .and_then(|a| reference.commune_of_area(a))
         .map(|c| c.id.clone());
     let heads = fork.heads();
+    // Staff decisions are in force as made: never reviewed themselves.
     let review_status = match &after {
-        AnyRecord::Review(_) => ReviewStatus::Approved,
+        AnyRecord::Review(_) | AnyRecord::HouseholdDuplicate(_) => ReviewStatus::Approved,
         _ => derive_status(
             meta.state == Lifecycle::Submitted,
             &heads,
@@ -447,12 +470,7 @@ pub fn review_from_dashboard(
         reviewer: device.person.id.clone(),
     };
     review.normalize();
-    let id = uuid::Uuid::now_v7().to_string();
-    let meta = Meta {
-        author: device.person.id.clone(),
-        created_at: chrono::Utc::now().timestamp_millis(),
-        state: Lifecycle::Submitted,
-    };
+    let meta = staff_meta(device);
     let any = AnyRecord::Review(review.clone());
     if let Err(d) = scope.authorize(
         reference,
@@ -474,40 +492,153 @@ pub fn review_from_dashboard(
     if !errors.is_empty() {
         return Ok(Err(ReviewRefused::Invalid(errors)));
     }
-    let (doc, change) = RecordDoc::create(&automerge::ActorId::random(), &id, &meta, &review)
-        .map_err(|e| StorageError::Database(e.to_string()))?;
-    let row = RecordRow {
-        id: id.clone(),
-        area_id: target.area_id.clone(),
-        commune_id: target.commune_id.clone(),
-        author: meta.author.clone(),
-        created_at: meta.created_at,
-        state: meta.state,
-        heads: doc.heads(),
-        review_status: ReviewStatus::Approved,
-        day: crate::storage::listed_day(None, meta.created_at),
-        record: AnyRecord::Review(review.clone()),
-        updated_seq: 0,
-    };
-    tx.append(
-        device,
-        &Accepted {
-            row,
-            changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
-            snapshot: doc.save(),
-            action: AuditAction::Review,
-            review: Some(ReviewFact {
-                id: id.clone(),
-                created_at: meta.created_at,
-                heads: review.record_heads.clone(),
-                decision,
-            }),
-            reviewed_record: Some(target.id.clone()),
-        },
+    let mut accepted = staff_decision(
+        &meta,
+        &review,
+        target.area_id.clone(),
+        target.commune_id.clone(),
+        AuditAction::Review,
     )?;
+    let id = accepted.row.id.clone();
+    accepted.review = Some(ReviewFact {
+        id: id.clone(),
+        created_at: meta.created_at,
+        heads: review.record_heads.clone(),
+        decision,
+    });
+    accepted.reviewed_record = Some(target.id.clone());
+    tx.append(device, &accepted)?;
     refresh_status(tx.as_mut(), &target)?;
     tx.commit()?;
     Ok(Ok(id))
+}
+
+/// The meta of a decision staff make in the dashboard: theirs, timed by the server.
+fn staff_meta(device: &Device) -> Meta {
+    Meta {
+        author: device.person.id.clone(),
+        created_at: chrono::Utc::now().timestamp_millis(),
+        state: Lifecycle::Submitted,
+    }
+}
+
+/// A decision made in the dashboard (a review, a duplicate mark) as a log entry like any
+/// phone's change, so phones pull it: a new document, its row in force as made.
+fn staff_decision<T: sachxanh_core::model::RecordBody>(
+    meta: &Meta,
+    record: &T,
+    area_id: Option<String>,
+    commune_id: Option<String>,
+    action: AuditAction,
+) -> StorageResult<Accepted> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let (doc, change) = RecordDoc::create(&automerge::ActorId::random(), &id, meta, record)
+        .map_err(|e| StorageError::Database(e.to_string()))?;
+    Ok(Accepted {
+        row: RecordRow {
+            id,
+            area_id,
+            commune_id,
+            author: meta.author.clone(),
+            created_at: meta.created_at,
+            state: meta.state,
+            heads: doc.heads(),
+            review_status: ReviewStatus::Approved,
+            day: crate::storage::listed_day(None, meta.created_at),
+            record: record.clone().into(),
+            updated_seq: 0,
+        },
+        changes: vec![(change.hash().to_string(), change.raw_bytes().to_vec())],
+        snapshot: doc.save(),
+        action,
+        review: None,
+        reviewed_record: None,
+    })
+}
+
+/// Why a duplicate mark from the dashboard was not recorded.
+#[derive(Debug)]
+pub enum MarkRefused {
+    /// Either household unknown, not a household, or out of the staff member's commune.
+    NotFound,
+    Problem(sachxanh_core::duplicates::MarkProblem),
+    Invalid(Vec<FieldError>),
+    Denied(Denial),
+}
+
+/// Staff mark `duplicate_id` as the same household as `kept_id`: a duplicate mark authored by
+/// the staff member, timed by the server, appended to the log like a review so every phone of
+/// the area pulls it. `in_force` is the commune's marks as resolved (duplicate → kept).
+pub fn mark_duplicate_from_dashboard(
+    storage: &dyn Storage,
+    reference: &Reference,
+    device: &Device,
+    duplicate_id: &str,
+    kept_id: &str,
+    in_force: &std::collections::HashMap<String, String>,
+) -> StorageResult<Result<String, MarkRefused>> {
+    use sachxanh_core::model::RecordBody;
+    let mut tx = storage.begin()?;
+    let scope = device.person.scope();
+    let mut household =
+        |id: &str| -> StorageResult<Option<(RecordRow, sachxanh_core::model::Household)>> {
+            Ok(tx.record(id)?.and_then(|row| match &row.record {
+                AnyRecord::Household(h)
+                    if row
+                        .area_id
+                        .as_deref()
+                        .is_some_and(|a| scope.covers_area(reference, a)) =>
+                {
+                    let h = h.clone();
+                    Some((row, h))
+                }
+                _ => None,
+            }))
+        };
+    let (Some((dup, dup_h)), Some((kept, kept_h))) =
+        (household(duplicate_id)?, household(kept_id)?)
+    else {
+        return Ok(Err(MarkRefused::NotFound));
+    };
+    if let Err(p) =
+        sachxanh_core::duplicates::check_mark((&dup.id, &dup_h), (&kept.id, &kept_h), in_force)
+    {
+        return Ok(Err(MarkRefused::Problem(p)));
+    }
+    let mut mark = HouseholdDuplicate {
+        area_id: dup_h.area_id.clone(),
+        household_id: dup.id.clone(),
+        kept_id: kept.id.clone(),
+        marked_by: device.person.id.clone(),
+    };
+    mark.normalize();
+    let meta = staff_meta(device);
+    let any = AnyRecord::HouseholdDuplicate(mark.clone());
+    if let Err(d) = scope.authorize(
+        reference,
+        None,
+        Version {
+            meta: &meta,
+            record: &any,
+            area: Some(&mark.area_id),
+        },
+    ) {
+        return Ok(Err(MarkRefused::Denied(d)));
+    }
+    let errors = mark.check(&Context::new(reference));
+    if !errors.is_empty() {
+        return Ok(Err(MarkRefused::Invalid(errors)));
+    }
+    let accepted = staff_decision(
+        &meta,
+        &mark,
+        Some(mark.area_id.clone()),
+        dup.commune_id.clone(),
+        AuditAction::Create,
+    )?;
+    tx.append(device, &accepted)?;
+    tx.commit()?;
+    Ok(Ok(accepted.row.id))
 }
 
 /// Why an erasure was not made.

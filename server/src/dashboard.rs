@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod areas;
 pub mod catalog;
+pub mod duplicates;
 mod map;
 pub mod pages;
 pub mod people;
@@ -211,6 +212,25 @@ pub struct QueueQuery {
     /// Where the page starts: the `next` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) after: Option<String>,
+    /// Words every line's title must contain (a head's name, an address), with or without
+    /// diacritics, as the phones search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) search: Option<String>,
+}
+
+/// Longest search one queue request may carry: a name and an address.
+const MAX_SEARCH_CHARS: usize = 200;
+
+/// The queue's search as asked, checked; empty when none.
+pub(crate) fn queue_search(q: &QueueQuery) -> Result<String, ApiError> {
+    let s = q.search.as_deref().unwrap_or_default().trim();
+    if s.chars().count() > MAX_SEARCH_CHARS || s.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "từ khoá tìm kiếm không hợp lệ",
+            "invalid search",
+        ));
+    }
+    Ok(s.to_owned())
 }
 
 /// The queue's status filter that shows what needs a decision: awaiting review, or changed
@@ -325,14 +345,31 @@ pub(crate) fn queue_filter(person: &Person, q: &QueueQuery) -> Result<QueueFilte
     })
 }
 
-/// One page of the queue, read on the blocking pool.
+/// One page of the queue, read on the blocking pool. A search reads the filtered lines of the
+/// whole scope and keeps those whose title (as the core words it) matches, by the core's rule:
+/// titles name households through other records, which SQL cannot fold.
 pub(crate) async fn queue_page(
     st: &Arc<AppState>,
-    filter: QueueFilter,
+    mut filter: QueueFilter,
+    search: String,
 ) -> Result<QueuePage, ApiError> {
     let state = st.clone();
     tokio::task::spawn_blocking(move || -> Result<QueuePage, ApiError> {
+        if !search.is_empty() {
+            filter.limit = MAX_REPORT_ROWS + 1;
+        }
         let mut found = state.storage.queue(&filter)?;
+        if !search.is_empty() {
+            let rows: Vec<&RecordRow> = found.iter().map(|l| &l.row).collect();
+            let reference = state.reference();
+            let names = Names::for_rows(state.storage.as_ref(), &reference, &rows)?;
+            let keep: Vec<bool> = rows
+                .iter()
+                .map(|r| sachxanh_core::text::matches(&search, &names.title(r).vi))
+                .collect();
+            let mut keep = keep.into_iter();
+            found.retain(|_| keep.next().unwrap_or(false));
+        }
         let more = found.len() > QUEUE_PAGE;
         found.truncate(QUEUE_PAGE);
         let next = more
@@ -359,7 +396,8 @@ pub async fn queue(
 ) -> Result<Json<QueuePage>, ApiError> {
     authed.require_viewer()?;
     let filter = queue_filter(&authed.0.person, &q)?;
-    Ok(Json(queue_page(&st, filter).await?))
+    let search = queue_search(&q)?;
+    Ok(Json(queue_page(&st, filter, search).await?))
 }
 
 /// One line of a record's history, in words.

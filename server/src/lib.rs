@@ -135,6 +135,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/admin/communes"),
     ("post", "/admin/people"),
     ("post", "/areas/changes"),
+    ("get", "/duplicates"),
+    ("post", "/duplicates/mark"),
     ("post", "/areas/import"),
     ("get", "/api/v1/catalog"),
     ("post", "/api/v1/session"),
@@ -143,6 +145,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/review-queue"),
     ("get", "/api/v1/records/{id}/detail"),
     ("post", "/api/v1/records/{id}/review"),
+    ("get", "/api/v1/duplicates"),
+    ("post", "/api/v1/records/{id}/duplicate-of"),
     ("post", "/api/v1/records/{id}/erase"),
     ("post", "/api/v1/records/{id}/restrict"),
     ("get", "/api/v1/records/{id}/access-request"),
@@ -267,6 +271,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/people", post(dashboard::admin::add_account))
         .route("/areas", get(dashboard::areas::show))
         .route("/areas/changes", post(dashboard::areas::change))
+        .route("/duplicates", get(dashboard::duplicates::show))
+        // The form's body is read and bounded by the handler itself.
+        .route("/duplicates/mark", post(dashboard::duplicates::mark_form))
+        .route("/api/v1/duplicates", get(dashboard::duplicates::list))
+        .route(
+            "/api/v1/records/{id}/duplicate-of",
+            post(dashboard::duplicates::mark_json).layer(json_limit),
+        )
         // The boundary file: up to 4 MB, read and bounded by the handler.
         .route(
             "/areas/import",

@@ -595,7 +595,7 @@ fn the_pages_review_without_script_in_both_languages() {
     let (status, queue) = html("/queue", &session);
     assert_eq!(status, 200);
     let queue = unescape(&queue);
-    for k in RecordKind::ALL.iter().filter(|k| **k != RecordKind::Review) {
+    for k in RecordKind::ALL.iter().filter(|k| !k.is_staff_decision()) {
         assert!(
             queue.contains(&format!("value=\"{}\" data-catalog>{}<", k, k.label().vi)),
             "{k}"
@@ -785,7 +785,7 @@ fn the_catalogue_is_the_cores() {
     for (k, json) in RecordKind::ALL.iter().zip(kinds) {
         assert_eq!(json["kind"], k.as_str());
         assert_eq!(json["label"]["vi"], k.label().vi);
-        assert_eq!(json["reviewed"], *k != RecordKind::Review);
+        assert_eq!(json["reviewed"], !k.is_staff_decision());
         let fields = json["fields"].as_array().unwrap();
         assert_eq!(fields.len(), k.fields().len());
         for (f, jf) in k.fields().iter().zip(fields) {

@@ -276,6 +276,7 @@ fn the_targets_page_shows_the_cleanups_volume_by_organisation_and_the_period_bef
         ["1", "36", "7", "0", "12", "8", "0", "0", "30", "0", "50"]
     );
     assert!(
-        page.contains("Households still dumping or burning") && page.contains("(period before ")
+        page.contains("Households still dumping or burning")
+            && page.contains("data-testid=\"before\">period before ")
     );
 }

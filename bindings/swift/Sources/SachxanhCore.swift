@@ -794,6 +794,13 @@ public protocol SachxanhProtocol: AnyObject, Sendable {
     func setToken(token: String) 
     
     /**
+     * The households of the area that the form being typed resembles (the core's rule of
+     * households recorded twice: same head and address, diacritics, case and punctuation aside,
+     * house numbers alike), for the form to show before saving. Empty for other kinds.
+     */
+    func similarHouseholds(kind: RecordKind, id: String?, areaId: String, values: [FieldInput]) throws  -> [HouseholdRow]
+    
+    /**
      * Sends a record for review (its values are checked again first).
      */
     func submit(id: String) throws 
@@ -1263,6 +1270,24 @@ open func setToken(token: String)  {try! rustCall() {
         FfiConverterString.lower(token),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The households of the area that the form being typed resembles (the core's rule of
+     * households recorded twice: same head and address, diacritics, case and punctuation aside,
+     * house numbers alike), for the form to show before saving. Empty for other kinds.
+     */
+open func similarHouseholds(kind: RecordKind, id: String?, areaId: String, values: [FieldInput])throws  -> [HouseholdRow]  {
+    return try  FfiConverterSequenceTypeHouseholdRow.lift(try rustCallWithError(FfiConverterTypeApiError_lift) {
+        uniffiCallStatus in
+    uniffi_sachxanh_core_fn_method_sachxanh_similar_households(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordKind_lower(kind),
+        FfiConverterOptionString.lower(id),
+        FfiConverterString.lower(areaId),
+        FfiConverterSequenceTypeFieldInput.lower(values),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1844,7 +1869,7 @@ public struct Capabilities: Equatable, Hashable {
     public var roleLabel: Message
     public var areas: [AreaInfo]
     /**
-     * Every kind people record (reviews aside), with whether this person may.
+     * Every kind people record (staff decisions aside), with whether this person may.
      */
     public var kinds: [KindCapability]
     public var mayReview: Bool
@@ -1857,7 +1882,7 @@ public struct Capabilities: Equatable, Hashable {
     // declare one manually.
     public init(role: Role, roleLabel: Message, areas: [AreaInfo], 
         /**
-         * Every kind people record (reviews aside), with whether this person may.
+         * Every kind people record (staff decisions aside), with whether this person may.
          */kinds: [KindCapability], mayReview: Bool, 
         /**
          * May send others' records of their areas for review (area heads, staff).
@@ -3357,6 +3382,92 @@ public func FfiConverterTypeHousehold_lift(_ buf: RustBuffer) throws -> Househol
 #endif
 public func FfiConverterTypeHousehold_lower(_ value: Household) -> RustBuffer {
     return FfiConverterTypeHousehold.lower(value)
+}
+
+
+public struct HouseholdDuplicate: Equatable, Hashable {
+    /**
+     * The area of both households: it scopes who receives the mark.
+     */
+    public var areaId: String
+    /**
+     * The household recorded twice, which leaves the lists and figures.
+     */
+    public var householdId: String
+    /**
+     * The household kept, for which the duplicate's checks count.
+     */
+    public var keptId: String
+    /**
+     * The staff member (a person id).
+     */
+    public var markedBy: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The area of both households: it scopes who receives the mark.
+         */areaId: String, 
+        /**
+         * The household recorded twice, which leaves the lists and figures.
+         */householdId: String, 
+        /**
+         * The household kept, for which the duplicate's checks count.
+         */keptId: String, 
+        /**
+         * The staff member (a person id).
+         */markedBy: String) {
+        self.areaId = areaId
+        self.householdId = householdId
+        self.keptId = keptId
+        self.markedBy = markedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HouseholdDuplicate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHouseholdDuplicate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HouseholdDuplicate {
+        return
+            try HouseholdDuplicate(
+                areaId: FfiConverterString.read(from: &buf), 
+                householdId: FfiConverterString.read(from: &buf), 
+                keptId: FfiConverterString.read(from: &buf), 
+                markedBy: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HouseholdDuplicate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.areaId, into: &buf)
+        FfiConverterString.write(value.householdId, into: &buf)
+        FfiConverterString.write(value.keptId, into: &buf)
+        FfiConverterString.write(value.markedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHouseholdDuplicate_lift(_ buf: RustBuffer) throws -> HouseholdDuplicate {
+    return try FfiConverterTypeHouseholdDuplicate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHouseholdDuplicate_lower(_ value: HouseholdDuplicate) -> RustBuffer {
+    return FfiConverterTypeHouseholdDuplicate.lower(value)
 }
 
 
@@ -6128,6 +6239,8 @@ public enum AnyRecord: Equatable, Hashable {
     )
     case review(Review
     )
+    case householdDuplicate(HouseholdDuplicate
+    )
 
 
 
@@ -6174,6 +6287,9 @@ public struct FfiConverterTypeAnyRecord: FfiConverterRustBuffer {
         )
         
         case 9: return .review(try FfiConverterTypeReview.read(from: &buf)
+        )
+        
+        case 10: return .householdDuplicate(try FfiConverterTypeHouseholdDuplicate.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -6227,6 +6343,11 @@ public struct FfiConverterTypeAnyRecord: FfiConverterRustBuffer {
         case let .review(v1):
             writeInt(&buf, Int32(9))
             FfiConverterTypeReview.write(v1, into: &buf)
+            
+        
+        case let .householdDuplicate(v1):
+            writeInt(&buf, Int32(10))
+            FfiConverterTypeHouseholdDuplicate.write(v1, into: &buf)
             
         }
     }
@@ -8075,6 +8196,7 @@ public enum RecordKind: Equatable, Hashable {
     case briefing
     case selfManagedModel
     case review
+    case householdDuplicate
 
 
 
@@ -8113,6 +8235,8 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         case 8: return .selfManagedModel
         
         case 9: return .review
+        
+        case 10: return .householdDuplicate
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -8156,6 +8280,10 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case .review:
             writeInt(&buf, Int32(9))
+        
+        
+        case .householdDuplicate:
+            writeInt(&buf, Int32(10))
         
         }
     }
@@ -10910,6 +11038,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_set_token() != 35299) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sachxanh_core_checksum_method_sachxanh_similar_households() != 36531) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sachxanh_core_checksum_method_sachxanh_submit() != 16026) {

@@ -424,6 +424,11 @@ void uniffi_sachxanh_core_fn_method_sachxanh_set_tariff(uint64_t ptr, uint32_t d
 void uniffi_sachxanh_core_fn_method_sachxanh_set_token(uint64_t ptr, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SIMILAR_HOUSEHOLDS
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SIMILAR_HOUSEHOLDS
+RustBuffer uniffi_sachxanh_core_fn_method_sachxanh_similar_households(uint64_t ptr, RustBuffer kind, RustBuffer id, RustBuffer area_id, RustBuffer values, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SUBMIT
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_FN_METHOD_SACHXANH_SUBMIT
 void uniffi_sachxanh_core_fn_method_sachxanh_submit(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -972,6 +977,12 @@ uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_set_tariff(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SET_TOKEN
 #define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SET_TOKEN
 uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_set_token(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SIMILAR_HOUSEHOLDS
+#define UNIFFI_FFIDEF_UNIFFI_SACHXANH_CORE_CHECKSUM_METHOD_SACHXANH_SIMILAR_HOUSEHOLDS
+uint16_t uniffi_sachxanh_core_checksum_method_sachxanh_similar_households(void
     
 );
 #endif

@@ -368,6 +368,21 @@ impl Sachxanh {
             .check_form(kind, id.as_deref(), &area_id, &values)?)
     }
 
+    /// The households of the area that the form being typed resembles (the core's rule of
+    /// households recorded twice: same head and address, diacritics, case and punctuation aside,
+    /// house numbers alike), for the form to show before saving. Empty for other kinds.
+    pub fn similar_households(
+        &self,
+        kind: RecordKind,
+        id: Option<String>,
+        area_id: String,
+        values: Vec<FieldInput>,
+    ) -> Result<Vec<HouseholdRow>, ApiError> {
+        Ok(self
+            .store()
+            .similar_to_form(kind, id.as_deref(), &area_id, &values)?)
+    }
+
     /// Saves a form: a new draft (`id` none) or an edit, with only the fields that changed
     /// written.
     pub fn save_form(

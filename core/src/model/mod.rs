@@ -13,6 +13,7 @@ pub use collection_point::CollectionPoint;
 pub use covenant::{Covenant, CovenantStatus};
 pub use day::Day;
 pub use household::Household;
+pub use household_duplicate::HouseholdDuplicate;
 pub use permission::{AreaInfo, Capabilities, Denial, KindCapability, Role, Scope};
 pub use review::{Decision, Review, ReviewStatus};
 pub use self_managed_model::{ModelStatus, SelfManagedModel};
@@ -36,6 +37,16 @@ crate::record_kinds! {
     Briefing = "briefing" => briefing::Briefing,
     SelfManagedModel = "self_managed_model" => self_managed_model::SelfManagedModel,
     Review = "review" => review::Review,
+    HouseholdDuplicate = "household_duplicate" => household_duplicate::HouseholdDuplicate,
+}
+
+impl RecordKind {
+    /// Kinds that are commune staff's decisions about other records (a review, a duplicate
+    /// mark): made once by staff, in force as made, never sent for review nor offered in the
+    /// apps' "new record" menus.
+    pub fn is_staff_decision(&self) -> bool {
+        matches!(self, RecordKind::Review | RecordKind::HouseholdDuplicate)
+    }
 }
 
 crate::string_enum! {

@@ -144,7 +144,7 @@ pub struct Capabilities {
     pub role: Role,
     pub role_label: Message,
     pub areas: Vec<AreaInfo>,
-    /// Every kind people record (reviews aside), with whether this person may.
+    /// Every kind people record (staff decisions aside), with whether this person may.
     pub kinds: Vec<KindCapability>,
     pub may_review: bool,
     /// May send others' records of their areas for review (area heads, staff).
@@ -181,7 +181,7 @@ impl Scope {
             areas,
             kinds: RecordKind::ALL
                 .iter()
-                .filter(|k| **k != RecordKind::Review)
+                .filter(|k| !k.is_staff_decision())
                 .map(|k| KindCapability {
                     kind: *k,
                     label: k.label(),
@@ -216,7 +216,7 @@ impl Scope {
         match (self.role, kind) {
             (Role::ProvinceViewer | Role::Administrator, _) => false,
             (Role::CommuneStaff, _) => true,
-            (_, RecordKind::Review) => false,
+            (_, kind) if kind.is_staff_decision() => false,
             // Area-level undertakings are the area head's to record.
             (
                 Role::Volunteer,
@@ -263,11 +263,17 @@ impl Scope {
         if !author_ok {
             return Err(Denial::AuthorMismatch);
         }
-        if let AnyRecord::Review(r) = after.record {
+        // A staff decision is made once, by the person whose device sends it.
+        let decided_by = match after.record {
+            AnyRecord::Review(r) => Some(&r.reviewer),
+            AnyRecord::HouseholdDuplicate(m) => Some(&m.marked_by),
+            _ => None,
+        };
+        if let Some(by) = decided_by {
             if before.is_some() {
                 return Err(Denial::ReviewImmutable);
             }
-            if r.reviewer != self.person_id {
+            if *by != self.person_id {
                 return Err(Denial::ReviewerMismatch);
             }
         } else {

@@ -3,6 +3,7 @@
 //! phone from its projections; each figure keeps its numerator, denominator and the records
 //! behind it for drilling down.
 
+pub mod duplicates;
 pub mod life;
 pub mod monthly;
 pub mod period;
@@ -584,6 +585,7 @@ pub fn compute_with(
     to: Day,
     inputs: &Inputs,
 ) -> Report {
+    let facts = &duplicates::merge(facts);
     let span = Span::new(from, to, &inputs.carried);
     let weekends = weekends_between(from, to);
     let in_scope: Vec<_> = reference

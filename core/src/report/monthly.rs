@@ -56,6 +56,8 @@ pub fn monthly(
     from: Day,
     to: Day,
 ) -> Vec<Month> {
+    // A household merged into another is counted once, as the targets count it.
+    let facts = &super::duplicates::merge(facts);
     // A record counts where the targets count it: its area on the period's last day, when that
     // area belongs to a commune asked for.
     let in_scope = |area_id: &str| {

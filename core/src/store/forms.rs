@@ -149,7 +149,7 @@ impl Store {
             }
         }
         match self.kind_of(id)? {
-            Some(kind) if kind != RecordKind::Review => kind.visit(Submit(self, id)),
+            Some(kind) if !kind.is_staff_decision() => kind.visit(Submit(self, id)),
             _ => Err(Error::NotFound(id.to_owned())),
         }
     }

@@ -8,6 +8,7 @@
 mod areas;
 pub mod data_use;
 mod documents;
+mod duplicates;
 pub mod encryption;
 pub mod forms;
 pub mod outbox;

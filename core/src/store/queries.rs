@@ -133,6 +133,21 @@ fn status(s: String) -> ReviewStatus {
     ReviewStatus::parse(&s).unwrap_or(ReviewStatus::Draft)
 }
 
+/// A household's list line from a row selecting `h.id, h.area_id, h.head_name, h.address,
+/// h.members, r.review_status` first.
+pub(super) fn household_row(r: &rusqlite::Row) -> rusqlite::Result<HouseholdRow> {
+    let status = status(r.get(5)?);
+    Ok(HouseholdRow {
+        id: r.get(0)?,
+        area_id: r.get(1)?,
+        head_name: r.get(2)?,
+        address: r.get(3)?,
+        members: r.get(4)?,
+        status_label: status.label(),
+        status,
+    })
+}
+
 /// A pattern matching `word` at the start of any word of a search key; escapes LIKE wildcards
 /// typed by a person.
 fn like_pattern(word: &str) -> String {
@@ -149,7 +164,8 @@ fn like_pattern(word: &str) -> String {
 
 impl Store {
     /// Households of an area whose name or address contains every word of `query`, ignoring
-    /// diacritics and case ("nguyen van a" finds "Nguyễn Văn A"), ordered by name.
+    /// diacritics and case ("nguyen van a" finds "Nguyễn Văn A"), ordered by name. Households
+    /// staff marked as duplicates are left out: they were merged into the one kept.
     pub fn households(
         &self,
         area_id: &str,
@@ -165,7 +181,9 @@ impl Store {
         let mut sql = String::from(
             "SELECT h.id, h.area_id, h.head_name, h.address, h.members, r.review_status
              FROM households h JOIN records r ON r.id = h.id
-             WHERE h.area_id = ?1",
+             WHERE h.area_id = ?1 AND NOT EXISTS (
+                SELECT 1 FROM household_duplicates d
+                WHERE d.household_id = h.id AND d.merged_into IS NOT NULL)",
         );
         let mut args: Vec<rusqlite::types::Value> = vec![area_id.to_owned().into()];
         for w in &words {
@@ -184,18 +202,7 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut items: Vec<HouseholdRow> = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                let status = status(r.get(5)?);
-                Ok(HouseholdRow {
-                    id: r.get(0)?,
-                    area_id: r.get(1)?,
-                    head_name: r.get(2)?,
-                    address: r.get(3)?,
-                    members: r.get(4)?,
-                    status_label: status.label(),
-                    status,
-                })
-            })?
+            .query_map(rusqlite::params_from_iter(args), household_row)?
             .collect::<rusqlite::Result<_>>()?;
         let next = if items.len() > limit.clamp(1, 500) {
             items.pop();
@@ -208,16 +215,19 @@ impl Store {
 
     /// Each household of the area with its latest check (by check date, then record time).
     /// With `approved_only`, only approved checks count: a household's status for the targets.
+    /// A duplicate's checks count for the household kept, as in the report.
     pub fn latest_checks(&self, area_id: &str, approved_only: bool) -> Result<Vec<LatestCheck>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT household_id, head_name, check_id, check_date, all_sorted, review_status FROM (
-                SELECT c.household_id, h.head_name, c.id AS check_id, c.check_date, c.all_sorted,
-                       r.review_status,
-                       ROW_NUMBER() OVER (PARTITION BY c.household_id
+                SELECT h.id AS household_id, h.head_name, c.id AS check_id, c.check_date,
+                       c.all_sorted, r.review_status,
+                       ROW_NUMBER() OVER (PARTITION BY h.id
                                           ORDER BY c.check_date DESC, r.created_at DESC, c.id DESC) AS n
                 FROM sorting_checks c
                 JOIN records r ON r.id = c.id
-                JOIN households h ON h.id = c.household_id
+                LEFT JOIN household_duplicates d
+                    ON d.household_id = c.household_id AND d.merged_into IS NOT NULL
+                JOIN households h ON h.id = COALESCE(d.merged_into, c.household_id)
                 WHERE h.area_id = ?1 AND (?2 = 0 OR r.review_status = 'approved')
              ) WHERE n = 1 ORDER BY household_id",
         )?;
@@ -357,13 +367,15 @@ impl Store {
         Ok(rows)
     }
 
-    /// The approved records this phone holds, as the report reads them.
+    /// The approved records this phone holds, as the report reads them, with staff's duplicate
+    /// marks (in force as made, never reviewed).
     pub fn facts(&self) -> Result<Vec<crate::report::Fact>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, kind, created_at, data FROM records WHERE review_status = ?1",
+            "SELECT id, kind, created_at, data FROM records WHERE review_status = ?1 OR kind = ?2",
         )?;
+        let decided = RecordKind::HouseholdDuplicate.as_str();
         let rows: Vec<(String, String, i64, String)> = stmt
-            .query_map([ReviewStatus::Approved.as_str()], |r| {
+            .query_map([ReviewStatus::Approved.as_str(), decided], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -408,7 +420,9 @@ impl Store {
     pub fn area_figures(&self, area_id: &str) -> Result<AreaFigures> {
         let conn = self.conn();
         let households: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM households WHERE area_id = ?1",
+            "SELECT COUNT(*) FROM households h WHERE area_id = ?1 AND NOT EXISTS (
+                SELECT 1 FROM household_duplicates d
+                WHERE d.household_id = h.id AND d.merged_into IS NOT NULL)",
             [area_id],
             |r| r.get(0),
         )?;

@@ -54,7 +54,7 @@ const MIGRATIONS: &[&str] = &[
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Bump when a projection table or the way rows are derived changes.
-pub const PROJECTION_VERSION: i64 = 4;
+pub const PROJECTION_VERSION: i64 = 5;
 
 /// The tables every kind shares: one row per record (with its values as JSON, which lists read
 /// titles from), and which photos records use.

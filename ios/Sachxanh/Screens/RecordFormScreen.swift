@@ -99,6 +99,19 @@ private struct EditingForm: View {
                     if let heading = group.heading { Text(heading.text) }
                 }
             }
+            if !e.similar.isEmpty {
+                Section {
+                    ForEach(e.similar, id: \.id) { h in
+                        NavigationLink(value: Route.form(FormTarget(kind: .household, recordId: h.id, areaId: h.areaId))) {
+                            Text("\(h.headName) — \(h.address)")
+                        }
+                    }
+                } header: {
+                    Text("form.similar_households")
+                } footer: {
+                    Text("form.similar_save_anyway")
+                }
+            }
             if e.mayWrite {
                 if e.preparingPhotos {
                     Text("photos.wait_to_save").font(.footnote).foregroundStyle(.secondary)

@@ -151,6 +151,9 @@ enum RecordFormUiState: Equatable {
         /// Why staff returned or rejected it, shown above the form while fixing it.
         var reviewerReason: String?
         var conflicts: [WordedConflict] = []
+        /// Households of the area that what is typed resembles (the core's rule): shown before
+        /// saving so the person can open one instead of recording it twice, or save anyway.
+        var similar: [HouseholdRow] = []
         var saving = false
         /// The core is reading what was typed (live feedback); the form stays usable.
         var checking = false
@@ -410,11 +413,13 @@ final class RecordFormViewModel: ObservableObject {
         let recordId = s.recordId
         let areaId = s.areaId
         let checked = await runCore { try core.checkForm(kind: kind, id: recordId, areaId: areaId, values: values) }
+        let similar = await runCore { try core.similarHouseholds(kind: kind, id: recordId, areaId: areaId, values: values) }
         guard var cur = editing, !cur.saving else { return }
         // Typed meanwhile: a newer check reads that.
         guard cur.values() == values else { return }
         // Not being able to check is no reason to stop typing; saving says what is wrong.
         if case .success(let form) = checked { cur = cur.withFound(form) }
+        if case .success(let rows) = similar { cur.similar = rows }
         cur.checking = false
         state = .editing(cur)
     }

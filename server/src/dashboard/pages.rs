@@ -12,8 +12,8 @@ use super::map::{self, MapView, Mark};
 use super::pictures;
 use super::words::{self, Words};
 use super::{
-    communes_for, load_detail, open_session, period, queue_filter, queue_page, report_for,
-    QueueQuery, ALL, PENDING,
+    communes_for, load_detail, open_session, period, queue_filter, queue_page, queue_search,
+    report_for, QueueQuery, ALL, PENDING,
 };
 use crate::auth::{hash_secret, session_cookie, Authed, PeerIp};
 use crate::error::ApiError;
@@ -175,6 +175,7 @@ pub struct Layout {
     pub on_reports: bool,
     pub on_people: bool,
     pub on_areas: bool,
+    pub on_duplicates: bool,
     pub on_admin: bool,
     pub on_map: bool,
     /// The administrator sees the admin tab only.
@@ -199,6 +200,7 @@ pub(super) enum Tab {
     Reports,
     People,
     Areas,
+    Duplicates,
     Admin,
     Map,
 }
@@ -249,6 +251,7 @@ impl Ctx {
             on_reports: tab == Tab::Reports,
             on_people: tab == Tab::People,
             on_areas: tab == Tab::Areas,
+            on_duplicates: tab == Tab::Duplicates,
             on_admin: tab == Tab::Admin,
             on_map: tab == Tab::Map,
             admin: person.is_some_and(|p| p.role.administers()),
@@ -573,6 +576,7 @@ struct QueueView {
     statuses: Vec<Opt>,
     from: String,
     to: String,
+    search: String,
     rows: Vec<QueueRow>,
     more_href: Option<String>,
     first_href: Option<String>,
@@ -621,7 +625,11 @@ pub async fn queue(
         Ok(f) => f,
         Err(e) => return ctx.fail(e),
     };
-    let page = match queue_page(&st, filter).await {
+    let search = match queue_search(&q) {
+        Ok(s) => s,
+        Err(e) => return ctx.fail(e),
+    };
+    let page = match queue_page(&st, filter, search.clone()).await {
         Ok(p) => p,
         Err(e) => return ctx.fail(e),
     };
@@ -701,6 +709,7 @@ pub async fn queue(
         statuses,
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
+        search,
         rows,
         more_href,
         first_href,
@@ -1348,6 +1357,8 @@ pub struct Cell {
     /// The target's code, for tests and links.
     pub code: &'static str,
     pub figure: String,
+    /// The same figure over the period before, where the plan asks for a trend.
+    pub before: Option<String>,
     pub extra: String,
     pub href: String,
     /// A commune's place among the communes shown, when there are several (the core ranks).
@@ -1544,12 +1555,12 @@ pub async fn targets(
         cells: Target::ALL
             .iter()
             .map(|target| {
-                let (figure, mut extra) = pictures::figure_text(ctx.lang, t.amount(*target));
+                let (figure, extra) = pictures::figure_text(ctx.lang, t.amount(*target));
                 // Where the plan asks for an end (burning, dumping), the period before beside.
-                if let Some(before) = t.before(*target) {
-                    let (f, e) = pictures::figure_text(ctx.lang, before);
-                    extra = format!("{extra} ({} {f} · {e})", w.period_before);
-                }
+                let before = t.before(*target).map(|b| {
+                    let (f, e) = pictures::figure_text(ctx.lang, b);
+                    format!("{} {f} · {e}", w.period_before)
+                });
                 let q = TargetsQuery {
                     unit: Some(t.unit_id.clone()),
                     figure: Some(target.as_str().to_owned()),
@@ -1560,6 +1571,7 @@ pub async fn targets(
                     code: target.as_str(),
                     figure,
                     extra,
+                    before,
                     href: with_query("/targets", &query_string(&q)),
                     rank: None,
                 }

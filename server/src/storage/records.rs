@@ -210,12 +210,19 @@ impl<B: Backend> Records for Db<B> {
             .split(", ")
             .map(|c| format!("r.{c}"))
             .collect();
+        // Staff decisions (reviews, duplicate marks) are about records, not records to review.
+        args.extend(
+            RecordKind::ALL
+                .iter()
+                .filter(|k| k.is_staff_decision())
+                .map(|k| Val::from(k.as_str())),
+        );
         let mut sql = format!(
             "SELECT {}, COALESCE(p.name, '') FROM records r LEFT JOIN people p ON p.id = r.author
-             WHERE r.kind <> $1 AND r.restricted = 0",
-            columns.join(", ")
+             WHERE r.kind NOT IN ({}) AND r.restricted = 0",
+            columns.join(", "),
+            placeholders(1, args.len())
         );
-        args.push(RecordKind::Review.as_str().into());
         let mut scope_sql = scope_filter(&f.scope, &mut args);
         for c in ["commune_id", "area_id"] {
             scope_sql = scope_sql.replace(&format!(" {c} "), &format!(" r.{c} "));

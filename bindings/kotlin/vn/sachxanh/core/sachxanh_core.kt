@@ -773,6 +773,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_set_token(
     ): Int
+    external fun uniffi_sachxanh_core_checksum_method_sachxanh_similar_households(
+    ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_submit(
     ): Int
     external fun uniffi_sachxanh_core_checksum_method_sachxanh_sync(
@@ -870,6 +872,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_set_token(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_sachxanh_core_fn_method_sachxanh_similar_households(`ptr`: Long,`kind`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`areaId`: RustBuffer.ByValue,`values`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_sachxanh_core_fn_method_sachxanh_submit(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_sachxanh_core_fn_method_sachxanh_sync(`ptr`: Long,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1125,6 +1129,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_set_token() and 0xFFFF) != 35299) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_similar_households() and 0xFFFF) != 36531) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_sachxanh_core_checksum_method_sachxanh_submit() and 0xFFFF) != 16026) {
@@ -1799,6 +1806,13 @@ public interface SachxanhInterface {
     fun `setToken`(`token`: kotlin.String)
     
     /**
+     * The households of the area that the form being typed resembles (the core's rule of
+     * households recorded twice: same head and address, diacritics, case and punctuation aside,
+     * house numbers alike), for the form to show before saving. Empty for other kinds.
+     */
+    fun `similarHouseholds`(`kind`: RecordKind, `id`: kotlin.String?, `areaId`: kotlin.String, `values`: List<FieldInput>): List<HouseholdRow>
+    
+    /**
      * Sends a record for review (its values are checked again first).
      */
     fun `submit`(`id`: kotlin.String)
@@ -2453,6 +2467,29 @@ open class Sachxanh: Disposable, AutoCloseable, SachxanhInterface
 
     
     /**
+     * The households of the area that the form being typed resembles (the core's rule of
+     * households recorded twice: same head and address, diacritics, case and punctuation aside,
+     * house numbers alike), for the form to show before saving. Empty for other kinds.
+     */
+    @Throws(ApiException::class)override fun `similarHouseholds`(`kind`: RecordKind, `id`: kotlin.String?, `areaId`: kotlin.String, `values`: List<FieldInput>): List<HouseholdRow> {
+            return FfiConverterSequenceTypeHouseholdRow.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ApiException) { _status ->
+    UniffiLib.uniffi_sachxanh_core_fn_method_sachxanh_similar_households(
+        it,
+        
+        FfiConverterTypeRecordKind.lower(`kind`),
+        FfiConverterOptionalString.lower(`id`),
+        FfiConverterString.lower(`areaId`),
+        FfiConverterSequenceTypeFieldInput.lower(`values`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Sends a record for review (its values are checked again first).
      */
     @Throws(ApiException::class)override fun `submit`(`id`: kotlin.String)
@@ -2967,7 +3004,7 @@ data class Capabilities (
     var `areas`: List<AreaInfo>
     , 
     /**
-     * Every kind people record (reviews aside), with whether this person may.
+     * Every kind people record (staff decisions aside), with whether this person may.
      */
     var `kinds`: List<KindCapability>
     , 
@@ -4132,6 +4169,66 @@ public object FfiConverterTypeHousehold: FfiConverterRustBuffer<Household> {
             FfiConverterUInt.write(value.`members`, buf)
             FfiConverterOptionalTypeCoord.write(value.`location`, buf)
             FfiConverterString.write(value.`note`, buf)
+    }
+}
+
+
+
+data class HouseholdDuplicate (
+    /**
+     * The area of both households: it scopes who receives the mark.
+     */
+    var `areaId`: kotlin.String
+    , 
+    /**
+     * The household recorded twice, which leaves the lists and figures.
+     */
+    var `householdId`: kotlin.String
+    , 
+    /**
+     * The household kept, for which the duplicate's checks count.
+     */
+    var `keptId`: kotlin.String
+    , 
+    /**
+     * The staff member (a person id).
+     */
+    var `markedBy`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHouseholdDuplicate: FfiConverterRustBuffer<HouseholdDuplicate> {
+    override fun read(buf: ByteBuffer): HouseholdDuplicate {
+        return HouseholdDuplicate(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HouseholdDuplicate) = (
+            FfiConverterString.allocationSize(value.`areaId`) +
+            FfiConverterString.allocationSize(value.`householdId`) +
+            FfiConverterString.allocationSize(value.`keptId`) +
+            FfiConverterString.allocationSize(value.`markedBy`)
+    )
+
+    override fun write(value: HouseholdDuplicate, buf: ByteBuffer) {
+            FfiConverterString.write(value.`areaId`, buf)
+            FfiConverterString.write(value.`householdId`, buf)
+            FfiConverterString.write(value.`keptId`, buf)
+            FfiConverterString.write(value.`markedBy`, buf)
     }
 }
 
@@ -6394,6 +6491,15 @@ sealed class AnyRecord {
         companion object
     }
     
+    data class HouseholdDuplicate(
+        val v1: vn.sachxanh.core.HouseholdDuplicate) : AnyRecord()
+        
+    {
+        
+
+        companion object
+    }
+    
 
     
 
@@ -6436,6 +6542,9 @@ public object FfiConverterTypeAnyRecord : FfiConverterRustBuffer<AnyRecord>{
                 )
             9 -> AnyRecord.Review(
                 FfiConverterTypeReview.read(buf),
+                )
+            10 -> AnyRecord.HouseholdDuplicate(
+                FfiConverterTypeHouseholdDuplicate.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
@@ -6505,6 +6614,13 @@ public object FfiConverterTypeAnyRecord : FfiConverterRustBuffer<AnyRecord>{
                 + FfiConverterTypeReview.allocationSize(value.v1)
             )
         }
+        is AnyRecord.HouseholdDuplicate -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeHouseholdDuplicate.allocationSize(value.v1)
+            )
+        }
     }
 
     override fun write(value: AnyRecord, buf: ByteBuffer) {
@@ -6552,6 +6668,11 @@ public object FfiConverterTypeAnyRecord : FfiConverterRustBuffer<AnyRecord>{
             is AnyRecord.Review -> {
                 buf.putInt(9)
                 FfiConverterTypeReview.write(value.v1, buf)
+                Unit
+            }
+            is AnyRecord.HouseholdDuplicate -> {
+                buf.putInt(10)
+                FfiConverterTypeHouseholdDuplicate.write(value.v1, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -7799,7 +7920,8 @@ enum class RecordKind {
     BLACK_SPOT,
     BRIEFING,
     SELF_MANAGED_MODEL,
-    REVIEW;
+    REVIEW,
+    HOUSEHOLD_DUPLICATE;
 
     
 

@@ -18,6 +18,7 @@ import vn.sachxanh.core.FieldInput
 import vn.sachxanh.core.FieldValue
 import vn.sachxanh.core.FormField
 import vn.sachxanh.core.FormState
+import vn.sachxanh.core.HouseholdRow
 import vn.sachxanh.core.Input
 import vn.sachxanh.core.LadderState
 import vn.sachxanh.core.Message
@@ -137,6 +138,11 @@ sealed interface RecordFormUiState {
         /** Why staff returned or rejected it, shown above the form while fixing it. */
         val reviewerReason: String?,
         val conflicts: List<WordedConflict> = emptyList(),
+        /**
+         * Households of the area that what is typed resembles (the core's rule): shown before
+         * saving so the person can open one instead of recording it twice, or save anyway.
+         */
+        val similar: List<HouseholdRow> = emptyList(),
         val saving: Boolean = false,
         /** The core is reading what was typed (live feedback); the form stays usable. */
         val checking: Boolean = false,
@@ -346,13 +352,15 @@ class RecordFormViewModel(
         if (s.saving || !s.mayWrite) return
         val values = s.values()
         _state.update { (it as? RecordFormUiState.Editing)?.copy(checking = true) ?: it }
-        val checked = io.core { core.checkForm(kind, s.recordId, s.areaId, values) }
+        val checked = io.core {
+            core.checkForm(kind, s.recordId, s.areaId, values) to core.similarHouseholds(kind, s.recordId, s.areaId, values)
+        }
         _state.update { cur ->
             if (cur !is RecordFormUiState.Editing || cur.saving) return@update cur
             // Typed meanwhile: a newer check reads that.
             if (cur.values() != values) return@update cur
             when (checked) {
-                is Outcome.Ok -> cur.withFound(checked.value).copy(checking = false)
+                is Outcome.Ok -> cur.withFound(checked.value.first).copy(checking = false, similar = checked.value.second)
                 // Not being able to check is no reason to stop typing; saving says what is wrong.
                 is Outcome.Failed -> cur.copy(checking = false)
             }

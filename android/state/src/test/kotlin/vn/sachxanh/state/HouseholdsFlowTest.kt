@@ -3,6 +3,7 @@ package vn.sachxanh.state
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.test.StandardTestDispatcher
 import kotlinx.coroutines.test.advanceTimeBy
 import kotlinx.coroutines.test.advanceUntilIdle
@@ -183,6 +184,48 @@ class HouseholdsFlowTest : FlowTest() {
         val placed = form.state.value as RecordFormUiState.Editing
         assertTrue(placed.problemsVi("location").single().contains("ngoài"), placed.problemsVi("location").toString())
         screen.cancel()
+    }
+
+    @Test
+    fun `adding a household already recorded shows it before saving, a different one shows nothing`() {
+        val (first, _) = h.enrolled("known", server.volunteerCode(Areas.CAU_TRE))
+        val (second, _) = h.enrolled("adding", server.volunteerCode(Areas.CAU_TRE))
+        // Recorded with diacritics on another phone of the hamlet, and synced to this one.
+        val known = when (
+            val out = first.saveForm(
+                RecordKind.HOUSEHOLD, null, Areas.CAU_TRE,
+                listOf(
+                    FieldInput("area_id", vn.sachxanh.core.FieldValue.Text(Areas.CAU_TRE)),
+                    FieldInput("head_name", vn.sachxanh.core.FieldValue.Text("Nguyễn Văn A")),
+                    FieldInput("address", vn.sachxanh.core.FieldValue.Text("số 12, hẻm 3")),
+                    FieldInput("members", vn.sachxanh.core.FieldValue.Text("4")),
+                ),
+            )
+        ) {
+            is vn.sachxanh.core.SaveOutcome.Saved -> out.record.id
+            is vn.sachxanh.core.SaveOutcome.Problems -> throw AssertionError("not saved: $out")
+        }
+        runBlocking { h.sync(first).sync() }
+        runBlocking { h.sync(second).sync() }
+
+        // Typed without diacritics or punctuation, before the number of members: the hint shows.
+        val form = h.form(second, RecordKind.HOUSEHOLD, areaId = Areas.CAU_TRE)
+        assertTrue(form.editing().similar.isEmpty(), "no hint before anything is typed")
+        form.onText("head_name", "Nguyen Van A")
+        form.onText("address", "so 12 hem 3")
+        val hinted = form.editing { it.similar.isNotEmpty() }
+        val shown = hinted.similar.single()
+        assertEquals(known, shown.id)
+        assertEquals("Nguyễn Văn A", shown.headName)
+        assertEquals("số 12, hẻm 3", shown.address)
+        assertEquals(Areas.CAU_TRE, shown.areaId)
+
+        // Another house number is another household: the hint goes away, and it saves.
+        form.onText("address", "so 21 hem 3")
+        form.editing { it.similar.isEmpty() && it["address"]!!.text == "so 21 hem 3" && !it.checking }
+        form.onText("members", "3")
+        form.save(submit = false)
+        assertNotNull(form.saved().id)
     }
 
     @Test

@@ -97,6 +97,7 @@ fun cases(): List<Case> = buildList {
     add(Case("form", "loading") { RecordFormContent(RecordFormUiState.Loading, NoEdits, {}) })
     add(Case("form", "error") { RecordFormContent(World.formError, NoEdits, {}) })
     add(Case("form", "problems") { RecordFormContent(World.householdProblems, NoEdits, {}) })
+    add(Case("form", "similar-household", heightDp = 1100) { RecordFormContent(World.similarHousehold, NoEdits, {}) })
     add(Case("form", "returned") { RecordFormContent(World.returnedForm, NoEdits, {}) })
     add(Case("form", "read-only") { RecordFormContent(World.readOnlyForm, NoEdits, {}) })
     val cleanup = World.cleanupForm

@@ -203,8 +203,8 @@ object World {
         vm.state.awaitIs<HouseholdsUiState.Empty> { it.query.isNotEmpty() }
     }
 
-    /** Every kind people record, as the core lists them. */
-    val kinds: List<RecordKind> = catalog().kinds.map { it.kind }.filter { it != RecordKind.REVIEW }
+    /** Every kind people record (staff decisions aside), as the core lists them. */
+    val kinds: List<RecordKind> = catalog().kinds.filter { it.reviewed }.map { it.kind }
 
     /** A form with its dates pinned to [DAY]. */
     private fun RecordFormUiState.Editing.pinned() = copy(
@@ -219,6 +219,16 @@ object World {
         vm.onText("members", "bốn")
         vm.save(submit = true)
         vm.editing { !it.saving && it.hasProblems }.pinned()
+    }
+
+    /** A household typed without diacritics that is one already recorded: the form shows it. */
+    val similarHousehold: RecordFormUiState.Editing by lazy {
+        val vm = h.form(volunteer, RecordKind.HOUSEHOLD, areaId = Areas.MY_HOA)
+        vm.editing()
+        vm.onText("head_name", "Tran Thi Lan")
+        vm.onText("address", "so 5 duong ven kenh Rach Sen")
+        vm.onText("members", "3")
+        vm.editing { it.similar.isNotEmpty() && !it.checking }.pinned()
     }
 
     val returnedForm: RecordFormUiState.Editing by lazy {

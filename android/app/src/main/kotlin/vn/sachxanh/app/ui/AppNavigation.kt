@@ -177,7 +177,10 @@ private fun Destinations(entry: Navigator.Entry, nav: Navigator, services: AppSe
         is Destination.Form -> {
             val vm = entry.holder as RecordFormViewModel
             val events = androidx.compose.runtime.remember(vm) {
-                vm.events(onPickHousehold = { path, area -> nav.go(Destination.PickHousehold(entry.key, path, area)) })
+                vm.events(
+                    onPickHousehold = { path, area -> nav.go(Destination.PickHousehold(entry.key, path, area)) },
+                    onOpenHousehold = { id, area -> openForm(FormTarget(vm.kind, id, area)) },
+                )
             }
             RecordFormScreen(vm, events, onSaved = { services.onSaved(); nav.back() }, onBack = back)
         }

@@ -20,6 +20,7 @@ import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
+import vn.sachxanh.core.HouseholdRow
 import vn.sachxanh.state.RecordFormUiState
 import vn.sachxanh.state.pick
 import vn.sachxanh.state.RecordFormViewModel
@@ -50,10 +51,16 @@ interface FormEvents {
 
     /** The household picker for the Household field at [path], on the form's area. */
     fun pickHousehold(path: String, areaId: String) {}
+
+    /** A household already recorded that the one being typed resembles, opened instead. */
+    fun openHousehold(id: String, areaId: String) {}
 }
 
 /** The form's events, forwarded to its state holder; the household picker is navigation's. */
-fun RecordFormViewModel.events(onPickHousehold: (path: String, areaId: String) -> Unit): FormEvents {
+fun RecordFormViewModel.events(
+    onPickHousehold: (path: String, areaId: String) -> Unit,
+    onOpenHousehold: (id: String, areaId: String) -> Unit = { _, _ -> },
+): FormEvents {
     val vm = this
     return object : FormEvents {
         override fun onText(path: String, text: String) = vm.onText(path, text)
@@ -74,6 +81,7 @@ fun RecordFormViewModel.events(onPickHousehold: (path: String, areaId: String) -
         override fun moveUp() = vm.moveUp()
         override fun save(submit: Boolean) = vm.save(submit)
         override fun pickHousehold(path: String, areaId: String) = onPickHousehold(path, areaId)
+        override fun openHousehold(id: String, areaId: String) = onOpenHousehold(id, areaId)
     }
 }
 
@@ -104,6 +112,24 @@ fun RecordFormContent(state: RecordFormUiState, events: FormEvents, onBack: () -
                 if (viewer != null) PhotoViewerOverlay(viewer, s, events) else FormBody(s, events, scroll)
             }
         }
+    }
+}
+
+/**
+ * Households already recorded that the one being typed resembles (the core's rule), above the
+ * save buttons: open one instead of recording it twice, or save anyway.
+ */
+@Composable
+private fun SimilarHouseholds(similar: List<HouseholdRow>, events: FormEvents) {
+    if (similar.isEmpty()) return
+    Notice(MaterialTheme.colorScheme.tertiaryContainer) {
+        Text(tr("form_similar_households"), style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.onTertiaryContainer)
+        similar.forEach { h ->
+            OutlinedButton(onClick = { events.openHousehold(h.id, h.areaId) }, modifier = Modifier.fillMaxWidth()) {
+                Text("${h.headName} — ${h.address}")
+            }
+        }
+        Text(tr("form_similar_save_anyway"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onTertiaryContainer)
     }
 }
 
@@ -146,6 +172,7 @@ private fun FormBody(s: RecordFormUiState.Editing, events: FormEvents, scroll: S
         }
         photoSource.problem?.let { Text(it, color = MaterialTheme.colorScheme.error) }
         if (s.preparingPhotos) Text(tr("photo_wait_to_save"), style = MaterialTheme.typography.bodyMedium)
+        SimilarHouseholds(s.similar, events)
         if (s.mayWrite) {
             Column(Modifier.fillMaxWidth().padding(vertical = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 OutlinedButton(onClick = { events.save(false) }, enabled = s.canSave, modifier = Modifier.fillMaxWidth()) { Text(tr("save_draft")) }
