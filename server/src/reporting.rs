@@ -303,6 +303,21 @@ fn conflict(vi: &str, en: &str) -> ApiError {
     )
 }
 
+/// A step storage took (`done`), else refused with why; then the report as it stands.
+fn after_step(
+    st: &AppState,
+    by: &Device,
+    year: i32,
+    done: bool,
+    vi: &str,
+    en: &str,
+) -> Result<Status, ApiError> {
+    if !done {
+        return Err(conflict(vi, en));
+    }
+    status(st, &by.person, year, None)
+}
+
 pub fn prepare(st: &AppState, by: &Device, year: i32, req: &Prepare) -> Result<Status, ApiError> {
     staff_only(&by.person)?;
     let p = period_of_year(year)?;
@@ -322,31 +337,33 @@ pub fn prepare(st: &AppState, by: &Device, year: i32, req: &Prepare) -> Result<S
         ));
     }
     let commune = &by.person.commune_id;
-    if !st
+    let done = st
         .storage
-        .prepare_report(by, commune, &p.to.to_string(), text, req.to_brief)?
-    {
-        return Err(conflict(
-            "Báo cáo kỳ này đã gửi, không sửa được nữa; thay đổi sau sẽ vào kỳ sau",
-            "This period's report was sent and cannot change; later changes go into the next period",
-        ));
-    }
-    status(st, &by.person, year, None)
+        .prepare_report(by, commune, &p.to.to_string(), text, req.to_brief)?;
+    after_step(
+        st,
+        by,
+        year,
+        done,
+        "Báo cáo kỳ này đã gửi, không sửa được nữa; thay đổi sau sẽ vào kỳ sau",
+        "This period's report was sent and cannot change; later changes go into the next period",
+    )
 }
 
 pub fn check(st: &AppState, by: &Device, year: i32) -> Result<Status, ApiError> {
     staff_only(&by.person)?;
     let p = period_of_year(year)?;
-    if !st
+    let done = st
         .storage
-        .check_report(by, &by.person.commune_id, &p.to.to_string())?
-    {
-        return Err(conflict(
-            "Chỉ kiểm tra được báo cáo đã soạn và chưa kiểm tra",
-            "Only a prepared report not yet checked can be checked",
-        ));
-    }
-    status(st, &by.person, year, None)
+        .check_report(by, &by.person.commune_id, &p.to.to_string())?;
+    after_step(
+        st,
+        by,
+        year,
+        done,
+        "Chỉ kiểm tra được báo cáo đã soạn và chưa kiểm tra",
+        "Only a prepared report not yet checked can be checked",
+    )
 }
 
 /// Sends the report: computes it one last time and keeps that copy.
@@ -392,13 +409,15 @@ pub fn send(st: &AppState, by: &Device, year: i32) -> Result<Status, ApiError> {
         xlsx: &xlsx,
         csv: csv.as_bytes(),
     };
-    if !st.storage.send_report(by, &commune, &period_to, &copy)? {
-        return Err(conflict(
-            "Báo cáo đã được gửi hoặc vừa thay đổi: hãy xem lại",
-            "The report was already sent or just changed: look again",
-        ));
-    }
-    status(st, &by.person, year, None)
+    let done = st.storage.send_report(by, &commune, &period_to, &copy)?;
+    after_step(
+        st,
+        by,
+        year,
+        done,
+        "Báo cáo đã được gửi hoặc vừa thay đổi: hãy xem lại",
+        "The report was already sent or just changed: look again",
+    )
 }
 
 #[derive(Debug, Deserialize)]

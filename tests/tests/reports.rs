@@ -28,6 +28,18 @@ fn download(server: &TestServer, path: &str) -> Vec<u8> {
     r.bytes().unwrap().to_vec()
 }
 
+/// A dashboard page as a browser gets it.
+fn page_html(server: &TestServer, key: &str, path: &str) -> String {
+    reqwest::blocking::Client::new()
+        .get(format!("{}{path}", server.url))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .bearer_auth(key)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap()
+}
+
 fn commune_briefings(t: &Value) -> (u64, u64) {
     let c = &t["communes"][0]["briefings"];
     (c["count"].as_u64().unwrap(), c["people"].as_u64().unwrap())
@@ -151,14 +163,11 @@ fn a_sent_report_stays_as_sent_and_a_late_approval_counts_in_the_next_period() {
         .any(|r| r[0].starts_with("Xã Rạch Sen: Thiếu thùng rác")));
 
     // The page shows the same difference, in words.
-    let page = reqwest::blocking::Client::new()
-        .get(format!("{}/reports?year={year}", server.url))
-        .header(reqwest::header::ACCEPT, "text/html")
-        .bearer_auth(&server.staff_token)
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let page = page_html(
+        &server,
+        &server.staff_token,
+        &format!("/reports?year={year}"),
+    );
     assert!(page.contains("Thay đổi từ khi gửi") && page.contains("2 · 47"));
     assert!(page.contains("data-state=\"sent\""));
 
@@ -213,14 +222,7 @@ fn only_commune_staff_move_a_report_and_bad_input_is_refused_in_both_languages()
     let r = server.get_as(&server.staff_token, "/api/v1/reports/two-thousand");
     assert_eq!(r.status(), 400);
     // The Department sees every commune's state on its page.
-    let page = reqwest::blocking::Client::new()
-        .get(format!("{}/reports?year={year}", server.url))
-        .header(reqwest::header::ACCEPT, "text/html")
-        .bearer_auth(&viewer)
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let page = page_html(&server, &viewer, &format!("/reports?year={year}"));
     assert_eq!(page.matches("data-testid=\"commune-report\"").count(), 2);
 }
 
@@ -252,14 +254,7 @@ fn the_targets_page_shows_the_cleanups_volume_by_organisation_and_the_period_bef
         ),
         (Some(1), Some(50), Some(7), Some(12))
     );
-    let page = reqwest::blocking::Client::new()
-        .get(format!("{}/targets?lang=en", server.url))
-        .header(reqwest::header::ACCEPT, "text/html")
-        .bearer_auth(&server.staff_token)
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let page = page_html(&server, &server.staff_token, "/targets?lang=en");
     let row = page
         .split("data-testid=\"volume-row\" data-unit=\"rach-sen\"")
         .nth(1)

@@ -4,7 +4,8 @@
 //! who made each. Every form goes through `crate::areas`, as the JSON API does.
 
 use super::pages::{
-    form_field, staff_form, staff_upload, time_text, Ctx, DoneQuery, Flash, Layout, Tab,
+    done_flash, form_field, staff_form, staff_page, staff_upload, time_text, Ctx, DoneQuery, Flash,
+    Layout, Tab,
 };
 use crate::areas::{self, ChangeRequest, MAX_IMPORT_BYTES};
 use crate::auth::Authed;
@@ -119,14 +120,11 @@ pub async fn show(
     authed: Result<Authed, ApiError>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let authed = match authed.and_then(|a| a.require_staff().map(|_| a)) {
+    let authed = match staff_page(&ctx, authed) {
         Ok(a) => a,
-        Err(e) => return ctx.fail(e),
+        Err(resp) => return *resp,
     };
-    let flash = q.ok().and_then(|Query(q)| q.done).map(|_| Flash {
-        ok: true,
-        text: ctx.w().areas_changed.into(),
-    });
+    let flash = done_flash(q, ctx.w().areas_changed);
     page(&st, &ctx, &authed.0, flash).await
 }
 

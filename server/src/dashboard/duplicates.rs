@@ -3,7 +3,9 @@
 //! as a duplicate of the other makes a duplicate mark through the sync pipeline
 //! (`check::mark_duplicate_from_dashboard`), which every phone of the area pulls.
 
-use super::pages::{form_field, staff_form, Ctx, DoneQuery, Flash, Layout, Tab};
+use super::pages::{
+    done_flash, form_field, staff_form, staff_page, Ctx, DoneQuery, Flash, Layout, Tab,
+};
 use crate::auth::Authed;
 use crate::check::{mark_duplicate_from_dashboard, MarkRefused};
 use crate::error::ApiError;
@@ -278,14 +280,11 @@ pub async fn show(
     authed: Result<Authed, ApiError>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let authed = match authed.and_then(|a| a.require_staff().map(|_| a)) {
+    let authed = match staff_page(&ctx, authed) {
         Ok(a) => a,
-        Err(e) => return ctx.fail(e),
+        Err(resp) => return *resp,
     };
-    let flash = q.ok().and_then(|Query(q)| q.done).map(|_| Flash {
-        ok: true,
-        text: ctx.w().duplicate_marked.into(),
-    });
+    let flash = done_flash(q, ctx.w().duplicate_marked);
     page(&st, &ctx, &authed.0.person, flash).await
 }
 

@@ -1183,6 +1183,24 @@ pub struct DoneQuery {
     pub(super) done: Option<String>,
 }
 
+/// The "done" message of a page a form redirected back to (`?done=…`).
+pub(super) fn done_flash(q: Result<Query<DoneQuery>, QueryRejection>, text: &str) -> Option<Flash> {
+    q.ok().and_then(|Query(q)| q.done).map(|_| Flash {
+        ok: true,
+        text: text.into(),
+    })
+}
+
+/// The caller when they are commune staff, else the page saying why not.
+pub(super) fn staff_page(
+    ctx: &Ctx,
+    authed: Result<Authed, ApiError>,
+) -> Result<Authed, Box<Response>> {
+    authed
+        .and_then(|a| a.require_staff().map(|_| a))
+        .map_err(|e| Box::new(ctx.fail(e)))
+}
+
 /// A posted form's first value of a field ("" when absent: the handler's checks say why).
 pub(super) fn form_field(form: &[(String, String)], name: &str) -> String {
     form.iter()

@@ -4,7 +4,9 @@
 //! move a person to other areas. Every action goes through the same functions as the JSON API
 //! (`crate::enrol`) and lands in the audit trail with who did it.
 
-use super::pages::{form_field, staff_form, time_text, Ctx, DoneQuery, Flash, Layout, Tab};
+use super::pages::{
+    form_field, staff_form, staff_page, time_text, Ctx, DoneQuery, Flash, Layout, Tab,
+};
 use crate::auth::Authed;
 use crate::enrol::{self, IssuedCode, NewCode};
 use crate::error::ApiError;
@@ -235,9 +237,9 @@ pub async fn list(
     authed: Result<Authed, ApiError>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let authed = match authed.and_then(|a| a.require_staff().map(|_| a)) {
+    let authed = match staff_page(&ctx, authed) {
         Ok(a) => a,
-        Err(e) => return ctx.fail(e),
+        Err(resp) => return *resp,
     };
     let w = ctx.w();
     let flash = match q.ok().and_then(|Query(q)| q.done).as_deref() {

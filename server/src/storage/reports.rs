@@ -201,7 +201,7 @@ impl<B: Backend> Reports for Db<B> {
                     ReportState::Checked.as_str(),
                     by.person.id.as_str(),
                     now_ms(),
-                    ReportState::Prepared.as_str()
+                    ReportState::Checked.before().map_or("", |s| s.as_str())
                 ],
             )?;
             Ok(n == 1)
@@ -229,7 +229,7 @@ impl<B: Backend> Reports for Db<B> {
                     copy.frozen,
                     copy.xlsx,
                     copy.csv,
-                    ReportState::Checked.as_str()
+                    ReportState::Sent.before().map_or("", |s| s.as_str())
                 ],
             )?;
             Ok(n == 1)
