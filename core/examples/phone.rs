@@ -5,6 +5,10 @@
 //!     cargo run -p sachxanh-core --example phone -- enrol http://127.0.0.1:8080 K7QM-3XPA-TW dir
 //!     cargo run -p sachxanh-core --example phone -- record dir
 //!     cargo run -p sachxanh-core --example phone -- sync http://127.0.0.1:8080 dir
+//!     cargo run -p sachxanh-core --example phone -- search dir "nguyen van"
+//!
+//! Every line carries `peak_rss_kb`, the process's peak resident memory (Linux), so a bench can
+//! weigh the core alone on a phone-sized budget.
 
 use sachxanh_core::i18n::Lang;
 use sachxanh_core::model::Household;
@@ -52,6 +56,19 @@ fn refused(e: &SyncError) -> serde_json::Value {
         other => sachxanh_core::i18n::Message::new(other.to_string(), other.to_string()),
     };
     json!({"ok": false, "vi": message.get(Lang::Vi), "en": message.get(Lang::En)})
+}
+
+/// The process's peak resident memory in KB (`VmHWM`), 0 where /proc does not say.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -116,8 +133,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
-        _ => return Err("usage: phone enrol URL CODE DIR | record DIR | sync URL DIR".into()),
+        ["search", dir, query] => {
+            // What a volunteer does with the store open: search each hamlet without diacritics.
+            let store = open(Path::new(dir))?;
+            let mut found = 0;
+            for area in areas(&store) {
+                let mut after: Option<String> = None;
+                loop {
+                    let page = store.households(&area, query, after.as_deref(), 200)?;
+                    found += page.items.len();
+                    match page.next {
+                        Some(next) => after = Some(next),
+                        None => break,
+                    }
+                }
+            }
+            json!({"ok": true, "found": found, "records": store.document_ids()?.len()})
+        }
+        _ => {
+            return Err(
+                "usage: phone enrol URL CODE DIR | record DIR | sync URL DIR | search DIR QUERY"
+                    .into(),
+            )
+        }
     };
+    let mut out = out;
+    out["peak_rss_kb"] = peak_rss_kb().into();
     println!("{out}");
     Ok(())
 }

@@ -5,6 +5,10 @@
 //!     cargo bench -p sachxanh-tests --bench sync
 //!     SACHXANH_BENCH_RECORDS=2000 cargo bench -p sachxanh-tests --bench sync   # smaller commune
 //!
+//! With the phone example built first (`cargo build --release -p sachxanh-core --example
+//! phone`), it also weighs the core alone, as its own process: peak resident memory during a
+//! first sync of the whole commune and with that store open and searched.
+//!
 //! Our feed is measured through the test proxy (every byte both ways, HTTP headers included).
 //! The alternatives are measured in process: their message bytes only, so they are flattered.
 
@@ -251,5 +255,79 @@ fn main() {
         fmt(&feed3),
         fmt(&am3),
         fmt(&json3)
+    );
+    phone_memory(&server, records_on_server);
+}
+
+/// Runs the phone example (the core's store and sync client, nothing else) and reads the
+/// peak resident memory it reports.
+fn phone(bin: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(bin)
+        .args(args)
+        .output()
+        .expect("run the phone example");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "phone {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// The core's memory on a phone-sized budget (target: 64 MB), beside the phone example doing
+/// nothing but open its store (the process's own floor), measured in the same run.
+fn phone_memory(server: &TestServer, records: u64) {
+    let exe = std::env::current_exe().expect("bench path");
+    // target/<profile>/deps/sync-… → target/<profile>/examples/phone
+    let Some(bin) = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("examples").join("phone"))
+        .filter(|b| b.exists())
+    else {
+        println!(
+            "\n(memory not measured: build the phone example first, see the top of this file)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let dir_s = dir.path().to_string_lossy().to_string();
+    let areas: Vec<&str> = server
+        .reference
+        .areas_of(COMMUNE)
+        .map(|a| a.id.as_str())
+        .collect();
+    let code = server.code(Role::AreaHead, &areas);
+    let enrol = phone(&bin, &["enrol", &server.url, &code, &dir_s]);
+    assert_eq!(enrol["ok"], true, "{enrol}");
+    let t = Instant::now();
+    let sync = phone(&bin, &["sync", &server.url, &dir_s]);
+    let sync_time = t.elapsed();
+    assert_eq!(sync["ok"], true, "{sync}");
+    let t = Instant::now();
+    let search = phone(&bin, &["search", &dir_s, "nguyen van ho 1"]);
+    let search_time = t.elapsed();
+    let mb = |v: &serde_json::Value| v["peak_rss_kb"].as_u64().unwrap_or(0) as f64 / 1024.0;
+    println!(
+        "\nThe core alone (the phone example, its own process), commune of {records} records:\n"
+    );
+    println!("| moment | peak resident memory | time |");
+    println!("|---|---:|---:|");
+    println!(
+        "| enrol (store opened, nothing held: the floor) | {:.1} MB | |",
+        mb(&enrol)
+    );
+    println!(
+        "| first sync of the whole commune ({} records) | {:.1} MB | {:.1} s |",
+        search["records"],
+        mb(&sync),
+        sync_time.as_secs_f64()
+    );
+    println!(
+        "| store open, every hamlet searched without diacritics ({} found) | {:.1} MB | {:.0} ms |",
+        search["found"],
+        mb(&search),
+        search_time.as_secs_f64() * 1000.0
     );
 }
