@@ -855,18 +855,6 @@ pub fn communes_for(
     }
 }
 
-/// Computes the report for the caller's scope (with what the commune entered and the records
-/// carried in from a sent period: `crate::reporting`).
-pub fn report_for(
-    state: &AppState,
-    person: &crate::storage::Person,
-    communes: &[String],
-    from: Day,
-    to: Day,
-) -> Result<(Report, Vec<RecordRow>), ApiError> {
-    crate::reporting::compute(state, person, communes, from, to)
-}
-
 /// The period figures cover: as asked, else this report period up to today.
 pub(crate) fn period(from: &Option<String>, to: &Option<String>) -> Result<(Day, Day), ApiError> {
     let today = Day::today();
@@ -892,7 +880,7 @@ pub async fn targets(
     let communes = communes_for(&st.reference(), &authed.0.person, q.commune.as_deref())?;
     let state = st.clone();
     let report = tokio::task::spawn_blocking(move || {
-        report_for(&state, &authed.0.person, &communes, from, to).map(|(r, _)| r)
+        crate::reporting::compute(&state, &authed.0.person, &communes, from, to).map(|(r, _)| r)
     })
     .await??;
     Ok(Json(report))

@@ -2,7 +2,7 @@
 //! the GeoJSON export of every located record.
 
 use crate::auth::Authed;
-use crate::dashboard::{communes_for, report_for, rows_of};
+use crate::dashboard::{communes_for, rows_of};
 use crate::error::ApiError;
 use crate::storage::RecordRow;
 use crate::view::Names;
@@ -59,7 +59,7 @@ fn personal_granted(
 /// it covers.
 fn period(year: Option<i32>) -> Result<(i32, Period, Day, Day), ApiError> {
     let today = Day::today();
-    let year = year.unwrap_or_else(|| chrono::Datelike::year(&Period::containing(today).to.0));
+    let year = year.unwrap_or_else(crate::reporting::this_year);
     let p = crate::reporting::period_of_year(year)?;
     let (from, to) = crate::reporting::covered(p, today);
     Ok((year, p, from, to))
@@ -320,7 +320,7 @@ async fn yearly(
                     .map_err(ApiError::internal);
             }
         }
-        let (report, rows) = report_for(&st, &authed.0.person, &communes, from, to)?;
+        let (report, rows) = crate::reporting::compute(&st, &authed.0.person, &communes, from, to)?;
         // Several communes (the Department): assembled from the copies communes sent.
         let (report, notes) = if report.communes.len() > 1 {
             crate::reporting::roll_up(&st, report, p)?

@@ -36,6 +36,11 @@ pub struct Frozen {
     pub to_brief: u64,
 }
 
+/// The year of the report being prepared today: that of its period's last day.
+pub fn this_year() -> i32 {
+    chrono::Datelike::year(&Period::containing(Day::today()).to.0)
+}
+
 /// The period reported in `year`: the one ending on that year's due date.
 pub fn period_of_year(year: i32) -> Result<Period, ApiError> {
     let bad = || ApiError::bad_request("năm không hợp lệ", "invalid year");

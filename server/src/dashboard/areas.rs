@@ -4,8 +4,8 @@
 //! who made each. Every form goes through `crate::areas`, as the JSON API does.
 
 use super::pages::{
-    done_flash, form_field, staff_form, staff_page, staff_upload, time_text, Ctx, DoneQuery, Flash,
-    Layout, Tab,
+    done_flash, form_field, shown_refusal, staff_form, staff_page, staff_upload, time_text, Ctx,
+    DoneQuery, Flash, Layout, Tab,
 };
 use crate::areas::{self, ChangeRequest, MAX_IMPORT_BYTES};
 use crate::auth::Authed;
@@ -130,13 +130,8 @@ pub async fn show(
 
 /// A refusal shown on the areas page, with the page as it is.
 async fn refused(st: &Arc<AppState>, ctx: &Ctx, staff: &Device, e: ApiError) -> Response {
-    let shown = e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT;
-    if !ctx.wants_html() || !shown {
+    let Some(flash) = shown_refusal(ctx, &e) else {
         return ctx.fail(e);
-    }
-    let flash = Flash {
-        ok: false,
-        text: ctx.t(&e.message),
     };
     let mut resp = page(st, ctx, staff, Some(flash)).await;
     *resp.status_mut() = e.status;

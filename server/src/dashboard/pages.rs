@@ -13,7 +13,7 @@ use super::pictures;
 use super::words::{self, Words};
 use super::{
     communes_for, load_detail, open_session, period, queue_filter, queue_page, queue_search,
-    report_for, QueueQuery, ALL, PENDING,
+    QueueQuery, ALL, PENDING,
 };
 use crate::auth::{hash_secret, session_cookie, Authed, PeerIp};
 use crate::error::ApiError;
@@ -283,11 +283,8 @@ impl Ctx {
         if days > 30 {
             return None;
         }
-        let year = chrono::Datelike::year(
-            &Period::containing(Day(due.0 - chrono::Duration::days(20)))
-                .to
-                .0,
-        );
+        // Both due dates (30/11 and 15/12) fall in the year the report is named after.
+        let year = chrono::Datelike::year(&due.0);
         Some(
             self.w()
                 .due_banner
@@ -1191,6 +1188,16 @@ pub(super) fn done_flash(q: Result<Query<DoneQuery>, QueryRejection>, text: &str
     })
 }
 
+/// A refused form shown on its own page, with why: bad input or a conflict, asked by a browser.
+/// `None` for anything else, which answers as the error it is.
+pub(super) fn shown_refusal(ctx: &Ctx, e: &ApiError) -> Option<Flash> {
+    let shown = e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT;
+    (ctx.wants_html() && shown).then(|| Flash {
+        ok: false,
+        text: ctx.t(&e.message),
+    })
+}
+
 /// The caller when they are commune staff, else the page saying why not.
 pub(super) fn staff_page(
     ctx: &Ctx,
@@ -1505,7 +1512,7 @@ pub async fn targets(
     let drill_of = q.unit.clone().zip(q.figure.clone());
     let lang = ctx.lang;
     let computed = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let (report, rows) = report_for(&state, &viewer, &communes, from, to)?;
+        let (report, rows) = crate::reporting::compute(&state, &viewer, &communes, from, to)?;
         let months = monthly(
             &state.reference(),
             &communes,

@@ -4,7 +4,7 @@
 //! sent). The Department sees every commune's state. Every step goes through
 //! `crate::reporting`, as the JSON API does.
 
-use super::pages::{form_field, staff_form, time_text, Ctx, Flash, Layout, Tab};
+use super::pages::{form_field, shown_refusal, staff_form, time_text, Ctx, Flash, Layout, Tab};
 use crate::auth::Authed;
 use crate::error::ApiError;
 use crate::reporting::{self, Prepare, Status};
@@ -80,20 +80,14 @@ pub struct ReportsQuery {
     done: Option<String>,
 }
 
+/// The year asked (this report's year when none); `reporting::period_of_year` checks its range.
 fn year_of(asked: Option<&str>) -> Result<i32, ApiError> {
-    let this = chrono::Datelike::year(&Period::containing(Day::today()).to.0);
     match asked.map(str::trim).filter(|y| !y.is_empty()) {
-        None => Ok(this),
+        None => Ok(reporting::this_year()),
         Some(y) => y
             .parse::<i32>()
-            .ok()
-            .filter(|y| (2020..=2100).contains(y))
-            .ok_or_else(|| ApiError::bad_request("năm không hợp lệ", "invalid year")),
+            .map_err(|_| ApiError::bad_request("năm không hợp lệ", "invalid year")),
     }
-}
-
-fn shown(d: Day) -> String {
-    d.shown()
 }
 
 /// The due-date words: "due 30/11/2026 (3 days left)".
@@ -133,8 +127,7 @@ fn steps(ctx: &Ctx, line: &ReportLine) -> Vec<StepRow> {
 }
 
 /// Every commune's report for `year`, for the Department.
-fn communes_of(st: &AppState, year: i32) -> Result<Vec<(String, Option<ReportLine>)>, ApiError> {
-    let p = reporting::period_of_year(year)?;
+fn communes_of(st: &AppState, p: Period) -> Result<Vec<(String, Option<ReportLine>)>, ApiError> {
     let reference = st.reference();
     reference
         .communes()
@@ -149,20 +142,21 @@ async fn page(
     year: i32,
     flash: Option<Flash>,
 ) -> Response {
+    let p = match reporting::period_of_year(year) {
+        Ok(p) => p,
+        Err(e) => return ctx.fail(e),
+    };
     let viewer = person.role == Role::ProvinceViewer;
     let who = person.clone();
     let loaded = blocking(st, move |s| {
         if viewer {
-            let p = reporting::period_of_year(year)?;
-            Ok((None, communes_of(s, year)?, p))
+            Ok((None, communes_of(s, p)?))
         } else {
-            let status = reporting::status(s, &who, year, None)?;
-            let p = reporting::period_of_year(year)?;
-            Ok((Some(status), vec![], p))
+            Ok((Some(reporting::status(s, &who, year, None)?), vec![]))
         }
     })
     .await;
-    let (status, communes, p): (Option<Status>, _, Period) = match loaded {
+    let (status, communes): (Option<Status>, _) = match loaded {
         Ok(l) => l,
         Err(e) => return ctx.fail(e),
     };
@@ -182,11 +176,11 @@ async fn page(
         title: w
             .report_title
             .replace("{year}", &year.to_string())
-            .replace("{from}", &shown(p.from))
-            .replace("{to}", &shown(p.to)),
+            .replace("{from}", &p.from.shown())
+            .replace("{to}", &p.to.shown()),
         due: format!(
             "{}{}",
-            w.due_on.replace("{due}", &shown(p.to)),
+            w.due_on.replace("{due}", &p.to.shown()),
             if state == Some(ReportState::Sent) {
                 String::new()
             } else {
@@ -317,20 +311,14 @@ pub async fn step(
         "send" => blocking(&st, move |s| reporting::send(s, &by, year)).await,
         _ => Err(ApiError::not_found()),
     };
-    match done {
-        Ok(_) => ctx.redirect(&format!("/reports?year={year}&done=1")),
-        Err(e)
-            if ctx.wants_html() && e.status == StatusCode::BAD_REQUEST
-                || e.status == StatusCode::CONFLICT =>
-        {
-            let flash = Flash {
-                ok: false,
-                text: ctx.t(&e.message),
-            };
-            let mut resp = page(&st, &ctx, &person, year, Some(flash)).await;
-            *resp.status_mut() = e.status;
-            resp
-        }
-        Err(e) => ctx.fail(e),
-    }
+    let e = match done {
+        Ok(_) => return ctx.redirect(&format!("/reports?year={year}&done=1")),
+        Err(e) => e,
+    };
+    let Some(flash) = shown_refusal(&ctx, &e) else {
+        return ctx.fail(e);
+    };
+    let mut resp = page(&st, &ctx, &person, year, Some(flash)).await;
+    *resp.status_mut() = e.status;
+    resp
 }
