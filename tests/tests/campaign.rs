@@ -4,6 +4,7 @@
 
 use sachxanh_core::model::*;
 use sachxanh_core::place::{Coord, Place};
+use sachxanh_core::report::period::Period;
 use sachxanh_tests::*;
 use serde_json::Value;
 
@@ -175,6 +176,8 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
     // The targets count them: 1 of 2 points meets requirements, 1 of 1 dump closed,
     // one briefing reaching 42 people, one active model of 24 members.
     let year = chrono::Datelike::year(&Day::today().0);
+    // The yearly report is named by the year its period (1 December to 30 November) ends.
+    let report_year = chrono::Datelike::year(&Period::containing(Day::today()).to.0);
     let t = server.staff_get(&format!("/api/v1/targets?from={year}-01-01"));
     let area = t["areas"]
         .as_array()
@@ -235,7 +238,7 @@ fn each_new_kind_goes_from_a_phone_through_review_into_the_report() {
     // The yearly CSV carries the same figures for the commune.
     let csv = http()
         .get(format!(
-            "{}/api/v1/reports/yearly.csv?year={year}",
+            "{}/api/v1/reports/yearly.csv?year={report_year}",
             server.url
         ))
         .bearer_auth(&server.staff_token)

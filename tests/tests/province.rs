@@ -2,6 +2,7 @@
 //! side, opens any commune's record, and is refused every write the server has.
 
 use sachxanh_core::model::*;
+use sachxanh_core::report::period::Period;
 use sachxanh_tests::*;
 
 #[test]
@@ -106,11 +107,12 @@ fn the_departments_roll_up_for_15_december_carries_each_communes_own_figures_and
     for id in &ids {
         assert_eq!(server.staff_decide(id, "approved", "").status(), 201);
     }
-    let year = chrono::Datelike::year(&Day::today().0);
+    // The yearly report is named by the year its period (1 December to 30 November) ends.
+    let report_year = chrono::Datelike::year(&Period::containing(Day::today()).to.0);
     let download = |key: &str| {
         reqwest::blocking::Client::new()
             .get(format!(
-                "{}/api/v1/reports/yearly.xlsx?year={year}",
+                "{}/api/v1/reports/yearly.xlsx?year={report_year}",
                 server.url
             ))
             .bearer_auth(key)
