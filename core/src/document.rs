@@ -112,6 +112,18 @@ impl RecordDoc {
         Ok(AnyRecord::hydrate_from(kind, &self.doc)?)
     }
 
+    /// The id a document's creating change (`first`, without dependencies) gave it, read as of
+    /// that change: later changes cannot rename a record.
+    pub fn created_id(&self, first: &ChangeHash) -> Option<String> {
+        match self.doc.get_at(ROOT, "id", &[*first]) {
+            Ok(Some((Value::Scalar(s), _))) => s
+                .as_str()
+                .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+
     pub fn heads(&self) -> Vec<String> {
         heads_to_hex(&self.doc.get_heads())
     }
@@ -259,6 +271,18 @@ impl RecordDoc {
     /// Fields holding more than one value after concurrent edits.
     pub fn conflicts(&self) -> Vec<Conflict> {
         let mut out = vec![];
+        // Values conflict only where edits were concurrent. A history with one head in which
+        // no change has two parents is one chain: nothing in it was concurrent. Walking every
+        // field is a good part of applying a pulled record, and most records are such chains.
+        if self.doc.get_heads().len() <= 1
+            && self
+                .doc
+                .get_changes_meta(&[])
+                .iter()
+                .all(|c| c.deps.len() <= 1)
+        {
+            return out;
+        }
         for top in ["meta", "data"] {
             if let Ok(Some((Value::Object(ObjType::Map), obj))) = self.doc.get(ROOT, top) {
                 self.collect_conflicts(&obj, top.to_owned(), &mut out);

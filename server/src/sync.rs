@@ -12,8 +12,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sachxanh_core::error::ErrorCode;
 use sachxanh_core::sync::protocol::{
-    check_push, decode, encode, AreasUpdate, Assignment, PullResponse, PushRequest, RecordChanges,
-    WireError, APP_VERSION_HEADER, AREAS_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
+    check_push, compact, decode, encode, AreasUpdate, Assignment, PullResponse, PushRequest,
+    RecordChanges, WireError, APP_VERSION_HEADER, AREAS_VERSION_HEADER, CONTENT_TYPE,
+    WAITING_HEADER,
 };
 use serde::Deserialize;
 use serde_bytes::ByteBuf;
@@ -74,6 +75,9 @@ pub async fn push(
 pub struct PullQuery {
     #[serde(default)]
     cursor: u64,
+    /// The phone takes records compact ([`compact`]); older phones do not say so.
+    #[serde(default)]
+    compact: bool,
 }
 
 /// What a phone says of itself in a pull's headers. A header that does not read is left out
@@ -148,6 +152,9 @@ pub async fn pull(
                 changes: vec![ByteBuf::from(bytes)],
             }),
         }
+    }
+    if q.compact {
+        records = records.into_iter().map(compact).collect();
     }
     Ok(cbor(encode(&PullResponse {
         records,

@@ -14,6 +14,7 @@
 
 use automerge::sync::SyncDoc;
 use sachxanh_core::model::{Household, Role};
+use sachxanh_core::sync::SyncClient;
 use sachxanh_core::Store;
 use sachxanh_tests::proxy::FaultProxy;
 use sachxanh_tests::*;
@@ -177,11 +178,22 @@ fn main() {
     let records_on_server = server.counts().0;
     eprintln!("{records_on_server} records on the server; measuring…");
 
-    // 1. A new phone's first sync of hamlet A.
+    // 1. A new phone's first sync of hamlet A: compact pulls, and beside them the whole
+    // changes phones pulled before.
+    let mut before = server.phone(Role::Volunteer, &[AREA_A], &proxy.url);
+    before.client = std::mem::replace(
+        &mut before.client,
+        SyncClient::new(&proxy.url, "unused").expect("client"),
+    )
+    .with_full_pulls();
+    let feed1_before = measure_feed(&proxy, || {
+        before.sync().expect("first sync, whole changes");
+    });
     let mut newcomer = server.phone(Role::Volunteer, &[AREA_A], &proxy.url);
     let feed1 = measure_feed(&proxy, || {
         newcomer.sync().expect("first sync");
     });
+    let apply = apply_only(&server, &proxy);
     let mut pairs1: Vec<_> = docs(&a.store, &a_ids)
         .into_iter()
         .map(|d| (automerge::Automerge::new(), d))
@@ -244,6 +256,10 @@ fn main() {
         fmt(&json1)
     );
     println!(
+        "| the same, whole changes (before compact pulls) | {} | | |",
+        fmt(&feed1_before)
+    );
+    println!(
         "| sync with nothing changed, whole commune ({} records) | {} | {} | {} |",
         all_ids.len(),
         fmt(&feed2),
@@ -256,7 +272,59 @@ fn main() {
         fmt(&am3),
         fmt(&json3)
     );
+    let rate = |c: &Cost| area_households as f64 / c.time.as_secs_f64();
+    println!(
+        "\nFirst sync of hamlet A: {:.0} records a second compact, {:.0} with whole changes \
+         (the whole sync: pull, transfer, apply); the phone's store applies the compact pages \
+         alone at {:.0} records a second ({} ms); {:.2}× the deflated JSON's bytes compact, \
+         {:.2}× whole.",
+        rate(&feed1),
+        rate(&feed1_before),
+        rate(&apply),
+        apply.time.as_millis(),
+        feed1.bytes as f64 / json1.bytes as f64,
+        feed1_before.bytes as f64 / json1.bytes as f64,
+    );
     phone_memory(&server, records_on_server);
+}
+
+/// The phone's store alone applying hamlet A's compact pages, fetched first: what a first sync
+/// costs the phone without the network and the server.
+fn apply_only(server: &TestServer, proxy: &FaultProxy) -> Cost {
+    use sachxanh_core::sync::protocol::{decode, Limits, PullResponse};
+    let mut phone = server.phone(Role::Volunteer, &[AREA_A], &proxy.url);
+    let mut pages: Vec<PullResponse> = vec![];
+    let mut cursor = 0;
+    loop {
+        let body = reqwest::blocking::Client::new()
+            .get(format!(
+                "{}/api/v1/sync/pull?cursor={cursor}&compact=true",
+                server.url
+            ))
+            .bearer_auth(&phone.enrolment.token)
+            .send()
+            .and_then(|r| r.bytes())
+            .expect("pull");
+        let page: PullResponse = decode(&body, &Limits::default()).expect("page");
+        cursor = page.cursor;
+        let more = page.more;
+        pages.push(page);
+        if !more {
+            break;
+        }
+    }
+    let t = Instant::now();
+    for page in &pages {
+        phone
+            .store
+            .apply_pulled_page(&page.records, &page.replaced, page.cursor)
+            .expect("apply");
+    }
+    Cost {
+        bytes: 0,
+        requests: pages.len() as u64,
+        time: t.elapsed(),
+    }
 }
 
 /// Runs the phone example (the core's store and sync client, nothing else) and reads the

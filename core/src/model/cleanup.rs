@@ -314,11 +314,12 @@ impl RecordBody for Cleanup {
             .is_weekend()
             .then(|| self.cleanup_date.weekend_saturday().to_string());
         let work: Vec<&str> = self.work.kinds().iter().map(|k| k.as_str()).collect();
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR REPLACE INTO cleanups (id, area_id, cleanup_date, weekend, shape, geometry,
                 work, participants, waste_kg, bags, photos)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
+            )?
+            .execute(params![
                 id,
                 self.area_id,
                 self.cleanup_date.to_string(),

@@ -183,10 +183,11 @@ impl RecordBody for Covenant {
     }
 
     fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR REPLACE INTO covenants (id, area_id, status, clauses, in_force_date, with_environment)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            )?
+            .execute(params![
                 id,
                 self.area_id,
                 self.status.as_str(),

@@ -151,10 +151,11 @@ impl RecordBody for Household {
 
     fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
         let search = text::search_key(&format!("{} {}", self.head_name, self.address));
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR REPLACE INTO households (id, area_id, head_name, address, members, lon, lat, search)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
+            )?
+            .execute(params![
                 id,
                 self.area_id,
                 self.head_name,

@@ -106,10 +106,11 @@ impl RecordBody for HouseholdDuplicate {
     }
 
     fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR REPLACE INTO household_duplicates (id, area_id, household_id, kept_id)
              VALUES (?1, ?2, ?3, ?4)",
-            params![id, self.area_id, self.household_id, self.kept_id],
+            )?
+            .execute(params![id, self.area_id, self.household_id, self.kept_id],
         )?;
         resolve_area(conn, &self.area_id)
     }

@@ -181,10 +181,11 @@ impl RecordBody for Review {
     }
 
     fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR REPLACE INTO reviews (id, record_id, heads, decision, reason, reviewer)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            )?
+            .execute(params![
                 id,
                 self.record_id,
                 self.record_heads.join(","),

@@ -182,12 +182,13 @@ impl RecordBody for SortingCheck {
     }
 
     fn project(&self, conn: &Connection, id: &str) -> rusqlite::Result<()> {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR REPLACE INTO sorting_checks (id, household_id, area_id, check_date,
                 recyclable_sorted, food_sorted, other_sorted, all_sorted, hazardous_separated,
                 served_by_collection, burning_seen, dumping_seen)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
+            )?
+            .execute(params![
                 id,
                 self.household_id,
                 self.area_id,

@@ -11,7 +11,8 @@ const COMPACT_MIN_BYTES: i64 = 4096;
 
 pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -37,16 +38,22 @@ pub fn load(conn: &Connection, id: &str, actor: &ActorId) -> Result<RecordDoc> {
 
 /// Records a new document row (no bytes yet).
 pub fn insert(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
-    conn.execute(
-        "INSERT OR IGNORE INTO documents (id, kind) VALUES (?1, ?2)",
-        params![id, kind],
-    )?;
+    conn.prepare_cached("INSERT OR IGNORE INTO documents (id, kind) VALUES (?1, ?2)")?
+        .execute(params![id, kind])?;
     if kind.is_some() {
-        conn.execute(
-            "UPDATE documents SET kind = ?2 WHERE id = ?1 AND kind IS NULL",
-            params![id, kind],
-        )?;
+        conn.prepare_cached("UPDATE documents SET kind = ?2 WHERE id = ?1 AND kind IS NULL")?
+            .execute(params![id, kind])?;
     }
+    Ok(())
+}
+
+/// Stores a document met for the first time as the bytes it came in (its changes, or a saved
+/// document): they load as they are, so nothing is saved again until chunks outgrow them.
+pub fn insert_whole(conn: &Connection, id: &str, kind: Option<&str>, bytes: &[u8]) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO documents (id, kind, snapshot, snapshot_bytes) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, kind, bytes, bytes.len() as i64])?;
     Ok(())
 }
 

@@ -449,28 +449,53 @@ impl Store {
     /// refused before anything is written.
     pub fn apply_remote(&mut self, doc_id: &str, changes: &[Vec<u8>]) -> Result<Applied> {
         let tx = self.conn.unchecked_transaction()?;
-        let applied = self.apply_in(&tx, doc_id, changes)?;
+        let applied = self.apply_in(&tx, Some(doc_id), changes)?;
         tx.commit()?;
         Ok(applied)
     }
 
+    /// `doc_id` `None`: a record a compact pull names only by its first change, which must
+    /// create it ([`RecordDoc::created_id`]).
     fn apply_in(
         &self,
         tx: &rusqlite::Transaction,
-        doc_id: &str,
+        doc_id: Option<&str>,
         changes: &[Vec<u8>],
     ) -> Result<Applied> {
-        if uuid::Uuid::parse_str(doc_id).is_err() {
-            return Err(Error::BadChange(format!("invalid record id {doc_id:?}")));
-        }
         let parsed = parse_changes(changes)?;
-        let mut doc = if documents::exists(tx, doc_id)? {
-            self.load(doc_id)?
-        } else {
-            RecordDoc::load(std::iter::empty(), &self.actor)?
+        let (doc_id, existing, doc, new_changes) = match doc_id {
+            Some(id) => {
+                if uuid::Uuid::parse_str(id).is_err() {
+                    return Err(Error::BadChange(format!("invalid record id {id:?}")));
+                }
+                let existing = documents::exists(tx, id)?;
+                let mut doc = if existing {
+                    self.load(id)?
+                } else {
+                    RecordDoc::load(std::iter::empty(), &self.actor)?
+                };
+                let n = doc.apply(parsed)?;
+                (id.to_owned(), existing, doc, n)
+            }
+            None => {
+                let first = parsed
+                    .first()
+                    .filter(|c| c.deps().is_empty())
+                    .map(|c| c.hash())
+                    .ok_or_else(|| Error::BadChange("a record without an id".into()))?;
+                let mut doc = RecordDoc::load(std::iter::empty(), &self.actor)?;
+                let n = doc.apply(parsed)?;
+                let id = doc
+                    .created_id(&first)
+                    .ok_or_else(|| Error::BadChange("a record without an id".into()))?;
+                if documents::exists(tx, &id)? {
+                    // Held already (rare: fetched whole after a refusal): merged as usual.
+                    return self.apply_in(tx, Some(&id), changes);
+                }
+                (id, false, doc, n)
+            }
         };
-        let raw: Vec<Vec<u8>> = parsed.iter().map(|c| c.raw_bytes().to_vec()).collect();
-        let new_changes = doc.apply(parsed)?;
+        let doc_id = doc_id.as_str();
         let complete = doc.is_complete();
         if new_changes == 0 {
             return Ok(Applied {
@@ -478,14 +503,22 @@ impl Store {
                 complete,
             });
         }
-        if complete {
-            // A document that cannot be read as its kind is refused whole.
-            doc.record()
-                .map_err(|e| Error::BadChange(format!("record {doc_id}: {e}")))?;
+        // A document that cannot be read as its kind is refused whole.
+        let record = complete
+            .then(|| doc.record())
+            .transpose()
+            .map_err(|e| Error::BadChange(format!("record {doc_id}: {e}")))?;
+        let kind = doc.kind().map(|k| k.as_str());
+        let bytes = changes.concat();
+        if existing {
+            documents::insert(tx, doc_id, kind)?;
+            documents::append(tx, doc_id, &bytes, &doc)?;
+        } else {
+            documents::insert_whole(tx, doc_id, kind, &bytes)?;
         }
-        documents::insert(tx, doc_id, doc.kind().map(|k| k.as_str()))?;
-        documents::append(tx, doc_id, &raw.concat(), &doc)?;
-        projection::project(tx, doc_id, &doc)?;
+        if let Some(record) = &record {
+            projection::project_record(tx, doc_id, &doc, record)?;
+        }
         Ok(Applied {
             new_changes,
             complete,

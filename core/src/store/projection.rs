@@ -5,7 +5,7 @@
 use crate::document::RecordDoc;
 use crate::error::Result;
 use crate::model::review::{derive_status, ReviewFact};
-use crate::model::{AnyRecord, Decision, Lifecycle};
+use crate::model::{AnyRecord, Decision, Lifecycle, ReviewStatus};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Writes the rows of one complete document. Documents still waiting for their first change
@@ -14,13 +14,30 @@ pub fn project(conn: &Connection, id: &str, doc: &RecordDoc) -> Result<()> {
     if !doc.is_complete() {
         return Ok(());
     }
+    project_record(conn, id, doc, &doc.record()?)
+}
+
+/// [`project`] for a complete document whose record the caller already read (reading it is a
+/// good part of applying a pulled record).
+pub fn project_record(
+    conn: &Connection,
+    id: &str,
+    doc: &RecordDoc,
+    record: &AnyRecord,
+) -> Result<()> {
     let meta = doc.meta()?;
-    let record = doc.record()?;
     let conflicts = serde_json::to_string(&doc.conflicts()).unwrap_or_else(|_| "[]".into());
+    let heads = doc.heads();
+    // The status is written with the row rather than after it: one statement fewer for every
+    // record a first sync brings. A review's own row has none.
+    let status = match record {
+        AnyRecord::Review(_) => ReviewStatus::Draft,
+        _ => status_of(conn, id, meta.state == Lifecycle::Submitted, &heads)?,
+    };
     conn.prepare_cached(
         "INSERT OR REPLACE INTO records (id, kind, area_id, author, created_at, state, heads,
             review_status, conflicts, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id,
@@ -29,7 +46,8 @@ pub fn project(conn: &Connection, id: &str, doc: &RecordDoc) -> Result<()> {
         meta.author,
         meta.created_at,
         meta.state.as_str(),
-        doc.heads().join(","),
+        heads.join(","),
+        status.as_str(),
         conflicts,
         record.to_json().to_string()
     ])?;
@@ -41,11 +59,10 @@ pub fn project(conn: &Connection, id: &str, doc: &RecordDoc) -> Result<()> {
         conn.prepare_cached("INSERT OR IGNORE INTO record_photos (id, sha256) VALUES (?1, ?2)")?
             .execute([id, sha.as_str()])?;
     }
-    let target = match &record {
-        AnyRecord::Review(r) => r.record_id.as_str(),
-        _ => id,
-    };
-    refresh_status(conn, target)
+    match record {
+        AnyRecord::Review(r) => refresh_status(conn, &r.record_id),
+        _ => Ok(()),
+    }
 }
 
 /// Recomputes a record's review status from its heads and the reviews of it.
@@ -58,6 +75,20 @@ pub fn refresh_status(conn: &Connection, record_id: &str) -> Result<()> {
     let Some((state, heads)) = row else {
         return Ok(());
     };
+    let submitted = state == Lifecycle::Submitted.as_str();
+    let status = status_of(conn, record_id, submitted, &split_heads(&heads))?;
+    conn.prepare_cached("UPDATE records SET review_status = ?2 WHERE id = ?1")?
+        .execute(params![record_id, status.as_str()])?;
+    Ok(())
+}
+
+/// A record's review status, given its state and heads, from the reviews of it held here.
+fn status_of(
+    conn: &Connection,
+    record_id: &str,
+    submitted: bool,
+    heads: &[String],
+) -> Result<ReviewStatus> {
     let mut stmt = conn.prepare_cached(
         "SELECT v.id, r.created_at, v.heads, v.decision FROM reviews v JOIN records r ON r.id = v.id
          WHERE v.record_id = ?1",
@@ -74,11 +105,7 @@ pub fn refresh_status(conn: &Connection, record_id: &str) -> Result<()> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let submitted = state == Lifecycle::Submitted.as_str();
-    let status = derive_status(submitted, &split_heads(&heads), &reviews);
-    conn.prepare_cached("UPDATE records SET review_status = ?2 WHERE id = ?1")?
-        .execute(params![record_id, status.as_str()])?;
-    Ok(())
+    Ok(derive_status(submitted, heads, &reviews))
 }
 
 pub fn split_heads(s: &str) -> Vec<String> {

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorCode, FieldError, Result};
 use crate::i18n::Message;
 use crate::model::RecordKind;
 use crate::sync::change_bytes;
-use crate::sync::protocol::{Limits, PushRequest, RecordChanges, Refusal};
+use crate::sync::protocol::{whole_changes, Limits, PushRequest, RecordChanges, Refusal};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
@@ -227,10 +227,9 @@ impl Store {
         Ok(())
     }
 
-    /// Applies one pulled page and moves the cursor past it, in one transaction: a page is
-    /// either wholly applied with its cursor or not at all.
-    /// Applies a pulled page in one transaction; returns how many records it brought something
-    /// new to (what the person is told was received).
+    /// Applies one pulled page (compact or not) and moves the cursor past it, in one
+    /// transaction: a page is either wholly applied with its cursor or not at all. Returns how
+    /// many records it brought something new to (what the person is told was received).
     pub fn apply_pulled(&mut self, records: &[RecordChanges], cursor: u64) -> Result<usize> {
         self.apply_pulled_page(records, &[], cursor)
     }
@@ -251,8 +250,8 @@ impl Store {
         }
         let mut new = 0;
         for r in records {
-            let bytes: Vec<Vec<u8>> = r.changes.iter().map(|b| b.to_vec()).collect();
-            if self.apply_in(&tx, &r.id, &bytes)?.new_changes > 0 {
+            let id = Some(r.id.as_str()).filter(|id| !id.is_empty());
+            if self.apply_in(&tx, id, &whole_changes(r))?.new_changes > 0 {
                 new += 1;
             }
         }

@@ -53,6 +53,60 @@ pub fn parse(bytes: &[u8]) -> Result<automerge::Change, String> {
     }
 }
 
+/// Bytes at the start of every change chunk that the receiver can make again: the magic number
+/// and the checksum (the first 4 bytes of the SHA-256 of the rest). A compact pull leaves them
+/// out: the checksum never compresses, and a first sync is thousands of small changes. (It
+/// guards stored bytes; bytes in transit are guarded by TLS.)
+const HEADER_BYTES: usize = 8;
+
+/// The change without its first [`HEADER_BYTES`], when [`with_header`] gives the very same
+/// bytes back (`None` otherwise: such a change travels whole).
+pub fn without_header(bytes: &[u8]) -> Option<&[u8]> {
+    let body = bytes.get(HEADER_BYTES..)?;
+    (bytes[..4] == MAGIC && bytes[4..HEADER_BYTES] == checksum(body)).then_some(body)
+}
+
+/// Change bytes whole again: as they came when they start with the magic number, else
+/// [`without_header`]'s body with its header made again. Automerge checks the checksum again.
+pub fn with_header(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if bytes.starts_with(&MAGIC) {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + HEADER_BYTES);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&checksum(bytes));
+    out.extend_from_slice(bytes);
+    std::borrow::Cow::Owned(out)
+}
+
+fn checksum(body: &[u8]) -> [u8; 4] {
+    use sha2::Digest;
+    let sum = sha2::Sha256::digest(body);
+    [sum[0], sum[1], sum[2], sum[3]]
+}
+
+/// The record a change creates: a change without dependencies that sets the document's `id`
+/// once, to a UUID. A compact pull names such a record only through its first change.
+pub fn created_id(change: &automerge::Change) -> Option<String> {
+    use automerge::legacy::{Key, ObjectId, OpType};
+    if !change.deps().is_empty() {
+        return None;
+    }
+    let decoded = change.decode();
+    let mut ids = decoded.operations.iter().filter(|op| {
+        op.obj == ObjectId::Root && matches!(&op.key, Key::Map(k) if k.as_str() == "id")
+    });
+    let (Some(op), None) = (ids.next(), ids.next()) else {
+        return None;
+    };
+    match &op.action {
+        OpType::Put(automerge::ScalarValue::Str(id)) if uuid::Uuid::parse_str(id).is_ok() => {
+            Some(id.to_string())
+        }
+        _ => None,
+    }
+}
+
 /// What a change's columns describe, counted without expanding them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Shape {

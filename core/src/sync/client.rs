@@ -149,6 +149,9 @@ pub struct SyncClient {
     /// Bytes sent and received since the last [`SyncClient::take_data_use`], headers included.
     data_sent: std::sync::atomic::AtomicU64,
     data_received: std::sync::atomic::AtomicU64,
+    /// Whether pulls ask for records compact (`protocol::compact`); off only to measure or test
+    /// the older form.
+    compact_pull: bool,
 }
 
 /// 64 KB: about 15 seconds of a 2G uplink, well within a request's time limit.
@@ -164,6 +167,12 @@ impl SyncClient {
     }
 
     /// Sends photos in parts of at most `bytes` (benchmarks compare sizes).
+    /// Pulls every change whole, as phones did before compact pulls (benches and tests).
+    pub fn with_full_pulls(mut self) -> Self {
+        self.compact_pull = false;
+        self
+    }
+
     pub fn with_photo_part_bytes(mut self, bytes: u64) -> Self {
         self.photo_part_bytes = bytes.max(1);
         self
@@ -189,6 +198,7 @@ impl SyncClient {
             server_time: std::sync::Mutex::new(None),
             data_sent: Default::default(),
             data_received: Default::default(),
+            compact_pull: true,
         })
     }
 
@@ -383,7 +393,10 @@ impl SyncClient {
     ) -> Result<PullResponse, SyncError> {
         let resp = self.send(cancel, requests, |c| {
             c.http
-                .get(format!("{}/api/v1/sync/pull?cursor={cursor}", c.base))
+                .get(format!(
+                    "{}/api/v1/sync/pull?cursor={cursor}&compact={}",
+                    c.base, self.compact_pull
+                ))
                 .bearer_auth(&c.token)
                 .header(APP_VERSION_HEADER, crate::VERSION)
                 .header(WAITING_HEADER, waiting)

@@ -298,6 +298,37 @@ pub fn decode<T: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<T, Wi
 /// this record alone is refused (the rest of the batch goes on).
 pub type CheckedRecord = (String, Result<Vec<automerge::Change>, WireError>);
 
+/// A pulled record as the server sends it to a phone that asked for a compact pull
+/// (`?compact=true`): each change without the header the phone makes again
+/// ([`change_bytes::without_header`]), and a record whose first change creates it named only by
+/// that change (the id travels once instead of twice). [`whole_changes`] makes the changes whole
+/// again; an older phone never asks and gets every change whole.
+pub fn compact(mut r: RecordChanges) -> RecordChanges {
+    let creates = r
+        .changes
+        .first()
+        .and_then(|b| change_bytes::parse(b).ok())
+        .and_then(|c| change_bytes::created_id(&c));
+    if creates.as_deref() == Some(r.id.as_str()) {
+        r.id.clear();
+    }
+    for c in &mut r.changes {
+        if let Some(body) = change_bytes::without_header(c) {
+            *c = ByteBuf::from(body.to_vec());
+        }
+    }
+    r
+}
+
+/// A pulled record's changes whole again, compact or not. A record without an id (compact) is
+/// named by its first change: the store reads the id that change gave the document.
+pub fn whole_changes(r: &RecordChanges) -> Vec<Vec<u8>> {
+    r.changes
+        .iter()
+        .map(|c| change_bytes::with_header(c).into_owned())
+        .collect()
+}
+
 /// Checks a push against the limits and parses every change, before anything is applied.
 /// Every change's bytes are measured ([`change_bytes::inspect`]) before Automerge expands them,
 /// and the whole push's operations are counted before any is parsed. A record whose own changes
@@ -419,5 +450,58 @@ mod tests {
         // Unreadable change bytes are caught before anything is applied, for that record.
         let checked = check_push(&req, &limits).unwrap();
         assert!(matches!(checked[0].1, Err(WireError::BadChange(_))));
+    }
+
+    #[test]
+    fn compact_records_expand_to_the_same_changes() {
+        use crate::document::RecordDoc;
+        use crate::model::{Household, Lifecycle, Meta};
+        let actor = automerge::ActorId::random();
+        let id = uuid::Uuid::now_v7().to_string();
+        let meta = Meta {
+            author: "p1".into(),
+            created_at: 1_700_000_000_000,
+            state: Lifecycle::Draft,
+        };
+        let old = Household {
+            area_id: "a".into(),
+            address: "Số 2".into(),
+            head_name: "Đỗ Thị Mẫu".into(),
+            members: 3,
+            location: None,
+            note: String::new(),
+        };
+        let new = Household {
+            members: 4,
+            ..old.clone()
+        };
+        let (mut doc, created) = RecordDoc::create(&actor, &id, &meta, &old).unwrap();
+        let edited = doc
+            .edit(&old, &new, &[], None, 1_700_000_001_000)
+            .unwrap()
+            .unwrap();
+        let whole = vec![created.raw_bytes().to_vec(), edited.raw_bytes().to_vec()];
+        let record = |id: &str, changes: &[Vec<u8>]| RecordChanges {
+            id: id.to_owned(),
+            changes: changes.iter().cloned().map(ByteBuf::from).collect(),
+        };
+        // The id travels once (in the creating change) and each change 8 bytes lighter.
+        let sent = compact(record(&id, &whole));
+        assert_eq!(sent.id, "");
+        for (c, w) in sent.changes.iter().zip(&whole) {
+            assert_eq!(c.len() + 8, w.len());
+        }
+        assert_eq!(whole_changes(&sent), whole);
+        // A page that starts with an edit keeps the record's id.
+        let later = compact(record(&id, &whole[1..]));
+        assert_eq!(later.id, id);
+        assert_eq!(whole_changes(&later), whole[1..].to_vec());
+        // A record named by another id than its document's keeps its id too.
+        let other = uuid::Uuid::now_v7().to_string();
+        assert_eq!(compact(record(&other, &whole)).id, other);
+        // Bytes whose header cannot be made again exactly travel whole.
+        let mut odd = whole[1].clone();
+        odd[4] ^= 1;
+        assert!(change_bytes::without_header(&odd).is_none());
     }
 }
