@@ -74,9 +74,10 @@ pub fn process_push(
     device: &Device,
     req: &PushRequest,
     records: Vec<CheckedRecord>,
+    acks_rest: bool,
 ) -> Result<Vec<u8>, ApiError> {
     let print = fingerprint(req);
-    let mut tx = storage.begin()?;
+    let mut tx = storage.begin(&device.person.commune_id)?;
     if let Some(done) = tx.batch_answer(&device.id, &req.batch)? {
         if done.fingerprint.is_empty() || done.fingerprint == print {
             return Ok(done.answer);
@@ -85,6 +86,7 @@ pub fn process_push(
     }
     let mut response = PushResponse {
         accepted: vec![],
+        accepted_rest: false,
         refused: vec![],
         notices: vec![],
     };
@@ -121,6 +123,10 @@ pub fn process_push(
                 })
             }
         }
+    }
+    if acks_rest {
+        response.accepted.clear();
+        response.accepted_rest = true;
     }
     let answer = encode(&response);
     tx.save_batch_answer(
@@ -449,7 +455,7 @@ pub fn review_from_dashboard(
     reason: &str,
 ) -> StorageResult<Result<String, ReviewRefused>> {
     use sachxanh_core::model::{RecordBody, Review};
-    let mut tx = storage.begin()?;
+    let mut tx = storage.begin(&device.person.commune_id)?;
     let scope = device.person.scope();
     let Some(target) = tx
         .record(record_id)?
@@ -578,7 +584,7 @@ pub fn mark_duplicate_from_dashboard(
     in_force: &std::collections::HashMap<String, String>,
 ) -> StorageResult<Result<String, MarkRefused>> {
     use sachxanh_core::model::RecordBody;
-    let mut tx = storage.begin()?;
+    let mut tx = storage.begin(&device.person.commune_id)?;
     let scope = device.person.scope();
     let mut household =
         |id: &str| -> StorageResult<Option<(RecordRow, sachxanh_core::model::Household)>> {
@@ -665,7 +671,7 @@ pub fn erase_record(
     id: &str,
     reason: &str,
 ) -> StorageResult<Result<Vec<String>, EraseRefused>> {
-    let mut tx = storage.begin()?;
+    let mut tx = storage.begin(&device.person.commune_id)?;
     let scope = device.person.scope();
     let Some(row) = tx.record(id)?.filter(|r| {
         r.area_id

@@ -28,9 +28,17 @@ fn cbor(body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response()
 }
 
+#[derive(Deserialize)]
+pub struct PushQuery {
+    /// `rest`: the phone knows its batch; the answer names only what was refused.
+    #[serde(default)]
+    acks: Option<String>,
+}
+
 pub async fn push(
     State(st): State<Arc<AppState>>,
     authed: Authed,
+    Query(q): Query<PushQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -65,6 +73,7 @@ pub async fn push(
             &device,
             &req,
             records,
+            q.acks.as_deref() == Some("rest"),
         )
     })
     .await??;
@@ -120,7 +129,7 @@ pub async fn pull(
         .and_then(|v| v.parse().ok());
     let commune = device.person.commune_id.clone();
     let state = st.clone();
-    let (page, areas) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+    let body = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         storage.report_sync(&device.id, chrono::Utc::now().timestamp_millis(), &report)?;
         let areas = match held {
             Some(held) => {
@@ -139,31 +148,32 @@ pub async fn pull(
             .saturating_sub(areas.as_ref().map_or(0, |a| a.geojson.len() / 2))
             .max(PULL_MAX_BYTES / 4);
         let page = storage.pull(&scope, &device.id, q.cursor, PULL_MAX_ENTRIES, budget)?;
-        Ok((page, areas))
+        // Consecutive entries of one record travel together.
+        let mut records: Vec<RecordChanges> = vec![];
+        for (id, bytes) in page.entries {
+            match records.last_mut() {
+                Some(last) if last.id == id => last.changes.push(ByteBuf::from(bytes)),
+                _ => records.push(RecordChanges {
+                    id,
+                    changes: vec![ByteBuf::from(bytes)],
+                }),
+            }
+        }
+        if q.compact {
+            records = records.into_iter().map(compact).collect();
+        }
+        // Encoding (deflate) is CPU work too: here, not on an async worker.
+        Ok(encode(&PullResponse {
+            records,
+            cursor: page.cursor,
+            more: page.more,
+            replaced: page.replaced,
+            assignment: Some(assignment),
+            areas,
+        }))
     })
     .await??;
-    // Consecutive entries of one record travel together.
-    let mut records: Vec<RecordChanges> = vec![];
-    for (id, bytes) in page.entries {
-        match records.last_mut() {
-            Some(last) if last.id == id => last.changes.push(ByteBuf::from(bytes)),
-            _ => records.push(RecordChanges {
-                id,
-                changes: vec![ByteBuf::from(bytes)],
-            }),
-        }
-    }
-    if q.compact {
-        records = records.into_iter().map(compact).collect();
-    }
-    Ok(cbor(encode(&PullResponse {
-        records,
-        cursor: page.cursor,
-        more: page.more,
-        replaced: page.replaced,
-        assignment: Some(assignment),
-        areas,
-    })))
+    Ok(cbor(body))
 }
 
 pub async fn record_version(

@@ -68,7 +68,8 @@ fn row(id: &str, kind: &str, area: &str, commune: &str, status: &str, day: &str)
 
 /// Appends a record with `n` changes of `size` bytes, as one accepted push.
 fn append(s: &dyn Storage, d: &Device, r: RecordRow, n: usize, size: usize) {
-    let mut tx = s.begin().unwrap();
+    let commune = r.commune_id.clone().unwrap_or_default();
+    let mut tx = s.begin(&commune).unwrap();
     let changes = (0..n)
         .map(|i| (format!("{}-{i}", r.id), vec![i as u8; size]))
         .collect();
@@ -303,7 +304,28 @@ fn the_feed_pages_by_scope_and_size_and_remembers_batches() {
     assert_eq!(s.snapshot("r1").unwrap(), Some(vec![1, 2, 3]));
     assert_eq!(s.counts().unwrap(), (3, 6, 0));
 
-    let mut tx = s.begin().unwrap();
+    // A push holds its commune's lock and may write that commune's records only.
+    let mut tx = s.begin("con-sen").unwrap();
+    let stray = Accepted {
+        row: row(
+            "r9",
+            "household",
+            "rs-ap-my-hoa",
+            "rach-sen",
+            "draft",
+            "2026-03-01",
+        ),
+        changes: vec![("r9-0".into(), vec![1])],
+        snapshot: vec![1],
+        action: AuditAction::Create,
+        review: None,
+        reviewed_record: None,
+    };
+    assert!(tx.append(&da, &stray).is_err());
+    drop(tx);
+    assert_eq!(s.counts().unwrap(), (3, 6, 0));
+
+    let mut tx = s.begin("rach-sen").unwrap();
     assert_eq!(tx.batch_answer("da", "b1").unwrap(), None);
     let answer = BatchAnswer {
         answer: vec![9],
@@ -312,7 +334,7 @@ fn the_feed_pages_by_scope_and_size_and_remembers_batches() {
     tx.save_batch_answer("da", "b1", &answer).unwrap();
     assert_eq!(tx.record_of_change("r2-0").unwrap().as_deref(), Some("r2"));
     tx.commit().unwrap();
-    let mut tx = s.begin().unwrap();
+    let mut tx = s.begin("rach-sen").unwrap();
     assert_eq!(tx.batch_answer("da", "b1").unwrap(), Some(answer));
     // Dropped without commit: nothing of it stays.
     tx.set_review_status("r1", ReviewStatus::Approved).unwrap();
@@ -410,7 +432,7 @@ fn reviews_and_the_queue_are_read_in_the_database() {
 
     // A review, found by the record it reviews.
     let target = "00000000-0000-7000-8000-000000000001";
-    let mut tx = s.begin().unwrap();
+    let mut tx = s.begin("rach-sen").unwrap();
     tx.append(
         &d,
         &Accepted {

@@ -170,6 +170,23 @@ impl Store {
         Ok(out)
     }
 
+    /// The changes of the unanswered batch whose records `refused` does not name: what a
+    /// server's `accepted_rest` answer accepted.
+    pub fn batch_accepted(&self, refused: &[Refusal]) -> Result<Vec<String>> {
+        let Some(pending) = self
+            .setting("push_batch")?
+            .and_then(|v| serde_json::from_str::<PendingBatch>(&v).ok())
+        else {
+            return Ok(vec![]);
+        };
+        Ok(outbox::pending(&self.conn, usize::MAX)?
+            .into_iter()
+            .filter(|e| pending.hashes.contains(&e.hash))
+            .filter(|e| !refused.iter().any(|r| r.record_id == e.doc_id))
+            .map(|e| e.hash)
+            .collect())
+    }
+
     /// Forgets the unanswered batch after the server refused it whole without processing it
     /// (too large for the server's limits), so a smaller one can be chosen.
     pub fn forget_push_batch(&mut self) -> Result<()> {

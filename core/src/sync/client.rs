@@ -6,7 +6,7 @@
 
 use super::protocol::{
     decode, encode, ErrorBody, Limits, PullResponse, PushRequest, PushResponse, RecordChanges,
-    APP_VERSION_HEADER, AREAS_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
+    ACKS_REST, APP_VERSION_HEADER, AREAS_VERSION_HEADER, CONTENT_TYPE, WAITING_HEADER,
 };
 use crate::error::ErrorCode;
 use crate::i18n::Message;
@@ -303,13 +303,19 @@ impl SyncClient {
                         crate::store::too_large_refusal(&r.id, r.changes[0].len(), &limits);
                     PushResponse {
                         accepted: vec![],
+                        accepted_rest: false,
                         refused: vec![refusal],
                         notices: vec![],
                     }
                 }
                 Err(e) => return Err(e),
             };
-            let refused = store.finish_push(&resp.accepted, &resp.refused)?;
+            let accepted = if resp.accepted_rest {
+                store.batch_accepted(&resp.refused)?
+            } else {
+                resp.accepted
+            };
+            let refused = store.finish_push(&accepted, &resp.refused)?;
             report.notices.extend(resp.notices);
             for id in &refused {
                 let server = self.server_version(id, cancel, &mut report.requests)?;
@@ -375,7 +381,7 @@ impl SyncClient {
         let body = encode(batch);
         let resp = self.send(cancel, requests, |c| {
             c.http
-                .post(format!("{}/api/v1/sync/push", c.base))
+                .post(format!("{}/api/v1/sync/push?{ACKS_REST}", c.base))
                 .bearer_auth(&c.token)
                 .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
                 .body(body.clone())

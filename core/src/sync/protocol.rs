@@ -85,7 +85,13 @@ pub struct Refusal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {
     /// Hashes the server now holds (accepted now or before): the device may forget them.
+    /// Empty when `accepted_rest` says which they are.
     pub accepted: Vec<String>,
+    /// Every change of the batch whose record is not refused is accepted: sent instead of
+    /// `accepted` to a device that asked (`?acks=rest`, [`ACKS_REST`]), which knows its batch.
+    /// 32 bytes a change that never compress. Absent from older servers' answers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepted_rest: bool,
     pub refused: Vec<Refusal>,
     /// What the server took but wants the person to know (a date in a closed period). Absent
     /// from older servers' answers.
@@ -139,6 +145,9 @@ pub struct Assignment {
     pub role: crate::model::Role,
     pub areas: Vec<String>,
 }
+
+/// The push query by which a device asks for [`PushResponse::accepted_rest`].
+pub const ACKS_REST: &str = "acks=rest";
 
 /// Headers a phone sends with each pull, so staff see what each phone last reported: its
 /// app's version and how many records it still holds unsent.

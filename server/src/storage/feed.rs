@@ -3,8 +3,10 @@
 //!
 //! The cursor hazard: with concurrent writers a transaction could take sequence number N+1,
 //! commit, and be pulled past before the one holding N commits — a device would then skip N for
-//! ever. Every push holds the backend's push lock ([`Backend::begin_push`]) from before it
-//! touches the log until it commits, so numbers are handed out and committed in one order.
+//! ever. So a push writes its log entries last: it holds its commune's lock for its whole work
+//! ([`Backend::begin_push`]: pushes of one commune keep their order, pushes of different
+//! communes run side by side), and takes the log's lock ([`PushConn::order_log`]) only to write
+//! its entries and commit, so numbers are handed out and committed in one order.
 
 use super::records::{record_by_id, scope_filter, RECORD_COLUMNS};
 use super::sql::Val;
@@ -12,8 +14,71 @@ use super::*;
 use crate::args;
 use sachxanh_core::model::{Decision, ReviewStatus};
 
+/// Pulls read a scope's entries after a cursor: a commune's (staff) or some areas' (everyone
+/// else), never a scan of every commune's entries. The same SQL on both backends (PostgreSQL
+/// had the commune's index from the start).
+pub(super) const LOG_BY_SCOPE: &str = "
+CREATE INDEX IF NOT EXISTS log_commune ON log(commune_id, seq);
+CREATE INDEX log_area ON log(area_id, seq);
+";
+
 struct PushTx<'a> {
     conn: Box<dyn PushConn + 'a>,
+    /// The commune whose lock this transaction holds: it writes no other commune's records.
+    commune: String,
+    /// Log entries, written at commit under the log's lock.
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    doc_id: String,
+    area_id: Option<String>,
+    commune_id: Option<String>,
+    device_id: String,
+    hash: String,
+    bytes: Vec<u8>,
+    /// The first entry of an erased record's new history (phones drop their copy first).
+    replaces: bool,
+}
+
+impl PushTx<'_> {
+    /// Writes the log entries under the log's lock, each record's row pointing at its last one.
+    fn write_log(&mut self) -> StorageResult<()> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        self.conn.order_log()?;
+        let mut last: Vec<(String, i64)> = vec![];
+        for e in std::mem::take(&mut self.entries) {
+            let seq = self
+                .conn
+                .one(
+                    "INSERT INTO log (doc_id, area_id, commune_id, device_id, hash, bytes, replaces)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                    args![
+                        &e.doc_id,
+                        &e.area_id,
+                        &e.commune_id,
+                        &e.device_id,
+                        &e.hash,
+                        &e.bytes,
+                        i64::from(e.replaces)
+                    ],
+                )?
+                .int(0)?;
+            match last.iter_mut().find(|(id, _)| *id == e.doc_id) {
+                Some(l) => l.1 = seq,
+                None => last.push((e.doc_id, seq)),
+            }
+        }
+        for (id, seq) in last {
+            self.conn.exec(
+                "UPDATE records SET updated_seq = $2 WHERE id = $1",
+                args![&id, seq],
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl SyncTx for PushTx<'_> {
@@ -44,6 +109,9 @@ impl SyncTx for PushTx<'_> {
     }
 
     fn record_of_change(&mut self, hash: &str) -> StorageResult<Option<String>> {
+        if let Some(e) = self.entries.iter().find(|e| e.hash == hash) {
+            return Ok(Some(e.doc_id.clone()));
+        }
         self.conn
             .row("SELECT doc_id FROM log WHERE hash = $1", args![hash])?
             .map(|r| r.text(0))
@@ -73,24 +141,25 @@ impl SyncTx for PushTx<'_> {
 
     fn append(&mut self, device: &Device, a: &Accepted) -> StorageResult<()> {
         let row = &a.row;
-        let sql = self.conn.as_mut();
-        let mut last_seq = 0i64;
-        for (hash, bytes) in &a.changes {
-            last_seq = sql
-                .one(
-                    "INSERT INTO log (doc_id, area_id, commune_id, device_id, hash, bytes)
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
-                    args![
-                        &row.id,
-                        &row.area_id,
-                        &row.commune_id,
-                        &device.id,
-                        hash,
-                        bytes
-                    ],
-                )?
-                .int(0)?;
+        if row.commune_id.as_deref() != Some(self.commune.as_str()) {
+            return Err(StorageError::Database(format!(
+                "record {} of commune {:?} written under the lock of {:?}",
+                row.id, row.commune_id, self.commune
+            )));
         }
+        self.entries
+            .extend(a.changes.iter().map(|(hash, bytes)| Entry {
+                doc_id: row.id.clone(),
+                area_id: row.area_id.clone(),
+                commune_id: row.commune_id.clone(),
+                device_id: device.id.clone(),
+                hash: hash.clone(),
+                bytes: bytes.clone(),
+                replaces: false,
+            }));
+        let sql = self.conn.as_mut();
+        // The row's log sequence is set when the entries are written (`write_log`).
+        let last_seq = 0i64;
         sql.exec(
             "INSERT INTO documents (id, snapshot) VALUES ($1, $2)
              ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
@@ -173,9 +242,10 @@ impl SyncTx for PushTx<'_> {
         self.conn
             .exec("DELETE FROM log WHERE doc_id = $1", args![id])?;
         self.append(device, accepted)?;
-        for (hash, _) in &accepted.changes {
-            self.conn
-                .exec("UPDATE log SET replaces = 1 WHERE hash = $1", args![hash])?;
+        for e in self.entries.iter_mut() {
+            if accepted.changes.iter().any(|(hash, _)| *hash == e.hash) {
+                e.replaces = true;
+            }
         }
         self.conn.exec(
             "UPDATE audit SET note = $2
@@ -213,15 +283,18 @@ impl SyncTx for PushTx<'_> {
         Ok(())
     }
 
-    fn commit(self: Box<Self>) -> StorageResult<()> {
+    fn commit(mut self: Box<Self>) -> StorageResult<()> {
+        self.write_log()?;
         self.conn.commit()
     }
 }
 
 impl<B: Backend> Feed for Db<B> {
-    fn begin(&self) -> StorageResult<Box<dyn SyncTx + '_>> {
+    fn begin(&self, commune: &str) -> StorageResult<Box<dyn SyncTx + '_>> {
         Ok(Box::new(PushTx {
-            conn: self.backend.begin_push()?,
+            conn: self.backend.begin_push(commune)?,
+            commune: commune.to_owned(),
+            entries: vec![],
         }))
     }
 

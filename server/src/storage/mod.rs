@@ -399,7 +399,8 @@ pub trait People: Send + Sync + 'static {
 
 /// The change feed: pushes in, pages out.
 pub trait Feed: Send + Sync + 'static {
-    fn begin(&self) -> StorageResult<Box<dyn SyncTx + '_>>;
+    /// A push's transaction, holding `commune`'s lock: it writes that commune's records only.
+    fn begin(&self, commune: &str) -> StorageResult<Box<dyn SyncTx + '_>>;
     fn pull(
         &self,
         scope: &PullScope,
@@ -503,14 +504,18 @@ pub trait Backend: Send + Sync + 'static {
     fn read<T>(&self, f: impl FnOnce(&mut dyn Sql) -> StorageResult<T>) -> StorageResult<T>;
     /// Runs `f` in one write transaction, committed when `f` succeeds.
     fn write<T>(&self, f: impl FnOnce(&mut dyn Sql) -> StorageResult<T>) -> StorageResult<T>;
-    /// Opens the transaction a push runs in, holding the lock that orders the log.
-    fn begin_push(&self) -> StorageResult<Box<dyn PushConn + '_>>;
+    /// Opens the transaction a push runs in, holding `commune`'s lock: pushes of one commune
+    /// run one after the other, pushes of different communes side by side.
+    fn begin_push(&self, commune: &str) -> StorageResult<Box<dyn PushConn + '_>>;
     /// Inside a write transaction: serialises writers on `key` where the backend needs it.
     fn lock_key(&self, sql: &mut dyn Sql, key: &str) -> StorageResult<()>;
 }
 
 /// A connection inside a push transaction.
 pub trait PushConn: Sql {
+    /// Takes the lock that orders the log, held until commit: taken right before a push writes
+    /// its log entries, so sequence numbers are committed in the order they are handed out.
+    fn order_log(&mut self) -> StorageResult<()>;
     fn commit(self: Box<Self>) -> StorageResult<()>;
 }
 

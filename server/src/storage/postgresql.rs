@@ -1,7 +1,8 @@
-//! PostgreSQL, for a province: several stateless server instances share one database. Pushes
-//! take one transaction-scoped advisory lock before they touch the log, so sequence numbers are
-//! handed out and committed in the same order by every instance (see `feed`). At national scale
-//! the lock and the log split by commune; see docs/operations.md.
+//! PostgreSQL, for a province: several stateless server instances share one database. A push
+//! holds its commune's transaction-scoped advisory lock for its whole work, so pushes of one
+//! commune keep their order and different communes' run side by side; it takes the log's lock
+//! only to write its log entries and commit, so sequence numbers are handed out and committed in
+//! the same order by every instance (see `feed`).
 
 use super::sql::{Row, Sql, Val};
 use super::*;
@@ -12,7 +13,8 @@ use r2d2_postgres::PostgresConnectionManager;
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 
-/// The advisory lock key that orders pushes (any fixed number; "sx" in ASCII).
+/// The advisory lock key that orders the log (any fixed number; "sx" in ASCII); with a
+/// commune's hash as the second key, the lock of that commune's pushes.
 const LOG_LOCK: i64 = 0x7378;
 
 /// Migrations, in order; `schema_version` counts those applied.
@@ -170,6 +172,7 @@ CREATE INDEX reads_doc ON reads(doc_id, id);
     PHONE_REPORTS,
     super::areas::AREA_VERSIONS,
     super::reports::REPORTS,
+    super::feed::LOG_BY_SCOPE,
 ];
 
 impl From<postgres::Error> for StorageError {
@@ -254,8 +257,8 @@ fn row(r: &postgres::Row) -> StorageResult<Row> {
 pub struct PgBackend {
     /// Reads and small writes.
     pool: Pool,
-    /// Push transactions only. They queue on the log lock; a pool of their own keeps them from
-    /// holding every connection while pulls wait.
+    /// Push transactions only. They queue on their commune's lock; a pool of their own keeps
+    /// them from holding every connection while pulls wait.
     pushes: Pool,
 }
 
@@ -352,6 +355,12 @@ impl Sql for PgPush {
 }
 
 impl PushConn for PgPush {
+    fn order_log(&mut self) -> StorageResult<()> {
+        self.conn
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&LOG_LOCK])?;
+        Ok(())
+    }
+
     fn commit(mut self: Box<Self>) -> StorageResult<()> {
         self.conn.batch_execute("COMMIT")?;
         self.done = true;
@@ -373,12 +382,15 @@ impl Backend for PgBackend {
         in_transaction(&mut self.pool.get()?, "BEGIN", f)
     }
 
-    fn begin_push(&self) -> StorageResult<Box<dyn PushConn + '_>> {
+    fn begin_push(&self, commune: &str) -> StorageResult<Box<dyn PushConn + '_>> {
         let mut conn = self.pushes.get()?;
         conn.batch_execute("BEGIN")?;
         let mut push = PgPush { conn, done: false };
-        push.conn
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&LOG_LOCK])?;
+        // Two-key advisory locks are a key space of their own: no commune's lock is the log's.
+        push.conn.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+            &[&(LOG_LOCK as i32), &commune],
+        )?;
         Ok(Box::new(push))
     }
 

@@ -163,6 +163,7 @@ CREATE INDEX reads_doc ON reads(doc_id, id);
     PHONE_REPORTS,
     super::areas::AREA_VERSIONS,
     super::reports::REPORTS,
+    super::feed::LOG_BY_SCOPE,
 ];
 
 impl Sql for Connection {
@@ -330,6 +331,11 @@ impl Sql for SqlitePush<'_> {
 }
 
 impl PushConn for SqlitePush<'_> {
+    fn order_log(&mut self) -> StorageResult<()> {
+        // One writer: the push's transaction already excludes every other.
+        Ok(())
+    }
+
     fn commit(mut self: Box<Self>) -> StorageResult<()> {
         self.conn.execute_batch("COMMIT")?;
         self.done = true;
@@ -346,7 +352,7 @@ impl Backend for SqliteBackend {
         in_transaction(&mut lock(&self.writer), "BEGIN IMMEDIATE", f)
     }
 
-    fn begin_push(&self) -> StorageResult<Box<dyn PushConn + '_>> {
+    fn begin_push(&self, _commune: &str) -> StorageResult<Box<dyn PushConn + '_>> {
         let conn = lock(&self.writer);
         conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(Box::new(SqlitePush { conn, done: false }))

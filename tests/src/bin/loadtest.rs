@@ -1,11 +1,13 @@
-//! Load test (a binary, not a test): 300 phones reconnecting at once to a commune of 20,000
-//! records. Each phone pushes what it recorded offline and pulls what its hamlet's neighbours
-//! sent. The server runs as its own process (release build), so its CPU time and peak memory
-//! are its own; SQLite and PostgreSQL side by side in the same run. Loopback only.
+//! Load test (a binary, not a test): 3,000 phones of 10 communes reconnecting at once to a
+//! province of 20,000 records. Each phone pushes what it recorded offline and pulls what its
+//! hamlet's neighbours sent. The server runs as its own process (release build), so its CPU time
+//! and peak memory are its own; SQLite and PostgreSQL side by side in the same run. The communes
+//! are copies of the demo commune's five hamlets, side by side. Loopback only.
 //!
 //!     cargo build --release -p sachxanh-server -p sachxanh-tests
 //!     scripts/with-postgres target/release/loadtest            # both backends
 //!     target/release/loadtest                                  # SQLite only
+//!     LOAD_PHONES=300 LOAD_COMMUNES=1 target/release/loadtest  # issue 7's run
 //!     LOAD_PHONES=50 LOAD_RECORDS=2000 target/release/loadtest # smaller
 
 use automerge::ActorId;
@@ -18,13 +20,66 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const AREAS: &[&str] = &[
-    "rs-ap-my-hoa",
-    "rs-ap-ben-dinh",
-    "rs-ap-vam-xang",
-    "rs-ap-rach-sung",
-    "rs-ap-cau-tre",
-];
+/// Communes and areas: `copies` of the demo commune's five hamlets, each shifted east of the
+/// last, with ids of their own, in as many communes, or (`one_commune`) all in one commune that
+/// spans them. Returns the GeoJSON and each commune's id with its areas' ids.
+fn province(copies: usize, one_commune: bool) -> (String, Vec<(String, Vec<String>)>) {
+    let demo: serde_json::Value =
+        serde_json::from_str(sachxanh_core::reference::DEMO_GEOJSON).expect("demo GeoJSON");
+    let source = demo["features"].as_array().expect("features");
+    let of_demo = |f: &&serde_json::Value| {
+        f["properties"]["id"] == "rach-sen" || f["properties"]["commune_id"] == "rach-sen"
+    };
+    let mut features = vec![];
+    let mut ids: Vec<(String, Vec<String>)> = vec![];
+    for c in 0..copies {
+        let commune = format!("xa-thu-{}", if one_commune { 0 } else { c });
+        let mut areas = vec![];
+        for f in source.iter().filter(of_demo) {
+            let mut f = f.clone();
+            let shift = 0.1 * c as f64;
+            for ring in f["geometry"]["coordinates"]
+                .as_array_mut()
+                .expect("polygon")
+            {
+                for point in ring.as_array_mut().expect("ring") {
+                    point[0] = (point[0].as_f64().expect("lon") + shift).into();
+                }
+            }
+            let props = &mut f["properties"];
+            if props["level"] == "commune" {
+                if one_commune {
+                    // One commune spanning every copy, added once below.
+                    continue;
+                }
+                props["id"] = commune.clone().into();
+                props["name"] = format!("Xã Thử {c}").into();
+            } else {
+                let id = format!("t{c}-{}", props["id"].as_str().expect("id"));
+                props["id"] = id.clone().into();
+                props["commune_id"] = commune.clone().into();
+                areas.push(id);
+            }
+            features.push(f);
+        }
+        match ids.iter_mut().find(|(id, _)| *id == commune) {
+            Some((_, all)) => all.extend(areas),
+            None => ids.push((commune, areas)),
+        }
+    }
+    if one_commune {
+        let east = 105.68 + 0.1 * (copies - 1) as f64;
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "properties": {"level": "commune", "id": "xa-thu-0", "name": "Xã Thử",
+                           "province": "Thành phố Cần Thơ"},
+            "geometry": {"type": "Polygon", "coordinates": [[[105.62, 9.99], [east, 9.99],
+                [east, 10.03], [105.62, 10.03], [105.62, 9.99]]]}
+        }));
+    }
+    let geojson = serde_json::json!({"type": "FeatureCollection", "features": features});
+    (geojson.to_string(), ids)
+}
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -36,7 +91,8 @@ fn env(name: &str, default: usize) -> usize {
 struct Server {
     child: Child,
     url: String,
-    staff_token: String,
+    /// One staff member's token per commune, in the order of `province`'s communes.
+    staff_tokens: Vec<String>,
 }
 
 impl Drop for Server {
@@ -53,11 +109,19 @@ fn server_bin() -> PathBuf {
 
 fn cli(data: &Path, database: Option<&str>, args: &[&str]) -> String {
     let mut c = Command::new(server_bin());
-    c.arg("--data").arg(data);
+    c.arg("--data")
+        .arg(data)
+        .arg("--reference")
+        .arg(data.join("province.geojson"));
     if let Some(db) = database {
         c.arg("--database").arg(db);
     }
-    let out = c.args(args).output().expect("run sachxanh-server");
+    // Quiet: the command's answer is its stdout.
+    let out = c
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run sachxanh-server");
     assert!(
         out.status.success(),
         "{}",
@@ -66,27 +130,38 @@ fn cli(data: &Path, database: Option<&str>, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn start(data: &Path, database: Option<&str>) -> Server {
-    let staff: serde_json::Value = serde_json::from_str(&cli(
-        data,
-        database,
-        &[
-            "add-staff",
-            "--name",
-            "Cán bộ tải thử",
-            "--commune",
-            "rach-sen",
-        ],
-    ))
-    .expect("staff json");
+fn start(data: &Path, database: Option<&str>, communes: &[(String, Vec<String>)]) -> Server {
+    let staff_tokens = communes
+        .iter()
+        .map(|(commune, _)| {
+            let out = cli(
+                data,
+                database,
+                &[
+                    "add-staff",
+                    "--name",
+                    "Cán bộ tải thử",
+                    "--commune",
+                    commune,
+                ],
+            );
+            let staff: serde_json::Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("staff json: {e}: {out}"));
+            staff["token"].as_str().expect("token").to_owned()
+        })
+        .collect();
     let mut c = Command::new(server_bin());
     // Every simulated phone enrols from this one address.
-    c.arg("--data").arg(data).args([
-        "--listen",
-        "127.0.0.1:0",
-        "--attempts-per-minute",
-        "1000000",
-    ]);
+    c.arg("--data")
+        .arg(data)
+        .arg("--reference")
+        .arg(data.join("province.geojson"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--attempts-per-minute",
+            "1000000",
+        ]);
     if let Some(db) = database {
         c.arg("--database").arg(db);
     }
@@ -107,7 +182,7 @@ fn start(data: &Path, database: Option<&str>) -> Server {
     Server {
         child,
         url,
-        staff_token: staff["token"].as_str().expect("token").to_owned(),
+        staff_tokens,
     }
 }
 
@@ -118,10 +193,16 @@ struct Phone {
     area: String,
 }
 
-fn enrol(http: &reqwest::blocking::Client, s: &Server, role: Role, area: &str) -> Phone {
+fn enrol(
+    http: &reqwest::blocking::Client,
+    s: &Server,
+    commune: usize,
+    role: Role,
+    area: &str,
+) -> Phone {
     let issued: serde_json::Value = http
         .post(format!("{}/api/v1/enrolment-codes", s.url))
-        .bearer_auth(&s.staff_token)
+        .bearer_auth(&s.staff_tokens[commune])
         .json(&serde_json::json!({"name": "Người tải thử", "role": role, "areas": [area]}))
         .send()
         .expect("code")
@@ -236,27 +317,44 @@ fn pct(v: &mut [Duration], p: f64) -> String {
 
 struct Row {
     backend: &'static str,
+    communes: usize,
     push: Vec<Duration>,
     pull: Vec<Duration>,
     requests: u64,
     wall: Duration,
     cpu: f64,
+    rss_before: f64,
     peak_mb: f64,
 }
 
-fn run(backend: &'static str, database: Option<&str>, phones: usize, records: usize) -> Row {
+/// One burst over `copies` × 5 hamlets, in `communes` communes (as many as copies, or one).
+fn run(
+    backend: &'static str,
+    database: Option<&str>,
+    phones: usize,
+    copies: usize,
+    communes: usize,
+    records: usize,
+) -> Row {
     let dir = tempfile::tempdir().expect("dir");
-    let server = start(dir.path(), database);
+    let (geojson, province) = province(copies, communes == 1 && copies > 1);
+    std::fs::write(dir.path().join("province.geojson"), geojson).expect("province file");
+    let server = start(dir.path(), database, &province);
     let http = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(120))
+        .timeout(Duration::from_secs(300))
         .build()
         .expect("http");
-    eprintln!("[{backend}] seeding {records} records…");
-    let seeders: Vec<Phone> = AREAS
+    eprintln!("[{backend}] seeding {records} records in {communes} communes…");
+    let areas: Vec<(usize, &str)> = province
         .iter()
-        .map(|a| enrol(&http, &server, Role::AreaHead, a))
+        .enumerate()
+        .flat_map(|(c, (_, areas))| areas.iter().map(move |a| (c, a.as_str())))
         .collect();
-    let per = records / AREAS.len();
+    let seeders: Vec<Phone> = areas
+        .iter()
+        .map(|(c, a)| enrol(&http, &server, *c, Role::AreaHead, a))
+        .collect();
+    let per = records / areas.len();
     for (k, p) in seeders.iter().enumerate() {
         let mut made = 0;
         while made < per {
@@ -269,9 +367,29 @@ fn run(backend: &'static str, database: Option<&str>, phones: usize, records: us
         }
     }
     eprintln!("[{backend}] enrolling {phones} phones…");
-    let fleet: Vec<Phone> = (0..phones)
-        .map(|i| enrol(&http, &server, Role::Volunteer, AREAS[i % AREAS.len()]))
-        .collect();
+    // Phone i belongs to hamlet copy i % copies, so every commune gets its share of the burst.
+    let fleet: Vec<Phone> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|w| {
+                let (http, server, areas) = (&http, &server, &areas);
+                scope.spawn(move || {
+                    (w..phones)
+                        .step_by(4)
+                        .map(|i| {
+                            let (c, a) = areas[(i % copies) * 5 + (i / copies) % 5];
+                            (i, enrol(http, server, c, Role::Volunteer, a))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<(usize, Phone)> = workers
+            .into_iter()
+            .flat_map(|h| h.join().expect("enrol"))
+            .collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, p)| p).collect()
+    });
     // Every phone was caught up before going offline: its cursor is the log's end now.
     let start_cursor: u64 = {
         let resp = http
@@ -283,7 +401,10 @@ fn run(backend: &'static str, database: Option<&str>, phones: usize, records: us
         resp["log_entries"].as_u64().unwrap_or(0)
     };
     let pid = server.child.id();
-    let (cpu0, _) = usage(pid);
+    // The peak counts from the burst on (enrolling, hashing codes on several threads, has its
+    // own); beside it, what the server held when the burst began.
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+    let (cpu0, rss_before) = usage(pid);
     eprintln!("[{backend}] {phones} phones reconnect at once…");
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(phones));
     let t0 = Instant::now();
@@ -316,33 +437,55 @@ fn run(backend: &'static str, database: Option<&str>, phones: usize, records: us
     let (cpu1, peak_mb) = usage(pid);
     Row {
         backend,
+        communes,
         push: results.iter().map(|r| r.0).collect(),
         pull: results.iter().map(|r| r.1).collect(),
         requests: results.iter().map(|r| r.2).sum(),
         wall,
         cpu: cpu1 - cpu0,
+        rss_before,
         peak_mb,
     }
 }
 
 fn main() {
-    let phones = env("LOAD_PHONES", 300);
+    let phones = env("LOAD_PHONES", 3_000);
+    let communes = env("LOAD_COMMUNES", 10).max(1);
     let records = env("LOAD_RECORDS", 20_000);
-    let mut rows = vec![run("SQLite (embedded)", None, phones, records)];
-    match std::env::var("SACHXANH_TEST_POSTGRES") {
-        Ok(base) if !base.is_empty() => {
-            let url = sachxanh_tests::fresh_postgres_database(&base);
-            rows.push(run("PostgreSQL", Some(&url), phones, records));
-        }
-        _ => eprintln!("(no PostgreSQL: run under scripts/with-postgres to compare)"),
+    // Beside the communes, the same burst and the same hamlets in one commune: every push waits
+    // on one lock, as every push of a deployment did before communes got a lock each.
+    let baseline = env("LOAD_BASELINE", 1) == 1 && communes > 1;
+    let postgres = std::env::var("SACHXANH_TEST_POSTGRES")
+        .ok()
+        .filter(|b| !b.is_empty());
+    if postgres.is_none() {
+        eprintln!("(no PostgreSQL: run under scripts/with-postgres to compare)");
     }
-    println!("\n{phones} phones reconnecting at once to a commune of {records} records; each pushes 2 new records and pulls its hamlet's news.\n");
-    println!("| backend | push p50 / p95 / p99 (ms) | pull p50 / p95 / p99 (ms) | requests/s | server CPU (s) | server peak RSS (MB) |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    let mut rows = vec![];
+    for (backend, base) in [
+        ("SQLite (embedded)", None),
+        ("PostgreSQL", postgres.as_deref()),
+    ] {
+        if backend == "PostgreSQL" && base.is_none() {
+            continue;
+        }
+        let mut sizes = vec![communes];
+        if baseline {
+            sizes.push(1);
+        }
+        for n in sizes {
+            let url = base.map(sachxanh_tests::fresh_postgres_database);
+            rows.push(run(backend, url.as_deref(), phones, communes, n, records));
+        }
+    }
+    println!("\n{phones} phones reconnecting at once to {records} records; each pushes 2 new records and pulls its hamlet's news.\n");
+    println!("| backend | communes | push p50 / p95 / p99 (ms) | pull p50 / p95 / p99 (ms) | requests/s | server CPU (s) | server RSS before → peak (MB) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for mut r in rows {
         println!(
-            "| {} | {} / {} / {} | {} / {} / {} | {:.0} | {:.1} | {:.0} |",
+            "| {} | {} | {} / {} / {} | {} / {} / {} | {:.0} | {:.1} | {:.0} → {:.0} |",
             r.backend,
+            r.communes,
             pct(&mut r.push, 0.5),
             pct(&mut r.push, 0.95),
             pct(&mut r.push, 0.99),
@@ -351,6 +494,7 @@ fn main() {
             pct(&mut r.pull, 0.99),
             r.requests as f64 / r.wall.as_secs_f64(),
             r.cpu,
+            r.rss_before,
             r.peak_mb,
         );
     }
