@@ -14,7 +14,6 @@
 
 use automerge::sync::SyncDoc;
 use sachxanh_core::model::{Household, Role};
-use sachxanh_core::sync::SyncClient;
 use sachxanh_core::Store;
 use sachxanh_tests::proxy::FaultProxy;
 use sachxanh_tests::*;
@@ -180,12 +179,9 @@ fn main() {
 
     // 1. A new phone's first sync of hamlet A: compact pulls, and beside them the whole
     // changes phones pulled before.
-    let mut before = server.phone(Role::Volunteer, &[AREA_A], &proxy.url);
-    before.client = std::mem::replace(
-        &mut before.client,
-        SyncClient::new(&proxy.url, "unused").expect("client"),
-    )
-    .with_full_pulls();
+    let mut before = server
+        .phone(Role::Volunteer, &[AREA_A], &proxy.url)
+        .pulling_whole_changes();
     let feed1_before = measure_feed(&proxy, || {
         before.sync().expect("first sync, whole changes");
     });

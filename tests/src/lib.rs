@@ -374,6 +374,12 @@ pub struct Phone {
 }
 
 impl Phone {
+    /// This phone pulls every change whole, as phones did before compact pulls.
+    pub fn pulling_whole_changes(mut self) -> Self {
+        self.client = self.client.with_full_pulls();
+        self
+    }
+
     pub fn sync(&mut self) -> Result<SyncReport, SyncError> {
         let never = AtomicBool::new(false);
         self.client.sync(&mut self.store, &mut |_| {}, &never)

@@ -50,12 +50,9 @@ fn fresh_upgraded_and_full_pull_phones_converge() {
     a.sync().expect("first records");
 
     // A phone of the older protocol takes the first half of the story with whole changes.
-    let mut upgraded = server.phone(Role::Volunteer, &[AREA_A], &server.url);
-    upgraded.client = std::mem::replace(
-        &mut upgraded.client,
-        SyncClient::new(&server.url, "unused").expect("client"),
-    )
-    .with_full_pulls();
+    let mut upgraded = server
+        .phone(Role::Volunteer, &[AREA_A], &server.url)
+        .pulling_whole_changes();
     upgraded.sync().expect("older phone's first sync");
     let old_cursor = upgraded.store.pull_cursor().expect("cursor");
     assert!(old_cursor > 0);
@@ -99,12 +96,9 @@ fn fresh_upgraded_and_full_pull_phones_converge() {
     upgraded.sync().expect("upgraded phone's sync");
     let mut fresh = server.phone(Role::Volunteer, &[AREA_A], &server.url);
     fresh.sync().expect("fresh phone's first sync");
-    let mut full = server.phone(Role::Volunteer, &[AREA_A], &server.url);
-    full.client = std::mem::replace(
-        &mut full.client,
-        SyncClient::new(&server.url, "unused").expect("client"),
-    )
-    .with_full_pulls();
+    let mut full = server
+        .phone(Role::Volunteer, &[AREA_A], &server.url)
+        .pulling_whole_changes();
     full.sync().expect("full pulls");
     a.sync().expect("a catches up");
 
