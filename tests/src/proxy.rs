@@ -194,8 +194,12 @@ async fn handle(
         let mut up = TcpStream::connect(upstream).await?;
         up.write_all(&request[..carried]).await?;
         up.shutdown().await?;
-        // Give the server the moment a real dropped link gives it to notice.
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // On a real dropped link the server keeps reading until its own timeout, so it gets
+        // every byte that arrived: wait for it to finish with them (it closes the connection)
+        // rather than cutting it off while it is still reading, which under load lost bytes
+        // that had reached it.
+        let mut rest = vec![];
+        let _ = tokio::time::timeout(Duration::from_secs(2), up.read_to_end(&mut rest)).await;
         return Ok(());
     }
     stats.requests.fetch_add(1, Ordering::Relaxed);
