@@ -76,9 +76,7 @@ impl Store {
     /// idempotency key, same changes), else a new one from the outbox, at most `max_bytes` of
     /// changes (but always at least one) and `max_records` records. `None` when nothing waits.
     pub fn next_push(&mut self, limits: &Limits) -> Result<Option<PushRequest>> {
-        let pending: Option<PendingBatch> = self
-            .setting("push_batch")?
-            .and_then(|v| serde_json::from_str(&v).ok());
+        let pending = self.pending_batch()?;
         let entries = outbox::pending(&self.conn, usize::MAX)?;
         let (batch, chosen) = match pending {
             Some(p) => {
@@ -173,10 +171,7 @@ impl Store {
     /// The changes of the unanswered batch whose records `refused` does not name: what a
     /// server's `accepted_rest` answer accepted.
     pub fn batch_accepted(&self, refused: &[Refusal]) -> Result<Vec<String>> {
-        let Some(pending) = self
-            .setting("push_batch")?
-            .and_then(|v| serde_json::from_str::<PendingBatch>(&v).ok())
-        else {
+        let Some(pending) = self.pending_batch()? else {
             return Ok(vec![]);
         };
         Ok(outbox::pending(&self.conn, usize::MAX)?
@@ -185,6 +180,13 @@ impl Store {
             .filter(|e| !refused.iter().any(|r| r.record_id == e.doc_id))
             .map(|e| e.hash)
             .collect())
+    }
+
+    /// The batch sent and not yet answered, if any.
+    fn pending_batch(&self) -> Result<Option<PendingBatch>> {
+        Ok(self
+            .setting("push_batch")?
+            .and_then(|v| serde_json::from_str(&v).ok()))
     }
 
     /// Forgets the unanswered batch after the server refused it whole without processing it
