@@ -158,8 +158,6 @@ impl SyncTx for PushTx<'_> {
                 replaces: false,
             }));
         let sql = self.conn.as_mut();
-        // The row's log sequence is set when the entries are written (`write_log`).
-        let last_seq = 0i64;
         sql.exec(
             "INSERT INTO documents (id, snapshot) VALUES ($1, $2)
              ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
@@ -187,7 +185,8 @@ impl SyncTx for PushTx<'_> {
                 row.heads.join(","),
                 row.review_status.as_str(),
                 row.record.to_json().to_string(),
-                last_seq,
+                // The row's log sequence is set when the entries are written (`write_log`).
+                0i64,
                 &row.day,
             ],
         )?;
